@@ -1,0 +1,119 @@
+"""/api/v1/agents and /api/v1/auth: accounts, presence, and trading a password for a token."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from contact_center.api.auth import CONTAINER_KEY, STAFF, authenticate, require
+from contact_center.api.serialize import agent as agent_doc
+from contact_center.api.validation import Body, parse_body, path_id
+from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
+from contact_center.domain.enums import Presence, Role
+from contact_center.domain.errors import ForbiddenError
+
+routes = web.RouteTableDef()
+
+
+class TokenRequest(Body):
+    username: str
+    password: str
+    label: str = ""
+
+
+class AgentCreate(Body):
+    username: str
+    display_name: str = ""
+    role: Role = Role.AGENT
+    password: str | None = None
+    skills: dict[str, int] = {}
+    capacity: dict[str, int] = {}
+
+
+class AgentPatch(Body):
+    display_name: str | None = None
+    role: Role | None = None
+    password: str | None = None
+    skills: dict[str, int] | None = None
+    capacity: dict[str, int] | None = None
+    is_active: bool | None = None
+
+
+class PresenceRequest(Body):
+    presence: Presence
+    reason: str = ""
+
+
+@routes.post("/api/v1/auth/token")
+async def issue_token(request: web.Request) -> web.Response:
+    body = await parse_body(request, TokenRequest)
+    token = await request.app[CONTAINER_KEY].bus.handle(
+        IssueToken(username=body.username, password=body.password, label=body.label, actor=body.username)
+    )
+    return web.json_response({"token": token, "token_type": "bearer"}, status=201)
+
+
+@routes.get("/api/v1/me")
+async def me(request: web.Request) -> web.Response:
+    principal = await authenticate(request)
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        return web.json_response(agent_doc(await uow.agents.get(principal.agent_id)))
+
+
+@routes.get("/api/v1/agents")
+async def list_agents(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        return web.json_response({"items": [agent_doc(a) for a in await uow.agents.list()]})
+
+
+@routes.post("/api/v1/agents")
+async def create_agent(request: web.Request) -> web.Response:
+    principal = await require(request, Role.ADMIN)
+    body = await parse_body(request, AgentCreate)
+    container = request.app[CONTAINER_KEY]
+    agent_id = await container.bus.handle(
+        CreateAgent(
+            username=body.username,
+            display_name=body.display_name,
+            role=body.role,
+            password=body.password,
+            skills=tuple(body.skills.items()),
+            capacity=tuple(body.capacity.items()),
+            actor=principal.actor,
+        )
+    )
+    async with container.uow() as uow:
+        return web.json_response(agent_doc(await uow.agents.get(agent_id)), status=201)
+
+
+@routes.get("/api/v1/agents/{id}")
+async def get_agent(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        return web.json_response(agent_doc(await uow.agents.get(path_id(request))))
+
+
+@routes.patch("/api/v1/agents/{id}")
+async def update_agent(request: web.Request) -> web.Response:
+    principal = await require(request, Role.ADMIN)
+    agent_id = path_id(request)
+    body = await parse_body(request, AgentPatch)
+    changes = body.model_dump(exclude_unset=True, mode="json")
+    agent = await request.app[CONTAINER_KEY].bus.handle(
+        UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
+    )
+    return web.json_response(agent_doc(agent))
+
+
+@routes.put("/api/v1/agents/{id}/presence")
+async def set_presence(request: web.Request) -> web.Response:
+    """An agent sets their own presence; a supervisor may set anyone's."""
+    principal = await require(request, *STAFF)
+    agent_id = path_id(request)
+    if agent_id != principal.agent_id and principal.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise ForbiddenError("only a supervisor can set another agent's presence")
+    body = await parse_body(request, PresenceRequest)
+    agent = await request.app[CONTAINER_KEY].bus.handle(
+        SetPresence(agent_id=agent_id, presence=body.presence, reason=body.reason, actor=principal.actor)
+    )
+    return web.json_response(agent_doc(agent))

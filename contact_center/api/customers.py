@@ -1,0 +1,138 @@
+"""/api/v1/customers: search, create, read, update and merge customers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from contact_center.api.auth import CONTAINER_KEY, MANAGERS, STAFF, require
+from contact_center.api.serialize import customer as customer_doc
+from contact_center.api.serialize import row
+from contact_center.api.validation import Body, decode_cursor, encode_cursor, parse_body, path_id, query_int
+from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
+from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
+
+routes = web.RouteTableDef()
+
+
+class CustomerCreate(Body):
+    name: str
+    company: str = ""
+    region: str = ""
+    industry: str = ""
+    size_band: SizeBand | None = None
+    tags: list[str] = []
+    customer_class: CustomerClass = CustomerClass.REGULAR
+    lifecycle_stage: LifecycleStage = LifecycleStage.POTENTIAL
+    consent: dict[str, bool] = {}
+    value: float = 0.0
+    phones: list[str] = []
+    emails: list[str] = []
+    chat_ids: list[str] = []
+
+
+class CustomerPatch(Body):
+    name: str | None = None
+    company: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    size_band: SizeBand | None = None
+    tags: list[str] | None = None
+    customer_class: CustomerClass | None = None
+    lifecycle_stage: LifecycleStage | None = None
+    consent: dict[str, bool] | None = None
+    value: float | None = None
+    owner_agent_id: int | None = None
+
+
+class CustomerMerge(Body):
+    merge_id: int
+
+
+async def _document(request: web.Request, customer_id: int) -> dict[str, Any]:
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        customer = await uow.customers.get(customer_id)
+        return customer_doc(customer, await uow.customers.identities(customer_id))
+
+
+@routes.get("/api/v1/customers")
+async def list_customers(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    limit = query_int(request, "limit", 50)
+    after = decode_cursor(request.query.get("cursor"))
+    query = request.query.get("q", "").strip()
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        if query:
+            found = await uow.customers.search(query, limit=limit, after_id=after)
+        else:
+            found = await uow.customers.list(limit=limit, after_id=after)
+        items = [customer_doc(c, await uow.customers.identities(c.id or 0)) for c in found]
+    cursor = encode_cursor(found[-1].id or 0) if len(found) == limit else None
+    return web.json_response({"items": items, "next_cursor": cursor})
+
+
+@routes.post("/api/v1/customers")
+async def create_customer(request: web.Request) -> web.Response:
+    principal = await require(request, *STAFF)
+    body = await parse_body(request, CustomerCreate)
+    container = request.app[CONTAINER_KEY]
+    customer_id = await container.bus.handle(
+        CreateCustomer(
+            name=body.name,
+            company=body.company,
+            region=body.region,
+            industry=body.industry,
+            size_band=body.size_band.value if body.size_band else None,
+            tags=tuple(body.tags),
+            customer_class=body.customer_class,
+            lifecycle_stage=body.lifecycle_stage.value,
+            consent=tuple(body.consent.items()),
+            value=body.value,
+            phones=tuple(body.phones),
+            emails=tuple(body.emails),
+            chat_ids=tuple(body.chat_ids),
+            actor=principal.actor,
+        )
+    )
+    return web.json_response(await _document(request, customer_id), status=201)
+
+
+@routes.get("/api/v1/customers/{id}")
+async def get_customer(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    return web.json_response(await _document(request, path_id(request)))
+
+
+@routes.patch("/api/v1/customers/{id}")
+async def update_customer(request: web.Request) -> web.Response:
+    principal = await require(request, *STAFF)
+    customer_id = path_id(request)
+    body = await parse_body(request, CustomerPatch)
+    changes = body.model_dump(exclude_unset=True, mode="json")
+    await request.app[CONTAINER_KEY].bus.handle(
+        UpdateCustomer(customer_id=customer_id, changes=tuple(changes.items()), actor=principal.actor)
+    )
+    return web.json_response(await _document(request, customer_id))
+
+
+@routes.post("/api/v1/customers/{id}/merge")
+async def merge_customer(request: web.Request) -> web.Response:
+    principal = await require(request, *MANAGERS)
+    survivor_id = path_id(request)
+    body = await parse_body(request, CustomerMerge)
+    await request.app[CONTAINER_KEY].bus.handle(
+        MergeCustomers(survivor_id=survivor_id, merged_id=body.merge_id, actor=principal.actor)
+    )
+    return web.json_response(await _document(request, survivor_id))
+
+
+@routes.get("/api/v1/customers/{id}/interactions")
+async def customer_history(request: web.Request) -> web.Response:
+    """The customer's history across every channel, oldest first."""
+    await require(request, *STAFF)
+    customer_id = path_id(request)
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        await uow.customers.get(customer_id)
+        items = [row(i) for i in await uow.interactions.for_customer(customer_id)]
+    return web.json_response({"items": items})

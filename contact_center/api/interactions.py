@@ -1,0 +1,146 @@
+"""/api/v1/interactions: list with filters and cursor pagination, read with messages, open, transition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+
+from contact_center.api.auth import CONTAINER_KEY, STAFF, require
+from contact_center.api.serialize import row
+from contact_center.api.validation import Body, decode_cursor, encode_cursor, parse_body, path_id, query_int
+from contact_center.domain.commands import OpenInteraction, TransitionInteraction
+from contact_center.domain.enums import Channel, Direction, InteractionState
+from contact_center.domain.errors import InvalidInputError
+from contact_center.domain.states import TRANSITIONS
+
+routes = web.RouteTableDef()
+
+
+class InteractionCreate(Body):
+    customer_id: int
+    channel: Channel
+    direction: Direction = Direction.OUTBOUND
+    queue: str | None = None
+    subject: str = ""
+    priority: int | None = None
+    agent_id: int | None = None
+    body: str = ""
+
+
+class TransitionRequest(Body):
+    to: InteractionState
+    agent_id: int | None = None
+    queue: str | None = None
+    wrap_up_code: str | None = None
+
+
+def _enum_query(request: web.Request, name: str, enum: type[Channel] | type[InteractionState]) -> str | None:
+    raw = request.query.get(name)
+    if raw is None:
+        return None
+    try:
+        return enum(raw).value
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InvalidInputError(f"{name} must be one of {allowed}") from None
+
+
+def _int_query(request: web.Request, name: str) -> int | None:
+    raw = request.query.get(name)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInputError(f"{name} must be an integer") from None
+
+
+def _time_query(request: web.Request, name: str) -> datetime | None:
+    raw = request.query.get(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInputError(f"{name} must be an ISO 8601 time with offset") from None
+    if value.tzinfo is None:
+        raise InvalidInputError(f"{name} needs a UTC offset, e.g. 2026-01-01T00:00:00+00:00")
+    return value
+
+
+@routes.get("/api/v1/interactions")
+async def list_interactions(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    limit = query_int(request, "limit", 50)
+    state = _enum_query(request, "state", InteractionState)
+    channel = _enum_query(request, "channel", Channel)
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        found = await uow.interactions.list(
+            limit=limit,
+            before_id=decode_cursor(request.query.get("cursor")),
+            state=InteractionState(state) if state else None,
+            channel=Channel(channel) if channel else None,
+            queue_id=_int_query(request, "queue_id"),
+            customer_id=_int_query(request, "customer_id"),
+            agent_id=_int_query(request, "agent_id"),
+            created_after=_time_query(request, "created_after"),
+            created_before=_time_query(request, "created_before"),
+        )
+    cursor = encode_cursor(found[-1].id or 0) if len(found) == limit else None
+    return web.json_response({"items": [row(i) for i in found], "next_cursor": cursor})
+
+
+@routes.post("/api/v1/interactions")
+async def open_interaction(request: web.Request) -> web.Response:
+    principal = await require(request, *STAFF)
+    body = await parse_body(request, InteractionCreate)
+    container = request.app[CONTAINER_KEY]
+    interaction_id = await container.bus.handle(
+        OpenInteraction(
+            customer_id=body.customer_id,
+            channel=body.channel,
+            direction=body.direction,
+            queue=body.queue,
+            subject=body.subject,
+            priority=body.priority,
+            agent_id=body.agent_id,
+            body=body.body,
+            actor=principal.actor,
+        )
+    )
+    return web.json_response(await _document(request, interaction_id), status=201)
+
+
+@routes.get("/api/v1/interactions/{id}")
+async def get_interaction(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    return web.json_response(await _document(request, path_id(request)))
+
+
+@routes.post("/api/v1/interactions/{id}/transitions")
+async def transition_interaction(request: web.Request) -> web.Response:
+    principal = await require(request, *STAFF)
+    interaction_id = path_id(request)
+    body = await parse_body(request, TransitionRequest)
+    await request.app[CONTAINER_KEY].bus.handle(
+        TransitionInteraction(
+            interaction_id=interaction_id,
+            target=body.to,
+            agent_id=body.agent_id,
+            queue=body.queue,
+            wrap_up_code=body.wrap_up_code,
+            actor=principal.actor,
+        )
+    )
+    return web.json_response(await _document(request, interaction_id))
+
+
+async def _document(request: web.Request, interaction_id: int) -> dict[str, object]:
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        interaction = await uow.interactions.get(interaction_id)
+        doc = row(interaction)
+        doc["messages"] = [row(m) for m in await uow.messages.for_interaction(interaction_id)]
+        doc["transitions"] = [row(t) for t in await uow.interactions.transitions(interaction_id)]
+        doc["allowed_transitions"] = sorted(s.value for s in TRANSITIONS[InteractionState(interaction.state)])
+    return doc

@@ -1,0 +1,78 @@
+"""/api/v1/queues: the queues, with their live figures."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from contact_center.api.auth import CONTAINER_KEY, STAFF, require
+from contact_center.api.serialize import row
+from contact_center.api.validation import Body, parse_body, path_id
+from contact_center.domain.commands import CreateQueue
+from contact_center.domain.enums import Channel, Role
+from contact_center.reports import dashboard, queue_figures
+
+routes = web.RouteTableDef()
+
+
+class QueueCreate(Body):
+    name: str
+    channels: list[Channel] = [Channel.VOICE, Channel.SMS, Channel.EMAIL, Channel.CHAT]
+    required_skills: dict[str, int] = {}
+    priority: int = 0
+    sl_target: float = 0.8
+    sl_threshold_s: int = 20
+    timezone: str = "UTC"
+    business_hours: dict[str, list[tuple[str, str]]] = {}
+    interval_minutes: int = 30
+
+
+@routes.get("/api/v1/queues")
+async def list_queues(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        figures = {f.queue_id: f for f in await queue_figures(uow, uow.now())}
+        items = []
+        for queue in await uow.queues.list():
+            doc = row(queue)
+            live = figures.get(queue.id or 0)
+            doc["waiting"] = live.waiting if live else 0
+            doc["longest_wait_s"] = live.longest_wait_s if live else 0.0
+            items.append(doc)
+    return web.json_response({"items": items})
+
+
+@routes.post("/api/v1/queues")
+async def create_queue(request: web.Request) -> web.Response:
+    principal = await require(request, Role.ADMIN)
+    body = await parse_body(request, QueueCreate)
+    container = request.app[CONTAINER_KEY]
+    queue_id = await container.bus.handle(
+        CreateQueue(
+            name=body.name,
+            channels=tuple(body.channels),
+            required_skills=tuple(body.required_skills.items()),
+            priority=body.priority,
+            sl_target=body.sl_target,
+            sl_threshold_s=body.sl_threshold_s,
+            timezone=body.timezone,
+            business_hours=tuple((d, tuple(s)) for d, s in body.business_hours.items()),
+            interval_minutes=body.interval_minutes,
+            actor=principal.actor,
+        )
+    )
+    async with container.uow() as uow:
+        return web.json_response(row(await uow.queues.get(queue_id)), status=201)
+
+
+@routes.get("/api/v1/queues/{id}")
+async def get_queue(request: web.Request) -> web.Response:
+    await require(request, *STAFF)
+    async with request.app[CONTAINER_KEY].uow() as uow:
+        return web.json_response(row(await uow.queues.get(path_id(request))))
+
+
+@routes.get("/api/v1/dashboard")
+async def get_dashboard(request: web.Request) -> web.Response:
+    """Live figures for the supervisor page: waiting, longest wait, agents by state, latest contacts."""
+    await require(request, *STAFF)
+    return web.json_response(await dashboard(request.app[CONTAINER_KEY].uow()))

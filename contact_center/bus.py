@@ -1,0 +1,182 @@
+"""Commands in, events out.
+
+`MessageBus.handle(command)` runs the command's one handler in a fresh unit of work. Events reach
+subscribers through a broker: in process (`InProcessBroker`) or through a Redis stream
+(`RedisStreamBroker`), where each subscriber group is a consumer group, so a consumer that was down
+reads what it missed when it comes back. The same subscriber functions run in both modes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from contact_center.domain.commands import Command
+from contact_center.domain.events import Event, event_from_json
+from contact_center.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+CommandHandler = Callable[[Any, UnitOfWork], Awaitable[Any]]
+Subscriber = Callable[[Event], Awaitable[None]]
+
+
+class MessageBus:
+    def __init__(
+        self, uow_factory: Callable[[], UnitOfWork], handlers: dict[type[Command], CommandHandler]
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._handlers = handlers
+
+    async def handle(self, command: Command) -> Any:
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise LookupError(f"no handler for {type(command).__name__}")
+        return await handler(command, self._uow_factory())
+
+
+class EventBroker(Protocol):
+    #: True when publishing hands the event to another system (Redis) rather than running handlers.
+    is_external: bool
+
+    async def publish(self, event_type: str, payload: str, outbox_id: int) -> None: ...
+
+    def subscribe(self, group: str, handler: Subscriber, *, live: bool = False) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+async def _deliver(group: str, handler: Subscriber, event_type: str, payload: str) -> bool:
+    try:
+        await handler(event_from_json(event_type, payload))
+    except Exception:  # the edge of a subscriber: log once, keep the bus running
+        log.exception("event.handler_failed", extra={"group": group, "event_type": event_type})
+        return False
+    return True
+
+
+class InProcessBroker:
+    """Runs subscribers in this process, in publish order, after the change committed."""
+
+    is_external = False
+
+    def __init__(self) -> None:
+        self._subscribers: list[tuple[str, Subscriber]] = []
+
+    def subscribe(self, group: str, handler: Subscriber, *, live: bool = False) -> None:
+        self._subscribers.append((group, handler))
+
+    async def publish(self, event_type: str, payload: str, outbox_id: int) -> None:
+        for group, handler in self._subscribers:
+            await _deliver(group, handler, event_type, payload)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class RedisStreamBroker:
+    """Events on one Redis stream; groups share the work, `live` subscribers each see everything."""
+
+    is_external = True
+
+    def __init__(
+        self, redis: Redis, *, stream: str = "cc:events", maxlen: int = 100_000, block_ms: int = 1000
+    ) -> None:
+        self._redis = redis
+        self._stream = stream
+        self._maxlen = maxlen
+        self._block_ms = block_ms
+        self._groups: list[tuple[str, Subscriber]] = []
+        self._live: list[Subscriber] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._consumer = f"{os.uname().nodename}-{os.getpid()}"
+
+    def subscribe(self, group: str, handler: Subscriber, *, live: bool = False) -> None:
+        if live:
+            self._live.append(handler)
+        else:
+            self._groups.append((group, handler))
+
+    async def publish(self, event_type: str, payload: str, outbox_id: int) -> None:
+        fields = {"type": event_type, "payload": payload, "outbox_id": str(outbox_id)}
+        await self._redis.xadd(self._stream, fields, maxlen=self._maxlen, approximate=True)  # type: ignore[arg-type]
+
+    async def start(self) -> None:
+        for group, handler in self._groups:
+            await self.ensure_group(group)
+            self._tasks.append(asyncio.create_task(self._consume(group, handler), name=f"events:{group}"))
+        if self._live:
+            self._tasks.append(asyncio.create_task(self._follow(), name="events:live"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def ensure_group(self, group: str) -> None:
+        """Create the group at the stream's start, so events published before it existed are read."""
+        try:
+            await self._redis.xgroup_create(self._stream, group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def _consume(self, group: str, handler: Subscriber) -> None:
+        backlog = True  # first re-read what this consumer took but never acknowledged
+        while True:
+            try:
+                start = "0" if backlog else ">"
+                batches = await self._redis.xreadgroup(
+                    group,
+                    self._consumer,
+                    {self._stream: start},
+                    count=100,
+                    block=None if backlog else self._block_ms,
+                )
+                entries = batches[0][1] if batches else []
+                if backlog and not entries:
+                    backlog = False
+                    continue
+                for entry_id, fields in entries:
+                    await _deliver(group, handler, _text(fields[b"type"]), _text(fields[b"payload"]))
+                    await self._redis.xack(self._stream, group, entry_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis restarting: wait and go on
+                log.exception("events.consume_failed", extra={"group": group})
+                await asyncio.sleep(1.0)
+
+    async def _follow(self) -> None:
+        last = "$"
+        while True:
+            try:
+                batches = await self._redis.xread({self._stream: last}, count=100, block=self._block_ms)
+                for _stream, entries in batches or []:
+                    for entry_id, fields in entries:
+                        last = entry_id
+                        for handler in self._live:
+                            await _deliver("live", handler, _text(fields[b"type"]), _text(fields[b"payload"]))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("events.follow_failed")
+                await asyncio.sleep(1.0)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

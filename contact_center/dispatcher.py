@@ -1,0 +1,114 @@
+"""Publishes committed outbox rows and marks them sent.
+
+In process, subscribers run between fetching and marking, so a crash re-delivers rather than loses
+(handlers are idempotent). With Redis, rows are locked `FOR UPDATE SKIP LOCKED` while they are
+added to the stream, so several processes can dispatch without publishing a row twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contact_center.bus import EventBroker
+from contact_center.storage.outbox import OutboxEvent
+from contact_center.storage.uow import Clock, system_clock
+
+log = logging.getLogger(__name__)
+
+
+class OutboxDispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        broker: EventBroker,
+        *,
+        clock: Clock = system_clock,
+        batch: int = 200,
+        poll_interval_s: float = 1.0,
+    ) -> None:
+        self._sessions = sessions
+        self._broker = broker
+        self._clock = clock
+        self._batch = batch
+        self._poll = poll_interval_s
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def dispatch_once(self) -> int:
+        """Publish one batch of pending events; returns how many were published."""
+        async with self._sessions() as session:
+            stmt = (
+                select(OutboxEvent)
+                .where(col(OutboxEvent.published_at).is_(None))
+                .order_by(col(OutboxEvent.id))
+                .limit(self._batch)
+                .with_for_update(skip_locked=True)
+            )
+            rows = list((await session.exec(stmt)).all())
+            if not rows:
+                await session.rollback()
+                return 0
+            if self._broker.is_external:
+                for row in rows:
+                    await self._broker.publish(row.event_type, row.payload, row.id or 0)
+                await self._mark(session, [row.id or 0 for row in rows], self._clock())
+                await session.commit()
+                return len(rows)
+            pending = [(row.id or 0, row.event_type, row.payload) for row in rows]
+            await session.rollback()
+        for outbox_id, event_type, payload in pending:
+            await self._broker.publish(event_type, payload, outbox_id)
+        async with self._sessions() as session:
+            await self._mark(session, [p[0] for p in pending], self._clock())
+            await session.commit()
+        return len(pending)
+
+    async def drain(self) -> int:
+        total = 0
+        while n := await self.dispatch_once():
+            total += n
+        return total
+
+    @staticmethod
+    async def _mark(session: AsyncSession, ids: list[int], at: datetime) -> None:
+        await session.exec(  # type: ignore[call-overload]
+            update(OutboxEvent).where(col(OutboxEvent.id).in_(ids)).values(published_at=at)
+        )
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        with contextlib.suppress(Exception):
+            await self.drain()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                published = await self.dispatch_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # database briefly down: events wait in the outbox
+                log.exception("outbox.dispatch_failed")
+                published = 0
+            if published >= self._batch:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)

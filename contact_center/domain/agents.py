@@ -1,0 +1,43 @@
+"""Agents are the users of the system: agents, supervisors, planners and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from contact_center.domain.columns import enum_field, json_field, utc_field
+from contact_center.domain.enums import DEFAULT_CAPACITY, Presence, Role
+
+
+def _default_capacity() -> dict[str, int]:
+    return dict(DEFAULT_CAPACITY)
+
+
+class Agent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(default="", max_length=200)
+    role: Role = enum_field(Role, default=Role.AGENT)
+    password_hash: str = Field(default="", max_length=255)
+    skills: dict[str, int] = json_field(dict)
+    capacity: dict[str, int] = json_field(_default_capacity)
+    presence: Presence = enum_field(Presence, default=Presence.OFFLINE)
+    presence_reason: str = Field(default="", max_length=100)
+    presence_changed_at: datetime = utc_field()
+    is_active: bool = True
+    created_at: datetime = utc_field()
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token; only its SHA-256 is stored, so a database leak does not leak sessions."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="agent.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    label: str = Field(default="", max_length=100)
+    created_at: datetime = utc_field()
+    expires_at: datetime | None = utc_field(nullable=True)
+    revoked: bool = False

@@ -1,0 +1,133 @@
+"""Commands: what a user, a provider or the system asks the contact center to do.
+
+Adapters and the API build these from their input; `bus.handle(command)` runs the one handler of
+each. They carry plain values only, never provider payloads or rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from contact_center.domain.enums import Channel, CustomerClass, Direction, InteractionState, Presence, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    actor: str = field(default="system", kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveInbound(Command):
+    """A customer's message or call reached us on a channel; the unit every adapter produces."""
+
+    channel: Channel
+    sender: str
+    body: str
+    provider_message_id: str | None = None
+    subject: str = ""
+    queue: str | None = None
+    sender_name: str = ""
+    attachments: tuple[dict[str, Any], ...] = ()
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateCustomer(Command):
+    name: str
+    company: str = ""
+    region: str = ""
+    industry: str = ""
+    size_band: str | None = None
+    tags: tuple[str, ...] = ()
+    customer_class: CustomerClass = CustomerClass.REGULAR
+    lifecycle_stage: str = "potential"
+    consent: tuple[tuple[str, bool], ...] = ()
+    value: float = 0.0
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    chat_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateCustomer(Command):
+    customer_id: int
+    changes: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MergeCustomers(Command):
+    """Fold `merged_id` into `survivor_id`: identities, interactions, notes and tasks move over."""
+
+    survivor_id: int
+    merged_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInteraction(Command):
+    """An interaction started from our side (API, outbound call) rather than by an inbound message."""
+
+    customer_id: int
+    channel: Channel
+    direction: Direction = Direction.OUTBOUND
+    queue: str | None = None
+    subject: str = ""
+    priority: int | None = None
+    agent_id: int | None = None
+    body: str = ""
+    provider_message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionInteraction(Command):
+    interaction_id: int
+    target: InteractionState
+    agent_id: int | None = None
+    queue: str | None = None
+    wrap_up_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateAgent(Command):
+    username: str
+    display_name: str = ""
+    role: Role = Role.AGENT
+    password: str | None = None
+    skills: tuple[tuple[str, int], ...] = ()
+    capacity: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateAgent(Command):
+    agent_id: int
+    changes: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SetPresence(Command):
+    agent_id: int
+    presence: Presence
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateQueue(Command):
+    name: str
+    channels: tuple[Channel, ...] = (Channel.VOICE, Channel.SMS, Channel.EMAIL, Channel.CHAT)
+    required_skills: tuple[tuple[str, int], ...] = ()
+    priority: int = 0
+    sl_target: float = 0.8
+    sl_threshold_s: int = 20
+    timezone: str = "UTC"
+    business_hours: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    interval_minutes: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class IssueToken(Command):
+    """Sign-in: trade a username and password for a bearer token."""
+
+    username: str
+    password: str
+    label: str = ""

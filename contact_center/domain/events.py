@@ -1,0 +1,218 @@
+"""Domain events: facts recorded in the outbox with the change that caused them.
+
+Each event has a dotted type, declared once here, and survives a JSON round trip (`to_json` /
+`event_from_json`), because events cross process boundaries through Redis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+_REGISTRY: dict[str, type[Event]] = {}
+
+E = TypeVar("E", bound="type[Event]")
+
+
+def event_type(name: str) -> Any:
+    def register(cls: E) -> E:
+        cls.type = name
+        _REGISTRY[name] = cls
+        return cls
+
+    return register
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Event:
+    type: ClassVar[str] = "event"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def event_from_dict(type_name: str, data: dict[str, Any]) -> Event:
+    cls = _REGISTRY[type_name]
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        value = data.get(f.name)
+        if f.type in ("datetime", "datetime | None") and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def event_from_json(type_name: str, payload: str) -> Event:
+    return event_from_dict(type_name, json.loads(payload))
+
+
+def registered_event_types() -> dict[str, type[Event]]:
+    return dict(_REGISTRY)
+
+
+@event_type("customer.created")
+@dataclasses.dataclass(frozen=True, slots=True)
+class CustomerCreated(Event):
+    customer_id: int
+    name: str
+    at: datetime
+
+
+@event_type("customer.updated")
+@dataclasses.dataclass(frozen=True, slots=True)
+class CustomerUpdated(Event):
+    customer_id: int
+    fields: list[str]
+    at: datetime
+
+
+@event_type("customer.merged")
+@dataclasses.dataclass(frozen=True, slots=True)
+class CustomersMerged(Event):
+    survivor_id: int
+    merged_id: int
+    at: datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionChanged(Event):
+    """Base of every interaction transition event; consumers read the same fields from all of them."""
+
+    interaction_id: int
+    channel: str
+    queue_id: int | None
+    customer_id: int
+    agent_id: int | None
+    from_state: str
+    to_state: str
+    priority: int
+    at: datetime
+
+
+@event_type("interaction.queued")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionQueued(InteractionChanged):
+    pass
+
+
+@event_type("interaction.offered")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionOffered(InteractionChanged):
+    pass
+
+
+@event_type("interaction.accepted")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionAccepted(InteractionChanged):
+    pass
+
+
+@event_type("interaction.wrap_up")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionWrapUp(InteractionChanged):
+    pass
+
+
+@event_type("interaction.pending")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionPending(InteractionChanged):
+    pass
+
+
+@event_type("interaction.transferred")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionTransferred(InteractionChanged):
+    pass
+
+
+@event_type("interaction.closed")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionClosed(InteractionChanged):
+    pass
+
+
+@event_type("interaction.abandoned")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionAbandoned(InteractionChanged):
+    pass
+
+
+@event_type("interaction.started")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionStarted(InteractionChanged):
+    """An outbound or agent-opened interaction went straight to active."""
+
+
+@event_type("message.added")
+@dataclasses.dataclass(frozen=True, slots=True)
+class MessageAdded(Event):
+    message_id: int
+    interaction_id: int
+    channel: str
+    direction: str
+    author_kind: str
+    at: datetime
+
+
+@event_type("agent.created")
+@dataclasses.dataclass(frozen=True, slots=True)
+class AgentCreated(Event):
+    agent_id: int
+    username: str
+    role: str
+    at: datetime
+
+
+@event_type("agent.updated")
+@dataclasses.dataclass(frozen=True, slots=True)
+class AgentUpdated(Event):
+    agent_id: int
+    fields: list[str]
+    at: datetime
+
+
+@event_type("agent.presence_changed")
+@dataclasses.dataclass(frozen=True, slots=True)
+class PresenceChanged(Event):
+    agent_id: int
+    presence: str
+    previous: str
+    reason: str
+    at: datetime
+
+
+@event_type("queue.created")
+@dataclasses.dataclass(frozen=True, slots=True)
+class QueueCreated(Event):
+    queue_id: int
+    name: str
+    at: datetime
+
+
+@event_type("queue.updated")
+@dataclasses.dataclass(frozen=True, slots=True)
+class QueueUpdated(Event):
+    queue_id: int
+    fields: list[str]
+    at: datetime
+
+
+TRANSITION_EVENTS: dict[str, type[InteractionChanged]] = {
+    "queued": InteractionQueued,
+    "offered": InteractionOffered,
+    "active": InteractionAccepted,
+    "wrap_up": InteractionWrapUp,
+    "pending": InteractionPending,
+    "transferred": InteractionTransferred,
+    "closed": InteractionClosed,
+    "abandoned": InteractionAbandoned,
+}

@@ -1,0 +1,86 @@
+"""Interactions (one contact on one channel), their messages and every state transition they took."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from contact_center.domain.columns import enum_field, json_field, utc_field
+from contact_center.domain.enums import (
+    AuthorKind,
+    Channel,
+    DeliveryStatus,
+    Direction,
+    InteractionState,
+)
+from contact_center.domain.states import check_transition
+
+
+class Interaction(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    channel: Channel = enum_field(Channel, index=True)
+    direction: Direction = enum_field(Direction, default=Direction.INBOUND)
+    state: InteractionState = enum_field(InteractionState, default=InteractionState.NEW, index=True)
+    queue_id: int | None = Field(default=None, foreign_key="queue.id", index=True)
+    priority: int = 0
+    required_skills: dict[str, int] = json_field(dict)
+    subject: str = Field(default="", max_length=500)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
+    wrap_up_code: str | None = Field(default=None, max_length=50)
+    created_at: datetime = utc_field(index=True)
+    state_changed_at: datetime = utc_field()
+    queued_at: datetime | None = utc_field(nullable=True)
+    answered_at: datetime | None = utc_field(nullable=True)
+    closed_at: datetime | None = utc_field(nullable=True)
+
+    def move_to(self, target: InteractionState, at: datetime) -> InteractionState:
+        """Apply a legal transition and stamp its time; returns the state it left."""
+        previous = InteractionState(self.state)
+        check_transition(Channel(self.channel), previous, target)
+        self.state = target
+        self.state_changed_at = at
+        if target is InteractionState.QUEUED:
+            self.queued_at = at
+            self.agent_id = None
+        elif target is InteractionState.ACTIVE and self.answered_at is None:
+            self.answered_at = at
+        elif target in (InteractionState.CLOSED, InteractionState.ABANDONED):
+            self.closed_at = at
+        return previous
+
+
+class InteractionTransition(SQLModel, table=True):
+    """The timestamp of every transition, so wait and handle times can be measured afterwards."""
+
+    __tablename__ = "interaction_transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", index=True)
+    from_state: InteractionState = enum_field(InteractionState)
+    to_state: InteractionState = enum_field(InteractionState)
+    at: datetime = utc_field()
+    actor: str = Field(default="system", max_length=100)
+    agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    queue_id: int | None = Field(default=None, foreign_key="queue.id")
+
+
+class Message(SQLModel, table=True):
+    """Content of an interaction; (channel, provider_message_id) is unique so a retry stores nothing."""
+
+    __table_args__ = (UniqueConstraint("channel", "provider_message_id", name="uq_message_provider_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", index=True)
+    channel: Channel = enum_field(Channel)
+    direction: Direction = enum_field(Direction)
+    author_kind: AuthorKind = enum_field(AuthorKind)
+    author_agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    body: str = ""
+    provider_message_id: str | None = Field(default=None, max_length=255)
+    attachments: list[dict[str, Any]] = json_field(list)
+    delivery_status: DeliveryStatus = enum_field(DeliveryStatus, default=DeliveryStatus.RECEIVED)
+    created_at: datetime = utc_field()

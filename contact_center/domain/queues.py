@@ -1,0 +1,23 @@
+"""Queues: where interactions wait, with the service-level target they are measured against."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from contact_center.domain.columns import json_field, utc_field
+
+
+class Queue(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True, index=True)
+    channels: list[str] = json_field(list)
+    required_skills: dict[str, int] = json_field(dict)
+    priority: int = 0
+    sl_target: float = 0.8
+    sl_threshold_s: int = 20
+    business_hours: dict[str, list[list[str]]] = json_field(dict)
+    timezone: str = Field(default="UTC", max_length=64)
+    interval_minutes: int = 30
+    created_at: datetime = utc_field()

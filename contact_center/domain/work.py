@@ -1,0 +1,52 @@
+"""What follows a contact (后续作业): notes, follow-up tasks, wrap-up codes and satisfaction scores."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from contact_center.domain.columns import utc_field
+
+
+class Note(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    interaction_id: int | None = Field(default=None, foreign_key="interaction.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="agent.id")
+    body: str = ""
+    created_at: datetime = utc_field()
+
+
+class FollowUpTask(SQLModel, table=True):
+    __tablename__ = "follow_up_task"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    interaction_id: int | None = Field(default=None, foreign_key="interaction.id")
+    owner_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
+    title: str = Field(max_length=300)
+    due_at: datetime = utc_field(index=True)
+    done: bool = False
+    done_at: datetime | None = utc_field(nullable=True)
+    created_at: datetime = utc_field()
+
+
+class WrapUpCode(SQLModel, table=True):
+    __tablename__ = "wrap_up_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=50, unique=True)
+    label: str = Field(default="", max_length=200)
+    is_active: bool = True
+
+
+class SatisfactionScore(SQLModel, table=True):
+    __tablename__ = "satisfaction_score"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", unique=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    score: int = Field(ge=1, le=5)
+    comment: str = ""
+    created_at: datetime = utc_field()

@@ -1,0 +1,171 @@
+"""Agent handlers: accounts, skills and capacity, presence, and sign-in tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from contact_center.domain.agents import Agent, ApiToken
+from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
+from contact_center.domain.enums import Channel, Presence, Role
+from contact_center.domain.errors import ConflictError, InvalidInputError, UnauthenticatedError
+from contact_center.domain.events import AgentCreated, AgentUpdated, PresenceChanged
+from contact_center.storage.uow import UnitOfWork
+
+_hasher = PasswordHasher()
+TOKEN_LIFETIME = timedelta(days=30)
+UPDATABLE = frozenset({"display_name", "role", "skills", "capacity", "is_active", "password"})
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_skills(skills: dict[str, int]) -> dict[str, int]:
+    for name, level in skills.items():
+        if not name or not isinstance(level, int) or not 1 <= level <= 10:
+            raise InvalidInputError(f"skill {name!r} needs a level from 1 to 10")
+    return dict(skills)
+
+
+def check_capacity(capacity: dict[str, int]) -> dict[str, int]:
+    for channel, slots in capacity.items():
+        if channel not in {c.value for c in Channel} or not isinstance(slots, int) or not 0 <= slots <= 50:
+            raise InvalidInputError(f"capacity for {channel!r} must be a channel with 0 to 50 slots")
+    return dict(capacity)
+
+
+async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
+    if (
+        not cmd.username
+        or len(cmd.username) > 64
+        or not cmd.username.replace("_", "").replace(".", "").isalnum()
+    ):
+        raise InvalidInputError("a username has 1 to 64 letters, digits, dots or underscores")
+    skills = check_skills(dict(cmd.skills))
+    async with uow:
+        if await uow.agents.by_username(cmd.username) is not None:
+            raise ConflictError(f"username {cmd.username!r} is taken")
+        now = uow.now()
+        agent = Agent(
+            username=cmd.username,
+            display_name=cmd.display_name or cmd.username,
+            role=cmd.role,
+            password_hash=_hasher.hash(cmd.password) if cmd.password else "",
+            skills=skills,
+            presence=Presence.OFFLINE,
+            presence_changed_at=now,
+            created_at=now,
+        )
+        if cmd.capacity:
+            agent.capacity = {**agent.capacity, **check_capacity(dict(cmd.capacity))}
+        await uow.agents.added(agent)
+        uow.audit(
+            cmd.actor, "agent", agent.id or 0, "create", {"username": agent.username, "role": agent.role}
+        )
+        uow.emit(
+            AgentCreated(agent_id=agent.id or 0, username=agent.username, role=Role(agent.role).value, at=now)
+        )
+        await uow.commit()
+        return agent.id or 0
+
+
+async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
+    changes = dict(cmd.changes)
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise InvalidInputError(f"unknown agent fields: {', '.join(sorted(unknown))}")
+    async with uow:
+        agent = await uow.agents.get(cmd.agent_id)
+        audit: dict[str, object] = {}
+        for key, value in changes.items():
+            if key == "password":
+                agent.password_hash = _hasher.hash(str(value))
+                audit[key] = "changed"
+                continue
+            if key == "skills":
+                value = check_skills(value)
+            elif key == "capacity":
+                value = {**agent.capacity, **check_capacity(value)}
+            elif key == "role":
+                value = Role(value)
+            setattr(agent, key, value)
+            audit[key] = value
+        uow.session.add(agent)
+        uow.audit(cmd.actor, "agent", agent.id or 0, "update", audit)
+        uow.emit(AgentUpdated(agent_id=agent.id or 0, fields=sorted(changes), at=uow.now()))
+        await uow.commit()
+        return agent
+
+
+async def set_presence(cmd: SetPresence, uow: UnitOfWork) -> Agent:
+    async with uow:
+        agent = await uow.agents.get(cmd.agent_id)
+        previous = Presence(agent.presence)
+        now = uow.now()
+        agent.presence = cmd.presence
+        agent.presence_reason = cmd.reason[:100]
+        agent.presence_changed_at = now
+        uow.session.add(agent)
+        uow.audit(
+            cmd.actor,
+            "agent",
+            agent.id or 0,
+            "presence",
+            {"from": previous.value, "to": cmd.presence.value, "reason": cmd.reason},
+        )
+        uow.emit(
+            PresenceChanged(
+                agent_id=agent.id or 0,
+                presence=cmd.presence.value,
+                previous=previous.value,
+                reason=cmd.reason,
+                at=now,
+            )
+        )
+        await uow.commit()
+        return agent
+
+
+async def issue_token(cmd: IssueToken, uow: UnitOfWork) -> str:
+    """A fresh bearer token for a valid username and password; the same error for any mismatch."""
+    async with uow:
+        agent = await uow.agents.by_username(cmd.username)
+        valid = False
+        if agent is not None and agent.is_active and agent.password_hash:
+            try:
+                valid = _hasher.verify(agent.password_hash, cmd.password)
+            except (VerificationError, InvalidHashError):
+                valid = False
+        if agent is None or not valid:
+            raise UnauthenticatedError("wrong username or password")
+        token = secrets.token_urlsafe(32)
+        now = uow.now()
+        uow.session.add(
+            ApiToken(
+                agent_id=agent.id or 0,
+                token_hash=token_hash(token),
+                label=cmd.label[:100],
+                created_at=now,
+                expires_at=now + TOKEN_LIFETIME,
+            )
+        )
+        uow.audit(cmd.username, "agent", agent.id or 0, "sign_in", {"label": cmd.label})
+        await uow.commit()
+        return token
+
+
+async def create_token_for(uow: UnitOfWork, agent_id: int, label: str) -> str:
+    """A token without a password (CLI and seed use it, never the web)."""
+    async with uow:
+        await uow.agents.get(agent_id)
+        token = secrets.token_urlsafe(32)
+        uow.session.add(
+            ApiToken(agent_id=agent_id, token_hash=token_hash(token), label=label, created_at=uow.now())
+        )
+        await uow.commit()
+        return token

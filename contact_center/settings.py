@@ -1,0 +1,138 @@
+"""One frozen settings object: `config/*.toml`, then environment variables on top, checked once.
+
+Environment: `DATABASE_URL`, `REDIS_URL`, and `CC_<SECTION>__<KEY>` for anything else (e.g.
+`CC_HTTP__PORT=9000`). `CC_CONFIG` names the TOML file (default `config/contact_center.toml` when it
+exists). Every problem found goes into one `ConfigError` message naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from contact_center.domain.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/contact_center.toml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/contact_center.db"
+    pool_size: int = Field(default=10, ge=1, le=200)
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL: {value!r}") from exc
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"use a sqlite:// or postgresql:// URL, not {backend}://")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return make_url(self.url).get_backend_name() == "sqlite"
+
+
+class RedisSettings(_Section):
+    url: str | None = None
+    stream: str = "cc:events"
+    rq_queue: str = "contact_center"
+
+    @field_validator("url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("use a redis://, rediss:// or unix:// URL")
+        return value
+
+
+class HttpSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    public_base_url: str | None = None
+    cookie_secure: bool = False
+
+
+class SimulatorSettings(_Section):
+    mean_interval_s: float = Field(default=2.0, gt=0)
+    seed: int | None = None
+
+
+class Settings(_Section):
+    environment: Literal["development", "production", "test"] = "development"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    default_region: str = Field(default="US", min_length=2, max_length=2)
+    database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
+    http: HttpSettings = HttpSettings()
+    simulator: SimulatorSettings = SimulatorSettings()
+
+    @model_validator(mode="after")
+    def _mode_is_coherent(self) -> Settings:
+        if self.redis.url and self.database.is_sqlite:
+            raise ValueError("redis.url needs a PostgreSQL database.url: SQLite serves one process only")
+        return self
+
+    @property
+    def is_distributed(self) -> bool:
+        """Several processes (web, router, rq workers) share PostgreSQL and Redis."""
+        return self.redis.url is not None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    data: dict[str, Any] = {}
+    path = config_file or (Path(environ["CC_CONFIG"]) if "CC_CONFIG" in environ else None)
+    if path is None and DEFAULT_CONFIG.exists():
+        path = DEFAULT_CONFIG
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"invalid config: CC_CONFIG: no file {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"invalid config: {path}: {exc}") from exc
+    _overlay(data, environ)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "settings"
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{key}: {message}")
+        raise ConfigError("invalid config: " + "; ".join(problems)) from None
+
+
+def _overlay(data: dict[str, Any], environ: Mapping[str, str]) -> None:
+    if url := environ.get("DATABASE_URL"):
+        data.setdefault("database", {})["url"] = url
+    if url := environ.get("REDIS_URL"):
+        data.setdefault("redis", {})["url"] = url
+    for name, value in environ.items():
+        if not name.startswith("CC_") or name == "CC_CONFIG":
+            continue
+        parts = name[3:].lower().split("__")
+        target = data
+        for part in parts[:-1]:
+            node = target.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"invalid config: {name}: {part} is not a section")
+            target = node
+        target[parts[-1]] = value

@@ -1,0 +1,33 @@
+"""Imports every table so SQLModel's metadata is complete for migrations and test schemas."""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+from contact_center.domain.agents import Agent, ApiToken
+from contact_center.domain.audit import AuditEntry
+from contact_center.domain.customers import Customer, CustomerIdentity
+from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.domain.queues import Queue
+from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, WrapUpCode
+from contact_center.storage.outbox import OutboxEvent
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Agent",
+    "ApiToken",
+    "AuditEntry",
+    "Customer",
+    "CustomerIdentity",
+    "FollowUpTask",
+    "Interaction",
+    "InteractionTransition",
+    "Message",
+    "Note",
+    "OutboxEvent",
+    "Queue",
+    "SatisfactionScore",
+    "WrapUpCode",
+    "metadata",
+]

@@ -1,0 +1,100 @@
+"""The unit of work: one transaction holding a command's rows, its audit entries and its events.
+
+Either everything a command changed commits together with the outbox rows of its events, or
+nothing does. After a commit that emitted events, `after_commit` wakes the outbox dispatcher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contact_center.domain.audit import AuditEntry
+from contact_center.domain.events import Event
+from contact_center.storage.outbox import OutboxEvent
+from contact_center.storage.repositories import (
+    AgentRepository,
+    CustomerRepository,
+    InteractionRepository,
+    MessageRepository,
+    QueueRepository,
+)
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitOfWork:
+    session: AsyncSession
+    customers: CustomerRepository
+    interactions: InteractionRepository
+    messages: MessageRepository
+    agents: AgentRepository
+    queues: QueueRepository
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock = system_clock,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._after_commit = after_commit
+        self._emitted = 0
+        self._committed = False
+        self.events: list[Event] = []
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        self.customers = CustomerRepository(self.session)
+        self.interactions = InteractionRepository(self.session)
+        self.messages = MessageRepository(self.session)
+        self.agents = AgentRepository(self.session)
+        self.queues = QueueRepository(self.session)
+        self._emitted = 0
+        self._committed = False
+        self.events = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if not self._committed:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def emit(self, event: Event) -> None:
+        self.session.add(OutboxEvent(event_type=event.type, payload=event.to_json(), created_at=self.now()))
+        self.events.append(event)
+        self._emitted += 1
+
+    def audit(self, actor: str, entity: str, entity_id: int, action: str, changes: dict[str, Any]) -> None:
+        self.session.add(
+            AuditEntry(
+                at=self.now(), actor=actor, entity=entity, entity_id=entity_id, action=action, changes=changes
+            )
+        )
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self._committed = True
+        if self._emitted and self._after_commit is not None:
+            self._after_commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
