@@ -142,8 +142,16 @@ def _erlang_c(
             asa, occ = average_speed_of_answer(n, a, float(h[i])), occupancy(n, a)
         rows.append(
             IntervalRequirement(
-                i, float(c[i]), float(h[i]), a, agents, scheduled_agents(agents, targets.shrinkage),
-                sl, asa, occ, None,
+                i,
+                float(c[i]),
+                float(h[i]),
+                a,
+                agents,
+                scheduled_agents(agents, targets.shrinkage),
+                sl,
+                asa,
+                occ,
+                None,
             )
         )
     return rows
@@ -167,8 +175,16 @@ def _erlang_a(
             m = erlang_a(agents * k, a, float(h[i]), patience_s, targets.threshold_s)
         rows.append(
             IntervalRequirement(
-                i, float(c[i]), float(h[i]), a, agents, scheduled_agents(agents, targets.shrinkage),
-                m.service_level, m.asa_s, m.occupancy, m.p_abandon,
+                i,
+                float(c[i]),
+                float(h[i]),
+                a,
+                agents,
+                scheduled_agents(agents, targets.shrinkage),
+                m.service_level,
+                m.asa_s,
+                m.occupancy,
+                m.p_abandon,
             )
         )
     return rows
@@ -193,8 +209,16 @@ def _deferred(
         agents = math.ceil(round(fte, 9))
         rows.append(
             IntervalRequirement(
-                i, float(c[i]), float(h[i]), fte, agents, scheduled_agents(agents, targets.shrinkage),
-                None, None, fte / agents if agents else 0.0, None,
+                i,
+                float(c[i]),
+                float(h[i]),
+                fte,
+                agents,
+                scheduled_agents(agents, targets.shrinkage),
+                None,
+                None,
+                fte / agents if agents else 0.0,
+                None,
             )
         )
     return rows

@@ -65,10 +65,11 @@ def shrunk_cell_means(cube: FloatArray, weights: FloatArray) -> FloatArray:
     total = means.sum()
     if total <= 0:
         return means
-    fit = np.outer(means.sum(axis=1), means.sum(axis=0)) / total
     weeks = cube.shape[0]  # dispersion φ across weeks; a single week cannot show it: Poisson
-    dispersion = float(cube.var(axis=0, ddof=1).sum() / fit.sum()) if weeks >= 2 else 1.0
-    noise = dispersion * fit * float((weights**2).sum())
+    dispersion = float(cube.var(axis=0, ddof=1).sum() / total) if weeks >= 2 else 1.0
+    noise_scale = max(dispersion, 1e-9) * float((weights**2).sum())
+    fit = shared_shape_fit(means, noise_scale)
+    noise = noise_scale * fit
     fit_sq = (fit**2).sum(axis=1)
     excess = ((means - fit) ** 2 - noise).sum(axis=1)
     spread = np.divide(excess, fit_sq, out=np.zeros_like(excess), where=fit_sq > 0)
@@ -77,3 +78,31 @@ def shrunk_cell_means(cube: FloatArray, weights: FloatArray) -> FloatArray:
     keep = np.divide(signal, denominator, out=np.ones_like(signal), where=denominator > 0)
     out: FloatArray = fit + keep * (means - fit)
     return out
+
+
+def shared_shape_fit(means: FloatArray, noise_scale: float) -> FloatArray:
+    """Each day's level times the time-of-day shape of the days that share its shape.
+
+    Days d and e share a shape unless the Pearson χ² of their 2 × slots table (cell variance
+    noise_scale × expected) exceeds its mean by three standard deviations: then a Sunday with
+    its own curve neither bends the weekdays' profile nor is forced onto it.
+    """
+    days, slots = means.shape
+    limit = (slots - 1) + 3.0 * np.sqrt(2.0 * (slots - 1))
+    same = np.eye(days, dtype=bool)
+    for d in range(days):
+        for e in range(d + 1, days):
+            pair = means[[d, e]]
+            total = pair.sum()
+            if total <= 0:
+                continue
+            expected = np.outer(pair.sum(axis=1), pair.sum(axis=0)) / total
+            variance = noise_scale * expected
+            chi2 = np.divide((pair - expected) ** 2, variance, out=np.zeros_like(pair), where=variance > 0)
+            same[d, e] = same[e, d] = float(chi2.sum()) <= limit
+    fit = np.zeros_like(means)
+    for d in range(days):
+        shape = means[same[d]].sum(axis=0)
+        if shape.sum() > 0:
+            fit[d] = means[d].sum() * shape / shape.sum()
+    return fit
