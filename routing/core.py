@@ -1,0 +1,287 @@
+"""The engine's state and the moves every event is made of: offer, release, settle, timers.
+
+`RoutingEngine` (engine.py) adds the public API and the event handlers on top. Handlers only
+change state and mark which interactions and agents were touched; `settle` then matches exactly
+those, which keeps one event far cheaper than a rescan and keeps the engine work-conserving.
+"""
+
+from __future__ import annotations
+
+from routing.agents import AgentIndex, AgentRecord
+from routing.availability import FREE
+from routing.deadlines import Deadlines, Entry, Timer
+from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
+from routing.explain import DecisionLog
+from routing.policy import (
+    QueuePolicy,
+    Requirement,
+    RoutingRules,
+    alternatives,
+    as_requirement,
+    base_priority,
+    describe,
+    next_step_time,
+    step_at,
+)
+from routing.selection import best_interaction, find_agent
+from routing.snapshot import PendingOffer, WaitingInteraction
+from routing.vocabulary import (
+    CHANNELS,
+    ROUTABLE_PRESENCE,
+    AgentId,
+    Channel,
+    CustomerClass,
+    InteractionId,
+    Presence,
+    QueueId,
+    RoutingError,
+)
+from routing.waiting import WaitingIndex, WaitingRecord
+
+
+class RoutingCore:
+    def __init__(self, policies: dict[QueueId, QueuePolicy], rules: RoutingRules) -> None:
+        self.policies = policies
+        self.rules = rules
+        self._alts_cache: dict[tuple[QueueId, Requirement, int], tuple[Requirement, ...]] = {}
+        self._reset(0.0)
+
+    def _reset(self, at: float) -> None:
+        self.now = at
+        self._origin = at
+        self.agents = AgentIndex(self.rules.cross_channel)
+        self.waiting = WaitingIndex()
+        self.log = DecisionLog(self.rules.history_limit)
+        self._deadlines = Deadlines()
+        self._dirty_items: dict[InteractionId, str] = {}
+        self._dirty_agents: dict[AgentId, str] = {}
+
+    # ---- interactions -----------------------------------------------------------------------
+
+    def _new_record(self, item: WaitingInteraction) -> WaitingRecord:
+        policy = self.policies.get(item.queue)
+        if policy is None:
+            raise RoutingError(f"interaction {item.id}: unknown queue {item.queue}")
+        cls = CustomerClass(item.customer_class)
+        rec = WaitingRecord(
+            item.id,
+            Channel(item.channel),
+            item.queue,
+            policy,
+            item.enqueued_at,
+            item.enqueued_at - self._origin,
+            base_priority(policy, item.priority, cls),
+            dict(item.required_skills),
+            cls,
+            item.preferred_agent,
+            set(item.excluded_agents),
+        )
+        preferred = self.agents.agents.get(item.preferred_agent) if item.preferred_agent is not None else None
+        if (
+            policy.sticky_seconds > 0
+            and preferred is not None
+            and preferred.presence != Presence.OFFLINE
+            and preferred.id not in rec.excluded
+        ):
+            rec.sticky_until = item.enqueued_at + policy.sticky_seconds
+        self._set_step(rec, log=False)
+        self.waiting.items[rec.id] = rec
+        self.log.add(rec.id, self.now, "queued", None, self._queued_text(rec))
+        return rec
+
+    def _queued_text(self, rec: WaitingRecord) -> str:
+        boost = rec.policy.class_boost.get(rec.customer_class, 0.0)
+        text = (
+            f"queue {rec.queue} on {rec.channel}, priority {rec.base:.2f} ({rec.customer_class} +{boost:g})"
+        )
+        if rec.sticky_until:
+            text += f", sticky to agent {rec.preferred} until {rec.sticky_until:.1f}"
+        return text
+
+    def _set_step(self, rec: WaitingRecord, *, log: bool = True) -> None:
+        step = step_at(rec.policy, self.now - rec.enqueued_at)
+        if step == rec.step and rec.alts:
+            return
+        key = (rec.queue, as_requirement(rec.own_skills), step)
+        alts = self._alts_cache.get(key)
+        if alts is None:
+            alts = self._alts_cache[key] = alternatives(self.policies, rec.queue, rec.own_skills, step)
+        if log and step != rec.step:
+            text = f"escalation step {step} now accepts {' or '.join(describe(r) for r in alts)}"
+            self.log.add(rec.id, self.now, "escalated", None, text)
+        rec.step, rec.alts = step, alts
+
+    def _is_sticky(self, rec: WaitingRecord) -> bool:
+        return rec.preferred is not None and self.now < rec.sticky_until
+
+    def _touch_item(self, rec: WaitingRecord, trigger: str) -> None:
+        """Take `rec` out of the indexes; `settle` will route it again. Its timers go stale."""
+        self.waiting.unplace(rec)
+        rec.token += 1
+        self._dirty_items[rec.id] = trigger
+
+    def _end_sticky(self, agent: AgentRecord, why: str) -> None:
+        for rec in list(self.waiting.sticky.get(agent.id, {}).values()):
+            rec.sticky_until = 0.0
+            self.log.add(rec.id, self.now, "sticky_ended", agent.id, why)
+            self._touch_item(rec, "sticky window ended")
+
+    # ---- offers -----------------------------------------------------------------------------
+
+    def _offer(
+        self,
+        rec: WaitingRecord,
+        agent: AgentRecord,
+        reason: OfferReason,
+        out: list[Decision],
+        at: float | None = None,
+    ) -> None:
+        offered_at = self.now if at is None else at
+        rec.offered_to, rec.offered_at = agent.id, offered_at
+        rec.token += 1
+        self.agents.reserve(agent, rec.id, rec.channel, self.now)
+        expires = offered_at + rec.policy.offer_timeout
+        self._deadlines.add(expires, Timer.OFFER, rec.id, rec.token)
+        self.log.add(rec.id, offered_at, "offered", agent.id, reason)
+        out.append(Offer(rec.id, agent.id, rec.channel, rec.queue, offered_at, expires, reason))
+
+    def _restore_offer(self, offer: PendingOffer, out: list[Decision]) -> None:
+        rec = self.waiting.items.get(offer.interaction)
+        agent = self.agents.agents.get(offer.agent)
+        if rec is None or agent is None or rec.offered_to is not None:
+            raise RoutingError(f"snapshot offer {offer} names an unknown or doubly offered interaction")
+        self._dirty_items.pop(rec.id, None)
+        reason = OfferReason("offer restored from snapshot", "restored", rec.step, (), 1, "", 0.0, 0.0)
+        self._offer(rec, agent, reason, [], at=offer.offered_at)
+        if agent.presence not in ROUTABLE_PRESENCE:
+            out.append(OfferWithdrawn(rec.id, agent.id, self.now, f"agent is {agent.presence}"))
+            self._release(
+                rec, agent, "withdrawn", f"agent is {agent.presence}", out, miss=False, exclude=False
+            )
+
+    def _release(
+        self,
+        rec: WaitingRecord,
+        agent: AgentRecord,
+        kind: str,
+        why: str,
+        out: list[Decision],
+        *,
+        miss: bool,
+        exclude: bool,
+    ) -> None:
+        """End an offer that was not accepted; the interaction and the agent are routed again."""
+        rec.offered_to = None
+        self.agents.unreserve(agent, rec.id, self.now, accepted=False)
+        self.log.add(rec.id, self.now, kind, agent.id, why)
+        if exclude:
+            rec.excluded.add(agent.id)
+        if agent.id == rec.preferred and (exclude or agent.presence == Presence.OFFLINE):
+            rec.sticky_until = 0.0  # the customer's agent missed it or left: anyone eligible now
+        self._touch_item(rec, f"retry after agent {agent.id} {kind}")
+        self._dirty_agents[agent.id] = f"offer {kind}"
+        if miss:
+            agent.misses += 1
+            limit = self.rules.misses_before_away
+            if limit and agent.misses >= limit and agent.presence in ROUTABLE_PRESENCE:
+                text = f"{agent.misses} consecutive missed offers (limit {limit})"
+                out.append(SetAgentAway(agent.id, self.now, text))
+                self.agents.set_presence(agent, Presence.AWAY, self.now)
+                self._withdraw_all(agent, "agent set away after missed offers", out)
+
+    def _withdraw_all(self, agent: AgentRecord, why: str, out: list[Decision]) -> None:
+        for iid in list(agent.offers):
+            rec = self.waiting.items[iid]
+            out.append(OfferWithdrawn(iid, agent.id, self.now, why))
+            self._release(rec, agent, "withdrawn", why, out, miss=False, exclude=False)
+
+    # ---- timers -----------------------------------------------------------------------------
+
+    def _is_live(self, entry: Entry) -> bool:
+        rec = self.waiting.items.get(entry[3])
+        return rec is not None and rec.token == entry[4]
+
+    def _fire_timers(self, out: list[Decision]) -> None:
+        for entry in self._deadlines.pop_due(self.now):
+            if not self._is_live(entry):
+                continue
+            rec = self.waiting.items[entry[3]]
+            if entry[2] == Timer.OFFER:
+                assert rec.offered_to is not None
+                agent = self.agents.agents[rec.offered_to]
+                why = f"no answer within {rec.policy.offer_timeout:g}s"
+                out.append(OfferExpired(rec.id, agent.id, self.now, why))
+                self._release(rec, agent, "expired", why, out, miss=True, exclude=True)
+            elif entry[2] == Timer.STEP:
+                self._touch_item(rec, "escalation step due")
+            else:
+                self._touch_item(rec, "sticky window ended")
+
+    # ---- settle -----------------------------------------------------------------------------
+
+    def _settle(self, out: list[Decision]) -> None:
+        items = self.waiting.items
+        now_rel = self.now - self._origin
+        todo = [
+            (items[iid], trigger)
+            for iid, trigger in self._dirty_items.items()
+            if iid in items and items[iid].offered_to is None
+        ]
+        todo.sort(key=lambda t: (-t[0].priority_at(now_rel), t[0].enq_rel, t[0].id))
+        self._dirty_items.clear()
+        for rec, trigger in todo:
+            self._route_item(rec, trigger, out)
+        agents = list(self._dirty_agents.items())
+        self._dirty_agents.clear()
+        for aid, trigger in agents:
+            agent = self.agents.agents.get(aid)
+            if agent is not None:
+                self._route_agent(agent, trigger, out)
+
+    def _route_item(self, rec: WaitingRecord, trigger: str, out: list[Decision]) -> None:
+        self._set_step(rec)
+        sticky = self._is_sticky(rec)
+        pick = find_agent(self.agents, rec, sticky)
+        if pick is not None:
+            rule = "sticky" if sticky else rec.policy.agent_choice.value
+            reason = OfferReason(
+                trigger,
+                rule,
+                rec.step,
+                pick.matched,
+                pick.considered,
+                pick.chosen_by,
+                self.now - rec.enqueued_at,
+                rec.priority_at(self.now - self._origin),
+                self.agents.pools(rec.channel, pick.matched),
+            )
+            self._offer(rec, pick.agent, reason, out)
+            return
+        self.waiting.place(rec, self.now)
+        self.log.add(rec.id, self.now, "waiting", None, self.agents.pools(rec.channel, rec.alts[0]))
+        later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
+        if later is not None:
+            self._deadlines.add(later, Timer.STEP, rec.id, rec.token)
+        if sticky:
+            self._deadlines.add(rec.sticky_until, Timer.STICKY, rec.id, rec.token)
+
+    def _route_agent(self, agent: AgentRecord, trigger: str, out: list[Decision]) -> None:
+        now_rel = self.now - self._origin
+        while FREE in agent.status.values():
+            pick = best_interaction(self.waiting, agent, CHANNELS, now_rel)
+            if pick is None:
+                return
+            rec = pick.interaction
+            self.waiting.unplace(rec)
+            reason = OfferReason(
+                f"agent {agent.id} free ({trigger})",
+                "highest priority then oldest",
+                rec.step,
+                pick.matched,
+                pick.considered,
+                f"waited {self.now - rec.enqueued_at:.1f}s",
+                self.now - rec.enqueued_at,
+                rec.priority_at(now_rel),
+                (),
+            )
+            self._offer(rec, agent, reason, out)

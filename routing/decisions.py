@@ -1,0 +1,84 @@
+"""What the engine tells the router service to do, each with the reason it was taken.
+
+Reasons are structured values rendered to text only when someone asks (`explain`), so a decision
+costs a few small tuples, not string formatting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from routing.availability import Pool
+from routing.policy import Requirement, describe
+from routing.vocabulary import AgentId, Channel, InteractionId, QueueId
+
+
+@dataclass(frozen=True, slots=True)
+class OfferReason:
+    """Why this agent got this interaction.
+
+    `trigger` is the event that made the match possible; `rule` how the winner was picked;
+    `considered` how many candidates (agents or interactions) were compared; `pools` the agents
+    having the matched skills on the channel at that moment, by status.
+    """
+
+    trigger: str
+    rule: str
+    step: int
+    matched: Requirement
+    considered: int
+    chosen_by: str
+    waited: float
+    priority: float
+    pools: tuple[Pool, ...] = ()
+
+    def text(self) -> str:
+        pools = "; ".join(p.text() for p in self.pools)
+        return (
+            f"{self.trigger}; {self.rule} among {self.considered} candidate(s) ({self.chosen_by}); "
+            f"meets {describe(self.matched)} at escalation step {self.step}; waited {self.waited:.1f}s, "
+            f"effective priority {self.priority:.2f}" + (f"; pool {pools}" if pools else "")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """Offer `interaction` to `agent` now; it holds the agent's capacity until answered or expired."""
+
+    interaction: InteractionId
+    agent: AgentId
+    channel: Channel
+    queue: QueueId
+    at: float
+    expires_at: float
+    reason: OfferReason
+
+
+@dataclass(frozen=True, slots=True)
+class OfferExpired:
+    """The engine's timer ran out; tell the agent's client the offer is gone."""
+
+    interaction: InteractionId
+    agent: AgentId
+    at: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferWithdrawn:
+    """The offer no longer stands (agent left, interaction removed); tell the agent's client."""
+
+    interaction: InteractionId
+    agent: AgentId
+    at: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetAgentAway:
+    agent: AgentId
+    at: float
+    reason: str
+
+
+Decision = Offer | OfferExpired | OfferWithdrawn | SetAgentAway

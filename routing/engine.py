@@ -1,0 +1,233 @@
+"""`RoutingEngine`: the public face of the routing core, and one handler per event type.
+
+Handlers change state and mark what they touched; `RoutingCore._settle` does the matching. Events
+naming an agent or an offer the engine does not know (or no longer knows) are stale and change
+nothing: the router service may deliver a late accept after the engine expired that offer, and the
+engine's decisions are the ones that stand. Design notes in docs/routing.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from routing.agents import AgentRecord
+from routing.core import RoutingCore
+from routing.decisions import Decision, OfferWithdrawn
+from routing.events import (
+    AgentLoadChanged,
+    AgentLoggedIn,
+    AgentPresenceChanged,
+    AgentSkillsChanged,
+    Event,
+    InteractionQueued,
+    InteractionRemoved,
+    OfferAccepted,
+    OfferRejected,
+    OfferTimedOut,
+    Tick,
+)
+from routing.explain import Explanation, agent_detail, waiting_summary
+from routing.policy import QueuePolicy, RoutingRules, alternatives
+from routing.snapshot import PendingOffer, Snapshot, WaitingInteraction
+from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence, RoutingError
+from routing.waiting import WaitingRecord
+
+
+class RoutingEngine(RoutingCore):
+    """Routes waiting interactions to agents under per-queue policies. Not thread-safe."""
+
+    def __init__(self, policies: Iterable[QueuePolicy], rules: RoutingRules | None = None) -> None:
+        by_queue = {p.queue: p for p in policies}
+        for policy in by_queue.values():
+            for step in range(len(policy.escalation) + 1):
+                alternatives(by_queue, policy.queue, {}, step)  # an unknown overflow queue fails here
+        super().__init__(by_queue, rules if rules is not None else RoutingRules())
+
+    def load(self, snapshot: Snapshot) -> list[Decision]:
+        """Forget everything, rebuild from `snapshot`, and return the decisions it calls for."""
+        self._reset(snapshot.at)
+        out: list[Decision] = []
+        for state in sorted(snapshot.agents, key=lambda a: (a.idle_since, a.id)):
+            self.agents.add(state, None)
+        for item in snapshot.interactions:
+            rec = self._new_record(item)
+            self._dirty_items[rec.id] = "snapshot loaded"
+        for offer in snapshot.offers:
+            self._restore_offer(offer, out)
+        for aid in self.agents.agents:
+            self._dirty_agents[aid] = "snapshot loaded"
+        self._fire_timers(out)
+        self._settle(out)
+        return out
+
+    def handle(self, event: Event) -> list[Decision]:
+        """Apply every timer due by `event.at`, then the event; return the resulting decisions.
+
+        Raises `RoutingError`, before changing anything, for an interaction in an unknown queue.
+        """
+        if isinstance(event, InteractionQueued) and event.interaction.queue not in self.policies:
+            raise RoutingError(f"interaction {event.interaction.id}: unknown queue {event.interaction.queue}")
+        if event.at > self.now:
+            self.now = event.at
+        out: list[Decision] = []
+        self._fire_timers(out)
+        _HANDLERS[type(event)](self, event, out)
+        self._settle(out)
+        return out
+
+    def next_deadline(self) -> float | None:
+        """When the engine next needs a `Tick`: an offer expiry, escalation step or sticky end."""
+        return self._deadlines.next(self._is_live)
+
+    def explain(self, iid: InteractionId) -> Explanation:
+        """Why the interaction went to its agent, or why it is still waiting, with its history."""
+        rec = self.waiting.items.get(iid)
+        history = self.log.history(iid)
+        if rec is None:
+            state = self.log.finished.get(iid, ("unknown", []))[0]
+            summary = "no longer routed" if state != "unknown" else "not known to the engine"
+            return Explanation(iid, state, summary, history)
+        if rec.offered_to is not None:
+            summary = f"offered to agent {rec.offered_to} at {rec.offered_at:.1f}, waiting for the answer"
+            return Explanation(iid, "offered", summary, history)
+        summary = waiting_summary(rec, self.agents, self.policies, self.now, self._is_sticky(rec))
+        return Explanation(iid, "waiting", summary, history)
+
+    def explain_agent(self, iid: InteractionId, aid: AgentId) -> str:
+        """Whether agent `aid` could take interaction `iid` now, and every reason it cannot."""
+        rec = self.waiting.items.get(iid)
+        if rec is None:
+            return f"interaction {iid} is not waiting"
+        return agent_detail(rec, self.agents.agents.get(aid), self._is_sticky(rec))
+
+    def snapshot(self) -> Snapshot:
+        """The current state in the form `load` takes (pending offers keep their times)."""
+        items: list[WaitingInteraction] = []
+        offers: list[PendingOffer] = []
+        for rec in self.waiting.items.values():
+            own = rec.base - rec.policy.priority - rec.policy.class_boost.get(rec.customer_class, 0.0)
+            items.append(
+                WaitingInteraction(
+                    rec.id,
+                    rec.channel,
+                    rec.queue,
+                    rec.enqueued_at,
+                    own,
+                    dict(rec.own_skills),
+                    rec.customer_class,
+                    rec.preferred,
+                    frozenset(rec.excluded),
+                )
+            )
+            if rec.offered_to is not None:
+                offers.append(PendingOffer(rec.id, rec.offered_to, rec.offered_at))
+        agents = tuple(a.snapshot() for a in self.agents.agents.values())
+        return Snapshot(self.now, agents, tuple(items), tuple(offers))
+
+    # ---- handlers ---------------------------------------------------------------------------
+
+    def _on_logged_in(self, event: AgentLoggedIn, out: list[Decision]) -> None:
+        old = self.agents.agents.get(event.agent.id)
+        was_routable = old is not None and old.presence in ROUTABLE_PRESENCE
+        agent = self.agents.add(event.agent, self.now)
+        self._after_presence(agent, was_routable, out)
+
+    def _on_presence(self, event: AgentPresenceChanged, out: list[Decision]) -> None:
+        agent = self.agents.agents.get(event.agent)
+        if agent is None:
+            return
+        was_routable = agent.presence in ROUTABLE_PRESENCE
+        self.agents.set_presence(agent, event.presence, self.now)
+        self._after_presence(agent, was_routable, out)
+
+    def _after_presence(self, agent: AgentRecord, was_routable: bool, out: list[Decision]) -> None:
+        if agent.presence not in ROUTABLE_PRESENCE:
+            self._withdraw_all(agent, f"agent is {agent.presence}", out)
+        elif not was_routable:
+            agent.misses = 0
+        if agent.presence == Presence.OFFLINE:
+            self._end_sticky(agent, "preferred agent logged out")
+        self._dirty_agents[agent.id] = f"agent {agent.presence}"
+
+    def _on_skills(self, event: AgentSkillsChanged, out: list[Decision]) -> None:
+        agent = self.agents.agents.get(event.agent)
+        if agent is not None:
+            self.agents.change_skills(agent, event.skills, event.capacity, self.now)
+            self._dirty_agents[agent.id] = "skills or capacity changed"
+
+    def _on_load(self, event: AgentLoadChanged, out: list[Decision]) -> None:
+        agent = self.agents.agents.get(event.agent)
+        if agent is not None:
+            self.agents.set_load(agent, event.load, self.now)
+            self._dirty_agents[agent.id] = "load changed"
+
+    def _on_queued(self, event: InteractionQueued, out: list[Decision]) -> None:
+        if event.interaction.id in self.waiting.items:
+            return  # a repeated event: the interaction is already being routed
+        rec = self._new_record(event.interaction)
+        self._dirty_items[rec.id] = "interaction queued"
+
+    def _on_removed(self, event: InteractionRemoved, out: list[Decision]) -> None:
+        rec = self.waiting.items.get(event.interaction)
+        if rec is None:
+            return
+        if rec.offered_to is not None:
+            agent = self.agents.agents[rec.offered_to]
+            out.append(OfferWithdrawn(rec.id, agent.id, self.now, f"interaction {event.reason}"))
+            self.agents.unreserve(agent, rec.id, self.now, accepted=False)
+            self._dirty_agents[agent.id] = f"offer withdrawn, interaction {event.reason}"
+        self.waiting.unplace(rec)
+        self._forget(rec, "removed", event.reason)
+
+    def _on_accepted(self, event: OfferAccepted, out: list[Decision]) -> None:
+        rec = self._offered(event.interaction, event.agent)
+        if rec is None:
+            return
+        agent = self.agents.agents[event.agent]
+        agent.misses = 0
+        self.agents.unreserve(agent, rec.id, self.now, accepted=True)
+        self._forget(rec, "accepted", f"accepted after {self.now - rec.enqueued_at:.1f}s")
+
+    def _on_rejected(self, event: OfferRejected, out: list[Decision]) -> None:
+        rec = self._offered(event.interaction, event.agent)
+        if rec is not None:
+            agent = self.agents.agents[event.agent]
+            miss = self.rules.rejects_count_as_misses
+            self._release(rec, agent, "rejected", "agent rejected the offer", out, miss=miss, exclude=True)
+
+    def _on_timed_out(self, event: OfferTimedOut, out: list[Decision]) -> None:
+        rec = self._offered(event.interaction, event.agent)
+        if rec is not None:
+            agent = self.agents.agents[event.agent]
+            self._release(rec, agent, "timed_out", "agent's client timed out", out, miss=True, exclude=True)
+
+    def _on_tick(self, event: Tick, out: list[Decision]) -> None:
+        return  # `handle` already fired the timers due by `event.at`
+
+    def _offered(self, iid: InteractionId, aid: AgentId) -> WaitingRecord | None:
+        rec = self.waiting.items.get(iid)
+        if rec is None or rec.offered_to != aid:
+            if rec is not None:
+                self.log.add(iid, self.now, "stale", aid, "answer to an offer that no longer stands, ignored")
+            return None
+        return rec
+
+    def _forget(self, rec: WaitingRecord, state: str, why: str) -> None:
+        del self.waiting.items[rec.id]
+        self._dirty_items.pop(rec.id, None)
+        self.log.add(rec.id, self.now, state, rec.offered_to, why)
+        self.log.finish(rec.id, state)
+
+
+_HANDLERS: dict[type, Callable[..., None]] = {
+    AgentLoggedIn: RoutingEngine._on_logged_in,
+    AgentPresenceChanged: RoutingEngine._on_presence,
+    AgentSkillsChanged: RoutingEngine._on_skills,
+    AgentLoadChanged: RoutingEngine._on_load,
+    InteractionQueued: RoutingEngine._on_queued,
+    InteractionRemoved: RoutingEngine._on_removed,
+    OfferAccepted: RoutingEngine._on_accepted,
+    OfferRejected: RoutingEngine._on_rejected,
+    OfferTimedOut: RoutingEngine._on_timed_out,
+    Tick: RoutingEngine._on_tick,
+}

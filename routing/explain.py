@@ -1,0 +1,154 @@
+"""The decision log and the answers to "why this agent?" and "why is this one still waiting?".
+
+Entries are stored as small tuples holding structured reasons and rendered to text only when a
+supervisor asks. Finished interactions stay explainable until `RoutingRules.history_limit` more
+have finished. The live part of an answer ("still waiting because ...") is computed on request by
+scanning the agents once, which is fine for a query and kept off the routing path.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from routing.agents import AgentIndex, AgentRecord
+from routing.availability import FREE, STATUS_TEXT, Pool
+from routing.decisions import OfferReason
+from routing.policy import QueuePolicy, Requirement, alternatives, describe, meets, next_step_time
+from routing.vocabulary import AgentId, InteractionId, QueueId
+from routing.waiting import WaitingRecord
+
+Payload = OfferReason | tuple[Pool, ...] | str
+RawEntry = tuple[float, str, AgentId | None, Payload]
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    at: float
+    kind: str
+    agent: AgentId | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """`state` is waiting, offered, accepted, removed or unknown; `summary` says why, now."""
+
+    interaction: InteractionId
+    state: str
+    summary: str
+    history: tuple[LogEntry, ...]
+
+    def __str__(self) -> str:
+        lines = [f"interaction {self.interaction}: {self.state}. {self.summary}"]
+        for e in self.history:
+            who = f" agent {e.agent}" if e.agent is not None else ""
+            lines.append(f"  {e.at:.1f} {e.kind}{who}: {e.text}")
+        return "\n".join(lines)
+
+
+class DecisionLog:
+    def __init__(self, history_limit: int) -> None:
+        self.live: dict[InteractionId, list[RawEntry]] = {}
+        self.finished: OrderedDict[InteractionId, tuple[str, list[RawEntry]]] = OrderedDict()
+        self._limit = history_limit
+
+    def add(self, iid: InteractionId, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
+        entries = self.live.get(iid)
+        if entries is None:
+            entries = self.live[iid] = []
+        entries.append((at, kind, agent, payload))
+
+    def finish(self, iid: InteractionId, state: str) -> None:
+        entries = self.live.pop(iid, [])
+        self.finished[iid] = (state, entries)
+        self.finished.move_to_end(iid)
+        while len(self.finished) > self._limit:
+            self.finished.popitem(last=False)
+
+    def history(self, iid: InteractionId) -> tuple[LogEntry, ...]:
+        raw = self.live.get(iid)
+        if raw is None:
+            raw = self.finished.get(iid, ("", []))[1]
+        return tuple(LogEntry(at, kind, agent, render(payload)) for at, kind, agent, payload in raw)
+
+
+def render(payload: Payload) -> str:
+    if isinstance(payload, OfferReason):
+        return payload.text()
+    if isinstance(payload, tuple):
+        return "no free eligible agent; pool " + "; ".join(p.text() for p in payload)
+    return payload
+
+
+def waiting_summary(
+    rec: WaitingRecord,
+    agents: AgentIndex,
+    policies: dict[QueueId, QueuePolicy],
+    now: float,
+    sticky: bool,
+) -> str:
+    """Why `rec` has no agent yet, from the agents as they are now."""
+    ch = rec.channel
+    parts = [
+        f"waiting {now - rec.enqueued_at:.1f}s in queue {rec.queue} on {ch}, "
+        f"effective priority {rec.base + rec.rate * (now - rec.enqueued_at):.2f}, escalation step {rec.step}"
+    ]
+    if sticky:
+        parts.append(
+            f"reserved for preferred agent {rec.preferred} until {rec.sticky_until:.1f} (sticky window)"
+        )
+    for req in rec.alts:
+        parts.append(f"needs {describe(req)}: " + _pool_text(req, rec, agents))
+    later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
+    if later is not None:
+        widened = alternatives(policies, rec.queue, rec.own_skills, rec.step + 1)
+        parts.append(
+            f"escalation step {rec.step + 1} at {later - rec.enqueued_at:.0f}s (t={later:.1f}) "
+            f"will accept {' or '.join(describe(r) for r in widened)}"
+        )
+    else:
+        parts.append("no further escalation step")
+    return "; ".join(parts)
+
+
+def _pool_text(req: Requirement, rec: WaitingRecord, agents: AgentIndex) -> str:
+    counts: dict[str, int] = {}
+    below = excluded = 0
+    have = {skill for skill, _ in req}
+    for agent in agents.agents.values():
+        if not meets(agent.skills, req):
+            if have and have <= agent.skills.keys():
+                below += 1
+            continue
+        if agent.id in rec.excluded:
+            excluded += 1
+            continue
+        name = STATUS_TEXT[agent.status[rec.channel]]
+        counts[name] = counts.get(name, 0) + 1
+    text = ", ".join(f"{n} {name}" for name, n in counts.items()) or "no agent has it"
+    if excluded:
+        text += f", {excluded} already rejected or missed it"
+    if below:
+        text += f"; {below} more have the skill(s) below the level"
+    return text
+
+
+def agent_detail(rec: WaitingRecord, agent: AgentRecord | None, sticky: bool) -> str:
+    """Whether one named agent could take `rec` right now, and if not, every reason why not."""
+    if agent is None:
+        return "unknown agent"
+    reasons: list[str] = []
+    status = agent.status[rec.channel]
+    if status != FREE:
+        reasons.append(f"{STATUS_TEXT[status]} on {rec.channel} (presence {agent.presence})")
+    if rec.matching(agent.skills) is None:
+        has = ", ".join(f"{s}={agent.skills.get(s, 0)}" for req in rec.alts for s, _ in req) or "none"
+        reasons.append(f"does not meet {' or '.join(describe(r) for r in rec.alts)} (has {has})")
+    if agent.id in rec.excluded:
+        reasons.append("already rejected or missed this interaction")
+    if sticky and agent.id != rec.preferred:
+        reasons.append(f"interaction reserved for agent {rec.preferred} until {rec.sticky_until:.1f}")
+    if rec.offered_to is not None:
+        reasons.append(f"interaction already offered to agent {rec.offered_to}")
+    return "eligible now" if not reasons else "not eligible: " + "; ".join(reasons)

@@ -1,0 +1,63 @@
+"""Identifiers and closed vocabularies shared by every routing module.
+
+Ids are `NewType`s over int so an agent id cannot be passed where an interaction id is expected.
+The vocabularies are `StrEnum`s whose values equal the strings stored by `contact_center`, so the
+router service maps a row with `Channel(row.channel)` and nothing else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NewType
+
+AgentId = NewType("AgentId", int)
+InteractionId = NewType("InteractionId", int)
+QueueId = NewType("QueueId", int)
+
+Skill = str
+"""A skill name such as "billing"; levels run from 1 (novice) to 10 (expert)."""
+
+MIN_LEVEL = 1
+MAX_LEVEL = 10
+
+
+class Channel(StrEnum):
+    VOICE = "voice"
+    SMS = "sms"
+    EMAIL = "email"
+    CHAT = "chat"
+
+
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+
+
+class Presence(StrEnum):
+    """What the agent told us. Only `available` and `busy` are routable (see docs/routing.md)."""
+
+    OFFLINE = "offline"
+    AVAILABLE = "available"
+    AWAY = "away"
+    BUSY = "busy"
+    WRAP_UP = "wrap_up"
+
+
+ROUTABLE_PRESENCE = frozenset({Presence.AVAILABLE, Presence.BUSY})
+
+
+class CustomerClass(StrEnum):
+    VIP = "vip"
+    REGULAR = "regular"
+    POTENTIAL = "potential"
+    COMPLAINT = "complaint"
+
+
+class AgentChoice(StrEnum):
+    """How a queue picks one agent among several eligible ones."""
+
+    LONGEST_IDLE = "longest_idle"
+    LEAST_OCCUPIED = "least_occupied"
+    BEST_SKILL = "best_skill"
+
+
+class RoutingError(ValueError):
+    """An input the engine cannot route at all (unknown queue, unknown channel, bad level)."""

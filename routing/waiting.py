@@ -1,0 +1,193 @@
+"""Waiting interactions and the indexes a freed agent searches.
+
+Interactions that anyone meeting the same requirements may take share a group: same channel,
+same aging rate, same alternatives in force. A group is a heap ordered by a key that does not
+change with time (`k = rate * enqueued - priority`, effective priority = `rate * now - k`), so
+aging never forces a re-sort. Groups are indexed by (channel, one skill of each alternative). The
+few interactions that are special for some agents live outside groups: those in a sticky window
+(listed under their preferred agent) and those that some agent already rejected (`special`).
+See docs/routing.md, "Indexes".
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from routing.availability import ANY_SKILL
+from routing.policy import QueuePolicy, Requirement, meets
+from routing.vocabulary import AgentId, Channel, CustomerClass, InteractionId, QueueId, Skill
+
+GroupKey = tuple[Channel, float, tuple[Requirement, ...]]
+_COMPACT_SLACK = 64
+
+
+class WaitingRecord:
+    """The engine's mutable view of one interaction, from queued until accepted or removed."""
+
+    __slots__ = (
+        "alts",
+        "base",
+        "channel",
+        "customer_class",
+        "enq_rel",
+        "enqueued_at",
+        "excluded",
+        "group",
+        "id",
+        "k",
+        "offered_at",
+        "offered_to",
+        "own_skills",
+        "policy",
+        "preferred",
+        "queue",
+        "rate",
+        "step",
+        "sticky_until",
+        "token",
+    )
+
+    def __init__(
+        self,
+        iid: InteractionId,
+        channel: Channel,
+        queue: QueueId,
+        policy: QueuePolicy,
+        enqueued_at: float,
+        enq_rel: float,
+        base: float,
+        own_skills: dict[Skill, int],
+        customer_class: CustomerClass,
+        preferred: AgentId | None,
+        excluded: set[AgentId],
+    ) -> None:
+        self.id = iid
+        self.channel = channel
+        self.queue = queue
+        self.policy = policy
+        self.enqueued_at = enqueued_at
+        self.enq_rel = enq_rel
+        self.base = base
+        self.rate = policy.aging_per_second
+        self.k = self.rate * enq_rel - base
+        self.own_skills = own_skills
+        self.customer_class = customer_class
+        self.preferred = preferred
+        self.excluded = excluded
+        self.step = 0
+        self.alts: tuple[Requirement, ...] = ()
+        self.sticky_until = 0.0
+        self.offered_to: AgentId | None = None
+        self.offered_at = 0.0
+        self.group: Group | None = None
+        self.token = 0
+
+    def priority_at(self, now_rel: float) -> float:
+        return self.rate * now_rel - self.k
+
+    def matching(self, skills: dict[Skill, int]) -> Requirement | None:
+        for req in self.alts:
+            if meets(skills, req):
+                return req
+        return None
+
+
+class Group:
+    __slots__ = ("alts", "channel", "heap", "key", "rate", "size")
+
+    def __init__(self, key: GroupKey) -> None:
+        self.key = key
+        self.channel, self.rate, self.alts = key
+        self.heap: list[tuple[float, float, InteractionId, int]] = []
+        self.size = 0
+
+
+class WaitingIndex:
+    """Every live interaction, and where each waiting one can be found by a freed agent."""
+
+    def __init__(self) -> None:
+        self.items: dict[InteractionId, WaitingRecord] = {}
+        self.groups: dict[GroupKey, Group] = {}
+        self.by_skill: dict[Channel, dict[Skill, dict[GroupKey, Group]]] = {}
+        self.sticky: dict[AgentId, dict[InteractionId, WaitingRecord]] = {}
+        self.special: dict[InteractionId, WaitingRecord] = {}
+
+    def place(self, rec: WaitingRecord, now: float) -> None:
+        """File a waiting, not offered interaction where freed agents will look for it."""
+        rec.token += 1
+        if rec.preferred is not None and rec.sticky_until > now:
+            self.sticky.setdefault(rec.preferred, {})[rec.id] = rec
+        elif rec.excluded:
+            self.special[rec.id] = rec
+        else:
+            key = (rec.channel, rec.rate, rec.alts)
+            group = self.groups.get(key)
+            if group is None:
+                group = self.groups[key] = Group(key)
+                by_skill = self.by_skill.setdefault(rec.channel, {})
+                for req in rec.alts:
+                    by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
+            heapq.heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token))
+            group.size += 1
+            rec.group = group
+
+    def unplace(self, rec: WaitingRecord) -> None:
+        group = rec.group
+        if group is not None:
+            rec.group = None
+            group.size -= 1
+            if group.heap[0][2] == rec.id:
+                heapq.heappop(group.heap)
+            if group.size == 0:
+                self._drop(group)
+            elif len(group.heap) > 2 * group.size + _COMPACT_SLACK:
+                group.heap = [e for e in group.heap if self._valid(group, e)]
+                heapq.heapify(group.heap)
+        elif rec.preferred is not None and rec.id in self.sticky.get(rec.preferred, ()):
+            listed = self.sticky[rec.preferred]
+            del listed[rec.id]
+            if not listed:
+                del self.sticky[rec.preferred]
+        else:
+            self.special.pop(rec.id, None)
+
+    def _drop(self, group: Group) -> None:
+        del self.groups[group.key]
+        by_skill = self.by_skill[group.channel]
+        for req in group.alts:
+            skill = req[0][0] if req else ANY_SKILL
+            listed = by_skill.get(skill)
+            if listed is not None:
+                listed.pop(group.key, None)
+                if not listed:
+                    del by_skill[skill]
+
+    def _valid(self, group: Group, entry: tuple[float, float, InteractionId, int]) -> bool:
+        rec = self.items.get(entry[2])
+        return rec is not None and rec.group is group and rec.token == entry[3]
+
+    def head(self, group: Group) -> WaitingRecord:
+        """The group's best interaction, discarding stale heap entries on the way."""
+        heap = group.heap
+        items = self.items
+        while True:
+            _, _, iid, token = heap[0]
+            rec = items.get(iid)
+            if rec is not None and rec.group is group and rec.token == token:
+                return rec
+            heapq.heappop(heap)
+
+    def groups_for(self, ch: Channel, skills: dict[Skill, int]) -> list[Group]:
+        """Groups on `ch` that an agent with these skills might meet (each listed once)."""
+        by_skill = self.by_skill.get(ch)
+        if not by_skill:
+            return []
+        found: dict[GroupKey, Group] = {}
+        listed = by_skill.get(ANY_SKILL)
+        if listed:
+            found.update(listed)
+        for skill in skills:
+            listed = by_skill.get(skill)
+            if listed:
+                found.update(listed)
+        return list(found.values())
