@@ -69,11 +69,9 @@ class UnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            if not self._committed:
-                await self.session.rollback()
-        finally:
-            await self.session.close()
+        # close() rolls back anything uncommitted without expiring what was loaded, so rows read in
+        # a read-only unit of work stay usable (detached) after it ends.
+        await self.session.close()
 
     def now(self) -> datetime:
         return self._clock()
