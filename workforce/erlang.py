@@ -12,12 +12,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+_BLOCK = 32  # agent counts per vectorised step of required_agents_many
+_SCALAR_BELOW = 4
 
 
 def traffic_erlangs(contacts: float, aht_s: float, interval_s: float) -> float:
@@ -127,8 +131,9 @@ def required_agents_many(
 ) -> IntArray:
     """required_agents for many intervals at once (a week of 336), same arithmetic, vectorised.
 
-    All intervals advance the B recursion together, one agent count per step, and each interval
-    stops at its own floor(A) + 1 or later; the cost is one pass up to the largest requirement.
+    All intervals advance the B recursion together, one agent count per step, storing blocks of
+    steps; each block is then checked at once for every interval from its own floor(A) + 1. The
+    cost is one pass up to the largest requirement, a few numpy operations per agent count.
     """
     a = np.asarray(traffic, dtype=np.float64)
     aht = np.broadcast_to(np.asarray(aht_s, dtype=np.float64), a.shape)
@@ -137,29 +142,34 @@ def required_agents_many(
     if np.any(aht[a > 0] <= 0):
         raise ValueError("aht_s must be > 0 where there is traffic")
     result = np.zeros(a.shape, dtype=np.int64)
+    if a.size <= _SCALAR_BELOW:  # a block of numpy steps costs more than a few Python loops
+        for i in np.flatnonzero(a > 0):
+            result[i] = required_agents(float(a[i]), float(aht[i]), targets).agents
+        return result
     first = np.floor(a) + 1
     pending = a > 0
     b = np.ones(a.shape, dtype=np.float64)
+    block = np.empty((_BLOCK, a.size), dtype=np.float64)
     k = 0
     while pending.any():
-        k += 1
-        ab = a * b
-        b = ab / (k + ab)
-        idx = np.flatnonzero(pending & (first <= k))
-        if idx.size == 0:
-            continue
-        ai, bi = a[idx], b[idx]
-        c = k * bi / (k - ai * (1 - bi))
-        ok = np.ones(idx.size, dtype=bool)
-        if targets.service_level is not None:
-            sl = 1 - c * np.exp(-(k - ai) * targets.threshold_s / aht[idx])
-            ok &= sl >= targets.service_level
-        if targets.max_asa_s is not None:
-            ok &= c * aht[idx] / (k - ai) <= targets.max_asa_s
-        if targets.max_occupancy is not None:
-            ok &= ai / k <= targets.max_occupancy
-        result[idx[ok]] = k
-        pending[idx[ok]] = False
+        for row in range(_BLOCK):
+            k += 1
+            ab = a * b
+            b = ab / (k + ab)
+            block[row] = b
+        ks = np.arange(k - _BLOCK + 1, k + 1, dtype=np.float64)[:, None]
+        ok = (ks >= first) & pending
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # n <= A rows: masked
+            c = ks * block / (ks - a * (1 - block))
+            if targets.service_level is not None:
+                ok &= 1 - c * np.exp(-(ks - a) * targets.threshold_s / aht) >= targets.service_level
+            if targets.max_asa_s is not None:
+                ok &= c * aht / (ks - a) <= targets.max_asa_s
+            if targets.max_occupancy is not None:
+                ok &= a / ks <= targets.max_occupancy
+        found = ok.any(axis=0)
+        result[found] = (ks[:, 0][ok.argmax(axis=0)]).astype(np.int64)[found]
+        pending &= ~found
     return result
 
 
@@ -171,10 +181,16 @@ def scheduled_agents(agents: int, shrinkage: float) -> int:
     """
     if agents < 0:
         raise ValueError("agents must be >= 0")
+    numerator, denominator = _typed_fraction(float(shrinkage))
+    return -(-agents * denominator // (denominator - numerator))
+
+
+@lru_cache(maxsize=64)
+def _typed_fraction(shrinkage: float) -> tuple[int, int]:
     if not 0.0 <= shrinkage < 1.0:
         raise ValueError("shrinkage must be in [0, 1)")
-    q = Fraction(repr(float(shrinkage)))
-    return -(-agents * q.denominator // (q.denominator - q.numerator))
+    q = Fraction(repr(shrinkage))
+    return q.numerator, q.denominator
 
 
 def _c_from_b(n: int, a: float, b: float) -> float:

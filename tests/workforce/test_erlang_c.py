@@ -147,3 +147,10 @@ def test_required_agents_is_the_smallest_meeting_the_target(a: float, target: fl
     assert n > a and service_level(n, a, 240, t) >= target
     if n - 1 > a:
         assert service_level(n - 1, a, 240, t) < target
+
+
+def test_a_few_intervals_and_zero_traffic_in_a_week() -> None:
+    assert required_agents_many([0.0, 0.01, 10.0], 180.0, StaffingTargets()).tolist() == [0, 1, 14]
+    week = np.zeros(336)
+    week[100] = 10.0
+    assert required_agents_many(week, 180.0, StaffingTargets()).sum() == 14
