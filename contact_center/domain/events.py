@@ -41,10 +41,14 @@ class Event:
 
 
 def event_from_dict(type_name: str, data: dict[str, Any]) -> Event:
+    """Rebuild an event; a payload missing a field is refused rather than filled with None."""
     cls = _REGISTRY[type_name]
+    missing = [f.name for f in dataclasses.fields(cls) if f.name not in data]
+    if missing:
+        raise ValueError(f"{type_name} payload lacks {', '.join(missing)}")
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
-        value = data.get(f.name)
+        value = data[f.name]
         if f.type in ("datetime", "datetime | None") and isinstance(value, str):
             value = datetime.fromisoformat(value)
         kwargs[f.name] = value

@@ -49,15 +49,10 @@ async def receive_inbound(cmd: ReceiveInbound, uow: UnitOfWork, *, default_regio
     try:
         return await _receive(cmd, uow, default_region)
     except IntegrityError:
-        # A concurrent delivery of the same provider message won the race: answer with its result.
-        if cmd.provider_message_id is None:
-            raise
-        async with uow:
-            known = await uow.messages.by_provider_id(cmd.channel, cmd.provider_message_id)
-            if known is None:
-                raise
-            interaction = await uow.interactions.get(known.interaction_id)
-            return Received(interaction.id or 0, known.id or 0, interaction.customer_id, duplicate=True)
+        # A concurrent transaction won a race: it stored this provider message (the retry answers
+        # with its result) or created this sender's customer (the retry finds it). Once is enough.
+        log.info("inbound.retry_after_conflict", extra={"channel": cmd.channel.value})
+        return await _receive(cmd, uow, default_region)
 
 
 async def _receive(cmd: ReceiveInbound, uow: UnitOfWork, default_region: str) -> Received:

@@ -1,0 +1,82 @@
+"""Fixtures and small tools shared by the contact-center storage, bus and job tests."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from contact_center.bootstrap import Container, build_container
+from contact_center.domain.events import Event
+from tests.conftest import REDIS_TEST_URL, make_settings
+
+
+def random_phone() -> str:
+    """A US number in E.164 no other test of this run is likely to use."""
+    return f"+1628{random.randint(2_000_000, 9_999_999)}"
+
+
+async def count_rows(container: Container, model: type, *where: Any) -> int:
+    async with container.uow() as uow:
+        stmt = select(func.count()).select_from(model)
+        for clause in where:
+            stmt = stmt.where(clause)
+        return int((await uow.session.exec(stmt)).one())
+
+
+async def eventually(check: Callable[[], bool], *, timeout_s: float = 10.0, what: str = "condition") -> None:
+    """Poll `check` until it holds; fail with `what` at the deadline."""
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+class Collector:
+    """A subscriber that records every event it is given; the same function serves both brokers."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    async def __call__(self, event: Event) -> None:
+        self.events.append(event)
+
+    def of(self, event_type: str, **fields: Any) -> list[Event]:
+        return [
+            e
+            for e in self.events
+            if e.type == event_type and all(getattr(e, k, None) == v for k, v in fields.items())
+        ]
+
+
+@pytest.fixture
+async def redis_container(postgres_url: str, redis_names: dict[str, str]) -> AsyncIterator[Container]:
+    """PostgreSQL with the Redis stream broker and rq, on this test's own stream and queue."""
+    c = build_container(make_settings(postgres_url, REDIS_TEST_URL, **redis_names))
+    try:
+        yield c
+    finally:
+        await c.close()
+
+
+@pytest.fixture
+async def make_redis_container(
+    postgres_url: str, redis_names: dict[str, str]
+) -> AsyncIterator[Callable[[], Container]]:
+    """Build more processes' worth of containers on the same stream; all are closed afterwards."""
+    built: list[Container] = []
+
+    def make() -> Container:
+        c = build_container(make_settings(postgres_url, REDIS_TEST_URL, **redis_names))
+        built.append(c)
+        return c
+
+    yield make
+    await asyncio.gather(*(c.close() for c in built))

@@ -1,0 +1,210 @@
+"""The unit of work and the outbox on SQLite and PostgreSQL: events leave only after commit, once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from sqlmodel import col, select
+
+from contact_center.bootstrap import Container
+from contact_center.bus import InProcessBroker
+from contact_center.dispatcher import OutboxDispatcher
+from contact_center.domain.audit import AuditEntry
+from contact_center.domain.commands import CreateCustomer, ReceiveInbound
+from contact_center.domain.customers import Customer, CustomerIdentity
+from contact_center.domain.enums import Channel
+from contact_center.domain.events import CustomerCreated
+from contact_center.domain.identity import Address
+from contact_center.domain.interactions import Interaction, Message
+from contact_center.services.customers import resolve_customer
+from contact_center.storage.outbox import OutboxEvent
+from tests.conftest import unique
+from tests.contact_center.conftest import Collector, count_rows, random_phone
+
+
+class Crash(BaseException):
+    """Stands for the process dying: nothing in the dispatcher may swallow it."""
+
+
+def dispatcher_with(container: Container, *subscribers: object) -> OutboxDispatcher:
+    broker = InProcessBroker()
+    for i, subscriber in enumerate(subscribers):
+        broker.subscribe(f"g{i}", subscriber)  # type: ignore[arg-type]
+    return OutboxDispatcher(container.sessions, broker)
+
+
+async def outbox_rows_for(container: Container, needle: str) -> list[OutboxEvent]:
+    async with container.uow() as uow:
+        stmt = (
+            select(OutboxEvent).where(col(OutboxEvent.payload).contains(needle)).order_by(col(OutboxEvent.id))
+        )
+        return list((await uow.session.exec(stmt)).all())
+
+
+async def test_a_commands_rows_and_outbox_rows_commit_together(container: Container) -> None:
+    name = unique("cust")
+    customer_id = await container.bus.handle(CreateCustomer(name=name, phones=(random_phone(),)))
+    assert await count_rows(container, Customer, Customer.id == customer_id) == 1
+    assert await count_rows(container, CustomerIdentity, CustomerIdentity.customer_id == customer_id) == 1
+    rows = await outbox_rows_for(container, name)
+    assert [r.event_type for r in rows] == ["customer.created"]
+    assert json.loads(rows[0].payload)["customer_id"] == customer_id
+    assert rows[0].published_at is None
+
+
+async def test_a_command_failing_after_writing_leaves_no_rows_and_no_outbox_entry(
+    container: Container,
+) -> None:
+    name = unique("gone")
+    address = Address.phone(random_phone())
+    with pytest.raises(RuntimeError):
+        async with container.uow() as uow:
+            customer = await resolve_customer(uow, address, name, "test")
+            await uow.session.flush()  # the rows reached the database inside the transaction
+            assert customer.id is not None
+            raise RuntimeError("the handler fails after writing")
+    assert await count_rows(container, Customer, Customer.name == name) == 0
+    assert await count_rows(container, CustomerIdentity, CustomerIdentity.address == address.value) == 0
+    assert await outbox_rows_for(container, name) == []
+
+
+async def test_leaving_a_unit_of_work_without_commit_rolls_back(container: Container) -> None:
+    name = unique("nocommit")
+    async with container.uow() as uow:
+        await resolve_customer(uow, Address.phone(random_phone()), name, "test")
+    assert await count_rows(container, Customer, Customer.name == name) == 0
+    assert await outbox_rows_for(container, name) == []
+
+
+async def test_a_failing_bus_command_leaves_nothing_behind(container: Container) -> None:
+    sender = random_phone()
+    before = await count_rows(container, OutboxEvent)
+    with pytest.raises(Exception, match="not found"):
+        await container.bus.handle(
+            ReceiveInbound(channel=Channel.SMS, sender=sender, body="x", queue=unique("q"))
+        )
+    assert await count_rows(container, CustomerIdentity, CustomerIdentity.address == sender) == 0
+    assert await count_rows(container, OutboxEvent) == before
+
+
+async def test_a_rolled_back_change_publishes_nothing(container: Container) -> None:
+    name = unique("rolled")
+    collector = Collector()
+    with pytest.raises(RuntimeError):
+        async with container.uow() as uow:
+            await resolve_customer(uow, Address.phone(random_phone()), name, "test")
+            await uow.session.flush()
+            raise RuntimeError("boom")
+    await dispatcher_with(container, collector).drain()
+    assert collector.of("customer.created", name=name) == []
+
+
+async def test_a_committed_change_publishes_exactly_once_and_is_marked(container: Container) -> None:
+    name = unique("once")
+    collector = Collector()
+    dispatcher = dispatcher_with(container, collector)
+    customer_id = await container.bus.handle(CreateCustomer(name=name))
+    assert await dispatcher.drain() >= 1
+    assert await dispatcher.drain() == 0
+    await dispatcher.dispatch_once()
+    events = collector.of("customer.created", name=name)
+    assert events == [CustomerCreated(customer_id=customer_id, name=name, at=events[0].at)]  # type: ignore[attr-defined]
+    [row] = await outbox_rows_for(container, name)
+    assert row.published_at is not None
+    assert row.published_at.tzinfo is not None
+
+
+async def test_a_crash_between_publish_and_mark_redelivers(container: Container) -> None:
+    name = unique("crash")
+    seen: list[str] = []
+
+    async def dies_after_seeing(event: object) -> None:
+        seen.append(getattr(event, "name", ""))
+        if getattr(event, "name", None) == name:
+            raise Crash
+
+    await dispatcher_with(container).drain()  # earlier tests' events are not ours to crash on
+    await container.bus.handle(CreateCustomer(name=name))
+    with pytest.raises(Crash):
+        await dispatcher_with(container, dies_after_seeing).drain()
+    [row] = await outbox_rows_for(container, name)
+    assert row.published_at is None  # published, never marked: it must go out again
+
+    collector = Collector()
+    await dispatcher_with(container, collector).drain()
+    assert seen.count(name) == 1
+    assert len(collector.of("customer.created", name=name)) == 1
+    [row] = await outbox_rows_for(container, name)
+    assert row.published_at is not None
+
+
+async def test_events_are_published_in_outbox_id_order(container: Container) -> None:
+    prefix = unique("order")
+    names = [f"{prefix}-{i}" for i in range(6)]
+    async with container.uow() as uow:  # several events in one transaction
+        for name in names[:3]:
+            await resolve_customer(uow, Address.email(f"{name}@example.com"), name, "test")
+        await uow.commit()
+    for name in names[3:]:  # and one per transaction
+        await container.bus.handle(CreateCustomer(name=name))
+    collector = Collector()
+    await dispatcher_with(container, collector).drain()
+    published = [
+        e.name for e in collector.events if e.type == "customer.created" and e.name.startswith(prefix)
+    ]  # type: ignore[attr-defined]
+    assert published == names
+    rows = await outbox_rows_for(container, prefix)
+    assert [json.loads(r.payload)["name"] for r in rows] == names
+
+
+async def test_a_replayed_provider_id_stores_one_message(container: Container) -> None:
+    sid = unique("SM")
+    sender = random_phone()
+    first = await container.bus.handle(
+        ReceiveInbound(channel=Channel.SMS, sender=sender, body="hi", provider_message_id=sid)
+    )
+    again = await container.bus.handle(
+        ReceiveInbound(channel=Channel.SMS, sender=sender, body="hi", provider_message_id=sid)
+    )
+    assert again.duplicate and again.interaction_id == first.interaction_id
+    assert await count_rows(container, Message, Message.provider_message_id == sid) == 1
+
+
+async def test_concurrent_deliveries_of_one_provider_id_store_one_message(container: Container) -> None:
+    for _ in range(3):
+        sid = unique("SM")
+        cmd = ReceiveInbound(channel=Channel.SMS, sender=random_phone(), body="hi", provider_message_id=sid)
+        results = await asyncio.gather(container.bus.handle(cmd), container.bus.handle(cmd))
+        assert await count_rows(container, Message, Message.provider_message_id == sid) == 1
+        assert results[0].interaction_id == results[1].interaction_id
+        assert results[0].message_id == results[1].message_id
+        assert sorted(r.duplicate for r in results) == [False, True]
+
+
+async def test_concurrent_first_contacts_from_one_address_make_one_customer(container: Container) -> None:
+    sender = random_phone()
+    commands = [
+        ReceiveInbound(channel=Channel.SMS, sender=sender, body=f"part {i}", provider_message_id=unique("SM"))
+        for i in range(3)
+    ]
+    results = await asyncio.gather(*(container.bus.handle(cmd) for cmd in commands))
+    assert len({r.customer_id for r in results}) == 1
+    assert await count_rows(container, CustomerIdentity, CustomerIdentity.address == sender) == 1
+    for cmd in commands:
+        assert (
+            await count_rows(container, Message, Message.provider_message_id == cmd.provider_message_id) == 1
+        )
+    assert await count_rows(container, Interaction, Interaction.customer_id == results[0].customer_id) >= 1
+
+
+async def test_every_command_writes_its_audit_entry_in_the_same_transaction(container: Container) -> None:
+    name = unique("audited")
+    customer_id = await container.bus.handle(CreateCustomer(name=name))
+    assert (
+        await count_rows(
+            container, AuditEntry, AuditEntry.entity == "customer", AuditEntry.entity_id == customer_id
+        )
+        == 1
+    )
