@@ -26,6 +26,8 @@ class Principal:
         return f"agent:{self.username}"
 
 
+PRINCIPAL_KEY = web.RequestKey("principal", Principal)
+
 STAFF = (Role.AGENT, Role.SUPERVISOR, Role.PLANNER, Role.ADMIN)
 MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
 
@@ -38,8 +40,8 @@ def bearer_token(request: web.Request) -> str | None:
 
 
 async def authenticate(request: web.Request) -> Principal:
-    cached = request.get("principal")
-    if isinstance(cached, Principal):
+    cached = request.get(PRINCIPAL_KEY)
+    if cached is not None:
         return cached
     token = bearer_token(request)
     if token is None:
@@ -58,7 +60,7 @@ async def authenticate(request: web.Request) -> Principal:
     ):
         raise UnauthenticatedError("unknown or expired token")
     principal = Principal(agent.id or 0, agent.username, Role(agent.role))
-    request["principal"] = principal
+    request[PRINCIPAL_KEY] = principal
     return principal
 
 

@@ -6,14 +6,14 @@ Looked up by exception class, as starlette does. A database or Redis that cannot
 
 from __future__ import annotations
 
-import json
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from contact_center.domain.errors import ContactCenterError, RateLimitedError
@@ -21,6 +21,8 @@ from contact_center.domain.errors import ContactCenterError, RateLimitedError
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+REQUEST_ID_KEY = web.RequestKey("request_id", str)
 UNAVAILABLE = (OperationalError, PoolTimeoutError, RedisConnectionError, ConnectionError, OSError)
 
 
@@ -37,10 +39,24 @@ def _is_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, UNAVAILABLE)
 
 
+def _is_unique_violation(exc: BaseException) -> bool:
+    """Two requests raced to claim the same key (a phone, a username): the loser gets a 409."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+def _request_id(request: web.Request) -> str:
+    """The caller's X-Request-Id when it is a plain token, so logs join up; else a fresh one."""
+    given = request.headers.get("X-Request-Id", "")
+    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
-    request["request_id"] = request_id
+    request_id = _request_id(request)
+    request[REQUEST_ID_KEY] = request_id
     try:
         response = await handler(request)
     except ContactCenterError as exc:
@@ -53,18 +69,25 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         response = error_response(exc.status, _code_for(exc.status), exc.reason)
-    except json.JSONDecodeError:
-        response = error_response(400, "malformed_json", "the body is not valid JSON")
-    except Exception as exc:
-        if _is_unavailable(exc):
-            log.warning("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
-            response = error_response(503, "unavailable", "a backing service is unavailable, retry shortly")
-            response.headers["Retry-After"] = "5"
-        else:
-            log.exception("request.failed", extra={"request_id": request_id, "path": request.path})
-            response = error_response(500, "internal", "internal error", request_id=request_id)
+        if "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+    except Exception as exc:  # the edge: whatever escaped becomes a JSON answer, never a trace
+        response = _unexpected(request, request_id, exc)
     response.headers["X-Request-Id"] = request_id
     return response
+
+
+def _unexpected(request: web.Request, request_id: str, exc: Exception) -> web.Response:
+    if _is_unavailable(exc):
+        log.warning("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
+        response = error_response(503, "unavailable", "a backing service is unavailable, retry shortly")
+        response.headers["Retry-After"] = "5"
+        return response
+    if _is_unique_violation(exc):
+        log.info("request.conflict", extra={"request_id": request_id, "path": request.path})
+        return error_response(409, "conflict", "this conflicts with a record stored meanwhile; retry")
+    log.exception("request.failed", extra={"request_id": request_id, "path": request.path})
+    return error_response(500, "internal", "internal error", request_id=request_id)
 
 
 def _code_for(status: int) -> str:

@@ -1,0 +1,144 @@
+"""Authentication and roles on /api/v1: tokens, sign-in, and who may do what."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from sqlmodel import select
+
+from contact_center.bootstrap import Container
+from contact_center.domain.agents import ApiToken
+from contact_center.domain.enums import Role
+from contact_center.services.agents import token_hash
+from tests.conftest import unique
+from tests.contact_center.api.conftest import PASSWORD, Staff, error_of, new_agent, ok, sign_up
+
+Client = TestClient[Any, Any]
+
+
+async def test_request_without_token_is_401_json(client: Client) -> None:
+    await error_of(await client.get("/api/v1/customers"), 401, "unauthenticated")
+    await error_of(await client.get("/api/v1/me", headers={"Authorization": "Bearer "}), 401)
+    await error_of(await client.get("/api/v1/me", headers={"Authorization": "Basic abc"}), 401)
+
+
+async def test_unknown_token_is_401(client: Client) -> None:
+    resp = await client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    await error_of(resp, 401, "unauthenticated")
+
+
+async def test_expired_token_is_401(container: Container, client: Client) -> None:
+    user = await new_agent(container)
+    await ok(await client.get("/api/v1/me", headers=user.headers))
+    async with container.uow() as uow:
+        row = (
+            await uow.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(user.token)))
+        ).one()
+        row.expires_at = uow.now() - timedelta(seconds=1)
+        uow.session.add(row)
+        await uow.commit()
+    await error_of(await client.get("/api/v1/me", headers=user.headers), 401, "unauthenticated")
+
+
+async def test_revoked_token_and_deactivated_agent_are_401(
+    container: Container, client: Client, staff: Staff
+) -> None:
+    first = await new_agent(container)
+    second = await new_agent(container)
+    async with container.uow() as uow:
+        row = (
+            await uow.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(first.token)))
+        ).one()
+        row.revoked = True
+        uow.session.add(row)
+        await uow.commit()
+    await error_of(await client.get("/api/v1/me", headers=first.headers), 401)
+    await ok(await client.get("/api/v1/me", headers=second.headers))
+    resp = await client.patch(
+        f"/api/v1/agents/{second.agent_id}", json={"is_active": False}, headers=staff.admin.headers
+    )
+    assert (await ok(resp))["is_active"] is False
+    await error_of(await client.get("/api/v1/me", headers=second.headers), 401)
+
+
+async def test_sign_in_gives_a_token_for_me(container: Container, client: Client) -> None:
+    user = await sign_up(container, client, Role.SUPERVISOR)
+    me = await ok(await client.get("/api/v1/me", headers=user.headers))
+    assert me["username"] == user.username and me["role"] == "supervisor"
+    assert "password_hash" not in me
+
+
+async def test_wrong_password_and_unknown_user_get_the_same_401(container: Container, client: Client) -> None:
+    user = await sign_up(container, client)
+    wrong = await client.post("/api/v1/auth/token", json={"username": user.username, "password": "nope"})
+    unknown = await client.post(
+        "/api/v1/auth/token", json={"username": unique("ghost"), "password": PASSWORD}
+    )
+    first = await error_of(wrong, 401, "unauthenticated")
+    second = await error_of(unknown, 401, "unauthenticated")
+    assert first["message"] == second["message"]
+
+
+async def test_agent_cannot_create_agents_queues_or_merge(client: Client, staff: Staff) -> None:
+    headers = staff.agent.headers
+    resp = await client.post("/api/v1/agents", json={"username": unique("a_")}, headers=headers)
+    await error_of(resp, 403, "forbidden")
+    await error_of(await client.post("/api/v1/queues", json={"name": unique("q")}, headers=headers), 403)
+    await error_of(await client.post("/api/v1/customers/1/merge", json={"merge_id": 2}, headers=headers), 403)
+    for role in ("supervisor", "planner"):
+        other = getattr(staff, role).headers
+        await error_of(await client.post("/api/v1/queues", json={"name": unique("q")}, headers=other), 403)
+
+
+async def test_admin_can_create_agents_and_queues(client: Client, staff: Staff) -> None:
+    username = unique("new_")
+    resp = await client.post(
+        "/api/v1/agents",
+        json={"username": username, "role": "supervisor", "skills": {"billing": 3}},
+        headers=staff.admin.headers,
+    )
+    created = await ok(resp, 201)
+    assert created["username"] == username and created["skills"] == {"billing": 3}
+    assert "password_hash" not in created
+    queue = await ok(
+        await client.post("/api/v1/queues", json={"name": unique("q")}, headers=staff.admin.headers), 201
+    )
+    assert queue["sl_target"] == 0.8
+
+
+async def test_agent_sets_own_presence_but_not_another(
+    container: Container, client: Client, staff: Staff
+) -> None:
+    me = await new_agent(container)
+    other = staff.agent
+    resp = await client.put(
+        f"/api/v1/agents/{me.agent_id}/presence", json={"presence": "available"}, headers=me.headers
+    )
+    assert (await ok(resp))["presence"] == "available"
+    resp = await client.put(
+        f"/api/v1/agents/{other.agent_id}/presence", json={"presence": "away"}, headers=me.headers
+    )
+    await error_of(resp, 403, "forbidden")
+    resp = await client.put(
+        f"/api/v1/agents/{me.agent_id}/presence",
+        json={"presence": "away", "reason": "lunch"},
+        headers=staff.supervisor.headers,
+    )
+    doc = await ok(resp)
+    assert doc["presence"] == "away" and doc["presence_reason"] == "lunch"
+    resp = await client.put(
+        f"/api/v1/agents/{me.agent_id}/presence", json={"presence": "asleep"}, headers=me.headers
+    )
+    await error_of(resp, 422)
+
+
+async def test_agent_lists_but_cannot_patch_agents(client: Client, staff: Staff) -> None:
+    listed = await ok(await client.get("/api/v1/agents", headers=staff.agent.headers))
+    assert staff.agent.agent_id in {a["id"] for a in listed["items"]}
+    assert all("password_hash" not in a for a in listed["items"])
+    resp = await client.patch(
+        f"/api/v1/agents/{staff.agent.agent_id}", json={"role": "admin"}, headers=staff.agent.headers
+    )
+    await error_of(resp, 403)
