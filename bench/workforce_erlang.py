@@ -88,9 +88,11 @@ def main() -> None:
     raw = [int(r["raw_positions"]) for r in their]
     positions = [int(r["positions"]) for r in their]
 
-    t_vec = best_of(20, ours_vectorised)
-    t_scalar = best_of(5, ours_scalar)
-    t_theirs = best_of(7, theirs)
+    t_vec = t_scalar = t_theirs = float("inf")
+    for _ in range(7):  # interleaved rounds: the machine is shared, so compare minima of each
+        t_vec = min(t_vec, best_of(5, ours_vectorised))
+        t_scalar = min(t_scalar, best_of(1, ours_scalar))
+        t_theirs = min(t_theirs, best_of(1, theirs))
     print(f"week: 336 half hours, {contacts.min()}..{contacts.max()} contacts per interval, AHT 180 s")
     print(f"ours vectorised   {t_vec * 1e3:8.2f} ms/week")
     print(f"ours one by one   {t_scalar * 1e3:8.2f} ms/week")
@@ -123,7 +125,8 @@ def main() -> None:
     for n, s, p in cases:
         count = sum(1 for a, b in zip(agents, positions, strict=True) if a == n and b == p)
         print(
-            f"  n = {n} ({count} intervals): n / (1 - 0.3) = {n / (1 - SHRINKAGE)!r} -> pyworkforce {p}, exact {s}"
+            f"  n = {n} ({count} intervals): n / (1 - 0.3) = {n / (1 - SHRINKAGE)!r}"
+            f" -> pyworkforce {p}, exact {s}"
         )
 
 

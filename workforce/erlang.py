@@ -20,8 +20,8 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-_BLOCK = 32  # agent counts per vectorised step of required_agents_many
-_SCALAR_BELOW = 4
+_BLOCK = 16  # agent counts per vectorised block of required_agents_many, beyond the first
+_VECTOR_STEP_COST = 30  # measured: one numpy step over a week ≈ 30 scalar recursion steps
 
 
 def traffic_erlangs(contacts: float, aht_s: float, interval_s: float) -> float:
@@ -142,22 +142,27 @@ def required_agents_many(
     if np.any(aht[a > 0] <= 0):
         raise ValueError("aht_s must be > 0 where there is traffic")
     result = np.zeros(a.shape, dtype=np.int64)
-    if a.size <= _SCALAR_BELOW:  # a block of numpy steps costs more than a few Python loops
+    if a.sum() + a.size < _VECTOR_STEP_COST * (a.max(initial=0.0) + 1):
+        # few intervals, or one much busier than the rest: a numpy step over all intervals costs
+        # about _VECTOR_STEP_COST Python steps, so recurse interval by interval
         for i in np.flatnonzero(a > 0):
             result[i] = required_agents(float(a[i]), float(aht[i]), targets).agents
         return result
     first = np.floor(a) + 1
     pending = a > 0
     b = np.ones(a.shape, dtype=np.float64)
-    block = np.empty((_BLOCK, a.size), dtype=np.float64)
+    ab = np.empty_like(a)
     k = 0
     while pending.any():
-        for row in range(_BLOCK):
+        # first block: up to the largest floor(A) + 1 and a margin; then blocks of _BLOCK
+        size = max(_BLOCK, int(first[pending].max()) + _BLOCK - k) if k == 0 else _BLOCK
+        block = np.empty((size, a.size), dtype=np.float64)
+        for row in range(size):
             k += 1
-            ab = a * b
-            b = ab / (k + ab)
-            block[row] = b
-        ks = np.arange(k - _BLOCK + 1, k + 1, dtype=np.float64)[:, None]
+            np.multiply(a, b, out=ab)
+            np.divide(ab, ab + k, out=block[row])
+            b = block[row]
+        ks = np.arange(k - size + 1, k + 1, dtype=np.float64)[:, None]
         ok = (ks >= first) & pending
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # n <= A rows: masked
             c = ks * block / (ks - a * (1 - block))
