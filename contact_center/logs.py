@@ -53,3 +53,4 @@ def configure_logging(fmt: str, level: str, environment: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiohttp.access").setLevel("WARNING")
+    logging.getLogger("alembic").setLevel("WARNING")

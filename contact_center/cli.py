@@ -1,0 +1,317 @@
+"""`contact-center`: serve, migrate, seed the demo, simulate traffic, manage users, check the setup.
+
+A composition root like bootstrap.py: the one other place allowed to import agent_ui and channels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from contact_center.domain.errors import ConfigError, ContactCenterError
+from contact_center.logs import configure_logging
+from contact_center.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.storage.migrate import upgrade
+
+    upgrade(settings.database.url, args.revision)
+    print(f"database at {_safe_url(settings.database.url)} is at revision {args.revision}")
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.bootstrap import build_container
+    from contact_center.demo import DEMO_PASSWORD, STAFF, is_seeded, seed_demo
+
+    async def run() -> int:
+        container = build_container(settings)
+        try:
+            seeded = await is_seeded(container)
+        finally:
+            await container.close()
+        if seeded:
+            if args.if_empty:
+                print("demo data already present; nothing to do")
+                return 0
+            print("the database already has the demo users; use a fresh database", file=sys.stderr)
+            return 1
+        counts = await seed_demo(settings, customers=args.customers, progress=_progress("seeding customers"))
+        print("seeded " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        print(f"sign in as any of: {', '.join(u for u, *_ in STAFF)} (password: {DEMO_PASSWORD})")
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.server import serve
+
+    return asyncio.run(serve(settings, role=args.role, simulate=args.simulate))
+
+
+def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.bootstrap import build_container
+    from contact_center.demo import demo_customers
+    from contact_center.simulator import Simulator
+
+    async def run() -> int:
+        container = build_container(settings)
+        await container.start()
+        sim = Simulator(container, mean_interval_s=args.interval, seed=args.seed)
+        try:
+            await sim._agents_online()
+            people = demo_customers(200, sim.rng)
+            show = _progress("simulating contacts")
+            for i in range(args.count):
+                await sim.arrival(sim.rng.choice(people))
+                await sim.pick_up()
+                show(i + 1, args.count)
+                await asyncio.sleep(args.interval)
+        finally:
+            await container.close()
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.bootstrap import build_container
+    from contact_center.domain.commands import CreateAgent
+    from contact_center.domain.enums import Role
+
+    skills = tuple(_parse_skill(s) for s in args.skill)
+
+    async def run() -> int:
+        container = build_container(settings)
+        try:
+            agent_id = await container.bus.handle(
+                CreateAgent(
+                    username=args.username,
+                    display_name=args.name or args.username,
+                    role=Role(args.role),
+                    password=args.password,
+                    skills=skills,
+                    actor="cli",
+                )
+            )
+            await container.dispatcher.drain()
+        finally:
+            await container.close()
+        print(f"created {args.role} {args.username} (id {agent_id})")
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_queues_list(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.bootstrap import build_container
+    from contact_center.reports import queue_figures
+
+    async def run() -> int:
+        container = build_container(settings)
+        try:
+            async with container.uow() as uow:
+                figures = await queue_figures(uow, uow.now())
+                queues = {q.id: q for q in await uow.queues.list()}
+        finally:
+            await container.close()
+        print(f"{'id':>3}  {'name':<16} {'channels':<26} {'SL target':<10} {'waiting':>7} {'longest':>8}")
+        for f in figures:
+            q = queues[f.queue_id]
+            target = f"{q.sl_target:.0%}/{q.sl_threshold_s}s"
+            print(
+                f"{f.queue_id:>3}  {f.name:<16} {','.join(f.channels):<26} {target:<10} {f.waiting:>7} "
+                f"{f.longest_wait_s:>7.0f}s"
+            )
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.bootstrap import build_container
+
+    async def run() -> int:
+        container = build_container(settings)
+        ok = True
+        try:
+            from sqlalchemy import text
+
+            try:
+                async with container.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                print(f"database   ok    {_safe_url(settings.database.url)}")
+            except Exception as exc:  # check reports every failure as a line, not a trace
+                ok = False
+                print(f"database   FAIL  {_safe_url(settings.database.url)}: {type(exc).__name__}: {exc}")
+            if container.redis is not None:
+                try:
+                    await container.redis.ping()
+                    print(f"redis      ok    {settings.redis.url}")
+                except Exception as exc:
+                    ok = False
+                    print(f"redis      FAIL  {settings.redis.url}: {type(exc).__name__}")
+        finally:
+            await container.close()
+        mode = "distributed (web, router, worker processes)" if settings.is_distributed else "single process"
+        print(f"config     ok    mode: {mode}")
+        return 0 if ok else 1
+
+    return asyncio.run(run())
+
+
+def _parse_skill(raw: str) -> tuple[str, int]:
+    name, _, level = raw.partition("=")
+    try:
+        return name, int(level or "5")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"skill {raw!r}: use NAME=LEVEL, e.g. billing=7") from None
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="contact-center",
+        description="An omnichannel contact center: one queue for voice, SMS, email and chat.",
+        epilog="Example: contact-center migrate && contact-center seed-demo && contact-center serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, help_: str, example: str, fn: Callable[[Settings, argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            help=help_,
+            description=help_,
+            epilog=f"Example: {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.set_defaults(fn=fn)
+        return p
+
+    p = add(
+        "serve",
+        "Serve the contact center (web, router and jobs in one process by default).",
+        "contact-center serve --simulate   |   contact-center serve --role web",
+        cmd_serve,
+    )
+    p.add_argument(
+        "--role",
+        choices=["all", "web", "router", "worker"],
+        default="all",
+        help="which part to run; web/router/worker need DATABASE_URL (PostgreSQL) and REDIS_URL",
+    )
+    p.add_argument("--simulate", action="store_true", help="also run the traffic simulator (demo)")
+
+    p = add("migrate", "Create or upgrade the database schema.", "contact-center migrate", cmd_migrate)
+    p.add_argument("--revision", default="head", help="target revision (default: head)")
+
+    p = add(
+        "seed-demo",
+        "Seed demo queues, agents and 200 customers with a history on every channel.",
+        "contact-center seed-demo --if-empty",
+        cmd_seed_demo,
+    )
+    p.add_argument("--if-empty", action="store_true", help="do nothing when the demo is already there")
+    p.add_argument("--customers", type=int, default=200, help="how many customers (default 200)")
+
+    p = add(
+        "simulate",
+        "Send simulated contacts through the service layer and let agents pick them up.",
+        "contact-center simulate --count 50 --interval 0.5",
+        cmd_simulate,
+    )
+    p.add_argument("--count", type=int, default=20, help="how many contacts (default 20)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between contacts (default 1)")
+    p.add_argument("--seed", type=int, default=None, help="random seed, for a repeatable run")
+
+    users = sub.add_parser(
+        "users",
+        help="Manage users (agents, supervisors, planners, admins).",
+        description="Manage users.",
+        epilog="Example: contact-center users add alice --role agent",
+    )
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    p = users_sub.add_parser(
+        "add",
+        help="Add a user.",
+        description="Add a user with a role, password and skills.",
+        epilog="Example: contact-center users add alice --role agent --password s3cret "
+        "--skill billing=7 --skill support=5",
+    )
+    p.set_defaults(fn=cmd_users_add)
+    p.add_argument("username")
+    p.add_argument("--role", choices=["agent", "supervisor", "planner", "admin"], default="agent")
+    p.add_argument("--name", default="", help="display name")
+    p.add_argument("--password", default=None, help="password for signing in (omit for no sign-in)")
+    p.add_argument("--skill", action="append", default=[], help="NAME=LEVEL (1-10); repeat for more")
+
+    queues = sub.add_parser(
+        "queues",
+        help="Inspect queues.",
+        description="Inspect queues.",
+        epilog="Example: contact-center queues list",
+    )
+    queues_sub = queues.add_subparsers(dest="queues_command", required=True, metavar="ACTION")
+    p = queues_sub.add_parser(
+        "list",
+        help="List queues with waiting count and longest wait.",
+        description="List queues with waiting count and longest wait.",
+        epilog="Example: contact-center queues list",
+    )
+    p.set_defaults(fn=cmd_queues_list)
+
+    add(
+        "check",
+        "Validate the configuration and connect to the database (and Redis when configured).",
+        "DATABASE_URL=postgresql://127.0.0.1/cc REDIS_URL=redis://127.0.0.1:6379/0 contact-center check",
+        cmd_check,
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"contact-center: {exc.message}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_format, settings.log_level, settings.environment)
+    try:
+        return int(args.fn(settings, args))
+    except ContactCenterError as exc:
+        print(f"contact-center: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""The demo data `make run` seeds: queues, agents of every role, and 200 customers with a history.
+
+History goes through the service layer with a movable clock, so seeded interactions have the
+same rows, transitions, audit entries and events as live ones, only dated in the past weeks.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from contact_center.bootstrap import Container, build_container
+from contact_center.domain.commands import (
+    CreateAgent,
+    CreateCustomer,
+    CreateQueue,
+    ReceiveInbound,
+    TransitionInteraction,
+)
+from contact_center.domain.enums import Channel, CustomerClass, InteractionState, Role
+from contact_center.settings import Settings
+
+DEMO_PASSWORD = "demo-password"
+
+QUEUES: tuple[tuple[str, tuple[Channel, ...], dict[str, int], int], ...] = (
+    ("support", (Channel.VOICE, Channel.CHAT, Channel.EMAIL, Channel.SMS), {"support": 3}, 0),
+    ("sales", (Channel.VOICE, Channel.CHAT), {"sales": 3}, 1),
+    ("billing", (Channel.EMAIL, Channel.SMS), {"billing": 4}, 0),
+    ("vip", (Channel.VOICE, Channel.CHAT, Channel.EMAIL), {"support": 7}, 5),
+)
+
+STAFF: tuple[tuple[str, str, Role, dict[str, int]], ...] = (
+    ("admin", "Ada Admin", Role.ADMIN, {}),
+    ("supervisor", "Sam Supervisor", Role.SUPERVISOR, {"support": 8, "sales": 6}),
+    ("planner", "Pat Planner", Role.PLANNER, {}),
+    ("alice", "Alice Chen", Role.AGENT, {"support": 8, "billing": 5}),
+    ("bob", "Bob Martin", Role.AGENT, {"support": 5, "sales": 7}),
+    ("li.wei", "李伟", Role.AGENT, {"support": 7, "billing": 8}),
+    ("wang.fang", "王芳", Role.AGENT, {"sales": 8, "support": 4}),
+    ("carlos", "Carlos Diaz", Role.AGENT, {"billing": 6, "support": 6}),
+    ("zhang.min", "张敏", Role.AGENT, {"support": 9, "sales": 5}),
+)
+
+ENGLISH_FIRST = [
+    "James",
+    "Mary",
+    "John",
+    "Linda",
+    "Robert",
+    "Susan",
+    "Michael",
+    "Karen",
+    "David",
+    "Emma",
+    "Oliver",
+    "Sophia",
+    "Daniel",
+    "Grace",
+    "Henry",
+    "Chloe",
+    "Samuel",
+    "Lucy",
+    "Jack",
+    "Ava",
+]
+ENGLISH_LAST = [
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Taylor",
+    "Wilson",
+    "Evans",
+    "Walker",
+    "Wright",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Clarke",
+    "Turner",
+    "Baker",
+    "Hill",
+    "Moore",
+]
+CHINESE_SURNAMES = [
+    "王",
+    "李",
+    "张",
+    "刘",
+    "陈",
+    "杨",
+    "黄",
+    "赵",
+    "吴",
+    "周",
+    "徐",
+    "孙",
+    "马",
+    "朱",
+    "胡",
+    "郭",
+]
+CHINESE_GIVEN = [
+    "小明",
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "涛",
+    "明华",
+    "晓红",
+    "建国",
+    "海燕",
+]
+COMPANIES = [
+    "Acme Ltd",
+    "Globex",
+    "Initech",
+    "北京星辰科技",
+    "上海华东贸易",
+    "Umbrella plc",
+    "Stark Industries",
+    "深圳前海物流",
+    "Wayne Enterprises",
+    "",
+    "",
+    "",
+]
+REGIONS = ["North", "South", "East", "West", "华北", "华东", "华南"]
+INDUSTRIES = ["retail", "manufacturing", "finance", "logistics", "software", "healthcare"]
+SUBJECTS = {
+    Channel.VOICE: ["Call about an order", "Phone: delivery date", "Call: invoice question"],
+    Channel.SMS: ["SMS: where is my parcel?", "SMS: change appointment", "SMS: 退款进度"],
+    Channel.EMAIL: ["Invoice 2026-114 is wrong", "Request for a quote", "投诉：服务态度", "Contract renewal"],
+    Channel.CHAT: ["Chat: cannot log in", "Chat: product question", "在线咨询：价格"],
+}
+CLASS_WEIGHTS = [
+    (CustomerClass.VIP, 0.1),
+    (CustomerClass.REGULAR, 0.6),
+    (CustomerClass.POTENTIAL, 0.2),
+    (CustomerClass.COMPLAINT, 0.1),
+]
+
+
+class MovableClock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCustomer:
+    name: str
+    phone: str
+    email: str
+    chat_id: str
+
+
+def demo_customers(count: int, rng: random.Random) -> list[DemoCustomer]:
+    out = []
+    for i in range(count):
+        if i % 2:
+            name = rng.choice(CHINESE_SURNAMES) + rng.choice(CHINESE_GIVEN)
+            mailbox = f"kehu{i:03d}"
+        else:
+            first, last = rng.choice(ENGLISH_FIRST), rng.choice(ENGLISH_LAST)
+            name, mailbox = f"{first} {last}", f"{first}.{last}{i:03d}".lower()
+        out.append(DemoCustomer(name, f"+1415555{i:04d}", f"{mailbox}@example.com", f"visitor-{i:04d}"))
+    return out
+
+
+async def seed_demo(
+    settings: Settings,
+    *,
+    customers: int = 200,
+    seed: int = 7,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Create the demo; returns counts. Safe to call on an empty database only (`is_seeded` tells)."""
+    rng = random.Random(seed)
+    now = now or datetime.now(UTC)
+    clock = MovableClock(now - timedelta(days=28))
+    container = build_container(settings, clock=clock)
+    try:
+        return await _seed(container, clock, rng, customers, now, progress)
+    finally:
+        await container.close()
+
+
+async def is_seeded(container: Container) -> bool:
+    async with container.uow() as uow:
+        return await uow.agents.by_username("admin") is not None
+
+
+async def _seed(
+    container: Container,
+    clock: MovableClock,
+    rng: random.Random,
+    count: int,
+    now: datetime,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, int]:
+    bus = container.bus
+    for name, channels, skills, priority in QUEUES:
+        await bus.handle(
+            CreateQueue(
+                name=name,
+                channels=channels,
+                required_skills=tuple(skills.items()),
+                priority=priority,
+                sl_threshold_s=20 if Channel.VOICE in channels else 60,
+            )
+        )
+    agent_ids = []
+    for username, display, role, skills in STAFF:
+        agent_id = await bus.handle(
+            CreateAgent(
+                username=username,
+                display_name=display,
+                role=role,
+                password=DEMO_PASSWORD,
+                skills=tuple(skills.items()),
+            )
+        )
+        if role is Role.AGENT:
+            agent_ids.append(agent_id)
+    interactions = 0
+    people = demo_customers(count, rng)
+    for done, person in enumerate(people, start=1):
+        customer_class = rng.choices([c for c, _ in CLASS_WEIGHTS], [w for _, w in CLASS_WEIGHTS])[0]
+        await bus.handle(
+            CreateCustomer(
+                name=person.name,
+                company=rng.choice(COMPANIES),
+                region=rng.choice(REGIONS),
+                industry=rng.choice(INDUSTRIES),
+                customer_class=customer_class,
+                size_band=rng.choice(["large", "medium", "small", "sole_trader"]),
+                tags=tuple(rng.sample(["newsletter", "loyal", "b2b", "trial", "renewal-due"], 2)),
+                value=round(rng.lognormvariate(7, 1.2), 2),
+                consent=(("sms", True), ("email", True), ("voice", True)),
+                phones=(person.phone,),
+                emails=(person.email,),
+                chat_ids=(person.chat_id,),
+            )
+        )
+        channels = list(Channel)
+        rng.shuffle(channels)
+        for channel in channels[: rng.randint(1, 4)]:
+            clock.at = now - timedelta(days=rng.uniform(1, 27), hours=rng.uniform(0, 8))
+            await _history(container, clock, rng, person, channel, agent_ids)
+            interactions += 1
+        if progress:
+            progress(done, len(people))
+    clock.at = now
+    return {
+        "queues": len(QUEUES),
+        "agents": len(STAFF),
+        "customers": len(people),
+        "interactions": interactions,
+    }
+
+
+async def _history(
+    container: Container,
+    clock: MovableClock,
+    rng: random.Random,
+    person: DemoCustomer,
+    channel: Channel,
+    agent_ids: list[int],
+) -> None:
+    sender = {Channel.EMAIL: person.email, Channel.CHAT: person.chat_id}.get(channel, person.phone)
+    received = await container.bus.handle(
+        ReceiveInbound(
+            channel=channel,
+            sender=sender,
+            sender_name=person.name,
+            body=rng.choice(SUBJECTS[channel]),
+            subject=rng.choice(SUBJECTS[channel]),
+            received_at=clock.at,
+            actor="customer",
+        )
+    )
+    if rng.random() < 0.06:  # some customers give up before an agent answers
+        clock.at += timedelta(seconds=rng.uniform(10, 120))
+        await _move(container, received.interaction_id, InteractionState.ABANDONED, None)
+        return
+    agent_id = rng.choice(agent_ids)
+    clock.at += timedelta(seconds=rng.expovariate(1 / 25))
+    await _move(container, received.interaction_id, InteractionState.OFFERED, agent_id)
+    clock.at += timedelta(seconds=rng.uniform(2, 8))
+    await _move(container, received.interaction_id, InteractionState.ACTIVE, agent_id)
+    clock.at += timedelta(seconds=rng.lognormvariate(5.3, 0.5))
+    await _move(container, received.interaction_id, InteractionState.WRAP_UP, agent_id)
+    clock.at += timedelta(seconds=rng.uniform(10, 60))
+    await _move(container, received.interaction_id, InteractionState.CLOSED, agent_id)
+
+
+async def _move(
+    container: Container, interaction_id: int, target: InteractionState, agent_id: int | None
+) -> None:
+    await container.bus.handle(
+        TransitionInteraction(interaction_id=interaction_id, target=target, agent_id=agent_id, actor="demo")
+    )

@@ -1,0 +1,160 @@
+"""A traffic simulator for the demo: customers contact us on every channel, agents pick up and finish.
+
+It goes through the same commands as real traffic (`ReceiveInbound`, `TransitionInteraction`,
+`SetPresence`), so a newcomer watching the dashboard sees the real queue move. Until the routing
+engine's router service takes offers over, the simulator also plays the part of agents accepting
+the oldest waiting interaction they have a free slot for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+
+from contact_center.bootstrap import Container
+from contact_center.demo import SUBJECTS, DemoCustomer, demo_customers
+from contact_center.domain.commands import ReceiveInbound, SetPresence, TransitionInteraction
+from contact_center.domain.enums import Channel, InteractionState, Presence, Role
+from contact_center.domain.errors import ContactCenterError
+from contact_center.domain.interactions import Interaction
+
+log = logging.getLogger(__name__)
+
+CHANNEL_MIX = [(Channel.VOICE, 0.35), (Channel.CHAT, 0.3), (Channel.EMAIL, 0.2), (Channel.SMS, 0.15)]
+HANDLE_MEAN_S = {Channel.VOICE: 12.0, Channel.CHAT: 15.0, Channel.EMAIL: 8.0, Channel.SMS: 6.0}
+SLOTS_PER_AGENT = 3
+
+
+@dataclass
+class Simulator:
+    container: Container
+    mean_interval_s: float = 2.0
+    seed: int | None = None
+    rng: random.Random = field(init=False)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
+    _counter: int = field(default=0, init=False)
+    _queues: dict[Channel, list[str]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    async def run(self) -> None:
+        """Run until cancelled: one arrival every `mean_interval_s` on average, and agents at work."""
+        await self._agents_online()
+        people = demo_customers(200, random.Random(7))
+        try:
+            while True:
+                await asyncio.sleep(self.rng.expovariate(1 / self.mean_interval_s))
+                try:
+                    await self.arrival(self.rng.choice(people))
+                    await self.pick_up()
+                except ContactCenterError as exc:
+                    log.warning("simulator.step_failed", extra={"error": exc.message})
+        finally:
+            for task in self._tasks:
+                task.cancel()
+
+    async def arrival(self, person: DemoCustomer) -> int:
+        channel = self.rng.choices([c for c, _ in CHANNEL_MIX], [w for _, w in CHANNEL_MIX])[0]
+        self._counter += 1
+        if self.rng.random() < 0.15:  # a first-time contact
+            sender = {
+                Channel.EMAIL: f"new{self.rng.randrange(10**6)}@example.org",
+                Channel.CHAT: f"visitor-new-{self.rng.randrange(10**6)}",
+            }.get(channel, f"+1415666{self.rng.randrange(10**4):04d}")
+            name = ""
+        else:
+            sender = {Channel.EMAIL: person.email, Channel.CHAT: person.chat_id}.get(channel, person.phone)
+            name = person.name
+        received = await self.container.bus.handle(
+            ReceiveInbound(
+                channel=channel,
+                queue=self.rng.choice(self._queues.get(channel) or [None]),
+                sender=sender,
+                sender_name=name,
+                body=self.rng.choice(SUBJECTS[channel]),
+                subject=self.rng.choice(SUBJECTS[channel]),
+                provider_message_id=f"sim-{self.rng.getrandbits(64):x}",
+                actor="simulator",
+            )
+        )
+        return int(received.interaction_id)
+
+    async def pick_up(self) -> None:
+        """Each available simulated agent takes the oldest waiting interaction, if a slot is free."""
+        async with self.container.uow() as uow:
+            agents = [
+                a
+                for a in await uow.agents.list()
+                if a.role == Role.AGENT and a.presence == Presence.AVAILABLE
+            ]
+            stmt = (
+                select(Interaction)
+                .where(Interaction.state == InteractionState.QUEUED)
+                .order_by(col(Interaction.priority).desc(), col(Interaction.queued_at))
+                .limit(20)
+            )
+            waiting = list((await uow.session.exec(stmt)).all())
+            busy = (
+                await uow.session.exec(
+                    select(Interaction.agent_id).where(
+                        col(Interaction.state).in_(["offered", "active", "wrap_up"])
+                    )
+                )
+            ).all()
+        load: dict[int, int] = {}
+        for agent_id in busy:
+            if agent_id is not None:
+                load[agent_id] = load.get(agent_id, 0) + 1
+        self.rng.shuffle(agents)
+        for agent in agents:
+            if not waiting:
+                break
+            if load.get(agent.id or 0, 0) >= SLOTS_PER_AGENT:
+                continue
+            interaction = waiting.pop(0)
+            load[agent.id or 0] = load.get(agent.id or 0, 0) + 1
+            task = asyncio.create_task(
+                self._work(interaction.id or 0, agent.id or 0, Channel(interaction.channel))
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _work(self, interaction_id: int, agent_id: int, channel: Channel) -> None:
+        steps = [
+            (InteractionState.OFFERED, 0.0),
+            (InteractionState.ACTIVE, self.rng.uniform(1, 4)),
+            (InteractionState.WRAP_UP, self.rng.expovariate(1 / HANDLE_MEAN_S[channel])),
+            (InteractionState.CLOSED, self.rng.uniform(2, 8)),
+        ]
+        try:
+            for target, delay in steps:
+                await asyncio.sleep(delay)
+                await self.container.bus.handle(
+                    TransitionInteraction(
+                        interaction_id=interaction_id, target=target, agent_id=agent_id, actor="simulator"
+                    )
+                )
+        except ContactCenterError as exc:  # someone else moved it (a person on the demo page)
+            log.info("simulator.work_skipped", extra={"interaction_id": interaction_id, "error": exc.message})
+
+    async def _agents_online(self) -> None:
+        async with self.container.uow() as uow:
+            agents = [a for a in await uow.agents.list() if a.role == Role.AGENT]
+            for queue in await uow.queues.list():
+                for channel in queue.channels:
+                    self._queues.setdefault(Channel(channel), []).append(queue.name)
+        for agent in agents:
+            presence = Presence.AVAILABLE if self.rng.random() < 0.8 else Presence.AWAY
+            await self.container.bus.handle(
+                SetPresence(
+                    agent_id=agent.id or 0,
+                    presence=presence,
+                    reason="" if presence is Presence.AVAILABLE else "break",
+                    actor="simulator",
+                )
+            )

@@ -1,0 +1,88 @@
+"""The supervisor's first page in a real browser: sign in, see the queues, watch them move live."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from playwright.async_api import Browser, expect
+
+from contact_center.bootstrap import Container, build_container
+from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
+from contact_center.domain.enums import Channel, Role
+from contact_center.server import build_web_app
+from tests.conftest import make_settings, unique
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
+    container = build_container(make_settings(sqlite_url))
+    app = build_web_app(container)
+    await container.start()
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}", container
+    finally:
+        await runner.cleanup()
+        await container.close()
+
+
+async def test_supervisor_sees_a_new_contact_appear_without_reloading(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    username, queue = unique("sup"), unique("queue")
+    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password="pw-123456"))
+    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    page = await browser.new_page()
+    try:
+        await page.goto(base + "/")
+        await expect(page).to_have_url(base + "/login")
+        await page.fill("input[name=username]", username)
+        await page.fill("input[name=password]", "pw-123456")
+        await page.click("button[type=submit]")
+        await expect(page).to_have_url(base + "/")
+        row = page.locator(f"#queues tr[data-queue='{queue}']")
+        await expect(row.locator(".waiting")).to_have_text("0")
+        await expect(page.locator("#live.on")).to_have_count(1)
+
+        subject = "<b>not bold</b> 王小明的问题"
+        received = await container.bus.handle(
+            ReceiveInbound(channel=Channel.CHAT, sender=unique("visitor"), body="hi", subject=subject, queue=queue)
+        )
+        await expect(row.locator(".waiting")).to_have_text("1")
+        recent = page.locator(f"#recent tr[data-interaction='{received.interaction_id}']")
+        await expect(recent).to_contain_text(subject)  # shown as text, never as markup
+        await expect(page.locator("#recent b")).to_have_count(0)
+    finally:
+        await page.close()
+
+
+async def test_wrong_password_shows_an_error_and_no_session(browser: Browser, served: tuple[str, Container]) -> None:
+    base, container = served
+    username = unique("sup")
+    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password="right-pass"))
+    page = await browser.new_page()
+    try:
+        await page.goto(base + "/login")
+        await page.fill("input[name=username]", username)
+        await page.fill("input[name=password]", "wrong-pass")
+        await page.click("button[type=submit]")
+        await expect(page.locator("p.error")).to_have_text("wrong username or password")
+        await page.goto(base + "/")
+        await expect(page).to_have_url(base + "/login")
+    finally:
+        await page.close()
