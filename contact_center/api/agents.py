@@ -6,7 +6,7 @@ from aiohttp import web
 
 from contact_center.api.auth import CONTAINER_KEY, STAFF, authenticate, require
 from contact_center.api.serialize import agent as agent_doc
-from contact_center.api.validation import Body, parse_body, path_id
+from contact_center.api.validation import Body, omitted, parse_body, path_id, text
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import ForbiddenError
@@ -14,33 +14,43 @@ from contact_center.domain.errors import ForbiddenError
 routes = web.RouteTableDef()
 
 
+Password = text(1024)
+NewPassword = text(1024, min_length=1)
+DisplayName = text(200)
+Username = text(64, min_length=1)
+LoginName = text(200)
+ShortText = text(100)
+
+
 class TokenRequest(Body):
-    username: str
-    password: str
-    label: str = ""
+    username: LoginName
+    password: Password
+    label: ShortText = ""
 
 
 class AgentCreate(Body):
-    username: str
-    display_name: str = ""
+    username: Username
+    display_name: DisplayName = ""
     role: Role = Role.AGENT
-    password: str | None = None
+    password: Password | None = None
     skills: dict[str, int] = {}
     capacity: dict[str, int] = {}
 
 
 class AgentPatch(Body):
-    display_name: str | None = None
-    role: Role | None = None
-    password: str | None = None
-    skills: dict[str, int] | None = None
-    capacity: dict[str, int] | None = None
-    is_active: bool | None = None
+    """Fields left out stay as they are; none can be set to null."""
+
+    display_name: DisplayName = omitted()
+    role: Role = omitted()
+    password: NewPassword = omitted()
+    skills: dict[str, int] = omitted()
+    capacity: dict[str, int] = omitted()
+    is_active: bool = omitted()
 
 
 class PresenceRequest(Body):
     presence: Presence
-    reason: str = ""
+    reason: ShortText = ""
 
 
 @routes.post("/api/v1/auth/token")

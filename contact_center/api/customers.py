@@ -9,45 +9,67 @@ from aiohttp import web
 from contact_center.api.auth import CONTAINER_KEY, MANAGERS, STAFF, require
 from contact_center.api.serialize import customer as customer_doc
 from contact_center.api.serialize import row
-from contact_center.api.validation import Body, decode_cursor, encode_cursor, parse_body, path_id, query_int
+from contact_center.api.validation import (
+    Body,
+    Id,
+    decode_cursor,
+    encode_cursor,
+    omitted,
+    parse_body,
+    path_id,
+    query_int,
+    text,
+)
 from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
 from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
 
 routes = web.RouteTableDef()
 
 
+Name = text(200, min_length=1)
+Company = text(200)
+Region = text(100)
+Industry = text(100)
+Tag = text(100)
+Phone = text(64)
+Email = text(254)
+ChatId = text(128)
+
+
 class CustomerCreate(Body):
-    name: str
-    company: str = ""
-    region: str = ""
-    industry: str = ""
+    name: Name
+    company: Company = ""
+    region: Region = ""
+    industry: Industry = ""
     size_band: SizeBand | None = None
-    tags: list[str] = []
+    tags: list[Tag] = []
     customer_class: CustomerClass = CustomerClass.REGULAR
     lifecycle_stage: LifecycleStage = LifecycleStage.POTENTIAL
     consent: dict[str, bool] = {}
     value: float = 0.0
-    phones: list[str] = []
-    emails: list[str] = []
-    chat_ids: list[str] = []
+    phones: list[Phone] = []
+    emails: list[Email] = []
+    chat_ids: list[ChatId] = []
 
 
 class CustomerPatch(Body):
-    name: str | None = None
-    company: str | None = None
-    region: str | None = None
-    industry: str | None = None
+    """Fields left out stay as they are; only size_band and owner_agent_id may be cleared with null."""
+
+    name: Name = omitted()
+    company: Company = omitted()
+    region: Region = omitted()
+    industry: Industry = omitted()
     size_band: SizeBand | None = None
-    tags: list[str] | None = None
-    customer_class: CustomerClass | None = None
-    lifecycle_stage: LifecycleStage | None = None
-    consent: dict[str, bool] | None = None
-    value: float | None = None
-    owner_agent_id: int | None = None
+    tags: list[Tag] = omitted()
+    customer_class: CustomerClass = omitted()
+    lifecycle_stage: LifecycleStage = omitted()
+    consent: dict[str, bool] = omitted()
+    value: float = omitted()
+    owner_agent_id: Id | None = None
 
 
 class CustomerMerge(Body):
-    merge_id: int
+    merge_id: Id
 
 
 async def _document(request: web.Request, customer_id: int) -> dict[str, Any]:

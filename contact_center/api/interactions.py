@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiohttp import web
 
 from contact_center.api.auth import CONTAINER_KEY, STAFF, require
 from contact_center.api.serialize import row
-from contact_center.api.validation import Body, decode_cursor, encode_cursor, parse_body, path_id, query_int
+from contact_center.api.validation import (
+    Body,
+    Id,
+    Int32,
+    decode_cursor,
+    encode_cursor,
+    parse_body,
+    path_id,
+    query_id,
+    query_int,
+    query_time,
+    text,
+)
 from contact_center.domain.commands import OpenInteraction, TransitionInteraction
 from contact_center.domain.enums import Channel, Direction, InteractionState
 from contact_center.domain.errors import InvalidInputError
@@ -17,22 +27,28 @@ from contact_center.domain.states import TRANSITIONS
 routes = web.RouteTableDef()
 
 
+QueueName = text(100)
+Subject = text(500)
+MessageBody = text(100_000)
+WrapUpCode = text(50)
+
+
 class InteractionCreate(Body):
-    customer_id: int
+    customer_id: Id
     channel: Channel
     direction: Direction = Direction.OUTBOUND
-    queue: str | None = None
-    subject: str = ""
-    priority: int | None = None
-    agent_id: int | None = None
-    body: str = ""
+    queue: QueueName | None = None
+    subject: Subject = ""
+    priority: Int32 | None = None
+    agent_id: Id | None = None
+    body: MessageBody = ""
 
 
 class TransitionRequest(Body):
     to: InteractionState
-    agent_id: int | None = None
-    queue: str | None = None
-    wrap_up_code: str | None = None
+    agent_id: Id | None = None
+    queue: QueueName | None = None
+    wrap_up_code: WrapUpCode | None = None
 
 
 def _enum_query(request: web.Request, name: str, enum: type[Channel] | type[InteractionState]) -> str | None:
@@ -44,29 +60,6 @@ def _enum_query(request: web.Request, name: str, enum: type[Channel] | type[Inte
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
         raise InvalidInputError(f"{name} must be one of {allowed}") from None
-
-
-def _int_query(request: web.Request, name: str) -> int | None:
-    raw = request.query.get(name)
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInputError(f"{name} must be an integer") from None
-
-
-def _time_query(request: web.Request, name: str) -> datetime | None:
-    raw = request.query.get(name)
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInputError(f"{name} must be an ISO 8601 time with offset") from None
-    if value.tzinfo is None:
-        raise InvalidInputError(f"{name} needs a UTC offset, e.g. 2026-01-01T00:00:00+00:00")
-    return value
 
 
 @routes.get("/api/v1/interactions")
@@ -81,11 +74,11 @@ async def list_interactions(request: web.Request) -> web.Response:
             before_id=decode_cursor(request.query.get("cursor")),
             state=InteractionState(state) if state else None,
             channel=Channel(channel) if channel else None,
-            queue_id=_int_query(request, "queue_id"),
-            customer_id=_int_query(request, "customer_id"),
-            agent_id=_int_query(request, "agent_id"),
-            created_after=_time_query(request, "created_after"),
-            created_before=_time_query(request, "created_before"),
+            queue_id=query_id(request, "queue_id"),
+            customer_id=query_id(request, "customer_id"),
+            agent_id=query_id(request, "agent_id"),
+            created_after=query_time(request, "created_after"),
+            created_before=query_time(request, "created_before"),
         )
     cursor = encode_cursor(found[-1].id or 0) if len(found) == limit else None
     return web.json_response({"items": [row(i) for i in found], "next_cursor": cursor})

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from aiohttp import web
+from pydantic import Field, StringConstraints
 
 from contact_center.api.auth import CONTAINER_KEY, STAFF, require
 from contact_center.api.serialize import row
-from contact_center.api.validation import Body, parse_body, path_id
+from contact_center.api.validation import Body, Int32, parse_body, path_id, text
 from contact_center.domain.commands import CreateQueue
 from contact_center.domain.enums import Channel, Role
 from contact_center.reports import dashboard, queue_figures
@@ -14,15 +17,24 @@ from contact_center.reports import dashboard, queue_figures
 routes = web.RouteTableDef()
 
 
+QueueName = text(100, min_length=1)
+SkillName = text(100)
+TimeZone = text(64)
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
+
+
 class QueueCreate(Body):
-    name: str
-    channels: list[Channel] = [Channel.VOICE, Channel.SMS, Channel.EMAIL, Channel.CHAT]
-    required_skills: dict[str, int] = {}
-    priority: int = 0
+    name: QueueName
+    channels: list[Channel] = Field(
+        default=[Channel.VOICE, Channel.SMS, Channel.EMAIL, Channel.CHAT], min_length=1
+    )
+    required_skills: dict[SkillName, int] = {}
+    priority: Int32 = 0
     sl_target: float = 0.8
-    sl_threshold_s: int = 20
-    timezone: str = "UTC"
-    business_hours: dict[str, list[tuple[str, str]]] = {}
+    sl_threshold_s: Int32 = 20
+    timezone: TimeZone = "UTC"
+    business_hours: dict[Day, list[tuple[ClockTime, ClockTime]]] = {}
     interval_minutes: int = 30
 
 

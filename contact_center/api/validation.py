@@ -1,7 +1,9 @@
 """Request bodies and query strings parsed into strict models: unknown fields and wrong types are 4xx.
 
 Models forbid extra fields and do not coerce ("5" is not an int), so a client learns of its mistake
-instead of having it guessed away. The same models feed the OpenAPI document.
+instead of having it guessed away. The same models feed the OpenAPI document. Ids, numbers and
+texts carry the bounds of their columns, so a value the database would refuse is a 4xx here rather
+than a 500 there.
 """
 
 from __future__ import annotations
@@ -9,18 +11,35 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import TypeVar
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from contact_center.domain.errors import InvalidInputError, UnprocessableError
+from contact_center.domain.errors import InvalidInputError, NotFoundError, UnprocessableError
 
 M = TypeVar("M", bound=BaseModel)
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Int32 = Annotated[int, Field(ge=-(2**31), le=MAX_ID)]
+DIGITS = re.compile(r"-?[0-9]{1,30}")
+
+
+def text(max_length: int, min_length: int = 0) -> Any:
+    """A string type bounded like its column (VARCHAR(n) on PostgreSQL refuses longer)."""
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length)]
+
+
+def omitted() -> Any:
+    """Default of a PATCH field that may be left out but not set to null: its column is NOT NULL."""
+    return Field(default=None)
+
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 async def parse_body(request: web.Request, model: type[M]) -> M:
@@ -31,9 +50,28 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         data = json.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"the body is not valid JSON: {exc}", code="malformed_json") from exc
+    except RecursionError:
+        raise InvalidInputError("the body is nested too deeply", code="malformed_json") from None
     if not isinstance(data, dict):
         raise InvalidInputError("the body must be a JSON object", code="malformed_json")
+    _refuse_nul(data)
     return validate(model, raw)
+
+
+def _refuse_nul(data: object) -> None:
+    """PostgreSQL text cannot hold U+0000; refuse it here instead of failing at the insert."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and "\x00" in item:
+            raise UnprocessableError(
+                "text must not contain the NUL character (\\u0000)", code="invalid_field"
+            )
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 def validate(model: type[M], raw: bytes) -> M:
@@ -51,17 +89,42 @@ def validate(model: type[M], raw: bytes) -> M:
         raise UnprocessableError("; ".join(problems), code=code) from None
 
 
+def _integer(raw: str, name: str) -> int:
+    """Plain ASCII digits only: int() would also take " 5", "1_000" and non-Latin digits."""
+    if not DIGITS.fullmatch(raw):
+        raise InvalidInputError(f"{name} must be an integer")
+    return int(raw)
+
+
 def query_int(request: web.Request, name: str, default: int, *, low: int = 1, high: int = 200) -> int:
     raw = request.query.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInputError(f"{name} must be an integer") from None
+    value = _integer(raw, name)
     if not low <= value <= high:
         raise InvalidInputError(f"{name} must be between {low} and {high}")
     return value
+
+
+def query_id(request: web.Request, name: str) -> int | None:
+    raw = request.query.get(name)
+    return None if raw is None else query_int(request, name, 0, high=MAX_ID)
+
+
+def query_time(request: web.Request, name: str) -> datetime | None:
+    raw = request.query.get(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInputError(f"{name} must be an ISO 8601 time with offset") from None
+    if value.tzinfo is None:
+        raise InvalidInputError(f"{name} needs a UTC offset, e.g. 2026-01-01T00:00:00+00:00")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInputError(f"{name} is out of range") from None
 
 
 def encode_cursor(value: int) -> str:
@@ -74,7 +137,7 @@ def decode_cursor(raw: str | None) -> int | None:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         prefix, _, value = text.partition(":")
-        if prefix != "id":
+        if prefix != "id" or not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_ID:
             raise ValueError(text)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -82,10 +145,9 @@ def decode_cursor(raw: str | None) -> int | None:
 
 
 def path_id(request: web.Request, name: str = "id") -> int:
-    try:
-        value = int(request.match_info[name])
-    except ValueError:
-        raise InvalidInputError(f"{name} must be an integer") from None
+    value = _integer(request.match_info[name], name)
     if value < 1:
         raise InvalidInputError(f"{name} must be positive")
+    if value > MAX_ID:
+        raise NotFoundError(f"no record has {name} {value}")
     return value
