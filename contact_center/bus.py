@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -87,21 +89,35 @@ class InProcessBroker:
 
 
 class RedisStreamBroker:
-    """Events on one Redis stream; groups share the work, `live` subscribers each see everything."""
+    """Events on one Redis stream; groups share the work, `live` subscribers each see everything.
+
+    Each broker is its own consumer in every group it joins. Entries a consumer read but never
+    acknowledged (it died mid-event) are claimed by a live consumer of the group once they have
+    been idle for `claim_idle_ms`, so they are re-delivered rather than lost.
+    """
 
     is_external = True
 
     def __init__(
-        self, redis: Redis, *, stream: str = "cc:events", maxlen: int = 100_000, block_ms: int = 1000
+        self,
+        redis: Redis,
+        *,
+        stream: str = "cc:events",
+        maxlen: int = 100_000,
+        block_ms: int = 1000,
+        claim_idle_ms: int = 60_000,
+        consumer: str | None = None,
     ) -> None:
         self._redis = redis
         self._stream = stream
         self._maxlen = maxlen
         self._block_ms = block_ms
+        self._claim_idle_ms = claim_idle_ms
         self._groups: list[tuple[str, Subscriber]] = []
         self._live: list[Subscriber] = []
         self._tasks: list[asyncio.Task[None]] = []
-        self._consumer = f"{os.uname().nodename}-{os.getpid()}"
+        # Unique per broker: two consumers sharing a name would read each other's pending entries.
+        self._consumer = consumer or f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def subscribe(self, group: str, handler: Subscriber, *, live: bool = False) -> None:
         if live:
@@ -118,7 +134,11 @@ class RedisStreamBroker:
             await self.ensure_group(group)
             self._tasks.append(asyncio.create_task(self._consume(group, handler), name=f"events:{group}"))
         if self._live:
-            self._tasks.append(asyncio.create_task(self._follow(), name="events:live"))
+            # Start from the stream's current end by id, not "$": "$" re-read on every call would
+            # skip what was added before the first read and between two empty reads.
+            last = await self._redis.xrevrange(self._stream, count=1)
+            start = _text(last[0][0]) if last else "0-0"
+            self._tasks.append(asyncio.create_task(self._follow(start), name="events:live"))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -136,10 +156,25 @@ class RedisStreamBroker:
             if "BUSYGROUP" not in str(exc):
                 raise
 
+    async def _claim_orphans(self, group: str) -> None:
+        """Take over entries other consumers read but never acknowledged for `claim_idle_ms`."""
+        start = "0-0"
+        while True:
+            result = await self._redis.xautoclaim(
+                self._stream, group, self._consumer, self._claim_idle_ms, start_id=start, count=100
+            )
+            start = _text(result[0])
+            if start == "0-0":
+                return
+
     async def _consume(self, group: str, handler: Subscriber) -> None:
-        backlog = True  # first re-read what this consumer took but never acknowledged
+        backlog = True  # first re-read what this consumer holds but never acknowledged
+        last_claim = float("-inf")
         while True:
             try:
+                if backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000:
+                    await self._claim_orphans(group)
+                    last_claim = time.monotonic()
                 start = "0" if backlog else ">"
                 batches = await self._redis.xreadgroup(
                     group,
@@ -149,8 +184,9 @@ class RedisStreamBroker:
                     block=None if backlog else self._block_ms,
                 )
                 entries = batches[0][1] if batches else []
-                if backlog and not entries:
-                    backlog = False
+                if not entries:
+                    # Idle: read new entries next, or look again for orphans of dead consumers.
+                    backlog = not backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000
                     continue
                 for entry_id, fields in entries:
                     await _deliver(group, handler, _text(fields[b"type"]), _text(fields[b"payload"]))
@@ -161,8 +197,7 @@ class RedisStreamBroker:
                 log.exception("events.consume_failed", extra={"group": group})
                 await asyncio.sleep(1.0)
 
-    async def _follow(self) -> None:
-        last = "$"
+    async def _follow(self, last: str) -> None:
         while True:
             try:
                 batches = await self._redis.xread({self._stream: last}, count=100, block=self._block_ms)
