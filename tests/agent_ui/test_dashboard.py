@@ -61,7 +61,9 @@ async def test_supervisor_sees_a_new_contact_appear_without_reloading(
 
         subject = "<b>not bold</b> 王小明的问题"
         received = await container.bus.handle(
-            ReceiveInbound(channel=Channel.CHAT, sender=unique("visitor"), body="hi", subject=subject, queue=queue)
+            ReceiveInbound(
+                channel=Channel.CHAT, sender=unique("visitor"), body="hi", subject=subject, queue=queue
+            )
         )
         await expect(row.locator(".waiting")).to_have_text("1")
         recent = page.locator(f"#recent tr[data-interaction='{received.interaction_id}']")
@@ -71,7 +73,9 @@ async def test_supervisor_sees_a_new_contact_appear_without_reloading(
         await page.close()
 
 
-async def test_wrong_password_shows_an_error_and_no_session(browser: Browser, served: tuple[str, Container]) -> None:
+async def test_wrong_password_shows_an_error_and_no_session(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
     base, container = served
     username = unique("sup")
     await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password="right-pass"))

@@ -36,7 +36,9 @@ async def test_inbound_sms_creates_customer_and_queues_interaction(container: Co
     await container.bus.handle(CreateQueue(name=queue, channels=(Channel.SMS,)))
     sender = f"+1415{uuid_digits():04d}{uuid_digits():03d}"[:12]
     received = await container.bus.handle(
-        ReceiveInbound(channel=Channel.SMS, sender=sender, body="hello", provider_message_id=unique("SM"), queue=queue)
+        ReceiveInbound(
+            channel=Channel.SMS, sender=sender, body="hello", provider_message_id=unique("SM"), queue=queue
+        )
     )
     async with container.uow() as uow:
         interaction = await uow.interactions.get(received.interaction_id)
@@ -52,15 +54,25 @@ async def test_inbound_sms_creates_customer_and_queues_interaction(container: Co
 async def test_replayed_provider_id_stores_one_message(container: Container) -> None:
     sid = unique("SM")
     sender = f"+1415{uuid_digits():04d}{uuid_digits():03d}"[:12]
-    first = await container.bus.handle(ReceiveInbound(channel=Channel.SMS, sender=sender, body="a", provider_message_id=sid))
-    again = await container.bus.handle(ReceiveInbound(channel=Channel.SMS, sender=sender, body="a", provider_message_id=sid))
-    assert again.duplicate and again.interaction_id == first.interaction_id and again.message_id == first.message_id
+    first = await container.bus.handle(
+        ReceiveInbound(channel=Channel.SMS, sender=sender, body="a", provider_message_id=sid)
+    )
+    again = await container.bus.handle(
+        ReceiveInbound(channel=Channel.SMS, sender=sender, body="a", provider_message_id=sid)
+    )
+    assert (
+        again.duplicate
+        and again.interaction_id == first.interaction_id
+        and again.message_id == first.message_id
+    )
     assert await _count(container, Message, Message.provider_message_id == sid) == 1
 
 
 async def test_customer_reply_continues_the_open_thread(container: Container) -> None:
     sender = f"{unique('c')}@example.com"
-    first = await container.bus.handle(ReceiveInbound(channel=Channel.EMAIL, sender=sender.upper(), body="one"))
+    first = await container.bus.handle(
+        ReceiveInbound(channel=Channel.EMAIL, sender=sender.upper(), body="one")
+    )
     second = await container.bus.handle(ReceiveInbound(channel=Channel.EMAIL, sender=sender, body="two"))
     assert second.interaction_id == first.interaction_id
     assert second.customer_id == first.customer_id
@@ -73,7 +85,9 @@ async def test_reply_to_pending_email_requeues_it(container: Container) -> None:
     sender = f"{unique('c')}@example.com"
     first = await container.bus.handle(ReceiveInbound(channel=Channel.EMAIL, sender=sender, body="one"))
     for target in (InteractionState.OFFERED, InteractionState.ACTIVE, InteractionState.PENDING):
-        await container.bus.handle(TransitionInteraction(interaction_id=first.interaction_id, target=target, agent_id=agent_id))
+        await container.bus.handle(
+            TransitionInteraction(interaction_id=first.interaction_id, target=target, agent_id=agent_id)
+        )
     again = await container.bus.handle(ReceiveInbound(channel=Channel.EMAIL, sender=sender, body="two"))
     assert again.interaction_id == first.interaction_id
     async with container.uow() as uow:
@@ -88,7 +102,9 @@ async def test_failing_command_leaves_no_rows_and_no_outbox_event(container: Con
     sender = f"{unique('c')}@example.com"
     try:
         # The queue does not exist: the handler fails after resolving (and creating) the customer.
-        await container.bus.handle(ReceiveInbound(channel=Channel.EMAIL, sender=sender, body="x", queue=queue))
+        await container.bus.handle(
+            ReceiveInbound(channel=Channel.EMAIL, sender=sender, body="x", queue=queue)
+        )
     except Exception as exc:
         assert type(exc).__name__ == "NotFoundError"
     else:
