@@ -111,7 +111,9 @@ async def test_cursor_pages_have_no_duplicates_or_gaps(client: Client, staff: St
             break
         params["cursor"] = page["next_cursor"]
     assert seen == ids
-    listed = await ok(await client.get("/api/v1/customers", params={"limit": "2"}, headers=staff.agent.headers))
+    listed = await ok(
+        await client.get("/api/v1/customers", params={"limit": "2"}, headers=staff.agent.headers)
+    )
     assert len(listed["items"]) == 2 and listed["next_cursor"]
 
 
@@ -136,7 +138,12 @@ async def test_patch_updates_known_fields(client: Client, staff: Staff) -> None:
         headers=staff.agent.headers,
     )
     doc = await ok(resp)
-    assert (doc["company"], doc["customer_class"], doc["tags"], doc["value"]) == ("Initech", "vip", ["b2b"], 12)
+    assert (doc["company"], doc["customer_class"], doc["tags"], doc["value"]) == (
+        "Initech",
+        "vip",
+        ["b2b"],
+        12,
+    )
 
 
 async def test_patch_with_unknown_field_or_wrong_type_is_422_and_changes_nothing(
@@ -171,7 +178,9 @@ async def test_unknown_customer_is_404_and_bad_id_400(client: Client, staff: Sta
 
 async def open_for(client: Client, staff: Staff, customer_id: int, channel: str = "sms") -> dict[str, Any]:
     body = {"customer_id": customer_id, "channel": channel, "subject": "hi", "body": "hello"}
-    return dict(await ok(await client.post("/api/v1/interactions", json=body, headers=staff.agent.headers), 201))
+    return dict(
+        await ok(await client.post("/api/v1/interactions", json=body, headers=staff.agent.headers), 201)
+    )
 
 
 async def test_merge_keeps_all_history(client: Client, staff: Staff) -> None:
