@@ -114,9 +114,9 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or "settings"
+            key = ".".join(str(p) for p in err["loc"])
             message = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{key}: {message}")
+            problems.append(f"{key}: {message}" if key else message)  # a cross-field rule names its keys
         raise ConfigError("invalid config: " + "; ".join(problems)) from None
 
 
@@ -129,6 +129,9 @@ def _overlay(data: dict[str, Any], environ: Mapping[str, str]) -> None:
         if not name.startswith("CC_") or name == "CC_CONFIG":
             continue
         parts = name[3:].lower().split("__")
+        if parts[0] not in Settings.model_fields:
+            # Not ours (CC_TEST_PG_ADMIN, another tool's CC_*); a typo inside a section still fails.
+            continue
         target = data
         for part in parts[:-1]:
             node = target.setdefault(part, {})
