@@ -121,7 +121,9 @@ class RoutingEngine(RoutingCore):
             )
             if rec.offered_to is not None:
                 offers.append(PendingOffer(rec.id, rec.offered_to, rec.offered_at))
-        agents = tuple(a.snapshot() for a in self.agents.agents.values())
+        agents = tuple(sorted((a.snapshot() for a in self.agents.agents.values()), key=lambda a: a.id))
+        items.sort(key=lambda i: i.id)
+        offers.sort(key=lambda o: o.interaction)
         return Snapshot(self.now, agents, tuple(items), tuple(offers))
 
     # ---- handlers ---------------------------------------------------------------------------
