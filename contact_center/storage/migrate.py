@@ -1,11 +1,14 @@
 """Runs Alembic migrations from inside the package, so `contact-center migrate` needs no alembic.ini.
 
-Alembic's env runs its own event loop, so `upgrade` is called from a worker thread when an event
-loop is already running (tests, `serve`).
+Alembic's env runs its own event loop, so when an event loop is already running in this thread
+(tests, `serve`) the migration runs in a worker thread, and the caller waits for it.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command
@@ -22,8 +25,18 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    _outside_loop(lambda: command.upgrade(alembic_config(url), revision))
 
 
 def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+    _outside_loop(lambda: command.downgrade(alembic_config(url), revision))
+
+
+def _outside_loop(run: Callable[[], None]) -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        run()
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="migrate") as pool:
+        pool.submit(run).result()
