@@ -47,7 +47,7 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         raise web.HTTPUnsupportedMediaType(reason="send the body as application/json")
     raw = await request.read()
     try:
-        data = json.loads(raw or b"null")
+        data = json.loads(raw.decode("utf-8") or "null")  # UTF-8 only (RFC 8259), as pydantic reads it
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"the body is not valid JSON: {exc}", code="malformed_json") from exc
     except RecursionError:

@@ -1,0 +1,85 @@
+"""A database (or Redis) that cannot be reached: API calls answer 503 with Retry-After, never 500.
+
+PostgreSQL on a port where nothing listens; SQLite whose file is a directory, so it cannot be opened.
+/healthz still answers 200 (the process is up) and /readyz 503 naming the failing check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from contact_center.bootstrap import build_container
+from tests.conftest import make_settings
+from tests.contact_center.api.conftest import error_of, make_client, ok
+
+Client = TestClient[Any, Any]
+
+DOWN_POSTGRES = "postgresql://127.0.0.1:1/contact_center"
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+async def down(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Client]:
+    if request.param == "postgres":
+        url = DOWN_POSTGRES
+    else:
+        unopenable = tmp_path / "cc.db"
+        unopenable.mkdir()
+        url = f"sqlite:///{unopenable}"
+    container = build_container(make_settings(url))
+    client = await make_client(container)
+    try:
+        yield client
+    finally:
+        await client.close()
+        await container.close()
+
+
+async def unavailable(resp: Any) -> None:
+    await error_of(resp, 503, "unavailable")
+    assert int(resp.headers["Retry-After"]) > 0
+
+
+async def test_api_calls_answer_503_with_retry_after(down: Client) -> None:
+    auth = {"Authorization": "Bearer some-token"}
+    await unavailable(await down.get("/api/v1/me", headers=auth))
+    await unavailable(await down.get("/api/v1/customers", headers=auth))
+    await unavailable(await down.get("/api/v1/interactions/1", headers=auth))
+    await unavailable(await down.post("/api/v1/customers", json={"name": "x"}, headers=auth))
+    await unavailable(await down.post("/api/v1/auth/token", json={"username": "a", "password": "b"}))
+
+
+async def test_what_needs_no_database_still_answers(down: Client) -> None:
+    await error_of(await down.get("/api/v1/customers"), 401)
+    assert (await ok(await down.get("/healthz"))) == {"status": "ok"}
+    assert (await ok(await down.get("/api/v1/openapi.json")))["openapi"].startswith("3.1")
+
+
+async def test_readyz_names_the_failing_check(down: Client) -> None:
+    resp = await down.get("/readyz")
+    assert resp.status == 503
+    body = await resp.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"].startswith("unavailable")
+
+
+async def test_readyz_names_redis_when_it_is_down(postgres_url: str) -> None:
+    container = build_container(make_settings(postgres_url, "redis://127.0.0.1:1/0"))
+    client = await make_client(container)
+    try:
+        resp = await client.get("/readyz")
+        assert resp.status == 503
+        checks = (await resp.json())["checks"]
+        assert checks["database"] == "ok" and checks["redis"].startswith("unavailable")
+    finally:
+        await client.close()
+        await container.close()
+
+
+async def test_readyz_is_200_when_all_is_up(client: Client) -> None:
+    body = await ok(await client.get("/readyz"))
+    assert body == {"status": "ready", "checks": {"database": "ok"}}
