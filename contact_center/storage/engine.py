@@ -7,6 +7,7 @@ PostgreSQL keeps `synchronous_commit` on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,23 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's own lower() and upper() only fold ASCII, so a search for "émile" would miss
+        # "ÉMILE"; PostgreSQL folds every script. Replace them with Python's.
+        dbapi_connection.create_function("lower", 1, _fold(str.lower), deterministic=True)
+        dbapi_connection.create_function("upper", 1, _fold(str.upper), deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _fold(case: Callable[[str], str]) -> Callable[[Any], Any]:
+    def fold(value: Any) -> Any:
+        if value is None or isinstance(value, bytes):
+            return value
+        return case(value if isinstance(value, str) else str(value))  # numbers fold as their text
+
+    return fold
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
