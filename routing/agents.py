@@ -228,9 +228,9 @@ class AgentIndex:
 
     def pools(self, ch: Channel, req: Requirement) -> tuple[Pool, ...]:
         """The status counters of the requirement's skills on `ch`, copied for a decision."""
-        if not req:
-            return (Pool(ANY_SKILL, 0, tuple(self._counts.get((ch, ANY_SKILL), ()))),)
         empty = (0,) * (LEVEL_SLOTS * STATUS_COUNT)
+        if not req:
+            return (Pool(ANY_SKILL, 0, tuple(self._counts.get((ch, ANY_SKILL), empty))),)
         return tuple(Pool(skill, level, tuple(self._counts.get((ch, skill), empty))) for skill, level in req)
 
     def is_free(self, rec: AgentRecord, ch: Channel) -> bool:

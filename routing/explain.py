@@ -89,22 +89,20 @@ def waiting_summary(
     sticky: bool,
 ) -> str:
     """Why `rec` has no agent yet, from the agents as they are now."""
-    ch = rec.channel
+    waited = now - rec.enqueued_at
     parts = [
-        f"waiting {now - rec.enqueued_at:.1f}s in queue {rec.queue} on {ch}, "
-        f"effective priority {rec.base + rec.rate * (now - rec.enqueued_at):.2f}, escalation step {rec.step}"
+        f"waiting {waited:.1f}s in queue {rec.queue} on {rec.channel} "
+        f"(effective priority {rec.base + rec.rate * waited:.2f}, escalation step {rec.step})"
     ]
     if sticky:
-        parts.append(
-            f"reserved for preferred agent {rec.preferred} until {rec.sticky_until:.1f} (sticky window)"
-        )
+        parts.append(f"sticky window: reserved for agent {rec.preferred} until {rec.sticky_until:.1f}")
     for req in rec.alts:
-        parts.append(f"needs {describe(req)}: " + _pool_text(req, rec, agents))
+        parts.append(f"no free agent with {describe(req)}: " + _pool_text(req, rec, agents))
     later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
     if later is not None:
         widened = alternatives(policies, rec.queue, rec.own_skills, rec.step + 1)
         parts.append(
-            f"escalation step {rec.step + 1} at {later - rec.enqueued_at:.0f}s (t={later:.1f}) "
+            f"escalation step {rec.step + 1} at {later - rec.enqueued_at:g}s (t={later:.1f}) "
             f"will accept {' or '.join(describe(r) for r in widened)}"
         )
     else:
@@ -126,9 +124,13 @@ def _pool_text(req: Requirement, rec: WaitingRecord, agents: AgentIndex) -> str:
             continue
         name = STATUS_TEXT[agent.status[rec.channel]]
         counts[name] = counts.get(name, 0) + 1
-    text = ", ".join(f"{n} {name}" for name, n in counts.items()) or "no agent has it"
-    if excluded:
-        text += f", {excluded} already rejected or missed it"
+    total = sum(counts.values()) + excluded
+    if not total:
+        text = "no agent has it"
+    else:
+        text = f"{total} agent(s) have it but " + ", ".join(f"{n} {name}" for name, n in counts.items())
+        if excluded:
+            text += (", " if counts else "") + f"{excluded} already rejected or missed it"
     if below:
         text += f"; {below} more have the skill(s) below the level"
     return text
