@@ -34,8 +34,16 @@ def text(max_length: int, min_length: int = 0) -> Any:
 
 
 def omitted() -> Any:
-    """Default of a PATCH field that may be left out but not set to null: its column is NOT NULL."""
-    return Field(default=None)
+    """Default of a PATCH field that may be left out but not set to null: its column is NOT NULL.
+
+    The None default never reaches a handler (they read only the fields sent), so the schema leaves
+    it out rather than document a default its own type refuses.
+    """
+    return Field(default=None, json_schema_extra=_no_default)
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
 
 class Body(BaseModel):

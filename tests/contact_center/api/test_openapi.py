@@ -1,0 +1,290 @@
+"""The OpenAPI document stays true: its shape, no drift from the router, and bodies as the handlers read them.
+
+No schema library is installed for this; `conforms` checks the subset of JSON Schema that pydantic
+emits for our request models, which is enough to say "the document calls this body valid".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from contact_center.api.app import create_app
+from contact_center.api.openapi import OPERATIONS, document
+from contact_center.bootstrap import Container
+from tests.conftest import unique
+from tests.contact_center.api.conftest import PASSWORD, Staff, error_of, ok, phone_number
+
+Client = TestClient[Any, Any]
+METHODS = {"get", "put", "post", "patch", "delete"}
+TYPES: dict[str, Any] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "object": dict,
+    "array": list,
+    "null": type(None),
+}
+
+
+def resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/components/schemas/")
+        schema = {**doc["components"]["schemas"][name], **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+def conforms(doc: dict[str, Any], schema: dict[str, Any], value: Any) -> bool:
+    schema = resolve(doc, schema)
+    if "anyOf" in schema:
+        return any(conforms(doc, s, value) for s in schema["anyOf"])
+    kind = schema.get("type")
+    if kind is not None and not _is_type(kind, value):
+        return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if isinstance(value, list):
+        return _list_conforms(doc, schema, value)
+    if isinstance(value, dict):
+        return _object_conforms(doc, schema, value)
+    return _scalar_conforms(schema, value)
+
+
+def _is_type(kind: str, value: Any) -> bool:
+    if isinstance(value, bool) and kind in ("integer", "number"):
+        return False
+    return isinstance(value, TYPES[kind])
+
+
+def _scalar_conforms(schema: dict[str, Any], value: Any) -> bool:
+    if isinstance(value, str):
+        if not schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value)):
+            return False
+        return "pattern" not in schema or re.search(schema["pattern"], value) is not None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return bool(schema.get("minimum", value) <= value <= schema.get("maximum", value))
+    return True
+
+
+def _list_conforms(doc: dict[str, Any], schema: dict[str, Any], value: list[Any]) -> bool:
+    if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value)):
+        return False
+    prefix = schema.get("prefixItems", [])
+    return all(
+        conforms(doc, prefix[i] if i < len(prefix) else schema.get("items", {}), item)
+        for i, item in enumerate(value)
+    )
+
+
+def _object_conforms(doc: dict[str, Any], schema: dict[str, Any], value: dict[str, Any]) -> bool:
+    props = schema.get("properties", {})
+    if not set(schema.get("required", [])) <= set(value):
+        return False
+    extra = schema.get("additionalProperties", True)
+    for key, item in value.items():
+        if "propertyNames" in schema and not conforms(doc, schema["propertyNames"], key):
+            return False
+        if key in props:
+            sub = props[key]
+        elif extra is False:
+            return False
+        else:
+            sub = {} if extra is True else extra
+        if not conforms(doc, sub, item):
+            return False
+    return True
+
+
+def test_document_has_the_shape_of_openapi_3_1() -> None:
+    doc = document()
+    assert re.fullmatch(r"3\.1\.\d+", doc["openapi"])
+    assert doc["info"]["title"] and doc["info"]["version"]
+    schemes = doc["components"]["securitySchemes"]
+    operation_ids = []
+    for path, item in doc["paths"].items():
+        assert path.startswith("/api/v1/")
+        assert set(item) <= METHODS, path
+        for method, op in item.items():
+            operation_ids.append(op["operationId"])
+            assert op["summary"] and op["responses"]
+            for status, response in op["responses"].items():
+                assert status == "default" or re.fullmatch(r"[1-5]\d\d", status)
+                assert response["description"]
+            declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
+            assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
+            for param in op.get("parameters", []):
+                assert param["in"] in ("path", "query") and "schema" in param
+                assert param["required"] is True or param["in"] == "query"
+            for requirement in op.get("security", []):
+                assert set(requirement) <= set(schemes)
+            if "requestBody" in op:
+                schema = op["requestBody"]["content"]["application/json"]["schema"]
+                assert resolve(doc, schema)["type"] == "object"
+    assert len(operation_ids) == len(set(operation_ids))
+    _check_refs(doc, doc)
+
+
+def _check_refs(doc: dict[str, Any], node: Any) -> None:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            assert node["$ref"].startswith("#/components/schemas/")
+            assert node["$ref"].rsplit("/", 1)[1] in doc["components"]["schemas"], node["$ref"]
+        for value in node.values():
+            _check_refs(doc, value)
+    elif isinstance(node, list):
+        for value in node:
+            _check_refs(doc, value)
+
+
+def test_every_route_is_documented_and_every_operation_routed(container: Container) -> None:
+    app = create_app(container)
+    routed = {
+        (route.method.lower(), route.resource.canonical)
+        for route in app.router.routes()
+        if route.resource is not None
+        and route.resource.canonical.startswith("/api/v1/")
+        and route.method != "HEAD"
+    }
+    documented = {(method, path) for path, item in document()["paths"].items() for method in item}
+    assert routed == documented
+
+
+def test_body_schemas_list_exactly_the_model_fields() -> None:
+    doc = document()
+    for op in OPERATIONS:
+        if op.body is None:
+            continue
+        schema = doc["components"]["schemas"][op.body.__name__]
+        assert schema["additionalProperties"] is False
+        assert set(schema["properties"]) == set(op.body.model_fields)
+        required = {name for name, field in op.body.model_fields.items() if field.is_required()}
+        assert set(schema.get("required", [])) == required
+        for name, prop in schema["properties"].items():
+            if "default" in prop:
+                assert conforms(doc, prop, prop["default"]), (op.body.__name__, name)
+
+
+async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
+    client: Client, staff: Staff
+) -> None:
+    doc = document()
+    schemas = {(op.method, op.path): op.body.__name__ for op in OPERATIONS if op.body is not None}
+    admin = staff.admin.headers
+    seen: set[tuple[str, str]] = set()
+
+    async def call(method: str, template: str, url: str, body: dict[str, Any], status: int = 200) -> Any:
+        schema = doc["components"]["schemas"][schemas[(method, template)]]
+        assert conforms(doc, schema, body), (template, body)
+        assert not conforms(doc, schema, {**body, "undocumented": 1})
+        refused = await client.request(method, url, json={**body, "undocumented": 1}, headers=admin)
+        await error_of(refused, 422, "unknown_field")
+        seen.add((method, template))
+        return await ok(await client.request(method, url, json=body, headers=admin), status)
+
+    await call(
+        "post",
+        "/api/v1/auth/token",
+        "/api/v1/auth/token",
+        {"username": staff.agent.username, "password": PASSWORD, "label": "laptop"},
+        201,
+    )
+    queue = await call(
+        "post",
+        "/api/v1/queues",
+        "/api/v1/queues",
+        {
+            "name": unique("doc"),
+            "channels": ["chat", "email"],
+            "required_skills": {"english": 2},
+            "priority": 1,
+            "sl_target": 0.8,
+            "sl_threshold_s": 20,
+            "timezone": "Europe/Paris",
+            "business_hours": {"mon": [["08:00", "17:30"]]},
+            "interval_minutes": 30,
+        },
+        201,
+    )
+    customer_body = {
+        "name": unique("王 "),
+        "company": "Acme",
+        "region": "CN",
+        "industry": "retail",
+        "size_band": "small",
+        "tags": ["vip"],
+        "customer_class": "vip",
+        "lifecycle_stage": "growth",
+        "consent": {"sms": True},
+        "value": 10.5,
+        "phones": [phone_number()],
+        "emails": [f"{unique('d')}@doc.example"],
+        "chat_ids": [unique("visitor")],
+    }
+    customer = await call("post", "/api/v1/customers", "/api/v1/customers", customer_body, 201)
+    other = await call("post", "/api/v1/customers", "/api/v1/customers", {"name": unique("Other ")}, 201)
+    cid = customer["id"]
+    await call(
+        "patch",
+        "/api/v1/customers/{id}",
+        f"/api/v1/customers/{cid}",
+        {"company": "Initech", "size_band": None, "owner_agent_id": staff.agent.agent_id},
+    )
+    await call(
+        "post", "/api/v1/customers/{id}/merge", f"/api/v1/customers/{cid}/merge", {"merge_id": other["id"]}
+    )
+    interaction = await call(
+        "post",
+        "/api/v1/interactions",
+        "/api/v1/interactions",
+        {
+            "customer_id": cid,
+            "channel": "chat",
+            "direction": "inbound",
+            "queue": queue["name"],
+            "subject": "Order",
+            "priority": 2,
+            "body": "Hello",
+        },
+        201,
+    )
+    iid = interaction["id"]
+    await call(
+        "post",
+        "/api/v1/interactions/{id}/transitions",
+        f"/api/v1/interactions/{iid}/transitions",
+        {"to": "offered", "agent_id": staff.agent.agent_id},
+    )
+    agent = await call(
+        "post",
+        "/api/v1/agents",
+        "/api/v1/agents",
+        {
+            "username": unique("doc_"),
+            "display_name": "Doc",
+            "role": "agent",
+            "skills": {"english": 5},
+            "capacity": {"chat": 2},
+        },
+        201,
+    )
+    aid = agent["id"]
+    await call(
+        "patch",
+        "/api/v1/agents/{id}",
+        f"/api/v1/agents/{aid}",
+        {"display_name": "Doc Two", "is_active": True},
+    )
+    await call(
+        "put",
+        "/api/v1/agents/{id}/presence",
+        f"/api/v1/agents/{aid}/presence",
+        {"presence": "available", "reason": ""},
+    )
+    assert seen == set(schemas)
+
+
+async def test_served_document_is_the_built_one(client: Client) -> None:
+    assert await ok(await client.get("/api/v1/openapi.json")) == document()
