@@ -62,8 +62,10 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from contact_center.server import serve
+    from contact_center.server import run_worker, serve
 
+    if args.role == "worker" and settings.is_distributed:
+        return run_worker(settings)  # rq installs signal handlers: it must own the main thread
     return asyncio.run(serve(settings, role=args.role, simulate=args.simulate))
 
 

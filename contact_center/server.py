@@ -32,8 +32,6 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         log.error("serve.role_needs_redis", extra={"role": role})
         print(f"--role {role} needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them run plain `serve`")
         return 2
-    if role == "worker":
-        return await asyncio.to_thread(run_worker, settings)
     container = build_container(settings, role=role)
     runner: web.AppRunner | None = None
     sim_task: asyncio.Task[None] | None = None
