@@ -18,6 +18,7 @@ from contact_center.api.validation import (
     parse_body,
     path_id,
     query_int,
+    query_text,
     text,
 )
 from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
@@ -83,7 +84,7 @@ async def list_customers(request: web.Request) -> web.Response:
     await require(request, *STAFF)
     limit = query_int(request, "limit", 50)
     after = decode_cursor(request.query.get("cursor"))
-    query = request.query.get("q", "").strip()
+    query = query_text(request, "q")
     async with request.app[CONTAINER_KEY].uow() as uow:
         if query:
             found = await uow.customers.search(query, limit=limit, after_id=after)

@@ -114,6 +114,15 @@ def query_int(request: web.Request, name: str, default: int, *, low: int = 1, hi
     return value
 
 
+def query_text(request: web.Request, name: str, *, max_length: int = 200) -> str:
+    value = request.query.get(name, "").strip()
+    if "\x00" in value:
+        raise InvalidInputError(f"{name} must not contain the NUL character")
+    if len(value) > max_length:
+        raise InvalidInputError(f"{name} is longer than {max_length} characters")
+    return value
+
+
 def query_id(request: web.Request, name: str) -> int | None:
     raw = request.query.get(name)
     return None if raw is None else query_int(request, name, 0, high=MAX_ID)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -54,15 +55,32 @@ async def test_duplicate_identity_is_409_and_stores_nothing(client: Client, staf
 
 
 async def test_same_phone_twice_in_one_request_is_not_a_500(client: Client, staff: Staff) -> None:
-    phone = phone_number()
+    phone, name = phone_number(), unique("Twice ")
     resp = await client.post(
         "/api/v1/customers",
-        json={"name": unique("Twice "), "phones": [phone, national(phone)]},
+        json={"name": name, "phones": [phone, national(phone)]},
         headers=staff.agent.headers,
     )
-    assert resp.status in (201, 409), await resp.text()
-    if resp.status == 409:
-        await error_of(resp, 409)
+    if resp.status == 201:
+        assert [i["address"] for i in (await resp.json())["identities"]] == [phone]
+    else:
+        await error_of(resp, 409, "conflict")
+        assert await search(client, staff, name) == []
+
+
+async def test_concurrent_claims_of_one_phone_give_one_201_and_409s(client: Client, staff: Staff) -> None:
+    phone, name = phone_number(), unique("Race ")
+
+    async def attempt(n: int) -> int:
+        body = {"name": f"{name} {n}", "phones": [phone]}
+        resp = await client.post("/api/v1/customers", json=body, headers=staff.agent.headers)
+        if resp.status != 201:
+            await error_of(resp, 409, "conflict")
+        return resp.status
+
+    statuses = await asyncio.gather(*(attempt(n) for n in range(5)))
+    assert sorted(statuses) == [201, 409, 409, 409, 409]
+    assert len(await search(client, staff, name)) == 1
 
 
 async def test_bad_phone_or_email_is_400(client: Client, staff: Staff) -> None:
@@ -125,6 +143,8 @@ async def test_bad_cursor_or_limit_is_400(client: Client, staff: Staff) -> None:
         {"limit": "0"},
         {"limit": "many"},
         {"limit": "1_0"},
+        {"q": "a\x00b"},
+        {"q": "x" * 201},
     ):
         resp = await client.get("/api/v1/customers", params=params, headers=staff.agent.headers)
         await error_of(resp, 400)
