@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiohttp import web
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -111,4 +111,11 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     return container
 
 
-Subscription = tuple[str, Callable[..., Any]]
+def build_web_app(container: Container) -> web.Application:
+    """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
+    from agent_ui.web import setup_ui
+    from contact_center.api.app import create_app
+
+    app = create_app(container)
+    setup_ui(app, container)
+    return app

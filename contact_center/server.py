@@ -1,7 +1,4 @@
-"""Running a process of a role: `all` (the default, one process), or `web`, `router`, `worker`.
-
-A composition root, like bootstrap.py: it plugs the agent UI into the API application.
-"""
+"""Running a process of a role: `all` (the default, one process), or `web`, `router`, `worker`."""
 
 from __future__ import annotations
 
@@ -12,19 +9,10 @@ import signal
 
 from aiohttp import web
 
-from contact_center.bootstrap import Container, build_container
+from contact_center.bootstrap import build_container, build_web_app
 from contact_center.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def build_web_app(container: Container) -> web.Application:
-    from agent_ui.web import setup_ui
-    from contact_center.api.app import create_app
-
-    app = create_app(container)
-    setup_ui(app, container)
-    return app
 
 
 async def serve(settings: Settings, *, role: str = "all", simulate: bool = False) -> int:

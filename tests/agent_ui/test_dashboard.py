@@ -9,10 +9,9 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Browser, expect
 
-from contact_center.bootstrap import Container, build_container
+from contact_center.bootstrap import Container, build_container, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
 from contact_center.domain.enums import Channel, Role
-from contact_center.server import build_web_app
 from tests.conftest import make_settings, unique
 
 pytestmark = pytest.mark.browser
