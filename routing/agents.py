@@ -21,7 +21,7 @@ from routing.availability import (
     OFFLINE,
     STATUS_COUNT,
     WRAP_UP,
-    Pool,
+    PoolCounts,
 )
 from routing.policy import CrossChannelRule, Requirement
 from routing.snapshot import AgentState
@@ -42,11 +42,12 @@ _NOT_INDEXED = -1
 
 
 class AgentRecord:
-    """The engine's mutable view of one agent. `reserved` counts pending offers per channel."""
+    """The engine's mutable view of one agent. `active` = load plus pending offers, per channel."""
 
     __slots__ = (
         "active",
         "capacity",
+        "gate",
         "id",
         "idle_seq",
         "idle_since",
@@ -55,12 +56,14 @@ class AgentRecord:
         "offers",
         "presence",
         "skills",
+        "slots",
         "status",
     )
 
     def __init__(self, state: AgentState) -> None:
         self.id: AgentId = state.id
         self.presence = Presence(state.presence)
+        self.gate = _PRESENCE_STATUS.get(self.presence, FREE)
         self.skills: dict[Skill, int] = checked_skills(state.id, state.skills)
         self.capacity: dict[Channel, int] = {Channel(c): n for c, n in state.capacity.items()}
         self.load: dict[Channel, int] = {Channel(c): n for c, n in state.load.items() if n}
@@ -70,6 +73,8 @@ class AgentRecord:
         self.misses = state.consecutive_misses
         self.offers: dict[InteractionId, Channel] = {}
         self.status: dict[Channel, int] = dict.fromkeys(CHANNELS, _NOT_INDEXED)
+        self.slots: list[tuple[list[int], int]] = []
+        """(counter row, offset of this agent's level) for each of its skills and ANY_SKILL."""
 
     def snapshot(self) -> AgentState:
         return AgentState(
@@ -90,14 +95,25 @@ def checked_skills(aid: AgentId, skills: Mapping[Skill, int]) -> dict[Skill, int
     return dict(skills)
 
 
+_ROW = LEVEL_SLOTS * STATUS_COUNT
+_CHANNEL_OFFSET = {ch: i * _ROW for i, ch in enumerate(CHANNELS)}
+
+
 class AgentIndex:
-    """All agents, free-agent sets per (channel, skill) in idle order, and status counters."""
+    """All agents, free-agent sets per (channel, skill) in idle order, and status counters.
+
+    Counters: one row per skill, `row[channel offset + level * STATUS_COUNT + status]`.
+    """
 
     def __init__(self, rule: CrossChannelRule) -> None:
         self.agents: dict[AgentId, AgentRecord] = {}
         self._blocked_by = {ch: tuple(rule.blocked_by(ch)) for ch in CHANNELS}
+        # A change of activity on `ch` can change the status on `ch` and on every channel it blocks.
+        self._affected = {
+            ch: (ch, *(c for c in CHANNELS if c != ch and ch in self._blocked_by[c])) for ch in CHANNELS
+        }
         self.free: dict[Channel, dict[Skill, dict[AgentId, None]]] = {ch: {ANY_SKILL: {}} for ch in CHANNELS}
-        self._counts: dict[tuple[Channel, Skill], list[int]] = {}
+        self._rows: dict[Skill, list[int]] = {}
         self._idle_seq = 0
 
     def add(self, state: AgentState, now: float | None) -> AgentRecord:
@@ -106,7 +122,7 @@ class AgentIndex:
         rec = AgentRecord(state)
         if old is not None:
             self._detach(old)
-            rec.offers, rec.active = old.offers, dict(rec.load)
+            rec.offers = old.offers
             for ch in old.offers.values():
                 rec.active[ch] = rec.active.get(ch, 0) + 1
         self.agents[rec.id] = rec
@@ -127,34 +143,36 @@ class AgentIndex:
             rec.capacity = {Channel(c): n for c, n in capacity.items()}
         self._attach(rec, now)
 
-    def refresh(self, rec: AgentRecord, now: float, *, freed: bool = False) -> None:
-        """Recompute statuses after presence, load or reservations changed.
+    def refresh(
+        self, rec: AgentRecord, now: float, channels: tuple[Channel, ...] = CHANNELS, *, freed: bool = False
+    ) -> None:
+        """Recompute the statuses of `channels` after presence, load or reservations changed.
 
         An agent that became free on a channel, or `freed` capacity on a channel where it was
         already free, goes to the back of the idle line (`idle_since` = now).
         """
         gained = False
-        for ch in CHANNELS:
+        status = rec.status
+        for ch in channels:
             new = self._status(rec, ch)
-            old = rec.status[ch]
+            old = status[ch]
             if new != old:
-                self._count(rec, ch, old, -1)
-                self._count(rec, ch, new, +1)
-                rec.status[ch] = new
+                self._count(rec, ch, old, new)
+                status[ch] = new
                 if old == FREE:
                     self._unlist(rec, ch)
                 elif new == FREE:
                     self._list(rec, ch)
                     gained = True
-        if gained or (freed and FREE in rec.status.values()):
+        if gained or (freed and FREE in status.values()):
             self._requeue(rec, now)
 
     def _requeue(self, rec: AgentRecord, now: float) -> None:
         rec.idle_since = now
         self._idle_seq += 1
         rec.idle_seq = self._idle_seq
-        for ch in CHANNELS:
-            if rec.status[ch] == FREE:
+        for ch, status in rec.status.items():
+            if status == FREE:
                 self._unlist(rec, ch)
                 self._list(rec, ch)
 
@@ -163,10 +181,14 @@ class AgentIndex:
         rec.idle_seq = self._idle_seq
         if now is not None:
             rec.idle_since = now
+        rows = self._rows
+        rec.slots = [(rows.setdefault(ANY_SKILL, [0] * (_ROW * len(CHANNELS))), 0)]
+        for skill, level in rec.skills.items():
+            rec.slots.append((rows.setdefault(skill, [0] * (_ROW * len(CHANNELS))), level * STATUS_COUNT))
         for ch in CHANNELS:
             status = self._status(rec, ch)
             rec.status[ch] = status
-            self._count(rec, ch, status, +1)
+            self._count(rec, ch, _NOT_INDEXED, status)
             if status == FREE:
                 self._list(rec, ch)
 
@@ -175,15 +197,14 @@ class AgentIndex:
             status = rec.status[ch]
             if status == _NOT_INDEXED:
                 continue
-            self._count(rec, ch, status, -1)
+            self._count(rec, ch, status, _NOT_INDEXED)
             if status == FREE:
                 self._unlist(rec, ch)
             rec.status[ch] = _NOT_INDEXED
 
     def _status(self, rec: AgentRecord, ch: Channel) -> int:
-        presence_status = _PRESENCE_STATUS.get(rec.presence)
-        if presence_status is not None:
-            return presence_status
+        if rec.gate != FREE:
+            return rec.gate
         cap = rec.capacity.get(ch, 0)
         if cap <= 0:
             return NO_CHANNEL
@@ -210,39 +231,31 @@ class AgentIndex:
         for skill in rec.skills:
             del by_skill[skill][rec.id]
 
-    def _count(self, rec: AgentRecord, ch: Channel, status: int, delta: int) -> None:
-        if status == _NOT_INDEXED:
-            return
-        counts = self._counts
-        key = (ch, ANY_SKILL)
-        row = counts.get(key)
-        if row is None:
-            row = counts[key] = [0] * (LEVEL_SLOTS * STATUS_COUNT)
-        row[status] += delta
-        for skill, level in rec.skills.items():
-            key = (ch, skill)
-            row = counts.get(key)
-            if row is None:
-                row = counts[key] = [0] * (LEVEL_SLOTS * STATUS_COUNT)
-            row[level * STATUS_COUNT + status] += delta
+    @staticmethod
+    def _count(rec: AgentRecord, ch: Channel, old: int, new: int) -> None:
+        offset = _CHANNEL_OFFSET[ch]
+        for row, base in rec.slots:
+            if old != _NOT_INDEXED:
+                row[offset + base + old] -= 1
+            if new != _NOT_INDEXED:
+                row[offset + base + new] += 1
 
-    def pools(self, ch: Channel, req: Requirement) -> tuple[Pool, ...]:
+    def pools(self, ch: Channel, req: Requirement) -> tuple[PoolCounts, ...]:
         """The status counters of the requirement's skills on `ch`, copied for a decision."""
-        empty = (0,) * (LEVEL_SLOTS * STATUS_COUNT)
+        start = _CHANNEL_OFFSET[ch]
+        rows = self._rows
         if not req:
-            return (Pool(ANY_SKILL, 0, tuple(self._counts.get((ch, ANY_SKILL), empty))),)
-        return tuple(Pool(skill, level, tuple(self._counts.get((ch, skill), empty))) for skill, level in req)
-
-    def is_free(self, rec: AgentRecord, ch: Channel) -> bool:
-        return rec.status[ch] == FREE
-
-    def status_of(self, rec: AgentRecord, ch: Channel) -> int:
-        return rec.status[ch]
+            row = rows.get(ANY_SKILL)
+            return ((ANY_SKILL, 0, tuple(row[start : start + _ROW]) if row else _EMPTY),)
+        return tuple(
+            (skill, level, tuple(rows[skill][start : start + _ROW]) if skill in rows else _EMPTY)
+            for skill, level in req
+        )
 
     def reserve(self, rec: AgentRecord, iid: InteractionId, ch: Channel, now: float) -> None:
         rec.offers[iid] = ch
         rec.active[ch] = rec.active.get(ch, 0) + 1
-        self.refresh(rec, now)
+        self.refresh(rec, now, self._affected[ch])
 
     def unreserve(self, rec: AgentRecord, iid: InteractionId, now: float, *, accepted: bool) -> None:
         """End a pending offer; if accepted its capacity turns into load instead of being freed."""
@@ -251,19 +264,26 @@ class AgentIndex:
             rec.load[ch] = rec.load.get(ch, 0) + 1
             return
         rec.active[ch] -= 1
-        self.refresh(rec, now, freed=True)
+        self.refresh(rec, now, self._affected[ch], freed=True)
 
     def set_load(self, rec: AgentRecord, load: Mapping[Channel, int], now: float) -> None:
-        rec.load = {Channel(c): n for c, n in load.items() if n > 0}
-        active = dict(rec.load)
+        new_load = {Channel(c): n for c, n in load.items() if n > 0}
+        active = dict(new_load)
         for ch in rec.offers.values():
             active[ch] = active.get(ch, 0) + 1
-        freed = any(n < rec.active.get(ch, 0) for ch, n in active.items()) or any(
-            ch not in active for ch in rec.active if rec.active[ch] > 0
-        )
-        rec.active = active
-        self.refresh(rec, now, freed=freed)
+        old = rec.active
+        changed = [ch for ch in CHANNELS if active.get(ch, 0) != old.get(ch, 0)]
+        freed = any(active.get(ch, 0) < old.get(ch, 0) for ch in changed)
+        rec.load, rec.active = new_load, active
+        if len(changed) == 1:
+            self.refresh(rec, now, self._affected[changed[0]], freed=freed)
+        elif changed:
+            self.refresh(rec, now, freed=freed)
 
     def set_presence(self, rec: AgentRecord, presence: Presence, now: float) -> None:
         rec.presence = Presence(presence)
+        rec.gate = _PRESENCE_STATUS.get(rec.presence, FREE)
         self.refresh(rec, now)
+
+
+_EMPTY = (0,) * _ROW

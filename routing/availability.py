@@ -35,6 +35,9 @@ ANY_SKILL: Skill = ""
 
 LEVEL_SLOTS = MAX_LEVEL + 1
 
+PoolCounts = tuple[Skill, int, tuple[int, ...]]
+"""A `Pool` before it is wrapped: decisions store these and build `Pool`s only when read."""
+
 
 @dataclass(frozen=True, slots=True)
 class Pool:

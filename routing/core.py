@@ -86,23 +86,20 @@ class RoutingCore:
             rec.sticky_until = item.enqueued_at + policy.sticky_seconds
         self._set_step(rec, log=False)
         self.waiting.items[rec.id] = rec
-        self.log.add(rec.id, self.now, "queued", None, self._queued_text(rec))
+        boost = policy.class_boost.get(cls, 0.0)
+        info = (rec.queue, rec.channel, rec.base, rec.customer_class, boost, rec.sticky_until, rec.preferred)
+        self.log.add(rec.id, self.now, "queued", None, info)
         return rec
 
-    def _queued_text(self, rec: WaitingRecord) -> str:
-        boost = rec.policy.class_boost.get(rec.customer_class, 0.0)
-        text = (
-            f"queue {rec.queue} on {rec.channel}, priority {rec.base:.2f} ({rec.customer_class} +{boost:g})"
-        )
-        if rec.sticky_until:
-            text += f", sticky to agent {rec.preferred} until {rec.sticky_until:.1f}"
-        return text
-
     def _set_step(self, rec: WaitingRecord, *, log: bool = True) -> None:
+        if rec.alts and (
+            not rec.policy.escalation or self.now < rec.enqueued_at + rec.policy.escalation[0].after_seconds
+        ):
+            return  # no step is due yet: skip the search
         step = step_at(rec.policy, self.now - rec.enqueued_at)
         if step == rec.step and rec.alts:
             return
-        key = (rec.queue, as_requirement(rec.own_skills), step)
+        key = (rec.queue, as_requirement(rec.own_skills) if rec.own_skills else (), step)
         alts = self._alts_cache.get(key)
         if alts is None:
             alts = self._alts_cache[key] = alternatives(self.policies, rec.queue, rec.own_skills, step)
@@ -220,6 +217,13 @@ class RoutingCore:
     # ---- settle -----------------------------------------------------------------------------
 
     def _settle(self, out: list[Decision]) -> None:
+        if not self._dirty_items and len(self._dirty_agents) == 1:  # the common case, kept cheap
+            ((aid, trigger),) = self._dirty_agents.items()
+            self._dirty_agents.clear()
+            agent = self.agents.agents.get(aid)
+            if agent is not None:
+                self._route_agent(agent, trigger, out)
+            return
         items = self.waiting.items
         now_rel = self.now - self._origin
         todo = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from routing.availability import Pool
+from routing.availability import Pool, PoolCounts
 from routing.policy import Requirement, describe
 from routing.vocabulary import AgentId, Channel, InteractionId, QueueId
 
@@ -19,7 +19,8 @@ class OfferReason:
 
     `trigger` is the event that made the match possible; `rule` how the winner was picked;
     `considered` how many candidates (agents or interactions) were compared; `pools` the agents
-    having the matched skills on the channel at that moment, by status.
+    having the matched skills on the channel at that moment, by status (kept as raw counters
+    and wrapped on access, since most reasons are never read).
     """
 
     trigger: str
@@ -30,7 +31,11 @@ class OfferReason:
     chosen_by: str
     waited: float
     priority: float
-    pools: tuple[Pool, ...] = ()
+    counts: tuple[PoolCounts, ...] = ()
+
+    @property
+    def pools(self) -> tuple[Pool, ...]:
+        return tuple(Pool(*c) for c in self.counts)
 
     def text(self) -> str:
         pools = "; ".join(p.text() for p in self.pools)

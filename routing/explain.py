@@ -12,13 +12,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from routing.agents import AgentIndex, AgentRecord
-from routing.availability import FREE, STATUS_TEXT, Pool
+from routing.availability import FREE, STATUS_TEXT, Pool, PoolCounts
 from routing.decisions import OfferReason
 from routing.policy import QueuePolicy, Requirement, alternatives, describe, meets, next_step_time
 from routing.vocabulary import AgentId, InteractionId, QueueId
 from routing.waiting import WaitingRecord
 
-Payload = OfferReason | tuple[Pool, ...] | str
+QueuedInfo = tuple[QueueId, str, float, str, float, float, AgentId | None]
+"""queue, channel, priority, customer class, class boost, sticky until, preferred agent."""
+Payload = OfferReason | tuple[PoolCounts, ...] | QueuedInfo | str
 RawEntry = tuple[float, str, AgentId | None, Payload]
 
 
@@ -70,15 +72,20 @@ class DecisionLog:
         raw = self.live.get(iid)
         if raw is None:
             raw = self.finished.get(iid, ("", []))[1]
-        return tuple(LogEntry(at, kind, agent, render(payload)) for at, kind, agent, payload in raw)
+        return tuple(LogEntry(at, kind, agent, render(kind, payload)) for at, kind, agent, payload in raw)
 
 
-def render(payload: Payload) -> str:
+def render(kind: str, payload: Payload) -> str:
     if isinstance(payload, OfferReason):
         return payload.text()
-    if isinstance(payload, tuple):
-        return "no free eligible agent; pool " + "; ".join(p.text() for p in payload)
-    return payload
+    if isinstance(payload, str):
+        return payload
+    if kind == "queued":
+        queue, channel, priority, cls, boost, sticky_until, preferred = payload
+        text = f"queue {queue} on {channel}, priority {priority:.2f} ({cls} +{boost:g})"
+        return text + (f", sticky to agent {preferred} until {sticky_until:.1f}" if sticky_until else "")
+    pools = (Pool(*c) for c in payload)  # type: ignore[misc]
+    return "no free eligible agent; pool " + "; ".join(p.text() for p in pools)
 
 
 def waiting_summary(

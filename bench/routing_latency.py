@@ -1,0 +1,122 @@
+"""Latency of one event with 2,000 agents, 50 skills and 10,000 waiting interactions.
+
+Every agent starts at capacity, so the queue holds. Then, over and over: one agent finishes an
+interaction (it is offered the best waiting one it can take), accepts, and a new interaction is
+queued. Each `handle` call is timed alone. The same events go through the naive router (scan and
+sort, no index) in the same run for the ratio. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+from routing_world import T0, NaiveRouter, agents, interaction, policies
+
+from routing import (
+    AgentLoadChanged,
+    InteractionQueued,
+    Offer,
+    OfferAccepted,
+    RoutingEngine,
+    Snapshot,
+)
+
+N_AGENTS, N_WAITING, ROUNDS, NAIVE_ROUNDS = 2_000, 10_000, 20_000, 300
+
+
+def pct(samples: list[int], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1000.0
+
+
+def line(name: str, samples: list[int]) -> str:
+    return (
+        f"{name:<38} n={len(samples):>6}  p50 {pct(samples, 0.5):8.1f} us  p99 {pct(samples, 0.99):8.1f} us  "
+        f"max {max(samples) / 1000:8.1f} us  mean {statistics.fmean(samples) / 1000:7.1f} us"
+    )
+
+
+def main() -> None:
+    rng = random.Random(20240601)
+    queue_policies = policies(rng)
+    staff = agents(rng, N_AGENTS, busy=True)
+    backlog = [interaction(rng, i, T0 - rng.uniform(0, 60)) for i in range(N_WAITING)]
+    engine = RoutingEngine(queue_policies)
+    t = time.perf_counter()
+    assert engine.load(Snapshot(T0, tuple(staff), tuple(backlog))) == []
+    print(f"load: {N_AGENTS} agents + {N_WAITING} waiting in {time.perf_counter() - t:.2f} s")
+
+    loads = {a.id: dict(a.load) for a in staff}
+    ids = sorted(loads)
+    freed_t: list[int] = []
+    freed_offer_t: list[int] = []
+    accept_t: list[int] = []
+    queued_t: list[int] = []
+    now = T0
+    next_iid = N_WAITING
+    offered = 0
+    perf = time.perf_counter_ns
+    for _ in range(ROUNDS):
+        now += 0.01
+        aid = rng.choice(ids)
+        busy = [ch for ch, n in loads[aid].items() if n]
+        if busy:
+            loads[aid][rng.choice(busy)] -= 1
+        event = AgentLoadChanged(aid, dict(loads[aid]), now)
+        t0 = perf()
+        out = engine.handle(event)
+        freed_t.append(perf() - t0)
+        for d in out:
+            if isinstance(d, Offer):
+                offered += 1
+                freed_offer_t.append(freed_t[-1])
+                t0 = perf()
+                engine.handle(OfferAccepted(d.interaction, d.agent, now))
+                accept_t.append(perf() - t0)
+                loads[d.agent][d.channel] = loads[d.agent].get(d.channel, 0) + 1
+        queued = InteractionQueued(interaction(rng, next_iid, now), now)
+        next_iid += 1
+        t0 = perf()
+        engine.handle(queued)
+        queued_t.append(perf() - t0)
+    waiting = len(engine.waiting.items)
+    print(f"{ROUNDS} rounds, {offered} offers, {waiting} still waiting at the end")
+    print(line("agent freed (any outcome)", freed_t))
+    print(line("agent freed -> offer", freed_offer_t))
+    print(line("offer accepted", accept_t))
+    print(line("interaction queued (no free agent)", queued_t))
+
+    naive = NaiveRouter(queue_policies, staff)
+    for wi in backlog:
+        naive.waiting[wi.id] = wi
+    rng = random.Random(7)
+    n_freed: list[int] = []
+    n_queued: list[int] = []
+    nloads = {a.id: dict(a.load) for a in staff}
+    for i in range(NAIVE_ROUNDS):
+        now += 0.01
+        aid = rng.choice(ids)
+        busy = [ch for ch, n in nloads[aid].items() if n]
+        if busy:
+            nloads[aid][rng.choice(busy)] -= 1
+        t0 = perf()
+        naive.freed(aid, dict(nloads[aid]), now)
+        n_freed.append(perf() - t0)
+        nloads[aid] = dict(naive.agents[aid].active)
+        wi = interaction(rng, 10_000_000 + i, now)
+        t0 = perf()
+        naive.queued(wi, now)
+        n_queued.append(perf() - t0)
+    print(line("naive: agent freed", n_freed))
+    print(line("naive: interaction queued", n_queued))
+    print(
+        f"ratio naive/engine p50: agent freed {pct(n_freed, 0.5) / pct(freed_t, 0.5):.0f}x, "
+        f"interaction queued {pct(n_queued, 0.5) / pct(queued_t, 0.5):.0f}x; "
+        f"p99: {pct(n_freed, 0.99) / pct(freed_t, 0.99):.0f}x, {pct(n_queued, 0.99) / pct(queued_t, 0.99):.0f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
