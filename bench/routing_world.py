@@ -111,7 +111,9 @@ class NaiveRouter:
 
     def _priority(self, wi: WaitingInteraction, now: float) -> float:
         policy = self.policies[wi.queue]
-        return wi.priority + BOOST.get(wi.customer_class, 0.0) + policy.aging_per_second * (now - wi.enqueued_at)
+        return (
+            wi.priority + BOOST.get(wi.customer_class, 0.0) + policy.aging_per_second * (now - wi.enqueued_at)
+        )
 
     def queued(self, wi: WaitingInteraction, now: float) -> AgentId | None:
         ranked = sorted(

@@ -115,6 +115,10 @@ class AgentIndex:
         self.free: dict[Channel, dict[Skill, dict[AgentId, None]]] = {ch: {ANY_SKILL: {}} for ch in CHANNELS}
         self._rows: dict[Skill, list[int]] = {}
         self._idle_seq = 0
+        # Copies of counter rows handed to decisions, shared while no counter changed, so a
+        # burst of interactions that wait on the same agents stores one copy, not one each.
+        self._version = 0
+        self._copies: dict[tuple[Skill, Channel], tuple[int, tuple[int, ...]]] = {}
 
     def add(self, state: AgentState, now: float | None) -> AgentRecord:
         """Insert or replace an agent; `now` None keeps its `idle_since` (snapshot load)."""
@@ -231,8 +235,8 @@ class AgentIndex:
         for skill in rec.skills:
             del by_skill[skill][rec.id]
 
-    @staticmethod
-    def _count(rec: AgentRecord, ch: Channel, old: int, new: int) -> None:
+    def _count(self, rec: AgentRecord, ch: Channel, old: int, new: int) -> None:
+        self._version += 1
         offset = _CHANNEL_OFFSET[ch]
         for row, base in rec.slots:
             if old != _NOT_INDEXED:
@@ -242,15 +246,22 @@ class AgentIndex:
 
     def pools(self, ch: Channel, req: Requirement) -> tuple[PoolCounts, ...]:
         """The status counters of the requirement's skills on `ch`, copied for a decision."""
-        start = _CHANNEL_OFFSET[ch]
-        rows = self._rows
         if not req:
-            row = rows.get(ANY_SKILL)
-            return ((ANY_SKILL, 0, tuple(row[start : start + _ROW]) if row else _EMPTY),)
-        return tuple(
-            (skill, level, tuple(rows[skill][start : start + _ROW]) if skill in rows else _EMPTY)
-            for skill, level in req
-        )
+            return ((ANY_SKILL, 0, self._copy(ANY_SKILL, ch)),)
+        return tuple((skill, level, self._copy(skill, ch)) for skill, level in req)
+
+    def _copy(self, skill: Skill, ch: Channel) -> tuple[int, ...]:
+        key = (skill, ch)
+        cached = self._copies.get(key)
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
+        row = self._rows.get(skill)
+        if row is None:
+            return _EMPTY
+        start = _CHANNEL_OFFSET[ch]
+        copy = tuple(row[start : start + _ROW])
+        self._copies[key] = (self._version, copy)
+        return copy
 
     def reserve(self, rec: AgentRecord, iid: InteractionId, ch: Channel, now: float) -> None:
         rec.offers[iid] = ch

@@ -38,6 +38,8 @@ from routing.vocabulary import (
 )
 from routing.waiting import WaitingIndex, WaitingRecord
 
+_NO_SKILLS: dict[str, int] = {}  # shared by every interaction without skills of its own; never mutated
+
 
 class RoutingCore:
     def __init__(self, policies: dict[QueueId, QueuePolicy], rules: RoutingRules) -> None:
@@ -71,10 +73,10 @@ class RoutingCore:
             item.enqueued_at,
             item.enqueued_at - self._origin,
             base_priority(policy, item.priority, cls),
-            dict(item.required_skills),
+            dict(item.required_skills) if item.required_skills else _NO_SKILLS,
             cls,
             item.preferred_agent,
-            set(item.excluded_agents),
+            frozenset(item.excluded_agents),
         )
         preferred = self.agents.agents.get(item.preferred_agent) if item.preferred_agent is not None else None
         if (
@@ -172,7 +174,7 @@ class RoutingCore:
         self.agents.unreserve(agent, rec.id, self.now, accepted=False)
         self.log.add(rec.id, self.now, kind, agent.id, why)
         if exclude:
-            rec.excluded.add(agent.id)
+            rec.excluded = rec.excluded | {agent.id}
         if agent.id == rec.preferred and (exclude or agent.presence == Presence.OFFLINE):
             rec.sticky_until = 0.0  # the customer's agent missed it or left: anyone eligible now
         self._touch_item(rec, f"retry after agent {agent.id} {kind}")

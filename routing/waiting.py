@@ -59,7 +59,7 @@ class WaitingRecord:
         own_skills: dict[Skill, int],
         customer_class: CustomerClass,
         preferred: AgentId | None,
-        excluded: set[AgentId],
+        excluded: frozenset[AgentId],
     ) -> None:
         self.id = iid
         self.channel = channel
