@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -19,6 +20,11 @@ from contact_center.storage.uow import UnitOfWork
 _hasher = PasswordHasher()
 TOKEN_LIFETIME = timedelta(days=30)
 UPDATABLE = frozenset({"display_name", "role", "skills", "capacity", "is_active", "password"})
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def token_hash(token: str) -> str:
@@ -135,12 +141,13 @@ async def issue_token(cmd: IssueToken, uow: UnitOfWork) -> str:
     """A fresh bearer token for a valid username and password; the same error for any mismatch."""
     async with uow:
         agent = await uow.agents.by_username(cmd.username)
-        valid = False
-        if agent is not None and agent.is_active and agent.password_hash:
-            try:
-                valid = _hasher.verify(agent.password_hash, cmd.password)
-            except (VerificationError, InvalidHashError):
-                valid = False
+        usable = agent is not None and agent.is_active and bool(agent.password_hash)
+        # Verify against a dummy hash for unknown users too, so timing does not reveal who exists.
+        stored = agent.password_hash if usable and agent is not None else _dummy_hash()
+        try:
+            valid = _hasher.verify(stored, cmd.password) and usable
+        except (VerificationError, InvalidHashError):
+            valid = False
         if agent is None or not valid:
             raise UnauthenticatedError("wrong username or password")
         token = secrets.token_urlsafe(32)

@@ -53,6 +53,7 @@ async def resolve_customer(uow: UnitOfWork, address: Address, name: str, actor: 
 async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, default_region: str = "US") -> int:
     addresses = [Address.phone(p, default_region) for p in cmd.phones]
     addresses += [Address.email(e) for e in cmd.emails] + [Address.chat(c) for c in cmd.chat_ids]
+    addresses = list(dict.fromkeys(addresses))  # the same number written twice is one identity
     fields = _validated(
         {
             "name": cmd.name,

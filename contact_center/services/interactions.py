@@ -141,8 +141,8 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
         if cmd.queue is not None:
             if target not in (InteractionState.TRANSFERRED, InteractionState.QUEUED):
                 raise InvalidInputError("a queue can only be given when transferring or re-queueing")
-            queue = await uow.queues.named(cmd.queue)
-            queue_id = queue.id
+            queue = await _queue_for(uow, Channel(interaction.channel), cmd.queue)
+            queue_id = queue.id if queue else None
         if target in (InteractionState.OFFERED, InteractionState.ACTIVE):
             agent_id = cmd.agent_id if cmd.agent_id is not None else interaction.agent_id
             if agent_id is None:
@@ -151,13 +151,13 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
             interaction.agent_id = agent_id
         if cmd.wrap_up_code is not None:
             interaction.wrap_up_code = cmd.wrap_up_code
+        if target is InteractionState.QUEUED and queue_id is not None:
+            interaction.queue_id = queue_id  # the transition row names the queue it entered
         await transition(uow, interaction, target, actor=cmd.actor, agent_id=interaction.agent_id)
         if target is InteractionState.TRANSFERRED:
             if queue_id is not None:
                 interaction.queue_id = queue_id
             await transition(uow, interaction, InteractionState.QUEUED, actor=cmd.actor)
-        elif queue_id is not None:
-            interaction.queue_id = queue_id
         if target is InteractionState.CLOSED and interaction.agent_id is not None:
             customer = await uow.customers.get(interaction.customer_id)
             customer.last_agent_id = interaction.agent_id

@@ -135,3 +135,76 @@ async def test_illegal_transition_is_refused_and_changes_nothing(container: Cont
         assert (await uow.interactions.get(received.interaction_id)).state == InteractionState.QUEUED
     assert await _count(container, OutboxEvent) == outbox_before
     assert col(Interaction.id) is not None
+
+
+async def test_transfer_refuses_a_queue_that_does_not_serve_the_channel(container: Container) -> None:
+    from contact_center.domain.commands import CreateAgent
+
+    email_only, voice_queue = unique("q"), unique("q")
+    await container.bus.handle(CreateQueue(name=email_only, channels=(Channel.EMAIL,)))
+    await container.bus.handle(CreateQueue(name=voice_queue, channels=(Channel.VOICE,)))
+    agent_id = await container.bus.handle(CreateAgent(username=unique("a")))
+    call = await container.bus.handle(
+        ReceiveInbound(
+            channel=Channel.VOICE,
+            sender=f"+1415{uuid_digits():04d}{uuid_digits():03d}"[:12],
+            body="",
+            queue=voice_queue,
+        )
+    )
+    for target in (InteractionState.OFFERED, InteractionState.ACTIVE):
+        await container.bus.handle(
+            TransitionInteraction(interaction_id=call.interaction_id, target=target, agent_id=agent_id)
+        )
+    try:
+        await container.bus.handle(
+            TransitionInteraction(
+                interaction_id=call.interaction_id, target=InteractionState.TRANSFERRED, queue=email_only
+            )
+        )
+    except Exception as exc:
+        assert type(exc).__name__ == "UnprocessableError"
+    else:
+        raise AssertionError("a call cannot be transferred into an email-only queue")
+    async with container.uow() as uow:
+        assert (await uow.interactions.get(call.interaction_id)).state == InteractionState.ACTIVE
+
+
+async def test_requeue_into_another_queue_records_the_queue_it_entered(container: Container) -> None:
+    from contact_center.domain.commands import CreateAgent
+
+    first, second = unique("q"), unique("q")
+    for name in (first, second):
+        await container.bus.handle(CreateQueue(name=name, channels=(Channel.CHAT,)))
+    agent_id = await container.bus.handle(CreateAgent(username=unique("a")))
+    chat = await container.bus.handle(
+        ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi", queue=first)
+    )
+    await container.bus.handle(
+        TransitionInteraction(
+            interaction_id=chat.interaction_id, target=InteractionState.OFFERED, agent_id=agent_id
+        )
+    )
+    await container.bus.handle(
+        TransitionInteraction(
+            interaction_id=chat.interaction_id, target=InteractionState.QUEUED, queue=second
+        )
+    )
+    async with container.uow() as uow:
+        second_id = (await uow.queues.named(second)).id
+        interaction = await uow.interactions.get(chat.interaction_id)
+        transitions = await uow.interactions.transitions(chat.interaction_id)
+    assert interaction.queue_id == second_id
+    assert transitions[-1].to_state == InteractionState.QUEUED and transitions[-1].queue_id == second_id
+
+
+async def test_the_same_phone_written_twice_is_one_identity(container: Container) -> None:
+    from contact_center.domain.commands import CreateCustomer
+
+    digits = f"{uuid_digits():04d}"
+    customer_id = await container.bus.handle(
+        CreateCustomer(name="陈静", phones=(f"+1 646 557 {digits}", f"(646) 557-{digits}"))
+    )
+    async with container.uow() as uow:
+        identities = await uow.customers.identities(customer_id)
+    assert [i.address for i in identities] == [f"+1646557{digits}"]
