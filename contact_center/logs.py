@@ -8,14 +8,20 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+#: Fields every log record of the current task carries (the request id while serving a request).
+log_context: ContextVar[dict[str, Any] | None] = ContextVar("log_context", default=None)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "taskName"}
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
-    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
+    fields = dict(log_context.get() or {})
+    fields.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
+    return fields
 
 
 class JsonFormatter(logging.Formatter):

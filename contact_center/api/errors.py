@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -17,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from contact_center.domain.errors import ContactCenterError, RateLimitedError
+from contact_center.logs import log_context
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,25 @@ def _request_id(request: web.Request) -> str:
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     request_id = _request_id(request)
     request[REQUEST_ID_KEY] = request_id
+    context = log_context.set({"request_id": request_id})
+    started = time.perf_counter()
+    try:
+        response = await _answer(request, handler, request_id)
+        log.info(
+            "http.request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+    finally:
+        log_context.reset(context)
+
+
+async def _answer(request: web.Request, handler: Handler, request_id: str) -> web.StreamResponse:
     try:
         response = await handler(request)
     except ContactCenterError as exc:
