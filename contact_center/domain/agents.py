@@ -26,6 +26,7 @@ class Agent(SQLModel, table=True):
     presence_reason: str = Field(default="", max_length=100)
     presence_changed_at: datetime = utc_field()
     is_active: bool = True
+    missed_offers: int = 0
     created_at: datetime = utc_field()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -20,4 +21,6 @@ class Queue(SQLModel, table=True):
     business_hours: dict[str, list[list[str]]] = json_field(dict)
     timezone: str = Field(default="UTC", max_length=64)
     interval_minutes: int = 30
+    routing: dict[str, Any] = json_field(dict)
+    """Routing policy: escalation steps, sticky window, agent choice, offer timeout, aging, boosts."""
     created_at: datetime = utc_field()

@@ -9,6 +9,7 @@ from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.queues import Queue
+from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, WrapUpCode
 from contact_center.storage.outbox import OutboxEvent
 
@@ -25,8 +26,11 @@ __all__ = [
     "InteractionTransition",
     "Message",
     "Note",
+    "Offer",
     "OutboxEvent",
     "Queue",
+    "RouterLease",
+    "RoutingDecision",
     "SatisfactionScore",
     "WrapUpCode",
     "metadata",
