@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-import contact_center.domain.columns
 from alembic import op
+
+import contact_center.domain.columns
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-import contact_center.domain.columns
 from alembic import op
 
+import contact_center.domain.columns
 
 revision: str = '0002'
 down_revision: str | None = '0001'
