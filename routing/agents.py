@@ -73,19 +73,11 @@ class AgentRecord:
         self.misses = state.consecutive_misses
         self.offers: dict[InteractionId, Channel] = {}
         self.status: dict[Channel, int] = dict.fromkeys(CHANNELS, _NOT_INDEXED)
-        self.slots: list[tuple[list[int], int]] = []
-        """(counter row, offset of this agent's level) for each of its skills and ANY_SKILL."""
+        self.slots: list[tuple[list[int], int]] = []  # (counter row, level offset) per skill
 
     def snapshot(self) -> AgentState:
-        return AgentState(
-            self.id,
-            self.presence,
-            dict(self.skills),
-            dict(self.capacity),
-            dict(self.load),
-            self.idle_since,
-            self.misses,
-        )
+        load, capacity, skills = dict(self.load), dict(self.capacity), dict(self.skills)
+        return AgentState(self.id, self.presence, skills, capacity, load, self.idle_since, self.misses)
 
 
 def checked_skills(aid: AgentId, skills: Mapping[Skill, int]) -> dict[Skill, int]:
