@@ -8,6 +8,7 @@ from contact_center.domain.agents import Agent, ApiToken
 from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.domain.planning import AgentContractTerms, ForecastOverride, Schedule, ScheduleShift
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, WrapUpCode
@@ -17,11 +18,13 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Agent",
+    "AgentContractTerms",
     "ApiToken",
     "AuditEntry",
     "Customer",
     "CustomerIdentity",
     "FollowUpTask",
+    "ForecastOverride",
     "Interaction",
     "InteractionTransition",
     "Message",
@@ -32,6 +35,8 @@ __all__ = [
     "RouterLease",
     "RoutingDecision",
     "SatisfactionScore",
+    "Schedule",
+    "ScheduleShift",
     "WrapUpCode",
     "metadata",
 ]
