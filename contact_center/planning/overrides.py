@@ -1,0 +1,120 @@
+"""Planner overrides of the forecast for special periods, stored per queue.
+
+An override covers wall-clock time [starts_at, ends_at), for one channel or all of the queue's, and
+either multiplies the model's forecast or replaces it with an absolute number of contacts per
+interval. Later overrides win where they overlap. A value for all channels is shared between the
+channels in proportion to their forecast in each interval (equally where it is zero).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlmodel import col, select
+
+from contact_center.domain.enums import Channel
+from contact_center.domain.errors import NotFoundError, UnprocessableError
+from contact_center.domain.planning import ForecastOverride
+from contact_center.planning.history import FloatArray
+from contact_center.planning.weeks import WeekGrid
+from contact_center.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideSpec:
+    starts_at: datetime
+    ends_at: datetime
+    multiplier: float | None = None
+    value: float | None = None
+    channel: Channel | None = None
+    reason: str = ""
+
+
+async def add_override(uow: UnitOfWork, queue_id: int, spec: OverrideSpec, actor: str) -> ForecastOverride:
+    if spec.ends_at <= spec.starts_at:
+        raise UnprocessableError("an override must end after it starts")
+    if (spec.multiplier is None) == (spec.value is None):
+        raise UnprocessableError("give exactly one of multiplier and value")
+    amount = spec.multiplier if spec.multiplier is not None else spec.value
+    if amount is None or amount < 0:
+        raise UnprocessableError("multiplier or value must be >= 0")
+    async with uow:
+        await uow.queues.get(queue_id)
+        row = ForecastOverride(
+            queue_id=queue_id,
+            channel=spec.channel.value if spec.channel else None,
+            starts_at=spec.starts_at,
+            ends_at=spec.ends_at,
+            multiplier=spec.multiplier,
+            value=spec.value,
+            reason=spec.reason,
+            created_by=actor,
+            created_at=uow.now(),
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        uow.audit(actor, "forecast_override", row.id or 0, "create", {"queue_id": queue_id})
+        await uow.commit()
+        return row
+
+
+async def list_overrides(
+    uow: UnitOfWork, queue_id: int, *, start: datetime | None = None, end: datetime | None = None
+) -> Sequence[ForecastOverride]:
+    """The queue's overrides in creation order (call inside an open unit of work)."""
+    stmt = select(ForecastOverride).where(ForecastOverride.queue_id == queue_id)
+    if start is not None:
+        stmt = stmt.where(col(ForecastOverride.ends_at) > start)
+    if end is not None:
+        stmt = stmt.where(col(ForecastOverride.starts_at) < end)
+    return (await uow.session.exec(stmt.order_by(col(ForecastOverride.id)))).all()
+
+
+async def delete_override(uow: UnitOfWork, override_id: int, actor: str) -> None:
+    async with uow:
+        row = await uow.session.get(ForecastOverride, override_id)
+        if row is None:
+            raise NotFoundError(f"override {override_id} not found")
+        await uow.session.delete(row)
+        uow.audit(actor, "forecast_override", override_id, "delete", {"queue_id": row.queue_id})
+        await uow.commit()
+
+
+def apply_overrides(
+    grid: WeekGrid, forecasts: dict[str, FloatArray], overrides: Sequence[ForecastOverride]
+) -> dict[str, FloatArray]:
+    """The per-channel forecasts of the week `grid` with the overrides applied, in order."""
+    out = {name: values.copy() for name, values in forecasts.items()}
+    for row in overrides:
+        first, last = _span(grid, row.starts_at, row.ends_at)
+        if first >= last:
+            continue
+        names = [row.channel] if row.channel is not None else sorted(out)
+        names = [n for n in names if n in out]
+        if row.multiplier is not None:
+            for name in names:
+                out[name][first:last] *= row.multiplier
+        elif row.value is not None and names:
+            block = np.array([out[n][first:last] for n in names])
+            total = block.sum(axis=0)
+            share = np.divide(block, total, out=np.full_like(block, 1 / len(names)), where=total > 0)
+            for k, name in enumerate(names):
+                out[name][first:last] = row.value * share[k]
+    return out
+
+
+def _span(grid: WeekGrid, start: datetime, end: datetime) -> tuple[int, int]:
+    """Intervals [first, last) of the grid that [start, end) touches."""
+    return _edge(grid, start, is_end=False), _edge(grid, end, is_end=True)
+
+
+def _edge(grid: WeekGrid, at: datetime, *, is_end: bool) -> int:
+    index = grid.index(at)
+    if index is None:
+        return 0 if at < grid.start_utc else grid.size
+    local = at.astimezone(grid.tz)
+    inside = (local.hour * 60 + local.minute) % grid.interval_minutes or local.second or local.microsecond
+    return index + 1 if is_end and inside else index
