@@ -1,9 +1,10 @@
 """Agents as the engine tracks them, and the indexes that find a free eligible one fast.
 
-For every channel and skill the index keeps the agents that are free on that channel, in an
-insertion-ordered dict whose order is the idle line: an agent moves to its end whenever it gains
-free capacity, so the first agent meeting a requirement is the longest idle one. It also keeps the
-per-status counters of `routing.availability`. See docs/routing.md, "Indexes".
+For every channel, skill and level the index keeps the agents that are free on that channel, in
+an insertion-ordered dict whose order is the idle line: an agent moves to its end whenever it
+gains free capacity, so the first agent of each level meeting a requirement is that level's
+longest idle one. It also keeps the per-status counters of `routing.availability`. See
+docs/routing.md, "Indexes".
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from routing.availability import (
     LEVEL_SLOTS,
     NO_CHANNEL,
     OFFLINE,
+    ROW,
     STATUS_COUNT,
     WRAP_UP,
     PoolCounts,
+    StatusCounters,
 )
 from routing.policy import CrossChannelRule, Requirement
 from routing.snapshot import AgentState
@@ -39,6 +42,9 @@ from routing.vocabulary import (
 
 _PRESENCE_STATUS = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
 _NOT_INDEXED = -1
+_NO_SKIP: tuple[Channel, ...] = ()
+
+FreeSet = dict[AgentId, None]
 
 
 class AgentRecord:
@@ -51,6 +57,7 @@ class AgentRecord:
         "id",
         "idle_seq",
         "idle_since",
+        "lanes",
         "load",
         "misses",
         "offers",
@@ -74,6 +81,7 @@ class AgentRecord:
         self.offers: dict[InteractionId, Channel] = {}
         self.status: dict[Channel, int] = dict.fromkeys(CHANNELS, _NOT_INDEXED)
         self.slots: list[tuple[list[int], int]] = []  # (counter row, level offset) per skill
+        self.lanes: dict[Channel, tuple[FreeSet, ...]] = {}  # the free sets it joins, per channel
 
     def snapshot(self) -> AgentState:
         load, capacity, skills = dict(self.load), dict(self.capacity), dict(self.skills)
@@ -87,14 +95,18 @@ def checked_skills(aid: AgentId, skills: Mapping[Skill, int]) -> dict[Skill, int
     return dict(skills)
 
 
-_ROW = LEVEL_SLOTS * STATUS_COUNT
-_CHANNEL_OFFSET = {ch: i * _ROW for i, ch in enumerate(CHANNELS)}
+def as_channel(value: str) -> Channel:
+    return value if value.__class__ is Channel else Channel(value)
+
+
+_CHANNEL_OFFSET = {ch: i * ROW for i, ch in enumerate(CHANNELS)}
 
 
 class AgentIndex:
-    """All agents, free-agent sets per (channel, skill) in idle order, and status counters.
+    """All agents, free-agent sets per (channel, skill, level) in idle order, status counters.
 
-    Counters: one row per skill, `row[channel offset + level * STATUS_COUNT + status]`.
+    `free[ch][skill][level]`; every agent is also in `free[ch][ANY_SKILL][0]`. Counters: one row
+    per skill, `row[channel offset + level * STATUS_COUNT + status]`.
     """
 
     def __init__(self, rule: CrossChannelRule) -> None:
@@ -104,13 +116,9 @@ class AgentIndex:
         self._affected = {
             ch: (ch, *(c for c in CHANNELS if c != ch and ch in self._blocked_by[c])) for ch in CHANNELS
         }
-        self.free: dict[Channel, dict[Skill, dict[AgentId, None]]] = {ch: {ANY_SKILL: {}} for ch in CHANNELS}
-        self._rows: dict[Skill, list[int]] = {}
+        self.free: dict[Channel, dict[Skill, list[FreeSet]]] = {ch: {ANY_SKILL: [{}]} for ch in CHANNELS}
+        self.counters = StatusCounters(len(CHANNELS))
         self._idle_seq = 0
-        # Copies of counter rows handed to decisions, shared while no counter changed, so a
-        # burst of interactions that wait on the same agents stores one copy, not one each.
-        self._version = 0
-        self._copies: dict[tuple[Skill, Channel], tuple[int, tuple[int, ...]]] = {}
 
     def add(self, state: AgentState, now: float | None) -> AgentRecord:
         """Insert or replace an agent; `now` None keeps its `idle_since` (snapshot load)."""
@@ -147,55 +155,77 @@ class AgentIndex:
         An agent that became free on a channel, or `freed` capacity on a channel where it was
         already free, goes to the back of the idle line (`idle_since` = now).
         """
-        gained = False
+        gained: list[Channel] | None = None
         status = rec.status
+        aid = rec.id
         for ch in channels:
             new = self._status(rec, ch)
             old = status[ch]
-            if new != old:
-                self._count(rec, ch, old, new)
-                status[ch] = new
-                if old == FREE:
-                    self._unlist(rec, ch)
-                elif new == FREE:
-                    self._list(rec, ch)
-                    gained = True
-        if gained or (freed and FREE in status.values()):
-            self._requeue(rec, now)
+            if new == old:
+                continue
+            self.counters.version += 1
+            offset = _CHANNEL_OFFSET[ch]
+            for row, base in rec.slots:
+                if old != _NOT_INDEXED:
+                    row[offset + base + old] -= 1
+                row[offset + base + new] += 1
+            status[ch] = new
+            if old == FREE:
+                for pool in rec.lanes[ch]:
+                    del pool[aid]
+            elif new == FREE:
+                for pool in rec.lanes[ch]:
+                    pool[aid] = None
+                if gained is None:
+                    gained = [ch]
+                else:
+                    gained.append(ch)
+        if gained is not None or (freed and FREE in status.values()):
+            self._requeue(rec, now, gained or _NO_SKIP)
 
-    def _requeue(self, rec: AgentRecord, now: float) -> None:
+    def _requeue(self, rec: AgentRecord, now: float, listed: list[Channel] | tuple[Channel, ...]) -> None:
+        """Send `rec` to the back of the idle line; channels in `listed` were just put there."""
         rec.idle_since = now
         self._idle_seq += 1
         rec.idle_seq = self._idle_seq
+        aid = rec.id
         for ch, status in rec.status.items():
-            if status == FREE:
-                self._unlist(rec, ch)
-                self._list(rec, ch)
+            if status == FREE and ch not in listed:
+                for pool in rec.lanes[ch]:
+                    del pool[aid]
+                    pool[aid] = None
 
     def _attach(self, rec: AgentRecord, now: float | None) -> None:
         self._idle_seq += 1
         rec.idle_seq = self._idle_seq
         if now is not None:
             rec.idle_since = now
-        rows = self._rows
-        rec.slots = [(rows.setdefault(ANY_SKILL, [0] * (_ROW * len(CHANNELS))), 0)]
-        for skill, level in rec.skills.items():
-            rec.slots.append((rows.setdefault(skill, [0] * (_ROW * len(CHANNELS))), level * STATUS_COUNT))
+        row = self.counters.row
+        rec.slots = [(row(ANY_SKILL), 0)]
+        rec.slots.extend((row(skill), level * STATUS_COUNT) for skill, level in rec.skills.items())
         for ch in CHANNELS:
-            status = self._status(rec, ch)
-            rec.status[ch] = status
-            self._count(rec, ch, _NOT_INDEXED, status)
-            if status == FREE:
-                self._list(rec, ch)
+            by_skill = self.free[ch]
+            lane = [by_skill[ANY_SKILL][0]]
+            for skill, level in rec.skills.items():
+                levels = by_skill.get(skill)
+                if levels is None:
+                    levels = by_skill[skill] = [{} for _ in range(LEVEL_SLOTS)]
+                lane.append(levels[level])
+            rec.lanes[ch] = tuple(lane)
+        self.refresh(rec, rec.idle_since)  # lists it where free, at the back of the idle line
 
     def _detach(self, rec: AgentRecord) -> None:
         for ch in CHANNELS:
             status = rec.status[ch]
             if status == _NOT_INDEXED:
                 continue
-            self._count(rec, ch, status, _NOT_INDEXED)
+            self.counters.version += 1
+            offset = _CHANNEL_OFFSET[ch]
+            for row, base in rec.slots:
+                row[offset + base + status] -= 1
             if status == FREE:
-                self._unlist(rec, ch)
+                for pool in rec.lanes[ch]:
+                    del pool[rec.id]
             rec.status[ch] = _NOT_INDEXED
 
     def _status(self, rec: AgentRecord, ch: Channel) -> int:
@@ -212,48 +242,12 @@ class AgentIndex:
             return FULL
         return FREE
 
-    def _list(self, rec: AgentRecord, ch: Channel) -> None:
-        by_skill = self.free[ch]
-        by_skill[ANY_SKILL][rec.id] = None
-        for skill in rec.skills:
-            pool = by_skill.get(skill)
-            if pool is None:
-                pool = by_skill[skill] = {}
-            pool[rec.id] = None
-
-    def _unlist(self, rec: AgentRecord, ch: Channel) -> None:
-        by_skill = self.free[ch]
-        del by_skill[ANY_SKILL][rec.id]
-        for skill in rec.skills:
-            del by_skill[skill][rec.id]
-
-    def _count(self, rec: AgentRecord, ch: Channel, old: int, new: int) -> None:
-        self._version += 1
-        offset = _CHANNEL_OFFSET[ch]
-        for row, base in rec.slots:
-            if old != _NOT_INDEXED:
-                row[offset + base + old] -= 1
-            if new != _NOT_INDEXED:
-                row[offset + base + new] += 1
-
     def pools(self, ch: Channel, req: Requirement) -> tuple[PoolCounts, ...]:
         """The status counters of the requirement's skills on `ch`, copied for a decision."""
-        if not req:
-            return ((ANY_SKILL, 0, self._copy(ANY_SKILL, ch)),)
-        return tuple((skill, level, self._copy(skill, ch)) for skill, level in req)
-
-    def _copy(self, skill: Skill, ch: Channel) -> tuple[int, ...]:
-        key = (skill, ch)
-        cached = self._copies.get(key)
-        if cached is not None and cached[0] == self._version:
-            return cached[1]
-        row = self._rows.get(skill)
-        if row is None:
-            return _EMPTY
         start = _CHANNEL_OFFSET[ch]
-        copy = tuple(row[start : start + _ROW])
-        self._copies[key] = (self._version, copy)
-        return copy
+        if not req:
+            return ((ANY_SKILL, 0, self.counters.copy(ANY_SKILL, start)),)
+        return tuple((skill, level, self.counters.copy(skill, start)) for skill, level in req)
 
     def reserve(self, rec: AgentRecord, iid: InteractionId, ch: Channel, now: float) -> None:
         rec.offers[iid] = ch
@@ -270,13 +264,18 @@ class AgentIndex:
         self.refresh(rec, now, self._affected[ch], freed=True)
 
     def set_load(self, rec: AgentRecord, load: Mapping[Channel, int], now: float) -> None:
-        new_load = {Channel(c): n for c, n in load.items() if n > 0}
-        active = dict(new_load)
+        new_load = {as_channel(c): n for c, n in load.items() if n > 0}
+        active = new_load.copy()
         for ch in rec.offers.values():
             active[ch] = active.get(ch, 0) + 1
         old = rec.active
-        changed = [ch for ch in CHANNELS if active.get(ch, 0) != old.get(ch, 0)]
-        freed = any(active.get(ch, 0) < old.get(ch, 0) for ch in changed)
+        changed: list[Channel] = []
+        freed = False
+        for ch in CHANNELS:
+            was, now_active = old.get(ch, 0), active.get(ch, 0)
+            if was != now_active:
+                changed.append(ch)
+                freed = freed or now_active < was
         rec.load, rec.active = new_load, active
         if len(changed) == 1:
             self.refresh(rec, now, self._affected[changed[0]], freed=freed)
@@ -287,6 +286,3 @@ class AgentIndex:
         rec.presence = Presence(presence)
         rec.gate = _PRESENCE_STATUS.get(rec.presence, FREE)
         self.refresh(rec, now)
-
-
-_EMPTY = (0,) * _ROW

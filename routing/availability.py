@@ -66,3 +66,41 @@ class Pool:
         label = "any agent" if self.skill == ANY_SKILL else f"{self.skill}>={self.min_level}"
         parts = ", ".join(f"{n} {name}" for name, n in self.summary().items()) or "nobody"
         return f"{label}: {parts}"
+
+
+ROW = LEVEL_SLOTS * STATUS_COUNT
+"""One channel's part of a skill's counter row: `level * STATUS_COUNT + status`."""
+_EMPTY = (0,) * ROW
+
+
+class StatusCounters:
+    """Per skill, one row of `len(channels) * ROW` counters, kept in step by the agent index.
+
+    Decisions get copies of the rows they cite; a copy is shared until any counter changes, so a
+    burst of interactions that wait on the same agents stores one copy, not one each.
+    """
+
+    def __init__(self, n_channels: int) -> None:
+        self.rows: dict[Skill, list[int]] = {}
+        self.version = 0
+        self._width = n_channels * ROW
+        self._copies: dict[tuple[Skill, int], tuple[int, tuple[int, ...]]] = {}
+
+    def row(self, skill: Skill) -> list[int]:
+        row = self.rows.get(skill)
+        if row is None:
+            row = self.rows[skill] = [0] * self._width
+        return row
+
+    def copy(self, skill: Skill, start: int) -> tuple[int, ...]:
+        """The counters of `skill` on the channel whose part of the row begins at `start`."""
+        key = (skill, start)
+        cached = self._copies.get(key)
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        row = self.rows.get(skill)
+        if row is None:
+            return _EMPTY
+        copy = tuple(row[start : start + ROW])
+        self._copies[key] = (self.version, copy)
+        return copy

@@ -7,7 +7,7 @@ those, which keeps one event far cheaper than a rescan and keeps the engine work
 
 from __future__ import annotations
 
-from routing.agents import AgentIndex, AgentRecord
+from routing.agents import AgentIndex, AgentRecord, as_channel
 from routing.availability import FREE
 from routing.deadlines import Deadlines, Entry, Timer
 from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
@@ -29,7 +29,6 @@ from routing.vocabulary import (
     CHANNELS,
     ROUTABLE_PRESENCE,
     AgentId,
-    Channel,
     CustomerClass,
     InteractionId,
     Presence,
@@ -64,10 +63,12 @@ class RoutingCore:
         policy = self.policies.get(item.queue)
         if policy is None:
             raise RoutingError(f"interaction {item.id}: unknown queue {item.queue}")
-        cls = CustomerClass(item.customer_class)
+        cls = item.customer_class
+        if cls.__class__ is not CustomerClass:
+            cls = CustomerClass(cls)
         rec = WaitingRecord(
             item.id,
-            Channel(item.channel),
+            as_channel(item.channel),
             item.queue,
             policy,
             item.enqueued_at,

@@ -38,6 +38,10 @@ class Deadlines:
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
+    def due(self, now: float) -> bool:
+        heap = self._heap
+        return bool(heap) and heap[0][0] <= now
+
     def pop_due(self, now: float) -> list[Entry]:
         """Entries due at or before `now`, earliest first (stale ones included, to be checked)."""
         heap = self._heap

@@ -65,15 +65,46 @@ class RoutingEngine(RoutingCore):
 
         Raises `RoutingError`, before changing anything, for an interaction in an unknown queue.
         """
-        if isinstance(event, InteractionQueued) and event.interaction.queue not in self.policies:
-            raise RoutingError(f"interaction {event.interaction.id}: unknown queue {event.interaction.queue}")
+        self._check(event)
         if event.at > self.now:
             self.now = event.at
         out: list[Decision] = []
-        self._fire_timers(out)
+        if self._deadlines.due(self.now):
+            self._fire_timers(out)
         _HANDLERS[type(event)](self, event, out)
-        self._settle(out)
+        if self._dirty_items or self._dirty_agents:
+            self._settle(out)
         return out
+
+    def handle_many(self, events: Iterable[Event]) -> list[Decision]:
+        """Apply a batch of events in order, then settle once; return the batch's decisions.
+
+        Each event still has the timers due by its `at` applied first, and its own decisions
+        (expiries, withdrawals, agents set away) come out in event order; offers are made only
+        after the last event, all at the batch's latest `at`. So the engine is work-conserving
+        after the batch, not between its events, and an event cannot answer an offer made in
+        the same batch. A batch of one is exactly `handle`. Raises `RoutingError`, before
+        changing anything, if any event queues an interaction in an unknown queue. See
+        docs/routing.md, "Batches".
+        """
+        batch = events if isinstance(events, list | tuple) else list(events)
+        for event in batch:
+            self._check(event)
+        out: list[Decision] = []
+        deadlines = self._deadlines
+        for event in batch:
+            if event.at > self.now:
+                self.now = event.at
+            if deadlines.due(self.now):
+                self._fire_timers(out)
+            _HANDLERS[type(event)](self, event, out)
+        if self._dirty_items or self._dirty_agents:
+            self._settle(out)
+        return out
+
+    def _check(self, event: Event) -> None:
+        if isinstance(event, InteractionQueued) and event.interaction.queue not in self.policies:
+            raise RoutingError(f"interaction {event.interaction.id}: unknown queue {event.interaction.queue}")
 
     def next_deadline(self) -> float | None:
         """When the engine next needs a `Tick`: an offer expiry, escalation step or sticky end."""
@@ -188,7 +219,7 @@ class RoutingEngine(RoutingCore):
         agent = self.agents.agents[event.agent]
         agent.misses = 0
         self.agents.unreserve(agent, rec.id, self.now, accepted=True)
-        self._forget(rec, "accepted", f"accepted after {self.now - rec.enqueued_at:.1f}s")
+        self._forget(rec, "accepted", self.now - rec.enqueued_at)
 
     def _on_rejected(self, event: OfferRejected, out: list[Decision]) -> None:
         rec = self._offered(event.interaction, event.agent)
@@ -214,7 +245,7 @@ class RoutingEngine(RoutingCore):
             return None
         return rec
 
-    def _forget(self, rec: WaitingRecord, state: str, why: str) -> None:
+    def _forget(self, rec: WaitingRecord, state: str, why: str | float) -> None:
         del self.waiting.items[rec.id]
         self._dirty_items.pop(rec.id, None)
         self.log.add(rec.id, self.now, state, rec.offered_to, why)

@@ -20,7 +20,8 @@ from routing.waiting import WaitingRecord
 
 QueuedInfo = tuple[QueueId, str, float, str, float, float, AgentId | None]
 """queue, channel, priority, customer class, class boost, sticky until, preferred agent."""
-Payload = OfferReason | tuple[PoolCounts, ...] | QueuedInfo | str
+Payload = OfferReason | tuple[PoolCounts, ...] | QueuedInfo | str | float
+"""A float is the wait of an accepted interaction, formatted only when read."""
 RawEntry = tuple[float, str, AgentId | None, Payload]
 
 
@@ -63,10 +64,12 @@ class DecisionLog:
 
     def finish(self, iid: InteractionId, state: str) -> None:
         entries = self.live.pop(iid, [])
-        self.finished[iid] = (state, entries)
-        self.finished.move_to_end(iid)
-        while len(self.finished) > self._limit:
-            self.finished.popitem(last=False)
+        finished = self.finished
+        if iid in finished:
+            del finished[iid]  # a reused id: its new history goes to the back
+        finished[iid] = (state, entries)
+        if len(finished) > self._limit:
+            finished.popitem(last=False)
 
     def history(self, iid: InteractionId) -> tuple[LogEntry, ...]:
         raw = self.live.get(iid)
@@ -80,6 +83,8 @@ def render(kind: str, payload: Payload) -> str:
         return payload.text()
     if isinstance(payload, str):
         return payload
+    if isinstance(payload, float):
+        return f"{kind} after {payload:.1f}s"
     if kind == "queued":
         queue, channel, priority, cls, boost, sticky_until, preferred = payload
         text = f"queue {queue} on {channel}, priority {priority:.2f} ({cls} +{boost:g})"

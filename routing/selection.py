@@ -48,38 +48,48 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
     return _best_by_score(agents, rec, ch, choice)
 
 
-def _pool(agents: AgentIndex, ch: Channel, req: Requirement) -> dict[AgentId, None]:
+def _candidates(agents: AgentIndex, ch: Channel, req: Requirement) -> list[dict[AgentId, None]]:
+    """The free sets to search for `req`: one per level of its rarest skill, from the level asked."""
     by_skill = agents.free[ch]
     if not req:
         return by_skill[ANY_SKILL]
-    best: dict[AgentId, None] | None = None
-    for skill, _ in req:
-        pool = by_skill.get(skill, {})
-        if best is None or len(pool) < len(best):
-            best = pool
+    best: list[dict[AgentId, None]] | None = None
+    best_size = 0
+    for skill, level in req:
+        levels = by_skill.get(skill)
+        if levels is None:
+            return []
+        pools = [pool for pool in levels[level:] if pool]
+        if len(req) == 1:
+            return pools
+        size = sum(len(pool) for pool in pools)
+        if best is None or size < best_size:
+            best, best_size = pools, size
     assert best is not None
     return best
 
 
 def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: Channel) -> AgentPick | None:
+    # Each free set is in idle order, so its first agent meeting the requirement is its best;
+    # the longest idle overall is the best of those firsts.
     by_id = agents.agents
     excluded = rec.excluded
-    best: AgentPick | None = None
+    best: AgentRecord | None = None
+    best_req: Requirement = ()
     considered = 0
     for req in rec.alts:
-        for aid in _pool(agents, ch, req):
-            considered += 1
-            agent = by_id[aid]
-            if aid in excluded or not meets(agent.skills, req):
-                continue
-            if best is None or agent.idle_seq < best.agent.idle_seq:
-                best = AgentPick(agent, req, 0, "")
-            break
+        for pool in _candidates(agents, ch, req):
+            for aid in pool:
+                considered += 1
+                agent = by_id[aid]
+                if aid in excluded or not meets(agent.skills, req):
+                    continue
+                if best is None or agent.idle_seq < best.idle_seq:
+                    best, best_req = agent, req
+                break
     if best is None:
         return None
-    best.considered = considered
-    best.chosen_by = f"longest idle, idle since {best.agent.idle_since:.1f}"
-    return best
+    return AgentPick(best, best_req, considered, f"longest idle, idle since {best.idle_since:.1f}")
 
 
 def _best_by_score(
@@ -89,7 +99,7 @@ def _best_by_score(
     best: tuple[tuple[float, ...], AgentRecord, Requirement] | None = None
     considered = 0
     for req in rec.alts:
-        for aid in _pool(agents, ch, req):
+        for aid in (aid for pool in _candidates(agents, ch, req) for aid in pool):
             agent = by_id[aid]
             if aid in rec.excluded or not meets(agent.skills, req):
                 continue
@@ -118,42 +128,39 @@ def best_interaction(
     waiting: WaitingIndex, agent: AgentRecord, channels: Iterable[Channel], now_rel: float
 ) -> InteractionPick | None:
     """The waiting interaction a freed agent should get: highest effective priority, then oldest."""
-    best_key: tuple[float, float, int] | None = None
-    best: InteractionPick | None = None
+    best: WaitingRecord | None = None
+    best_req: Requirement = ()
+    best_p = 0.0
     considered = 0
-    skills = agent.skills
-    free = [ch for ch in channels if agent.status[ch] == FREE]
-    if not free:
-        return None
-    for ch in free:
-        for group in waiting.groups_for(ch, skills):
-            req = _first_met(group.alts, skills)
-            if req is None:
+    status = agent.status
+    items = waiting.items
+    for ch in channels:
+        if status[ch] != FREE:
+            continue
+        for group, req in waiting.groups_met(agent.id, agent.skills, ch):
+            considered += 1
+            _, _, iid, token = group.heap[0]
+            rec = items.get(iid)
+            if rec is None or rec.group is not group or rec.token != token:
+                rec = waiting.head(group)
+            p = group.rate * now_rel - rec.k
+            if best is None or p > best_p or (p == best_p and _older(rec, best)):
+                best, best_req, best_p = rec, req, p
+    if waiting.special or agent.id in waiting.sticky:
+        extra = list(waiting.sticky.get(agent.id, {}).values())
+        extra.extend(waiting.special.values())
+        for rec in extra:
+            if status[rec.channel] != FREE or agent.id in rec.excluded:
+                continue
+            met = rec.matching(agent.skills)
+            if met is None:
                 continue
             considered += 1
-            rec = waiting.head(group)
-            key = (group.rate * now_rel - rec.k, -rec.enq_rel, -rec.id)
-            if best_key is None or key > best_key:
-                best_key, best = key, InteractionPick(rec, req, 0)
-    extra = list(waiting.sticky.get(agent.id, {}).values())
-    extra.extend(waiting.special.values())
-    for rec in extra:
-        if rec.channel not in free or agent.id in rec.excluded:
-            continue
-        req = rec.matching(skills)
-        if req is None:
-            continue
-        considered += 1
-        key = (rec.priority_at(now_rel), -rec.enq_rel, -rec.id)
-        if best_key is None or key > best_key:
-            best_key, best = key, InteractionPick(rec, req, 0)
-    if best is not None:
-        best.considered = considered
-    return best
+            p = rec.priority_at(now_rel)
+            if best is None or p > best_p or (p == best_p and _older(rec, best)):
+                best, best_req, best_p = rec, met, p
+    return None if best is None else InteractionPick(best, best_req, considered)
 
 
-def _first_met(alts: tuple[Requirement, ...], skills: dict[str, int]) -> Requirement | None:
-    for req in alts:
-        if meets(skills, req):
-            return req
-    return None
+def _older(rec: WaitingRecord, than: WaitingRecord) -> bool:
+    return rec.enq_rel < than.enq_rel or (rec.enq_rel == than.enq_rel and rec.id < than.id)

@@ -18,6 +18,7 @@ from routing.policy import QueuePolicy, Requirement, meets
 from routing.vocabulary import AgentId, Channel, CustomerClass, InteractionId, QueueId, Skill
 
 GroupKey = tuple[Channel, float, tuple[Requirement, ...]]
+Met = tuple["Group", Requirement]
 _COMPACT_SLACK = 64
 
 
@@ -111,6 +112,10 @@ class WaitingIndex:
         self.by_skill: dict[Channel, dict[Skill, dict[GroupKey, Group]]] = {}
         self.sticky: dict[AgentId, dict[InteractionId, WaitingRecord]] = {}
         self.special: dict[InteractionId, WaitingRecord] = {}
+        # Per agent, the groups it meets on each channel (with the requirement met), valid while
+        # no group was created or dropped (`version`) and the agent keeps the same skills dict.
+        self.version = 0
+        self._met: dict[AgentId, tuple[int, dict[Skill, int], dict[Channel, list[Met]]]] = {}
 
     def place(self, rec: WaitingRecord, now: float) -> None:
         """File a waiting, not offered interaction where freed agents will look for it."""
@@ -124,6 +129,7 @@ class WaitingIndex:
             group = self.groups.get(key)
             if group is None:
                 group = self.groups[key] = Group(key)
+                self.version += 1
                 by_skill = self.by_skill.setdefault(rec.channel, {})
                 for req in rec.alts:
                     by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
@@ -153,6 +159,7 @@ class WaitingIndex:
 
     def _drop(self, group: Group) -> None:
         del self.groups[group.key]
+        self.version += 1
         by_skill = self.by_skill[group.channel]
         for req in group.alts:
             skill = req[0][0] if req else ANY_SKILL
@@ -191,3 +198,18 @@ class WaitingIndex:
             if listed:
                 found.update(listed)
         return list(found.values())
+
+    def groups_met(self, aid: AgentId, skills: dict[Skill, int], ch: Channel) -> list[Met]:
+        """The groups on `ch` an agent with these skills meets, each with the requirement it meets."""
+        cached = self._met.get(aid)
+        if cached is None or cached[0] != self.version or cached[1] is not skills:
+            cached = self._met[aid] = (self.version, skills, {})
+        found = cached[2].get(ch)
+        if found is None:
+            found = cached[2][ch] = []
+            for group in self.groups_for(ch, skills):
+                for req in group.alts:
+                    if meets(skills, req):
+                        found.append((group, req))
+                        break
+        return found
