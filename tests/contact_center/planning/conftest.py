@@ -1,0 +1,136 @@
+"""Fixtures for the planning tests: a container on each database whose clock the test moves, and
+small builders for queues, agents and contacts that go through the service layer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from contact_center.bootstrap import Container, build_container
+from contact_center.demo import MovableClock
+from contact_center.domain.commands import (
+    CreateAgent,
+    CreateCustomer,
+    CreateQueue,
+    ReceiveInbound,
+    TransitionInteraction,
+)
+from contact_center.domain.enums import Channel, InteractionState, Role
+from contact_center.planning.seed import HistoryProfile, seed_history
+from tests.conftest import make_settings, unique
+from tests.contact_center.conftest import random_phone
+
+NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+@dataclass
+class Planning:
+    container: Container
+    clock: MovableClock
+
+    async def queue(
+        self,
+        *,
+        timezone: str = "UTC",
+        interval: int = 30,
+        channels: tuple[Channel, ...] = (Channel.VOICE, Channel.CHAT),
+        skills: tuple[tuple[str, int], ...] = (),
+    ) -> tuple[int, str]:
+        name = unique("plan_q")
+        queue_id = await self.container.bus.handle(
+            CreateQueue(
+                name=name,
+                channels=channels,
+                timezone=timezone,
+                interval_minutes=interval,
+                required_skills=skills,
+            )
+        )
+        return int(queue_id), name
+
+    async def agent(self, *, skills: tuple[tuple[str, int], ...] = ()) -> int:
+        return int(
+            await self.container.bus.handle(
+                CreateAgent(username=unique("plan_a"), role=Role.AGENT, skills=skills)
+            )
+        )
+
+    async def customer(self) -> int:
+        return int(await self.container.bus.handle(CreateCustomer(name=unique("Plan "))))
+
+    async def offer(self, queue: str, at: datetime, channel: Channel = Channel.VOICE) -> int:
+        """A contact entering `queue` at `at`; returns the interaction id."""
+        self.clock.at = at
+        sender = random_phone() if channel is Channel.VOICE else unique("visitor")
+        received = await self.container.bus.handle(
+            ReceiveInbound(channel=channel, sender=sender, body="hi", queue=queue, received_at=at)
+        )
+        return int(received.interaction_id)
+
+    async def move(
+        self,
+        interaction_id: int,
+        target: InteractionState,
+        at: datetime,
+        agent_id: int | None = None,
+        queue: str | None = None,
+    ) -> None:
+        self.clock.at = at
+        await self.container.bus.handle(
+            TransitionInteraction(
+                interaction_id=interaction_id, target=target, agent_id=agent_id, queue=queue
+            )
+        )
+
+    async def handle(
+        self, interaction_id: int, at: datetime, agent_id: int, talk_s: float, wrap_s: float
+    ) -> None:
+        """Offer, answer after 10 s, talk `talk_s`, wrap up `wrap_s`, close."""
+        answered = at + timedelta(seconds=10)
+        await self.move(interaction_id, InteractionState.OFFERED, at, agent_id)
+        await self.move(interaction_id, InteractionState.ACTIVE, answered, agent_id)
+        await self.move(
+            interaction_id, InteractionState.WRAP_UP, answered + timedelta(seconds=talk_s), agent_id
+        )
+        closed = answered + timedelta(seconds=talk_s + wrap_s)
+        await self.move(interaction_id, InteractionState.CLOSED, closed, agent_id)
+
+
+@pytest.fixture
+async def planning(database_url: str) -> AsyncIterator[Planning]:
+    clock = MovableClock(NOW)
+    container = build_container(make_settings(database_url), clock=clock)
+    try:
+        yield Planning(container, clock)
+    finally:
+        await container.close()
+
+
+@dataclass(frozen=True, slots=True)
+class SeededQueue:
+    queue_id: int
+    name: str
+    skill: str
+    agent_ids: tuple[int, ...]
+
+
+_SEEDED: dict[str, SeededQueue] = {}
+NEXT_MONDAY = date(2026, 3, 23)
+
+
+async def seeded_queue(planning: Planning, database_url: str) -> SeededQueue:
+    """A queue with 8 weeks of synthetic history before NOW's week and 6 agents with its skill,
+    made once per database (rows are only added by the tests that use it)."""
+    if database_url not in _SEEDED:
+        skill = unique("skill")
+        queue_id, name = await planning.queue(skills=((skill, 3),))
+        agents = tuple([await planning.agent(skills=((skill, 5),)) for _ in range(6)])
+        await planning.customer()
+        profile = HistoryProfile(6.0, {"voice": 0.7, "chat": 0.3})
+        await seed_history(planning.container.uow, weeks=8, now=NOW, profiles={name: profile})
+        _SEEDED[database_url] = SeededQueue(queue_id, name, skill, agents)
+    planning.clock.at = NOW
+    return _SEEDED[database_url]
