@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from contact_center.api import agents, customers, health, interactions, openapi, queues
+from contact_center.api import agents, customers, health, interactions, openapi, planning, queues
 from contact_center.api.auth import CONTAINER_KEY
 from contact_center.api.errors import error_middleware
 from contact_center.bootstrap import Container
@@ -15,6 +15,7 @@ ROUTE_TABLES = (
     interactions.routes,
     agents.routes,
     queues.routes,
+    planning.routes,
     openapi.routes,
 )
 

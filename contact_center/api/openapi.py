@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from contact_center.api.agents import AgentCreate, AgentPatch, PresenceRequest, TokenRequest
 from contact_center.api.customers import CustomerCreate, CustomerMerge, CustomerPatch
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
+from contact_center.api.planning import WHAT_IF_QUERY
 from contact_center.api.queues import QueueCreate
 
 routes = web.RouteTableDef()
@@ -96,6 +97,53 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("post", "/api/v1/queues", "Create a queue (admin)", QueueCreate, 201),
     Operation("get", "/api/v1/queues/{id}", "A queue"),
     Operation("get", "/api/v1/dashboard", "Live figures: queues, agents by state, latest interactions"),
+    Operation(
+        "get",
+        "/api/v1/planning/queues/{id}/history",
+        "Offered contacts and AHT per interval",
+        query=("weeks",),
+    ),
+    Operation(
+        "get",
+        "/api/v1/planning/queues/{id}/forecast",
+        "Next week's forecast per interval, with the held-out week's accuracy",
+        query=("week", "weeks"),
+    ),
+    Operation(
+        "get",
+        "/api/v1/planning/queues/{id}/requirements",
+        "Agents required per interval; what-if on AHT and service level",
+        query=WHAT_IF_QUERY,
+    ),
+    Operation("get", "/api/v1/planning/queues/{id}/overrides", "The queue's forecast overrides"),
+    Operation(
+        "post",
+        "/api/v1/planning/queues/{id}/overrides",
+        "Override the forecast (planner); body: OverrideCreate in contact_center/api/planning.py",
+        status=201,
+    ),
+    Operation("delete", "/api/v1/planning/overrides/{id}", "Delete a forecast override (planner)"),
+    Operation("get", "/api/v1/planning/queues/{id}/schedules", "The queue's schedules, newest first"),
+    Operation(
+        "post",
+        "/api/v1/planning/queues/{id}/schedules",
+        "Build a draft schedule (planner); body: ScheduleBuild in contact_center/api/planning.py",
+        status=201,
+    ),
+    Operation("get", "/api/v1/planning/schedules/{id}", "A schedule: shifts per agent and coverage"),
+    Operation("post", "/api/v1/planning/schedules/{id}/publish", "Publish a draft schedule (planner)"),
+    Operation("get", "/api/v1/planning/schedules/{id}/export.csv", "The schedule as CSV (text/csv)"),
+    Operation(
+        "get", "/api/v1/planning/schedules/{id}/export.ics", "The schedule as iCalendar (text/calendar)"
+    ),
+    Operation("get", "/api/v1/planning/schedules/{id}/adherence", "Adherence per agent and interval"),
+    Operation("get", "/api/v1/planning/my-schedule", "The signed-in user's published schedule"),
+    Operation("get", "/api/v1/planning/agents/{id}/contract", "An agent's contract terms"),
+    Operation(
+        "put",
+        "/api/v1/planning/agents/{id}/contract",
+        "Set an agent's contract terms (planner); body: ContractTerms in contact_center/api/planning.py",
+    ),
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
 )
 
