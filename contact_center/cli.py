@@ -53,7 +53,12 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
                 return 0
             print("the database already has the demo users; use a fresh database", file=sys.stderr)
             return 1
-        counts = await seed_demo(settings, customers=args.customers, progress=_progress("seeding customers"))
+        counts = await seed_demo(
+            settings,
+            customers=args.customers,
+            progress=_progress("seeding customers"),
+            history_weeks=args.history_weeks,
+        )
         print("seeded " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         print(f"sign in as any of: {', '.join(u for u, *_ in STAFF)} (password: {DEMO_PASSWORD})")
         return 0
@@ -241,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--if-empty", action="store_true", help="do nothing when the demo is already there")
     p.add_argument("--customers", type=int, default=200, help="how many customers (default 200)")
+    p.add_argument(
+        "--history-weeks",
+        type=int,
+        default=8,
+        help="weeks of planning history per queue, written in bulk (default 8; 0 for none)",
+    )
 
     p = add(
         "simulate",

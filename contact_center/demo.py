@@ -20,6 +20,7 @@ from contact_center.domain.commands import (
     TransitionInteraction,
 )
 from contact_center.domain.enums import Channel, CustomerClass, InteractionState, Role
+from contact_center.planning.seed import seed_history
 from contact_center.settings import Settings
 
 DEMO_PASSWORD = "demo-password"
@@ -189,14 +190,21 @@ async def seed_demo(
     seed: int = 7,
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
+    history_weeks: int = 8,
 ) -> dict[str, int]:
-    """Create the demo; returns counts. Safe to call on an empty database only (`is_seeded` tells)."""
+    """Create the demo; returns counts. Safe to call on an empty database only (`is_seeded` tells).
+
+    `history_weeks` whole weeks of planning history are then written in bulk (planning/seed.py),
+    so the planner pages forecast from something; 0 skips them."""
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     clock = MovableClock(now - timedelta(days=28))
     container = build_container(settings, clock=clock)
     try:
-        return await _seed(container, clock, rng, customers, now, progress)
+        counts = await _seed(container, clock, rng, customers, now, progress)
+        if history_weeks > 0:
+            counts["history_interactions"] = await seed_history(container.uow, weeks=history_weeks, now=now)
+        return counts
     finally:
         await container.close()
 
