@@ -22,6 +22,7 @@ from workforce.simulation import (
 
 BILLING, TECH = QueueId(1), QueueId(2)
 HOURS, AHT_S = 8, 180.0
+EXPONENTIAL = Exponential(AHT_S)
 
 
 def voice_queue(
@@ -29,7 +30,7 @@ def voice_queue(
     per_hour: float,
     skill: str | None = None,
     *,
-    handle_time: Distribution = Exponential(AHT_S),
+    handle_time: Distribution = EXPONENTIAL,
     patience: Distribution | None = None,
     class_mix: dict[CustomerClass, float] | None = None,
 ) -> QueueSpec:
