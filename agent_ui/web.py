@@ -155,3 +155,6 @@ def setup_ui(app: web.Application, container: Container) -> None:
     app.router.add_post("/logout", logout)
     app.router.add_get("/ws/dashboard", dashboard_socket)
     app.router.add_static("/static/", HERE / "static")
+    from agent_ui.planner import setup_planner  # here: planner imports this module
+
+    setup_planner(app)

@@ -1,0 +1,155 @@
+// The planner page: loads forecast, requirements and the latest schedule of the chosen queue from
+// /api/v1/planning and draws them; what-if inputs refetch the requirements without a reload.
+(function () {
+  "use strict";
+  const C = window.PlannerCharts;
+  const $ = (id) => document.getElementById(id);
+  const state = { queue: null, schedule: null, timer: null };
+
+  function say(message) { $("status").textContent = message; }
+
+  async function api(path, options) {
+    const response = await fetch(path, Object.assign({ credentials: "same-origin" }, options || {}));
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
+    return body;
+  }
+
+  function pct(v) { return v === null || v === undefined ? "–" : (v * 100).toFixed(1) + " %"; }
+  function perDay(doc) { return Math.round(1440 / doc.interval_minutes); }
+
+  async function loadForecast() {
+    const doc = await api("/api/v1/planning/queues/" + state.queue + "/forecast");
+    const acc = doc.accuracy;
+    if (acc) {
+      $("forecast-week").textContent = "held-out week of " + acc.week_start;
+      $("accuracy").textContent = "WAPE " + pct(acc.model.wape) + " (last week's figures: " + pct(acc.seasonal_naive.wape) +
+        ") · bias " + pct(acc.model.bias) + " · MASE " + (acc.model.mase === null ? "–" : acc.model.mase.toFixed(2));
+      C.bars($("forecast-chart"), { values: acc.forecast, cls: "forecast", lines: [{ values: acc.actual, cls: "actual" }],
+        labels: acc.intervals, perDay: perDay(acc) });
+    } else {
+      $("forecast-week").textContent = "week of " + doc.week_start + " (no complete week to score yet)";
+      $("accuracy").textContent = "";
+      C.bars($("forecast-chart"), { values: doc.forecast, cls: "forecast", labels: doc.intervals, perDay: perDay(doc) });
+    }
+  }
+
+  function whatIfQuery() {
+    const q = new URLSearchParams();
+    const aht = $("whatif-aht").value, sl = $("whatif-sl").value, t = $("whatif-threshold").value;
+    if (aht && $("whatif-aht").dataset.base !== aht) q.set("aht_s", aht);
+    if (sl && $("whatif-sl").dataset.base !== sl) q.set("sl_target", String(Number(sl) / 100));
+    if (t && $("whatif-threshold").dataset.base !== t) q.set("sl_threshold_s", t);
+    return q.toString();
+  }
+
+  async function loadRequirements(initial) {
+    const query = initial ? "" : whatIfQuery();
+    const doc = await api("/api/v1/planning/queues/" + state.queue + "/requirements" + (query ? "?" + query : ""));
+    if (initial) {
+      for (const [id, value] of [["whatif-aht", Math.round(doc.targets.aht_s || 0)],
+        ["whatif-sl", Math.round(doc.targets.sl_target * 100)], ["whatif-threshold", doc.targets.sl_threshold_s]]) {
+        $(id).value = String(value);
+        $(id).dataset.base = String(value);
+      }
+    }
+    $("requirements-week").textContent = "week of " + doc.week_start;
+    $("requirements-summary").textContent = "Peak " + doc.peak_agents + " agents · " + doc.agent_hours +
+      " agent-hours · SL " + Math.round(doc.targets.sl_target * 100) + " % in " + doc.targets.sl_threshold_s +
+      " s · AHT " + Math.round(doc.targets.aht_s || 0) + " s";
+    C.bars($("requirements-chart"), { values: doc.agents, cls: "agents", labels: doc.intervals, perDay: perDay(doc) });
+  }
+
+  function drawSchedule(doc) {
+    state.schedule = doc;
+    const s = doc.summary || {};
+    $("schedule-info").textContent = "#" + doc.id + " " + doc.status + " · week of " + doc.week_start + " · " +
+      (s.scheduled_agents || 0) + " agents, " + (s.shifts || 0) + " shifts, short " + (s.shortfall_pct || 0) + " % of " +
+      (s.required_agent_hours || 0) + " required agent-hours";
+    $("publish").disabled = doc.status !== "draft";
+    for (const [id, ext] of [["export-csv", "csv"], ["export-ics", "ics"]]) {
+      $(id).href = "/api/v1/planning/schedules/" + doc.id + "/export." + ext;
+      $(id).hidden = false;
+    }
+    C.gantt($("gantt"), doc.agents.map((a) => ({ label: a.username, segments: a.segments })), doc.minutes, doc.starts_at);
+    C.coverage($("coverage-chart"), doc.required, doc.scheduled, doc.intervals, perDay(doc));
+  }
+
+  async function loadSchedule() {
+    const list = await api("/api/v1/planning/queues/" + state.queue + "/schedules");
+    if (!list.items.length) {
+      $("schedule-info").textContent = "no schedule yet: build one";
+      $("gantt").replaceChildren();
+      $("coverage-chart").replaceChildren();
+      return;
+    }
+    drawSchedule(await api("/api/v1/planning/schedules/" + list.items[0].id));
+  }
+
+  async function loadAll() {
+    say("loading…");
+    try {
+      await Promise.all([loadForecast(), loadRequirements(true), loadSchedule()]);
+      say("");
+    } catch (err) {
+      say(err.message);
+    }
+  }
+
+  function onWhatIf() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => loadRequirements(false).catch((err) => say(err.message)), 150);
+  }
+
+  async function build() {
+    $("build").disabled = true;
+    say("solving…");
+    try {
+      const body = { days: Number($("build-days").value || 7), time_limit_s: Number($("build-limit").value || 10) };
+      const query = new URLSearchParams(whatIfQuery());
+      if (query.get("aht_s")) body.aht_s = Number(query.get("aht_s"));
+      if (query.get("sl_target")) body.sl_target = Number(query.get("sl_target"));
+      if (query.get("sl_threshold_s")) body.sl_threshold_s = Number(query.get("sl_threshold_s"));
+      drawSchedule(await api("/api/v1/planning/queues/" + state.queue + "/schedules", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }));
+      say("");
+    } catch (err) {
+      say(err.message);
+    } finally {
+      $("build").disabled = false;
+    }
+  }
+
+  async function publish() {
+    try {
+      drawSchedule(await api("/api/v1/planning/schedules/" + state.schedule.id + "/publish", { method: "POST" }));
+    } catch (err) {
+      say(err.message);
+    }
+  }
+
+  async function start() {
+    const queues = (await api("/api/v1/queues")).items;
+    const wanted = new URLSearchParams(location.search).get("queue");
+    for (const q of queues) {
+      const option = document.createElement("option");
+      option.value = String(q.id);
+      option.textContent = q.name + " (" + q.timezone + ")";
+      $("queue").appendChild(option);
+    }
+    if (!queues.length) { say("no queues"); return; }
+    state.queue = wanted && queues.some((q) => String(q.id) === wanted) ? wanted : String(queues[0].id);
+    $("queue").value = state.queue;
+    $("queue").addEventListener("change", () => { state.queue = $("queue").value; loadAll(); });
+    for (const id of ["whatif-aht", "whatif-sl", "whatif-threshold"]) $(id).addEventListener("input", onWhatIf);
+    $("whatif-reset").addEventListener("click", () => {
+      for (const id of ["whatif-aht", "whatif-sl", "whatif-threshold"]) $(id).value = $(id).dataset.base;
+      onWhatIf();
+    });
+    $("build").addEventListener("click", build);
+    $("publish").addEventListener("click", publish);
+    await loadAll();
+  }
+
+  start().catch((err) => say(err.message));
+})();

@@ -1,0 +1,148 @@
+"""The planner pages in a real browser: charts drawn from the API, the Gantt, what-if without a
+reload, and the pages closed to agents."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from playwright.async_api import Browser, Page, expect
+
+from contact_center.bootstrap import Container, build_container, build_web_app
+from contact_center.domain.commands import CreateAgent, CreateCustomer, CreateQueue
+from contact_center.domain.enums import Channel, Role
+from contact_center.planning.published import my_schedule
+from contact_center.planning.schedules import BuildRequest, build_schedule, publish_schedule
+from contact_center.planning.seed import HistoryProfile, seed_history
+from contact_center.planning.weeks import current_monday, zone
+from tests.conftest import make_settings, unique
+
+pytestmark = pytest.mark.browser
+PASSWORD = "pw-123456"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
+    container = build_container(make_settings(sqlite_url))
+    app = build_web_app(container)
+    await container.start()
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}", container
+    finally:
+        await runner.cleanup()
+        await container.close()
+
+
+async def planned_queue(container: Container) -> tuple[int, list[str]]:
+    """A queue with 3 weeks of history, 3 agents with its skill and a published 1-day schedule."""
+    skill, name = unique("skill"), unique("ui_q")
+    queue_id = await container.bus.handle(
+        CreateQueue(name=name, channels=(Channel.VOICE, Channel.CHAT), required_skills=((skill, 2),))
+    )
+    agents = []
+    for _ in range(3):
+        username = unique("ag_")
+        await container.bus.handle(
+            CreateAgent(username=username, role=Role.AGENT, skills=((skill, 5),), password=PASSWORD)
+        )
+        agents.append(username)
+    await container.bus.handle(CreateCustomer(name=unique("Ui ")))
+    profile = HistoryProfile(4.0, {"voice": 0.7, "chat": 0.3})
+    await seed_history(container.uow, weeks=3, profiles={name: profile})
+    async with container.uow() as uow:
+        week = current_monday(uow.now(), zone("UTC"))
+    schedule_id = await build_schedule(
+        container.uow(), queue_id, BuildRequest(week, days=1, time_limit_s=1.0), "test"
+    )
+    await publish_schedule(container.uow(), schedule_id, "test")
+    return int(queue_id), agents
+
+
+async def sign_in(page: Page, base: str, username: str) -> None:
+    await page.goto(base + "/login")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await expect(page).to_have_url(base + "/")
+
+
+async def drawn(page: Page, chart: str) -> list[float]:
+    return list(
+        await page.eval_on_selector_all(f"{chart} rect.bar", "rs => rs.map(r => Number(r.dataset.value))")
+    )
+
+
+async def test_planner_sees_forecast_requirements_gantt_and_coverage_and_what_if_redraws(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    queue_id, _agents = await planned_queue(container)
+    planner = unique("pla")
+    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
+    page = await browser.new_page()
+    try:
+        await sign_in(page, base, planner)
+        await page.goto(f"{base}/planner?queue={queue_id}")
+        week = 7 * 48
+        await expect(page.locator("#forecast-chart rect.bar")).to_have_count(week)
+        await expect(page.locator("#forecast-chart polyline.actual")).to_have_count(1)
+        await expect(page.locator("#accuracy")).to_contain_text("WAPE")
+        await expect(page.locator("#requirements-chart rect.bar")).to_have_count(week)
+        schedule = await page.evaluate(
+            f"fetch('/api/v1/planning/queues/{queue_id}/schedules').then(r => r.json())"
+            ".then(l => fetch('/api/v1/planning/schedules/' + l.items[0].id)).then(r => r.json())"
+        )
+        rows = page.locator("#gantt g.gantt-row")
+        await expect(rows).to_have_count(len(schedule["agents"]))
+        assert schedule["agents"]
+        for agent in schedule["agents"]:
+            row = page.locator(f"#gantt g.gantt-row[data-agent='{agent['username']}']")
+            await expect(row.locator("rect.segment")).to_have_count(len(agent["segments"]))
+        await expect(page.locator("#coverage-chart rect.bar")).to_have_count(48)
+        await expect(page.locator("#coverage-chart polyline.required")).to_have_count(1)
+
+        before = await drawn(page, "#requirements-chart")
+        await page.evaluate("window.__marker = 'same page'")
+        await page.fill("#whatif-sl", "99")
+        await expect(page.locator("#requirements-summary")).to_contain_text("SL 99 %")
+        after = await drawn(page, "#requirements-chart")
+        assert len(after) == len(before) and after != before
+        assert all(a >= b for a, b in zip(after, before, strict=True)) and sum(after) > sum(before)
+        assert await page.evaluate("window.__marker") == "same page"  # no reload happened
+    finally:
+        await page.close()
+
+
+async def test_an_agent_cannot_open_the_planner_but_sees_their_own_schedule(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    _queue_id, agents = await planned_queue(container)
+    async with container.uow() as uow:
+        people = {a.username: a.id or 0 for a in await uow.agents.list()}
+        scheduled = [u for u in agents if await my_schedule(uow, people[u], uow.now())]
+    page = await browser.new_page()
+    try:
+        await sign_in(page, base, scheduled[0] if scheduled else agents[0])
+        response = await page.goto(base + "/planner")
+        assert response is not None and response.status == 403
+        await expect(page.locator("#forbidden")).to_be_visible()
+        await expect(page.locator("header a[href='/planner']")).to_have_count(0)
+        await page.goto(base + "/my-schedule")
+        if scheduled:
+            await expect(page.locator("#my-schedule tbody tr").first).to_be_visible()
+            await expect(page.locator("#my-schedule tbody")).to_contain_text("shift")
+    finally:
+        await page.close()
