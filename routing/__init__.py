@@ -5,11 +5,13 @@ Public API (design in docs/routing.md):
     engine = RoutingEngine(policies: Iterable[QueuePolicy], rules: RoutingRules | None = None)
     engine.load(snapshot: Snapshot) -> list[Decision]        # rebuild state, e.g. on start
     engine.handle(event: Event) -> list[Decision]            # one event, with its own time `at`
+    engine.handle_many(events) -> list[Decision]             # a batch, settled once at its end
     engine.next_deadline() -> float | None                   # when to send the next Tick
     engine.explain(iid: InteractionId) -> Explanation        # why this agent / why still waiting
     engine.explain_agent(iid, aid) -> str                    # could this agent take it, and if not why
     engine.snapshot() -> Snapshot                            # current state, as `load` takes it
     replay(initial: Snapshot, events, policies, rules=None) -> (engine, list[Decision])
+    replay_batches(initial, batches, policies, rules=None)   # the same for `handle_many` batches
 
 Decisions are `Offer`, `OfferExpired`, `OfferWithdrawn` and `SetAgentAway`; each carries its reason.
 """
@@ -34,7 +36,7 @@ from routing.events import (
 )
 from routing.explain import Explanation, LogEntry
 from routing.policy import CrossChannelRule, EscalationStep, QueuePolicy, RoutingRules
-from routing.replay import replay
+from routing.replay import replay, replay_batches
 from routing.snapshot import AgentState, PendingOffer, Snapshot, WaitingInteraction
 from routing.vocabulary import (
     AgentChoice,
@@ -86,4 +88,5 @@ __all__ = [
     "Tick",
     "WaitingInteraction",
     "replay",
+    "replay_batches",
 ]

@@ -7,7 +7,7 @@ it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from routing.decisions import Decision
 from routing.engine import RoutingEngine
@@ -27,4 +27,18 @@ def replay(
     decisions = engine.load(initial)
     for event in events:
         decisions.extend(engine.handle(event))
+    return engine, decisions
+
+
+def replay_batches(
+    initial: Snapshot,
+    batches: Iterable[Sequence[Event]],
+    policies: Iterable[QueuePolicy],
+    rules: RoutingRules | None = None,
+) -> tuple[RoutingEngine, list[Decision]]:
+    """As `replay`, for a log recorded with `handle_many`: the same batches, the same decisions."""
+    engine = RoutingEngine(policies, rules)
+    decisions = engine.load(initial)
+    for batch in batches:
+        decisions.extend(engine.handle_many(batch))
     return engine, decisions
