@@ -108,12 +108,13 @@ def test_rejected_offers_go_to_another_agent_and_everyone_is_answered() -> None:
     assert total.asa_s > 4.0  # two answers of 2 s on average, plus queueing
 
 
-def test_offers_answered_after_the_timeout_expire_and_contacts_then_abandon() -> None:
-    late = OfferBehaviour(Fixed(10.0))
-    scenario = one_queue(
-        (40.0,), (5,), policy=QueuePolicy(Q, offer_timeout=5.0), offers=late, patience=Fixed(60)
+@pytest.mark.parametrize("delay", [5.0, 10.0])  # an answer at the very deadline is late too
+def test_offers_answered_at_or_after_the_timeout_expire_and_contacts_then_abandon(delay: float) -> None:
+    late = OfferBehaviour(Fixed(delay))
+    policy = QueuePolicy(Q, offer_timeout=5.0)
+    total = simulate(one_queue((40.0,), (5,), policy=policy, offers=late, patience=Fixed(60)), 2).queue_total(
+        Q
     )
-    total = simulate(scenario, 2).queue_total(Q)
     assert total.answered == 0 and total.abandoned == total.offered > 0
 
 

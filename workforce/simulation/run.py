@@ -17,6 +17,7 @@ from itertools import accumulate
 import numpy as np
 
 from routing import (
+    AgentId,
     AgentLoadChanged,
     AgentLoggedIn,
     AgentPresenceChanged,
@@ -46,7 +47,7 @@ WAITING, OFFERED, ANSWERED, ABANDONED = range(4)
 
 
 class Contact:
-    __slots__ = ("agent", "arrived", "interval", "queue", "state", "tally", "token")
+    __slots__ = ("agent", "arrived", "expires", "interval", "queue", "state", "tally", "token")
 
     def __init__(self, queue: int, arrived: float, interval: int, tally: tuple[Tally, ...]) -> None:
         self.queue = queue
@@ -56,6 +57,7 @@ class Contact:
         self.state = WAITING
         self.agent: SimAgent | None = None
         self.token = 0
+        self.expires = 0.0  # of the pending offer
 
 
 def simulate(scenario: Scenario, seed: int | np.random.Generator) -> SimulationResult:
@@ -134,6 +136,8 @@ class _Run:
         contact = self.contacts.get(InteractionId(iid))
         if contact is None or contact.state != OFFERED or contact.token != token:
             return  # the offer expired, was withdrawn or the customer left meanwhile
+        if now >= contact.expires:
+            return  # too late: the engine expires the offer at this very time (its Tick is due)
         assert contact.agent is not None
         if self.rng.random() < self.sc.offers.reject_probability:
             contact.state = WAITING
@@ -179,7 +183,7 @@ class _Run:
             self._send(Tick(now))
 
     def _back(self, now: float, aid: int, _: int) -> None:
-        agent = self.staff.agents[aid]  # type: ignore[index]
+        agent = self.staff.agents[AgentId(aid)]
         if agent.away and agent.on_shift:
             agent.away = False
             self.staff.update(agent, now)
@@ -198,6 +202,7 @@ class _Run:
             if isinstance(d, Offer):
                 contact = self.contacts[d.interaction]
                 contact.state, contact.agent = OFFERED, self.staff.agents[d.agent]
+                contact.expires = d.expires_at
                 if self.immediate:
                     self._accept(d.interaction, contact, contact.agent, now)
                 else:
