@@ -37,6 +37,7 @@ from workforce.scheduling.result import (
     ScheduleResult,
     Segment,
     agent_segments,
+    build_result,
     shift_segments,
 )
 from workforce.scheduling.solve import solve_schedule
@@ -66,6 +67,7 @@ __all__ = [
     "TimeWindow",
     "adherence_report",
     "agent_segments",
+    "build_result",
     "schedule_csv",
     "schedule_icalendar",
     "shift_segments",

@@ -10,6 +10,7 @@ place to start on large instances instead of searching for a first solution.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,12 @@ Pick = tuple[Choice, tuple[int, ...]]  # the chosen shift and one break position
 IntArray = npt.NDArray[np.int64]
 
 
+class _Phase(Enum):
+    MINIMUM = "up to the contract minimums"
+    EFFICIENT = "shifts covering more need than the surplus they add"
+    NEEDED = "shifts covering any need"
+
+
 @dataclass(frozen=True, slots=True)
 class _Net:
     """Each option's coverage with breaks at their middle positions, padded to one width."""
@@ -30,18 +37,84 @@ class _Net:
     units: IntArray
 
 
+Targets = dict[tuple[AgentId, int, str], int]  # (class representative, option index, skill) -> count
+
+
 def greedy_picks(
-    problem: SchedulingProblem, sm: ScheduleModel, waste_weight: int = 2
+    problem: SchedulingProblem,
+    sm: ScheduleModel,
+    waste_weight: int = 2,
+    targets: Targets | None = None,
+    class_of: dict[AgentId, AgentId] | None = None,
 ) -> dict[AgentId, list[Pick]]:
-    """`waste_weight`: how much a unit of surplus a shift would add counts against a unit it covers."""
-    per_interval = problem.horizon.interval_minutes // sm.unit
-    residual = {r.skill: np.array(r.agents, dtype=np.int64) * per_interval for r in problem.requirements}
-    net = _net_coverage(sm, problem.horizon.num_intervals)
-    picks: dict[AgentId, list[Pick]] = {}
+    """`waste_weight`: how much a unit of surplus a shift would add counts against a unit it covers.
+    `targets`: shift counts per agent class to hand out first (from the aggregate model), with
+    `class_of` giving each agent's class representative."""
+    greedy = _Greedy(problem, sm, waste_weight, dict(targets or {}), class_of or {})
     agents = sorted(problem.agents, key=lambda a: (-a.max_weekly_minutes, a.agent_id))
+    # First each agent up to their contract minimums, longest contracts first; then extra shifts
+    # round-robin, one per agent per round: those that cover more need than the surplus they add
+    # (or that the targets still ask for), and at last any that still covers need, since
+    # under-staffing comes first. Filling each agent to their maximum in turn would leave the last
+    # ones to work their minimums where nobody is needed.
     for agent in agents:
-        picks[agent.agent_id] = _pick_for_agent(problem, sm, agent, residual, net, waste_weight)
-    return picks
+        while greedy.take_best(agent, _Phase.MINIMUM):
+            pass
+    for phase in (_Phase.EFFICIENT, _Phase.NEEDED):
+        active = agents
+        while active:
+            active = [a for a in active if greedy.take_best(a, phase)]
+    return greedy.picks
+
+
+class _Greedy:
+    def __init__(
+        self,
+        problem: SchedulingProblem,
+        sm: ScheduleModel,
+        waste_weight: int,
+        targets: Targets,
+        class_of: dict[AgentId, AgentId],
+    ) -> None:
+        per_interval = problem.horizon.interval_minutes // sm.unit
+        self.problem, self.sm, self.waste_weight = problem, sm, waste_weight
+        self.targets, self.class_of = targets, class_of
+        self.residual = {
+            r.skill: np.array(r.agents, dtype=np.int64) * per_interval for r in problem.requirements
+        }
+        self.net = _net_coverage(sm, problem.horizon.num_intervals)
+        self.picks: dict[AgentId, list[Pick]] = {a.agent_id: [] for a in problem.agents}
+        self.taken: dict[AgentId, dict[int, ShiftOption]] = {a.agent_id: {} for a in problem.agents}
+
+    def take_best(self, agent: AgentContract, phase: _Phase) -> bool:
+        """Give the agent its best next shift, if the phase wants one; say whether it got one."""
+        num_days, aid = self.problem.horizon.num_days, agent.agent_id
+        choices, taken = self.sm.choices[aid], self.taken[aid]
+        if not choices or (phase is _Phase.MINIMUM and _minimums_met(agent, taken, num_days)):
+            return False
+        allowed = [k for k, c in enumerate(choices) if _fits(agent, c.option, taken, num_days, self.sm.unit)]
+        if not allowed:
+            return False
+        gains, scores = _gains(choices, self.residual, self.net, self.waste_weight)
+        group = self.class_of.get(aid, aid)
+        wanted = [self.targets.get((group, c.option.index, c.skill), 0) > 0 for c in choices]
+        if phase is _Phase.EFFICIENT:
+            allowed = [k for k in allowed if wanted[k] or (not self.targets and scores[k] > 0)]
+        elif phase is _Phase.NEEDED:
+            allowed = [k for k in allowed if gains[k] > 0]
+        if not allowed:
+            return False
+        best = max(allowed, key=lambda k: (wanted[k], scores[k], -choices[k].option.paid_minutes))
+        choice = choices[best]
+        key = (group, choice.option.index, choice.skill)
+        if key in self.targets:
+            self.targets[key] -= 1
+        taken[choice.option.day] = choice.option
+        residual = self.residual[choice.skill]
+        positions = _place_breaks(choice, residual)
+        self.picks[aid].append((choice, positions))
+        _subtract(choice, positions, residual, self.sm.unit)
+        return True
 
 
 def _net_coverage(sm: ScheduleModel, num_intervals: int) -> _Net:
@@ -58,44 +131,20 @@ def _net_coverage(sm: ScheduleModel, num_intervals: int) -> _Net:
     return _Net(index, units)
 
 
-def _pick_for_agent(
-    problem: SchedulingProblem,
-    sm: ScheduleModel,
-    agent: AgentContract,
-    residual: dict[str, IntArray],
-    net: _Net,
-    waste_weight: int,
-) -> list[Pick]:
-    choices = sm.choices[agent.agent_id]
-    if not choices:
-        return []
-    num_days = problem.horizon.num_days
-    taken: dict[int, ShiftOption] = {}
-    picks: list[Pick] = []
-    while True:
-        gains = _gains(choices, residual, net, waste_weight)
-        allowed = [k for k, c in enumerate(choices) if _fits(agent, c.option, taken, num_days, sm.unit)]
-        if not allowed:
-            break
-        best = max(allowed, key=lambda k: (gains[k], -choices[k].option.paid_minutes))
-        if gains[best] <= 0 and _minimums_met(agent, taken, num_days):
-            break
-        choice = choices[best]
-        taken[choice.option.day] = choice.option
-        positions = _place_breaks(choice, residual[choice.skill])
-        picks.append((choice, positions))
-        _subtract(choice, positions, residual[choice.skill], sm.unit)
-    return picks
-
-
-def _gains(choices: list[Choice], residual: dict[str, IntArray], net: _Net, waste_weight: int) -> list[int]:
-    by_skill: dict[str, IntArray] = {}
+def _gains(
+    choices: list[Choice], residual: dict[str, IntArray], net: _Net, waste_weight: int
+) -> tuple[list[int], list[int]]:
+    """Per choice: units of need it covers, and that gain less the surplus it adds, weighted."""
+    gain_by_skill: dict[str, IntArray] = {}
+    score_by_skill: dict[str, IntArray] = {}
     for skill, r in residual.items():
         need = np.append(np.maximum(r, 0), 0)[net.index]
         gain = np.minimum(need, net.units).sum(axis=1)
-        # Coverage beyond what is still needed is surplus: count it against the shift.
-        by_skill[skill] = (1 + waste_weight) * gain - waste_weight * net.units.sum(axis=1)
-    return [int(by_skill[c.skill][c.option.index]) for c in choices]
+        gain_by_skill[skill] = gain
+        score_by_skill[skill] = (1 + waste_weight) * gain - waste_weight * net.units.sum(axis=1)
+    gains = [int(gain_by_skill[c.skill][c.option.index]) for c in choices]
+    scores = [int(score_by_skill[c.skill][c.option.index]) for c in choices]
+    return gains, scores
 
 
 def _fits(

@@ -105,6 +105,7 @@ def agent_segments(result: ScheduleResult, horizon: Horizon, agent_id: AgentId) 
 def build_result(
     problem: SchedulingProblem, status: str, solve_seconds: float, shifts: tuple[ScheduledShift, ...]
 ) -> ScheduleResult:
+    """Coverage and totals of a set of shifts; also for a schedule a planner edited by hand."""
     horizon = problem.horizon
     width = horizon.interval_minutes
     minutes: dict[tuple[str, int], int] = defaultdict(int)

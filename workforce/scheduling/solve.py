@@ -3,74 +3,104 @@
 Stage one minimises under-staffing alone. Stage two keeps under-staffing at most what stage one
 found and minimises over-staffing, then paid hours, then the weekend-fairness bound, with weights
 large enough that each level dominates the next (cpsat.build_model). Two stages keep the weights of
-the second one small enough for CP-SAT's linear relaxation, and stage one often proves its optimum
-(zero shortfall) at once, leaving the time to stage two. Each stage starts from the previous
-solution (stage one from a greedy schedule). Solve time is CP-SAT's reported wall time: no clock is
-read here.
+the second one small, and stage one often proves its optimum (zero shortfall) at once, leaving the
+time to stage two. The search starts from the best of a few greedy schedules, one of them steered by
+the aggregate model (aggregate.py), and each stage from the previous one's solution. Solve time is
+CP-SAT's reported wall time, summed: no clock is read here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from workforce.scheduling.cpsat import ScheduleModel, Var, build_model
+from workforce.scheduling.aggregate import agent_classes, class_picks, targets_from_values
+from workforce.scheduling.cpsat import Choice, ScheduleModel, Var, build_model
 from workforce.scheduling.greedy import Pick, greedy_picks
 from workforce.scheduling.model import AgentId, SchedulingProblem, SolverSettings
 from workforce.scheduling.options import BreakChoice
 from workforce.scheduling.result import PlacedBreak, ScheduledShift, ScheduleResult, build_result
 
-_SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 _MIN_STAGE_SECONDS = 0.05
-_WASTE_WEIGHTS = (0, 1, 2, 3)
+_WASTE_WEIGHTS = (1, 2, 3)
+_AGGREGATE_SHARE = 0.2  # of the time limit, for the aggregate model
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    status: str
+    values: dict[int, int]  # variable index -> value; empty without a solution
+    seconds: float
+    is_optimal: bool
 
 
 def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None = None) -> ScheduleResult:
     """Schedule the named agents against the requirement; see docs/scheduling.md for the model."""
     settings = settings or SolverSettings()
     sm = build_model(problem)
+    hint: dict[int, int] = {}
+    seconds = 0.0
     if settings.use_greedy_hint:
-        _hint(sm, _best_greedy(problem, sm))
+        candidates = [_values_from_picks(sm, greedy_picks(problem, sm, w)) for w in _WASTE_WEIGHTS]
+        steered, seconds = _aggregate_steered(problem, sm, settings, candidates)
+        hint = min([*candidates, *steered], key=lambda values: _score(sm, values))
+    budget = settings.time_limit_s - seconds
+    outcome = _lexicographic(sm, settings, budget, hint)
+    seconds += outcome.seconds
+    if not outcome.values:
+        return build_result(problem, outcome.status, seconds, ())
+    status = "OPTIMAL" if outcome.is_optimal else "FEASIBLE"
+    return build_result(problem, status, seconds, _read_shifts(problem, sm, outcome.values))
 
+
+def _aggregate_steered(
+    problem: SchedulingProblem, sm: ScheduleModel, settings: SolverSettings, starts: list[dict[int, int]]
+) -> tuple[list[dict[int, int]], float]:
+    """Greedy schedules handing out the aggregate model's shift counts, and the time it took."""
+    classes, class_of = agent_classes(problem, sm)
+    if len(classes) == len(problem.agents):
+        return [], 0.0  # nothing to aggregate: the aggregate model is the full one without rest
+    aggregate = build_model(problem, classes)
+    best_start = min(starts, key=lambda values: _score(sm, values))
+    start_picks = _picks_from_values(sm, best_start)
+    hint = _values_from_picks(aggregate, class_picks(aggregate, class_of, start_picks))
+    outcome = _lexicographic(aggregate, settings, settings.time_limit_s * _AGGREGATE_SHARE, hint)
+    if not outcome.values:
+        return [], outcome.seconds
+    targets = targets_from_values(aggregate, outcome.values)
+    steered = [
+        _values_from_picks(sm, greedy_picks(problem, sm, w, targets, class_of)) for w in _WASTE_WEIGHTS
+    ]
+    return steered, outcome.seconds
+
+
+def _lexicographic(
+    sm: ScheduleModel, settings: SolverSettings, budget: float, hint: dict[int, int]
+) -> _Outcome:
+    _hint(sm, hint)
     sm.model.minimize(sm.under_total)
-    first = _solver(settings, settings.time_limit_s * settings.first_stage_share)
+    first = _solver(settings, budget * settings.first_stage_share)
     status = first.solve(sm.model)
     seconds = float(first.wall_time)
-    if status not in _SOLVED:
-        return build_result(problem, first.status_name(status), seconds, ())
-    shifts = _read_shifts(problem, sm, first)
-    remaining = settings.time_limit_s - seconds
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Outcome(first.status_name(status), {}, seconds, False)
+    values = {v.index: int(first.value(v)) for v in sm.all_vars()}
+    remaining = budget - seconds
     if remaining < _MIN_STAGE_SECONDS:
-        return build_result(problem, "FEASIBLE", seconds, shifts)
-
-    _hint(sm, {v.index: int(first.value(v)) for v in sm.all_vars()})
+        return _Outcome("FEASIBLE", values, seconds, False)
+    _hint(sm, values)
     sm.model.add(sm.under_total <= int(first.value(sm.under_total)))
     sm.model.minimize(sm.second_stage)
     second = _solver(settings, remaining)
     second_status = second.solve(sm.model)
     seconds += float(second.wall_time)
-    if second_status not in _SOLVED:
-        return build_result(problem, "FEASIBLE", seconds, shifts)
+    if second_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _Outcome("FEASIBLE", values, seconds, False)
+    values = {v.index: int(second.value(v)) for v in sm.all_vars()}
     is_optimal = status == cp_model.OPTIMAL and second_status == cp_model.OPTIMAL
-    return build_result(
-        problem, "OPTIMAL" if is_optimal else "FEASIBLE", seconds, _read_shifts(problem, sm, second)
-    )
-
-
-def _best_greedy(problem: SchedulingProblem, sm: ScheduleModel) -> dict[int, int]:
-    """The greedy is cheap, and which surplus weight suits depends on the instance: try a few and
-    keep the best by the solver's own order (under-staffing, then the second-stage objective)."""
-    candidates = [_values_from_picks(problem, sm, greedy_picks(problem, sm, w)) for w in _WASTE_WEIGHTS]
-    return min(candidates, key=lambda values: _score(sm, values))
-
-
-def _score(sm: ScheduleModel, values: dict[int, int]) -> tuple[int, int]:
-    under = sum(values[r.under.index] for r in sm.rows)
-    over = sum(values[r.over.index] for r in sm.rows)
-    paid = sum(c.option.paid_minutes * values[c.var.index] for cs in sm.choices.values() for c in cs)
-    return under, over * (1 << 40) + paid
+    return _Outcome("OPTIMAL" if is_optimal else "FEASIBLE", values, seconds, is_optimal)
 
 
 def _solver(settings: SolverSettings, seconds: float) -> cp_model.CpSolver:
@@ -88,36 +118,50 @@ def _hint(sm: ScheduleModel, values: dict[int, int]) -> None:
             sm.model.add_hint(var, values[var.index])
 
 
-def _read_shifts(problem: SchedulingProblem, sm: ScheduleModel, solver: Any) -> tuple[ScheduledShift, ...]:
+def _score(sm: ScheduleModel, values: dict[int, int]) -> tuple[int, int, int]:
+    """A schedule's objective levels, in the solver's order."""
+    under = sum(values[r.under.index] for r in sm.rows)
+    over = sum(values[r.over.index] for r in sm.rows)
+    paid = sum(c.option.paid_minutes * values[c.var.index] for cs in sm.choices.values() for c in cs)
+    return under, over, paid
+
+
+def _picks_from_values(sm: ScheduleModel, values: dict[int, int]) -> dict[AgentId, list[Pick]]:
+    picks: dict[AgentId, list[Pick]] = defaultdict(list)
+    for (index, skill), agents in _chosen(sm, values).items():
+        rules = sm.options[index].break_choices
+        per_rule = [_expand(sm.breaks[index, skill, r], values, len(agents)) for r in range(len(rules))]
+        for k, choice in enumerate(agents):
+            picks[choice.agent_id].append(
+                (choice, tuple(rules[r].index(per_rule[r][k]) for r in range(len(rules))))
+            )
+    return dict(picks)
+
+
+def _read_shifts(
+    problem: SchedulingProblem, sm: ScheduleModel, values: dict[int, int]
+) -> tuple[ScheduledShift, ...]:
     """Turn chosen options into shifts, handing each option's break positions out to its agents."""
-    chosen: dict[tuple[int, str], list[AgentId]] = defaultdict(list)
-    for aid, choices in sm.choices.items():
-        for c in choices:
-            if solver.boolean_value(c.var):
-                chosen[c.option.index, c.skill].append(aid)
     shifts: list[ScheduledShift] = []
-    for (index, skill), agents in chosen.items():
-        option = sm.options[index]
-        template = problem.templates[option.template]
-        per_rule = [
-            _expand(sm.breaks[index, skill, r], solver, len(agents)) for r in range(len(template.breaks))
-        ]
-        for k, aid in enumerate(sorted(agents)):
+    for aid, picks in _picks_from_values(sm, values).items():
+        for choice, positions in picks:
+            option = choice.option
+            template = problem.templates[option.template]
             breaks = tuple(
                 PlacedBreak(
                     rule.activity,
-                    option.start + per_rule[r][k].offset,
-                    option.start + per_rule[r][k].offset + rule.minutes,
+                    option.start + option.break_choices[r][j].offset,
+                    option.start + option.break_choices[r][j].offset + rule.minutes,
                     rule.is_paid,
                 )
-                for r, rule in enumerate(template.breaks)
+                for r, (rule, j) in enumerate(zip(template.breaks, positions, strict=True))
             )
             shifts.append(
                 ScheduledShift(
                     aid,
                     option.day,
                     template.name,
-                    skill,
+                    choice.skill,
                     option.start,
                     option.end,
                     option.paid_minutes,
@@ -127,44 +171,41 @@ def _read_shifts(problem: SchedulingProblem, sm: ScheduleModel, solver: Any) -> 
     return tuple(shifts)
 
 
-def _expand(positions: list[tuple[BreakChoice, Var]], solver: Any, count: int) -> list[BreakChoice]:
+def _chosen(sm: ScheduleModel, values: dict[int, int]) -> dict[tuple[int, str], list[Choice]]:
+    chosen: dict[tuple[int, str], list[Choice]] = defaultdict(list)
+    for aid in sorted(sm.choices):
+        for c in sm.choices[aid]:
+            chosen[c.option.index, c.skill] += [c] * values.get(c.var.index, 0)
+    return chosen
+
+
+def _expand(
+    positions: list[tuple[BreakChoice, Var]], values: dict[int, int], count: int
+) -> list[BreakChoice]:
     if len(positions) == 1:
         return [positions[0][0]] * count
-    return [choice for choice, var in positions for _ in range(int(solver.value(var)))]
+    return [choice for choice, var in positions for _ in range(values.get(var.index, 0))]
 
 
-def _values_from_picks(
-    problem: SchedulingProblem, sm: ScheduleModel, picks: dict[AgentId, list[Pick]]
-) -> dict[int, int]:
-    """Complete solver values for a greedy schedule, so the hint is a whole assignment."""
-    values: dict[int, int] = {}
-    picked: set[int] = set()
-    counts: dict[tuple[int, str], int] = defaultdict(int)
-    positions: dict[tuple[int, str, int, int], int] = defaultdict(int)
-    days: dict[AgentId, set[int]] = defaultdict(set)
+def _values_from_picks(sm: ScheduleModel, picks: dict[AgentId, list[Pick]]) -> dict[int, int]:
+    """Complete solver values for a schedule given as picks, so a hint is a whole assignment."""
+    values: dict[int, int] = defaultdict(int)
+    days: dict[AgentId, list[int]] = defaultdict(list)
     for aid, agent_picks in picks.items():
         for choice, breaks in agent_picks:
-            picked.add(choice.var.index)
-            counts[choice.option.index, choice.skill] += 1
-            days[aid].add(choice.option.day)
+            values[choice.var.index] += 1
+            values[sm.counts[choice.option.index, choice.skill].index] += 1
+            days[aid].append(choice.option.day)
+            values[sm.worked[aid, choice.option.day].index] += 1
             for r, j in enumerate(breaks):
-                positions[choice.option.index, choice.skill, r, j] += 1
-    for choices in sm.choices.values():
-        for c in choices:
-            values[c.var.index] = int(c.var.index in picked)
-    for (aid, day), var in sm.worked.items():
-        values[var.index] = int(day in days[aid])
-    for key, var in sm.counts.items():
-        values[var.index] = counts[key]
-    for (index, skill, r), options in sm.breaks.items():
-        if len(options) > 1:
-            for j, (_, var) in enumerate(options):
-                values[var.index] = positions[index, skill, r, j]
+                positions = sm.breaks[choice.option.index, choice.skill, r]
+                if len(positions) > 1:
+                    values[positions[j][1].index] += 1
     for row in sm.rows:
         covered = sum(coeff * values[v.index] for v, coeff in row.terms)
         values[row.under.index] = max(0, row.required - covered)
         values[row.over.index] = max(0, covered - row.required)
     if sm.max_weekend is not None:
         weekend = set(sm.weekend_days)
-        values[sm.max_weekend.index] = max((len(d & weekend) for d in days.values()), default=0)
-    return values
+        values[sm.max_weekend.index] = max((len(set(d) & weekend) for d in days.values()), default=0)
+    return {v.index: values[v.index] for v in sm.all_vars()}
