@@ -156,10 +156,21 @@ class AgentIndex:
         already free, goes to the back of the idle line (`idle_since` = now).
         """
         gained: list[Channel] | None = None
-        status = rec.status
+        status, gate, capacity, active = rec.status, rec.gate, rec.capacity, rec.active
         aid = rec.id
         for ch in channels:
-            new = self._status(rec, ch)
+            # The status on `ch`: presence first, then capacity, the cross-channel rule, load.
+            new = gate
+            if gate == FREE:
+                cap = capacity.get(ch, 0)
+                if cap <= 0:
+                    new = NO_CHANNEL
+                elif active.get(ch, 0) >= cap:
+                    new = FULL
+                for other in self._blocked_by[ch]:
+                    if cap > 0 and active.get(other, 0) > 0:
+                        new = BLOCKED
+                        break
             old = status[ch]
             if new == old:
                 continue
@@ -228,26 +239,19 @@ class AgentIndex:
                     del pool[rec.id]
             rec.status[ch] = _NOT_INDEXED
 
-    def _status(self, rec: AgentRecord, ch: Channel) -> int:
-        if rec.gate != FREE:
-            return rec.gate
-        cap = rec.capacity.get(ch, 0)
-        if cap <= 0:
-            return NO_CHANNEL
-        active = rec.active
-        for other in self._blocked_by[ch]:
-            if active.get(other, 0) > 0:
-                return BLOCKED
-        if active.get(ch, 0) >= cap:
-            return FULL
-        return FREE
-
     def pools(self, ch: Channel, req: Requirement) -> tuple[PoolCounts, ...]:
         """The status counters of the requirement's skills on `ch`, copied for a decision."""
-        start = _CHANNEL_OFFSET[ch]
-        if not req:
-            return ((ANY_SKILL, 0, self.counters.copy(ANY_SKILL, start)),)
-        return tuple((skill, level, self.counters.copy(skill, start)) for skill, level in req)
+        counters = self.counters
+        key = (ch, req)
+        found = counters.shared(key)
+        if found is None:
+            start = _CHANNEL_OFFSET[ch]
+            if not req:
+                found = ((ANY_SKILL, 0, counters.copy(ANY_SKILL, start)),)
+            else:
+                found = tuple((skill, level, counters.copy(skill, start)) for skill, level in req)
+            counters.share(key, found)
+        return found
 
     def reserve(self, rec: AgentRecord, iid: InteractionId, ch: Channel, now: float) -> None:
         rec.offers[iid] = ch

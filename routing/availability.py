@@ -84,7 +84,8 @@ class StatusCounters:
         self.rows: dict[Skill, list[int]] = {}
         self.version = 0
         self._width = n_channels * ROW
-        self._copies: dict[tuple[Skill, int], tuple[int, tuple[int, ...]]] = {}
+        self._shared: dict[object, tuple[PoolCounts, ...]] = {}
+        self._version_shared = 0
 
     def row(self, skill: Skill) -> list[int]:
         row = self.rows.get(skill)
@@ -94,13 +95,16 @@ class StatusCounters:
 
     def copy(self, skill: Skill, start: int) -> tuple[int, ...]:
         """The counters of `skill` on the channel whose part of the row begins at `start`."""
-        key = (skill, start)
-        cached = self._copies.get(key)
-        if cached is not None and cached[0] == self.version:
-            return cached[1]
         row = self.rows.get(skill)
-        if row is None:
-            return _EMPTY
-        copy = tuple(row[start : start + ROW])
-        self._copies[key] = (self.version, copy)
-        return copy
+        return _EMPTY if row is None else tuple(row[start : start + ROW])
+
+    def shared(self, key: object) -> tuple[PoolCounts, ...] | None:
+        """Counts handed out under `key` since the last change of any counter, if any."""
+        if self._version_shared != self.version:
+            self._shared.clear()
+            self._version_shared = self.version
+            return None
+        return self._shared.get(key)
+
+    def share(self, key: object, counts: tuple[PoolCounts, ...]) -> None:
+        self._shared[key] = counts
