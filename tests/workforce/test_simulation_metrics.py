@@ -8,7 +8,9 @@ drain at the end of the day, and the check of a `plan_requirements` plan by simu
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from routing import Channel, QueueId, QueuePolicy, RoutingRules
@@ -19,6 +21,8 @@ from workforce.simulation import (
     Empirical,
     Exponential,
     Fixed,
+    IntervalCheck,
+    LogNormal,
     OfferBehaviour,
     QueueSpec,
     Scenario,
@@ -127,22 +131,46 @@ def test_agents_set_away_for_missed_offers_come_back() -> None:
     assert all(0.5 < row.occupancy < 1.0 for row in run.groups["agents"])
 
 
+def day_level(checks: tuple[IntervalCheck, ...], contacts: list[float]) -> tuple[float, float]:
+    """Simulated and planned SL over the day, weighting each interval by its contacts."""
+    simulated = sum(c.service_level.mean * n for c, n in zip(checks, contacts, strict=True))
+    planned = sum((c.planned_service_level or 0.0) * n for c, n in zip(checks, contacts, strict=True))
+    return simulated / sum(contacts), planned / sum(contacts)
+
+
 def test_a_staffing_plan_is_checked_by_simulation() -> None:
     contacts, aht = [80.0, 140.0, 200.0, 120.0], [180.0] * 4
     targets = QueueTargets(PlanChannel.VOICE, service_level=0.8, threshold_s=20.0)
     plan = plan_requirements(contacts, aht, 1800.0, targets)
-    checks = simulate_requirements(plan, 1800.0, targets, replications=30, seed=1)
+    checks = simulate_requirements(plan, 1800.0, targets, replications=40, seed=1)
     assert [c.agents for c in checks] == [r.agents for r in plan]
     for check in checks:
         assert check.planned_service_level is not None and check.planned_service_level >= 0.8
-        # half an hour is short: SL of one interval varies a lot from one day to the next
-        assert check.service_level.mean == pytest.approx(check.planned_service_level, abs=0.06)
-        assert check.occupancy.mean == pytest.approx(check.planned_occupancy, abs=0.06)
+        # one half hour is short: its SL varies a lot from one day to the next (±0.07 over 40)
+        assert check.service_level.mean == pytest.approx(check.planned_service_level, abs=0.1)
+        assert check.occupancy.mean == pytest.approx(check.planned_occupancy, abs=0.05)
+    simulated, planned = day_level(checks, contacts)
+    assert simulated == pytest.approx(planned, abs=0.04)
     history = Empirical.of([60.0, 120.0, 150.0, 200.0, 370.0])  # mean 180 s, handle times from history
     assert simulate_requirements(plan, 1800.0, targets, replications=2, handle_time=history)
     with pytest.raises(ValueError, match="email"):
         email = QueueTargets(PlanChannel.EMAIL, deadline_s=3600.0)
         simulate_requirements(plan_requirements(contacts, aht, 1800.0, email), 1800.0, email)
+
+
+def test_a_chat_plan_with_concurrency_is_checked_on_slots() -> None:
+    # steady load: when it rises, the first minutes of an interval beat the plan (busy slots lag)
+    contacts = [150.0, 150.0]
+    targets = QueueTargets(PlanChannel.CHAT, service_level=0.8, threshold_s=60.0, concurrency=2)
+    plan = plan_requirements(contacts, [300.0, 300.0], 1800.0, targets)
+    checks = simulate_requirements(plan, 1800.0, targets, replications=40, seed=3)
+    for check in checks:
+        assert check.planned_service_level is not None
+        assert check.service_level.mean == pytest.approx(check.planned_service_level, abs=0.1)
+        # the plan's occupancy is per slot, a lower bound of the agent's (busy with one chat of two)
+        assert check.occupancy.mean > check.planned_occupancy
+    simulated, planned = day_level(checks, contacts)
+    assert simulated == pytest.approx(planned, abs=0.05)
 
 
 def test_confidence_half_width_is_students_t() -> None:
@@ -162,3 +190,21 @@ def test_inconsistent_scenarios_are_refused() -> None:
         Exponential(0.0)
     with pytest.raises(ValueError):
         OfferBehaviour(reject_probability=1.0)
+
+
+def test_wrap_up_keeps_the_agent_busy_after_the_talk() -> None:
+    talk_only = one_queue((150.0,) * 4, (11,) * 4, handle_time=Exponential(120.0))
+    plain = replicate(talk_only, 2, seed=4)
+    with_wrap = replicate(
+        replace(talk_only, queues=(replace(talk_only.queues[0], wrap_up=Fixed(60.0)),)), 2, 4
+    )
+    assert plain.occupancy("agents").mean == pytest.approx(150 * 120 / 3600 / 11, abs=0.05)
+    assert with_wrap.occupancy("agents").mean == pytest.approx(150 * 180 / 3600 / 11, abs=0.05)
+    assert with_wrap.queue(Q).asa_s.mean > plain.queue(Q).asa_s.mean
+
+
+def test_distributions_have_the_means_they_are_given() -> None:
+    rng = np.random.default_rng(0)
+    for shape in (Exponential(180.0), LogNormal(180.0, 360.0), Empirical.of([100.0, 260.0]), Fixed(180.0)):
+        draws = [shape.sample(rng) for _ in range(40_000)]
+        assert float(np.mean(draws)) == pytest.approx(180.0, rel=0.05)

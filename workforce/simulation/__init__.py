@@ -17,6 +17,7 @@ from workforce.simulation.replications import (
     QueueEstimates,
     Replications,
     estimate,
+    ratio_estimate,
     replicate,
 )
 from workforce.simulation.requirements import IntervalCheck, simulate_requirements
@@ -42,6 +43,7 @@ __all__ = [
     "Scenario",
     "SimulationResult",
     "estimate",
+    "ratio_estimate",
     "replicate",
     "simulate",
     "simulate_requirements",

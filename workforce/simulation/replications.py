@@ -2,9 +2,14 @@
 
 One run is one sample of a random day; a planner needs the figure and how sure it is. Each
 replication gets its own stream from `numpy.random.SeedSequence(seed).spawn`, so replications are
-independent and the whole set is reproducible from one integer. A metric is averaged over the
-replications where it is defined (an interval with no contact has no service level), and the
-half-width is Student's t at R − 1 degrees of freedom times the standard error.
+independent and the whole set is reproducible from one integer.
+
+Service level, ASA, abandon rate and occupancy are ratios, and they are pooled: total answered
+within the threshold over total offered (less short abandons) across all replications, as the
+metric would read over many days. Averaging each replication's own ratio instead would weigh a
+quiet day like a busy one, and quiet days have the better figures: over a half hour of 80 calls
+that reads a point too good (0.835 against 0.825 pooled and 0.824 by Erlang C). The half-width is
+the delta-method (ratio estimator) standard error times Student's t at R − 1 degrees of freedom.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from workforce.simulation.scenario import Scenario
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
-    """Mean over replications and the half-width of its confidence interval (NaN below 2 values)."""
+    """A figure over replications and the half-width of its confidence interval (NaN below 2)."""
 
     mean: float
     half_width: float
@@ -40,6 +45,7 @@ class Estimate:
 
 
 def estimate(values: Sequence[float], confidence: float = 0.95) -> Estimate:
+    """Mean of the finite values and its t interval."""
     finite = np.asarray([v for v in values if math.isfinite(v)], dtype=np.float64)
     if finite.size == 0:
         return Estimate(math.nan, math.nan, 0)
@@ -48,6 +54,23 @@ def estimate(values: Sequence[float], confidence: float = 0.95) -> Estimate:
         return Estimate(mean, math.nan, 1)
     quantile = float(student_t.ppf(0.5 + confidence / 2, finite.size - 1))
     return Estimate(mean, quantile * float(finite.std(ddof=1)) / math.sqrt(finite.size), int(finite.size))
+
+
+def ratio_estimate(
+    numerators: Sequence[float], denominators: Sequence[float], confidence: float = 0.95
+) -> Estimate:
+    """Σ numerators / Σ denominators, with the ratio estimator's interval; `count` = replications."""
+    x = np.asarray(numerators, dtype=np.float64)
+    y = np.asarray(denominators, dtype=np.float64)
+    if x.size == 0 or y.sum() <= 0:
+        return Estimate(math.nan, math.nan, int(x.size))
+    ratio = float(x.sum() / y.sum())
+    if x.size < 2:
+        return Estimate(ratio, math.nan, 1)
+    residuals = x - ratio * y
+    stderr = float(residuals.std(ddof=1)) / (math.sqrt(x.size) * float(y.mean()))
+    quantile = float(student_t.ppf(0.5 + confidence / 2, x.size - 1))
+    return Estimate(ratio, quantile * stderr, int(x.size))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +101,16 @@ class Replications:
             if interval is None
             else (lambda run: run.groups[group][interval])
         )
-        return estimate([pick(run).occupancy for run in self.runs])
+        rows = [pick(run) for run in self.runs]
+        return ratio_estimate([r.handling_s for r in rows], [r.handling_s + r.idle_s for r in rows])
 
 
 def _queue_estimates(stats: list[QueueStats]) -> QueueEstimates:
+    counted = [float(s.offered - s.short_abandons) for s in stats]
     return QueueEstimates(
-        estimate([s.service_level for s in stats]),
-        estimate([s.asa_s for s in stats]),
-        estimate([s.abandon_rate for s in stats]),
+        ratio_estimate([float(s.answered_within) for s in stats], counted),
+        ratio_estimate([s.wait_answered_s for s in stats], [float(s.answered) for s in stats]),
+        ratio_estimate([float(s.abandoned - s.short_abandons) for s in stats], counted),
         estimate([float(s.offered) for s in stats]),
     )
 

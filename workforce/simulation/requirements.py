@@ -61,8 +61,10 @@ def simulate_requirements(
 
     Handle times are exponential with each row's AHT unless `handle_time` is given (a lognormal
     or a sample from history); patience is exponential with `targets.patience_s` when set. The
-    warm-up defaults to one interval at the first interval's load, so the first interval is
-    compared in steady state as the formulas assume.
+    warm-up runs the first interval's load beforehand, by default for one interval or ten mean
+    handle times, whichever is longer, so the first interval starts near the steady state the
+    formulas assume (from empty, with chats of 10 minutes, half an hour reads several points
+    too good).
     """
     if targets.channel is Channel.EMAIL:
         raise ValueError("email is deferred work with a deadline: no queue to simulate")
