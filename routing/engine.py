@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from routing.agents import AgentRecord
+from routing.checks import check_event
 from routing.core import RoutingCore
 from routing.decisions import Decision, OfferWithdrawn
 from routing.events import (
@@ -29,7 +30,7 @@ from routing.events import (
 from routing.explain import Explanation, agent_detail, waiting_summary
 from routing.policy import QueuePolicy, RoutingRules, alternatives
 from routing.snapshot import PendingOffer, Snapshot, WaitingInteraction
-from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence, RoutingError
+from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence
 from routing.waiting import WaitingRecord
 
 
@@ -63,9 +64,10 @@ class RoutingEngine(RoutingCore):
     def handle(self, event: Event) -> list[Decision]:
         """Apply every timer due by `event.at`, then the event; return the resulting decisions.
 
-        Raises `RoutingError`, before changing anything, for an interaction in an unknown queue.
+        Raises `RoutingError`, before changing anything, for an event it cannot apply (an unknown
+        queue, channel or presence, a bad skill level: `routing.checks`).
         """
-        self._check(event)
+        check_event(event, self.policies)
         if event.at > self.now:
             self.now = event.at
         out: list[Decision] = []
@@ -84,12 +86,12 @@ class RoutingEngine(RoutingCore):
         after the last event, all at the batch's latest `at`. So the engine is work-conserving
         after the batch, not between its events, and an event cannot answer an offer made in
         the same batch. A batch of one is exactly `handle`. Raises `RoutingError`, before
-        changing anything, if any event queues an interaction in an unknown queue. See
+        changing anything, if any event of the batch fails `routing.checks`. See
         docs/routing.md, "Batches".
         """
         batch = events if isinstance(events, list | tuple) else list(events)
         for event in batch:
-            self._check(event)
+            check_event(event, self.policies)
         out: list[Decision] = []
         deadlines = self._deadlines
         for event in batch:
@@ -101,10 +103,6 @@ class RoutingEngine(RoutingCore):
         if self._dirty_items or self._dirty_agents:
             self._settle(out)
         return out
-
-    def _check(self, event: Event) -> None:
-        if isinstance(event, InteractionQueued) and event.interaction.queue not in self.policies:
-            raise RoutingError(f"interaction {event.interaction.id}: unknown queue {event.interaction.queue}")
 
     def next_deadline(self) -> float | None:
         """When the engine next needs a `Tick`: an offer expiry, escalation step or sticky end."""

@@ -77,14 +77,14 @@ def touched(model: Model, event: Event) -> Touched:
         case AgentLoggedIn(agent=state):
             found.add(("agent", state.id))
         case Tick(at=at):  # the offers whose timers fall due
-            for iid, it in model.items.items():
-                timeout = model.policies[it.wi.queue].offer_timeout
-                if it.offered_to is not None and it.offered_at + timeout <= at:
-                    found |= {("item", iid), ("agent", it.offered_to)}
+            for key, due in model.items.items():
+                timeout = model.policies[due.wi.queue].offer_timeout
+                if due.offered_to is not None and due.offered_at + timeout <= at:
+                    found |= {("item", key), ("agent", due.offered_to)}
     for kind, key in list(found):
-        it = model.items.get(key) if kind == "item" else None
-        if it is not None and it.offered_to is not None:
-            found.add(("agent", it.offered_to))
+        offered = model.items.get(key) if kind == "item" else None
+        if offered is not None and offered.offered_to is not None:
+            found.add(("agent", offered.offered_to))
     return found
 
 
@@ -173,8 +173,7 @@ def test_offers_wait_for_the_end_of_the_batch_and_go_by_priority() -> None:
     eng, _ = engine(agents=(agent(1, chat=1),))
     low, high = item(10, at=BT0), item(11, at=BT0, priority=5.0)
     # One at a time, the first queued takes the only agent.
-    (first,) = queue(eng, low)
-    assert (first.interaction, first.agent) == (10, 1)
+    assert offers(queue(eng, low)) == [(10, 1)]
     # In one batch, the engine settles after both: the higher priority wins.
     eng2, _ = engine(agents=(agent(1, chat=1),))
     out = eng2.handle_many([InteractionQueued(low, BT0), InteractionQueued(high, BT0 + 1)])
@@ -196,6 +195,7 @@ def test_a_batch_with_an_unknown_queue_changes_nothing() -> None:
 def test_timers_fire_at_each_event_of_a_batch() -> None:
     eng, _ = engine(QueuePolicy(QueueId(1), offer_timeout=10), agents=(agent(1, chat=1), agent(2, chat=1)))
     (offer,) = queue(eng, item(10))
+    assert isinstance(offer, Offer)
     late = OfferAccepted(offer.interaction, offer.agent, BT0 + 11)
     out = eng.handle_many([Tick(BT0 + 10), late])
     assert isinstance(out[0], OfferExpired) and out[0].agent == offer.agent
@@ -225,3 +225,20 @@ def test_an_empty_batch_changes_nothing() -> None:
     assert eng.handle_many([]) == []
     assert eng.handle_many(iter(())) == []
     assert eng.snapshot() == before
+
+
+def test_a_bad_event_anywhere_in_a_batch_changes_nothing() -> None:
+    eng, _ = engine(agents=(agent(1, {"billing": 3}, chat=1),))
+    before = eng.snapshot()
+    bad_events: list[Event] = [
+        AgentSkillsChanged(AgentId(1), BT0 + 1, {"billing": 11}),
+        AgentLoadChanged(AgentId(1), {"fax": 1}, BT0 + 1),  # type: ignore[dict-item]
+        AgentPresenceChanged(AgentId(1), "asleep", BT0 + 1),  # type: ignore[arg-type]
+        AgentLoggedIn(agent(1, {"billing": 0}, chat=1), BT0 + 1),
+    ]
+    for bad in bad_events:
+        with pytest.raises(RoutingError):
+            eng.handle_many([InteractionQueued(item(10), BT0 + 1), bad])
+        with pytest.raises(RoutingError):
+            eng.handle(bad)
+        assert eng.snapshot() == before

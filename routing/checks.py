@@ -1,0 +1,62 @@
+"""Checks an event passes before the engine applies it, so a bad one changes nothing.
+
+`handle` and `handle_many` run them first (for a batch, on every event before the first is
+applied): an unknown queue, channel, presence or customer class, or a skill level outside 1..10,
+raises `RoutingError` and leaves the engine as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from routing.agents import checked_skills
+from routing.events import (
+    AgentLoadChanged,
+    AgentLoggedIn,
+    AgentPresenceChanged,
+    AgentSkillsChanged,
+    Event,
+    InteractionQueued,
+)
+from routing.policy import QueuePolicy
+from routing.vocabulary import AgentId, Channel, CustomerClass, Presence, QueueId, RoutingError
+
+_CHANNELS = frozenset(Channel)
+_PRESENCES = frozenset(Presence)
+_CLASSES = frozenset(CustomerClass)
+
+
+def check_event(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:
+    """Raise `RoutingError` if the engine could not apply `event` whole."""
+    if isinstance(event, AgentLoadChanged):
+        _channels(event.agent, event.load)
+    elif isinstance(event, InteractionQueued):
+        item = event.interaction
+        if item.queue not in policies:
+            raise RoutingError(f"interaction {item.id}: unknown queue {item.queue}")
+        if item.channel not in _CHANNELS or item.customer_class not in _CLASSES:
+            raise RoutingError(f"interaction {item.id}: unknown channel or customer class")
+    elif isinstance(event, AgentLoggedIn):
+        state = event.agent
+        _presence(state.id, state.presence)
+        checked_skills(state.id, state.skills)
+        _channels(state.id, state.capacity)
+        _channels(state.id, state.load)
+    elif isinstance(event, AgentPresenceChanged):
+        _presence(event.agent, event.presence)
+    elif isinstance(event, AgentSkillsChanged):
+        if event.skills is not None:
+            checked_skills(event.agent, event.skills)
+        if event.capacity is not None:
+            _channels(event.agent, event.capacity)
+
+
+def _channels(aid: AgentId, per_channel: Mapping[Channel, int]) -> None:
+    for ch in per_channel:
+        if ch not in _CHANNELS:
+            raise RoutingError(f"agent {aid}: unknown channel {ch!r}")
+
+
+def _presence(aid: AgentId, presence: Presence) -> None:
+    if presence not in _PRESENCES:
+        raise RoutingError(f"agent {aid}: unknown presence {presence!r}")
