@@ -28,7 +28,6 @@ class Choice:
     option: ShiftOption
     skill: str
     var: Var
-    size: int = 1  # agents the variable counts: 1, or a whole class in the aggregate model
 
 
 @dataclass(slots=True)
@@ -72,18 +71,12 @@ class ScheduleModel:
         return found
 
 
-def build_model(
-    problem: SchedulingProblem, classes: list[tuple[AgentContract, int]] | None = None
-) -> ScheduleModel:
-    """The model with one variable per agent and choice or, given `classes` (a representative and
-    the number of agents alike), the aggregate model with one count per class and choice; the
-    aggregate ignores rest between shifts and fairness, so it is a relaxation (see aggregate.py)."""
+def build_model(problem: SchedulingProblem) -> ScheduleModel:
     sm = ScheduleModel(model=cp_model.CpModel(), unit=time_unit(problem), options=shift_options(problem))
-    members = classes if classes is not None else [(agent, 1) for agent in problem.agents]
-    paid_bounds = [_add_agent(problem, sm, agent, size) for agent, size in members]
+    paid_bounds = [_add_agent(problem, sm, agent) for agent in problem.agents]
     _add_counts_and_breaks(sm)
     _add_coverage(problem, sm)
-    fair_max = _add_fairness(problem, sm) if classes is None else 0
+    fair_max = _add_fairness(problem, sm)
     # Lexicographic by construction: one unit of over-staffing outweighs any cost and fairness change.
     paid_weight = fair_max + 1
     over_weight = paid_weight * sum(paid_bounds) + fair_max + 1
@@ -93,12 +86,11 @@ def build_model(
     return sm
 
 
-def _add_agent(problem: SchedulingProblem, sm: ScheduleModel, agent: AgentContract, size: int) -> int:
-    """Add the choices and weekly rules of an agent (or of `size` agents alike, summed); return an
-    upper bound of their paid units."""
+def _add_agent(problem: SchedulingProblem, sm: ScheduleModel, agent: AgentContract) -> int:
+    """Add the agent's choices and weekly rules; return an upper bound of their paid units."""
     model, unit, aid = sm.model, sm.unit, agent.agent_id
     choices = [
-        Choice(aid, option, skill, _count_var(model, size, f"x_{aid}_{option.index}_{skill}"), size)
+        Choice(aid, option, skill, model.new_bool_var(f"x_{aid}_{option.index}_{skill}"))
         for option, skill in agent_choices(problem, agent, sm.options)
     ]
     sm.choices[aid] = choices
@@ -106,7 +98,7 @@ def _add_agent(problem: SchedulingProblem, sm: ScheduleModel, agent: AgentContra
     for c in choices:
         by_day[c.option.day].append(c)
     for day, day_choices in by_day.items():
-        worked = _count_var(model, size, f"w_{aid}_{day}")
+        worked = model.new_bool_var(f"w_{aid}_{day}")
         model.add(cp_model.LinearExpr.sum([c.var for c in day_choices]) == worked)
         sm.worked[aid, day] = worked
     paid_bound = 0
@@ -117,17 +109,16 @@ def _add_agent(problem: SchedulingProblem, sm: ScheduleModel, agent: AgentContra
         week = [c for d in days for c in by_day[d]]
         paid = _weighted(week, [c.option.paid_minutes // unit for c in week])
         shifts = cp_model.LinearExpr.sum([sm.worked[aid, d] for d in days])
-        model.add(paid <= size * (agent.max_weekly_minutes // unit))
-        model.add(shifts <= size * agent.max_weekly_shifts)
+        model.add(paid <= agent.max_weekly_minutes // unit)
+        model.add(shifts <= agent.max_weekly_shifts)
         if is_full:
-            model.add(paid >= size * -(-agent.min_weekly_minutes // unit))
-            model.add(shifts >= size * agent.min_weekly_shifts)
-            model.add(shifts <= size * (7 - agent.min_days_off))
+            model.add(paid >= -(-agent.min_weekly_minutes // unit))
+            model.add(shifts >= agent.min_weekly_shifts)
+            model.add(shifts <= 7 - agent.min_days_off)
         best_days = sorted((max(c.option.paid_minutes for c in by_day[d]) for d in days), reverse=True)
-        paid_bound += size * min(agent.max_weekly_minutes // unit, sum(best_days) // unit)
+        paid_bound += min(agent.max_weekly_minutes // unit, sum(best_days) // unit)
     sm.paid_total = sm.paid_total + _weighted(choices, [c.option.paid_minutes // unit for c in choices])
-    if size == 1:
-        _add_rest(sm, agent, by_day)
+    _add_rest(sm, agent, by_day)
     return paid_bound
 
 
@@ -154,7 +145,7 @@ def _add_counts_and_breaks(sm: ScheduleModel) -> None:
         for c in choices:
             grouped[c.option.index, c.skill].append(c)
     for (index, skill), members in grouped.items():
-        most = sum(c.size for c in members)
+        most = len(members)
         count = sm.model.new_int_var(0, most, f"n_{index}_{skill}")
         sm.model.add(cp_model.LinearExpr.sum([c.var for c in members]) == count)
         sm.counts[index, skill] = count
@@ -212,11 +203,6 @@ def _add_fairness(problem: SchedulingProblem, sm: ScheduleModel) -> int:
         if days:
             sm.model.add(cp_model.LinearExpr.sum(days) <= sm.max_weekend)
     return len(sm.weekend_days)
-
-
-def _count_var(model: Any, size: int, name: str) -> Var:
-    """A Boolean for one agent (usable as an enforcement literal), a count for a class."""
-    return model.new_bool_var(name) if size == 1 else model.new_int_var(0, size, name)
 
 
 def _weighted(items: list[Any], coeffs: list[int]) -> Any:

@@ -37,24 +37,15 @@ class _Net:
     units: IntArray
 
 
-Targets = dict[tuple[AgentId, int, str], int]  # (class representative, option index, skill) -> count
-
-
 def greedy_picks(
-    problem: SchedulingProblem,
-    sm: ScheduleModel,
-    waste_weight: int = 2,
-    targets: Targets | None = None,
-    class_of: dict[AgentId, AgentId] | None = None,
+    problem: SchedulingProblem, sm: ScheduleModel, waste_weight: int = 2
 ) -> dict[AgentId, list[Pick]]:
-    """`waste_weight`: how much a unit of surplus a shift would add counts against a unit it covers.
-    `targets`: shift counts per agent class to hand out first (from the aggregate model), with
-    `class_of` giving each agent's class representative."""
-    greedy = _Greedy(problem, sm, waste_weight, dict(targets or {}), class_of or {})
+    """`waste_weight`: how much a unit of surplus a shift would add counts against a unit it covers."""
+    greedy = _Greedy(problem, sm, waste_weight)
     agents = sorted(problem.agents, key=lambda a: (-a.max_weekly_minutes, a.agent_id))
     # First each agent up to their contract minimums, longest contracts first; then extra shifts
     # round-robin, one per agent per round: those that cover more need than the surplus they add
-    # (or that the targets still ask for), and at last any that still covers need, since
+    # and at last any that still covers need, since
     # under-staffing comes first. Filling each agent to their maximum in turn would leave the last
     # ones to work their minimums where nobody is needed.
     for agent in agents:
@@ -68,17 +59,9 @@ def greedy_picks(
 
 
 class _Greedy:
-    def __init__(
-        self,
-        problem: SchedulingProblem,
-        sm: ScheduleModel,
-        waste_weight: int,
-        targets: Targets,
-        class_of: dict[AgentId, AgentId],
-    ) -> None:
+    def __init__(self, problem: SchedulingProblem, sm: ScheduleModel, waste_weight: int) -> None:
         per_interval = problem.horizon.interval_minutes // sm.unit
         self.problem, self.sm, self.waste_weight = problem, sm, waste_weight
-        self.targets, self.class_of = targets, class_of
         self.residual = {
             r.skill: np.array(r.agents, dtype=np.int64) * per_interval for r in problem.requirements
         }
@@ -96,19 +79,14 @@ class _Greedy:
         if not allowed:
             return False
         gains, scores = _gains(choices, self.residual, self.net, self.waste_weight)
-        group = self.class_of.get(aid, aid)
-        wanted = [self.targets.get((group, c.option.index, c.skill), 0) > 0 for c in choices]
         if phase is _Phase.EFFICIENT:
-            allowed = [k for k in allowed if wanted[k] or (not self.targets and scores[k] > 0)]
+            allowed = [k for k in allowed if scores[k] > 0]
         elif phase is _Phase.NEEDED:
             allowed = [k for k in allowed if gains[k] > 0]
         if not allowed:
             return False
-        best = max(allowed, key=lambda k: (wanted[k], scores[k], -choices[k].option.paid_minutes))
+        best = max(allowed, key=lambda k: (scores[k], -choices[k].option.paid_minutes))
         choice = choices[best]
-        key = (group, choice.option.index, choice.skill)
-        if key in self.targets:
-            self.targets[key] -= 1
         taken[choice.option.day] = choice.option
         residual = self.residual[choice.skill]
         positions = _place_breaks(choice, residual)

@@ -4,8 +4,8 @@ Stage one minimises under-staffing alone. Stage two keeps under-staffing at most
 found and minimises over-staffing, then paid hours, then the weekend-fairness bound, with weights
 large enough that each level dominates the next (cpsat.build_model). Two stages keep the weights of
 the second one small, and stage one often proves its optimum (zero shortfall) at once, leaving the
-time to stage two. The search starts from the best of a few greedy schedules, one of them steered by
-the aggregate model (aggregate.py), and each stage from the previous one's solution. Solve time is
+time to stage two. The search starts from the best of a few greedy schedules (greedy.py), and stage two from
+stage one's solution. Solve time is
 CP-SAT's reported wall time, summed: no clock is read here.
 """
 
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from workforce.scheduling.aggregate import agent_classes, class_picks, targets_from_values
 from workforce.scheduling.cpsat import Choice, ScheduleModel, Var, build_model
 from workforce.scheduling.greedy import Pick, greedy_picks
 from workforce.scheduling.model import AgentId, SchedulingProblem, SolverSettings
@@ -25,7 +24,6 @@ from workforce.scheduling.result import PlacedBreak, ScheduledShift, ScheduleRes
 
 _MIN_STAGE_SECONDS = 0.05
 _WASTE_WEIGHTS = (1, 2, 3)
-_AGGREGATE_SHARE = 0.2  # of the time limit, for the aggregate model
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +31,6 @@ class _Outcome:
     status: str
     values: dict[int, int]  # variable index -> value; empty without a solution
     seconds: float
-    is_optimal: bool
 
 
 def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None = None) -> ScheduleResult:
@@ -41,39 +38,16 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
     settings = settings or SolverSettings()
     sm = build_model(problem)
     hint: dict[int, int] = {}
-    seconds = 0.0
     if settings.use_greedy_hint:
-        candidates = [_values_from_picks(sm, greedy_picks(problem, sm, w)) for w in _WASTE_WEIGHTS]
-        steered, seconds = _aggregate_steered(problem, sm, settings, candidates)
-        hint = min([*candidates, *steered], key=lambda values: _score(sm, values))
-    budget = settings.time_limit_s - seconds
-    outcome = _lexicographic(sm, settings, budget, hint)
-    seconds += outcome.seconds
+        # The greedy is cheap and which surplus weight suits depends on the instance: try a few
+        # and start from the best by the solver's own order.
+        starts = [_values_from_picks(sm, greedy_picks(problem, sm, w)) for w in _WASTE_WEIGHTS]
+        hint = min(starts, key=lambda values: _score(sm, values))
+    outcome = _lexicographic(sm, settings, settings.time_limit_s, hint)
     if not outcome.values:
-        return build_result(problem, outcome.status, seconds, ())
-    status = "OPTIMAL" if outcome.is_optimal else "FEASIBLE"
-    return build_result(problem, status, seconds, _read_shifts(problem, sm, outcome.values))
-
-
-def _aggregate_steered(
-    problem: SchedulingProblem, sm: ScheduleModel, settings: SolverSettings, starts: list[dict[int, int]]
-) -> tuple[list[dict[int, int]], float]:
-    """Greedy schedules handing out the aggregate model's shift counts, and the time it took."""
-    classes, class_of = agent_classes(problem, sm)
-    if len(classes) == len(problem.agents):
-        return [], 0.0  # nothing to aggregate: the aggregate model is the full one without rest
-    aggregate = build_model(problem, classes)
-    best_start = min(starts, key=lambda values: _score(sm, values))
-    start_picks = _picks_from_values(sm, best_start)
-    hint = _values_from_picks(aggregate, class_picks(aggregate, class_of, start_picks))
-    outcome = _lexicographic(aggregate, settings, settings.time_limit_s * _AGGREGATE_SHARE, hint)
-    if not outcome.values:
-        return [], outcome.seconds
-    targets = targets_from_values(aggregate, outcome.values)
-    steered = [
-        _values_from_picks(sm, greedy_picks(problem, sm, w, targets, class_of)) for w in _WASTE_WEIGHTS
-    ]
-    return steered, outcome.seconds
+        return build_result(problem, outcome.status, outcome.seconds, ())
+    shifts = _read_shifts(problem, sm, outcome.values)
+    return build_result(problem, outcome.status, outcome.seconds, shifts)
 
 
 def _lexicographic(
@@ -85,11 +59,11 @@ def _lexicographic(
     status = first.solve(sm.model)
     seconds = float(first.wall_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Outcome(first.status_name(status), {}, seconds, False)
+        return _Outcome(first.status_name(status), {}, seconds)
     values = {v.index: int(first.value(v)) for v in sm.all_vars()}
     remaining = budget - seconds
     if remaining < _MIN_STAGE_SECONDS:
-        return _Outcome("FEASIBLE", values, seconds, False)
+        return _Outcome("FEASIBLE", values, seconds)
     _hint(sm, values)
     sm.model.add(sm.under_total <= int(first.value(sm.under_total)))
     sm.model.minimize(sm.second_stage)
@@ -97,10 +71,10 @@ def _lexicographic(
     second_status = second.solve(sm.model)
     seconds += float(second.wall_time)
     if second_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Outcome("FEASIBLE", values, seconds, False)
+        return _Outcome("FEASIBLE", values, seconds)
     values = {v.index: int(second.value(v)) for v in sm.all_vars()}
     is_optimal = status == cp_model.OPTIMAL and second_status == cp_model.OPTIMAL
-    return _Outcome("OPTIMAL" if is_optimal else "FEASIBLE", values, seconds, is_optimal)
+    return _Outcome("OPTIMAL" if is_optimal else "FEASIBLE", values, seconds)
 
 
 def _solver(settings: SolverSettings, seconds: float) -> cp_model.CpSolver:
