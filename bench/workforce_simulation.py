@@ -6,7 +6,8 @@
    inside `RoutingEngine.handle` (the rest is the event loop); baseline: a single-skill 12-agent
    run of the same length, and the ratio of their costs per contact.
 2. Erlang C against the simulation: A = 10 erlangs, AHT 180 s, SL at 20 s, n = 12, 13, 14, each 20
-   replications of 50 hours after a 1-hour warm-up; simulated SL and ASA with 95 % intervals.
+   replications of 50 hours after a 1-hour warm-up; simulated SL and ASA (pooled over the
+   replications) with 95 % intervals.
 Prints, never asserts. Run alone:
     .venv/bin/python bench/workforce_simulation.py
 """
