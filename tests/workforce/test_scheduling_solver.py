@@ -272,3 +272,12 @@ def test_inputs_are_checked() -> None:
         )
     with pytest.raises(ValueError, match="one figure per interval"):
         SchedulingProblem(horizon(1), (Requirement((1, 2)),), (), ())
+
+
+def test_solver_without_the_greedy_start_finds_the_same_optimum() -> None:
+    problem = SchedulingProblem(
+        horizon(1), (Requirement(need(1, (2, 8, 17))),), (template("day", (8,), 9, LUNCH_3_TO_5),), agents(4)
+    )
+    cold = solve_schedule(problem, SolverSettings(time_limit_s=5.0, use_greedy_hint=False))
+    assert cold.status == "OPTIMAL"
+    assert (cold.shortfall_agent_hours, len(cold.shifts)) == (0, 3)

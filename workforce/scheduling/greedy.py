@@ -147,6 +147,15 @@ def _fits(
     return after is None or after.start - option.end >= agent.min_rest_minutes
 
 
+def meets_minimums(problem: SchedulingProblem, picks: dict[AgentId, list[Pick]]) -> bool:
+    """Whether every agent reached their weekly minimums (the greedy obeys every other rule)."""
+    days = problem.horizon.num_days
+    return all(
+        _minimums_met(agent, {c.option.day: c.option for c, _ in picks.get(agent.agent_id, [])}, days)
+        for agent in problem.agents
+    )
+
+
 def _minimums_met(agent: AgentContract, taken: dict[int, ShiftOption], days: int) -> bool:
     for week in range(days // 7):
         in_week = [o for d, o in taken.items() if d // 7 == week]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from workforce.scheduling.cpsat import Choice, ScheduleModel, Var, build_model
-from workforce.scheduling.greedy import Pick, greedy_picks
+from workforce.scheduling.greedy import Pick, greedy_picks, meets_minimums
 from workforce.scheduling.model import AgentId, SchedulingProblem, SolverSettings
 from workforce.scheduling.options import BreakChoice
 from workforce.scheduling.result import PlacedBreak, ScheduledShift, ScheduleResult, build_result
@@ -37,35 +37,44 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
     """Schedule the named agents against the requirement; see docs/scheduling.md for the model."""
     settings = settings or SolverSettings()
     sm = build_model(problem)
-    hint: dict[int, int] = {}
+    start: dict[int, int] = {}
     if settings.use_greedy_hint:
-        # The greedy is cheap and which surplus weight suits depends on the instance: try a few
-        # and start from the best by the solver's own order.
-        starts = [_values_from_picks(sm, greedy_picks(problem, sm, w)) for w in _WASTE_WEIGHTS]
-        hint = min(starts, key=lambda values: _score(sm, values))
-    outcome = _lexicographic(sm, settings, settings.time_limit_s, hint)
-    if not outcome.values:
-        return build_result(problem, outcome.status, outcome.seconds, ())
-    shifts = _read_shifts(problem, sm, outcome.values)
-    return build_result(problem, outcome.status, outcome.seconds, shifts)
+        # The greedy is cheap and which surplus weight suits depends on the instance: try a few,
+        # keep the best by the solver's own order. It obeys every rule by construction except the
+        # minimums it may fail to reach; when it reaches them it is a schedule in its own right.
+        runs = [greedy_picks(problem, sm, w) for w in _WASTE_WEIGHTS]
+        starts = [(_values_from_picks(sm, picks), meets_minimums(problem, picks)) for picks in runs]
+        values, is_valid = min(starts, key=lambda s: (not s[1], _score(sm, s[0])))
+        start = values if is_valid else {}
+        _hint(sm, values)
+    outcome = _lexicographic(sm, settings, start)
+    if outcome.values:
+        return build_result(
+            problem, outcome.status, outcome.seconds, _read_shifts(problem, sm, outcome.values)
+        )
+    if start:  # the solver ran out of time before its first solution (a big model on a busy machine)
+        return build_result(problem, "FEASIBLE", outcome.seconds, _read_shifts(problem, sm, start))
+    return build_result(problem, outcome.status, outcome.seconds, ())
 
 
-def _lexicographic(
-    sm: ScheduleModel, settings: SolverSettings, budget: float, hint: dict[int, int]
-) -> _Outcome:
-    _hint(sm, hint)
-    sm.model.minimize(sm.under_total)
-    first = _solver(settings, budget * settings.first_stage_share)
-    status = first.solve(sm.model)
-    seconds = float(first.wall_time)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Outcome(first.status_name(status), {}, seconds)
-    values = {v.index: int(first.value(v)) for v in sm.all_vars()}
+def _lexicographic(sm: ScheduleModel, settings: SolverSettings, start: dict[int, int]) -> _Outcome:
+    seconds, budget = 0.0, settings.time_limit_s
+    if start and _score(sm, start)[0] == 0:
+        # No shortfall already: stage one has nothing to prove, so stage two gets all the time.
+        status, values = cp_model.OPTIMAL, start
+    else:
+        sm.model.minimize(sm.under_total)
+        first = _solver(settings, budget * settings.first_stage_share)
+        status = first.solve(sm.model)
+        seconds = float(first.wall_time)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Outcome(first.status_name(status), {}, seconds)
+        values = {v.index: int(first.value(v)) for v in sm.all_vars()}
+        _hint(sm, values)
     remaining = budget - seconds
     if remaining < _MIN_STAGE_SECONDS:
         return _Outcome("FEASIBLE", values, seconds)
-    _hint(sm, values)
-    sm.model.add(sm.under_total <= int(first.value(sm.under_total)))
+    sm.model.add(sm.under_total <= sum(values[r.under.index] for r in sm.rows))
     sm.model.minimize(sm.second_stage)
     second = _solver(settings, remaining)
     second_status = second.solve(sm.model)
