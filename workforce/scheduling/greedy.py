@@ -1,10 +1,11 @@
 """A greedy schedule used as CP-SAT's starting hint.
 
-Agents are taken one at a time (longest contracts first); each repeatedly takes the shift that covers
-the most still-uncovered requirement while its weekly rules allow, then takes more shifts only to
-reach its minimums. Breaks go where the remaining requirement is lowest. The result is usually
-feasible and already covers most of the requirement, which gives the solver's local search a good
-place to start on large instances instead of searching for a first solution.
+Each agent first takes shifts up to their contract minimums (longest contracts first), always the
+one that covers the most still-uncovered requirement net of the surplus it adds; then agents take
+extra shifts round-robin while they are worth it. Breaks go where the remaining requirement is
+lowest. Every rule holds by construction except the minimums it may fail to reach; when it reaches
+them the result is a valid schedule, which gives the solver's local search a good place to start on
+large instances instead of searching for a first solution (docs/scheduling.md).
 """
 
 from __future__ import annotations
