@@ -176,10 +176,14 @@ class AgentIndex:
                 continue
             self.counters.version += 1
             offset = _CHANNEL_OFFSET[ch]
-            for row, base in rec.slots:
-                if old != _NOT_INDEXED:
-                    row[offset + base + old] -= 1
-                row[offset + base + new] += 1
+            if old == _NOT_INDEXED:
+                for row, base in rec.slots:
+                    row[offset + base + new] += 1
+            else:
+                was, now_at = offset + old, offset + new
+                for row, base in rec.slots:
+                    row[base + was] -= 1
+                    row[base + now_at] += 1
             status[ch] = new
             if old == FREE:
                 for pool in rec.lanes[ch]:

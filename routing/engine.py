@@ -113,7 +113,7 @@ class RoutingEngine(RoutingCore):
         rec = self.waiting.items.get(iid)
         history = self.log.history(iid)
         if rec is None:
-            state = self.log.finished.get(iid, ("unknown", []))[0]
+            state = self.log.state(iid) or "unknown"
             summary = "no longer routed" if state != "unknown" else "not known to the engine"
             return Explanation(iid, state, summary, history)
         if rec.offered_to is not None:

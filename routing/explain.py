@@ -8,7 +8,7 @@ scanning the agents once, which is fine for a query and kept off the routing pat
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import deque
 from dataclasses import dataclass
 
 from routing.agents import AgentIndex, AgentRecord
@@ -51,9 +51,13 @@ class Explanation:
 
 
 class DecisionLog:
+    """Entries of live interactions, and of the last `history_limit` finished ones."""
+
     def __init__(self, history_limit: int) -> None:
         self.live: dict[InteractionId, list[RawEntry]] = {}
-        self.finished: OrderedDict[InteractionId, tuple[str, list[RawEntry]]] = OrderedDict()
+        self.finished: dict[InteractionId, tuple[str, list[RawEntry], int]] = {}
+        self._order: deque[tuple[InteractionId, int]] = deque()  # finish order, oldest first
+        self._seq = 0
         self._limit = history_limit
 
     def add(self, iid: InteractionId, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
@@ -63,18 +67,24 @@ class DecisionLog:
         entries.append((at, kind, agent, payload))
 
     def finish(self, iid: InteractionId, state: str) -> None:
-        entries = self.live.pop(iid, [])
-        finished = self.finished
-        if iid in finished:
-            del finished[iid]  # a reused id: its new history goes to the back
-        finished[iid] = (state, entries)
-        if len(finished) > self._limit:
-            finished.popitem(last=False)
+        self._seq += 1
+        self.finished[iid] = (state, self.live.pop(iid, []), self._seq)
+        self._order.append((iid, self._seq))
+        while len(self.finished) > self._limit:
+            old, seq = self._order.popleft()
+            if self.finished[old][2] == seq:  # else a reused id finished again later: keep that
+                del self.finished[old]
+
+    def state(self, iid: InteractionId) -> str | None:
+        """How a finished interaction ended, if it is still remembered."""
+        done = self.finished.get(iid)
+        return None if done is None else done[0]
 
     def history(self, iid: InteractionId) -> tuple[LogEntry, ...]:
         raw = self.live.get(iid)
         if raw is None:
-            raw = self.finished.get(iid, ("", []))[1]
+            done = self.finished.get(iid)
+            raw = [] if done is None else done[1]
         return tuple(LogEntry(at, kind, agent, render(kind, payload)) for at, kind, agent, payload in raw)
 
 
