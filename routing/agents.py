@@ -38,6 +38,7 @@ from routing.vocabulary import (
     Presence,
     RoutingError,
     Skill,
+    as_channel,
 )
 
 _PRESENCE_STATUS = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
@@ -93,10 +94,6 @@ def checked_skills(aid: AgentId, skills: Mapping[Skill, int]) -> dict[Skill, int
         if not MIN_LEVEL <= level <= MAX_LEVEL or skill == ANY_SKILL:
             raise RoutingError(f"agent {aid}: bad skill {skill!r}={level}")
     return dict(skills)
-
-
-def as_channel(value: str) -> Channel:
-    return value if value.__class__ is Channel else Channel(value)
 
 
 _CHANNEL_OFFSET = {ch: i * ROW for i, ch in enumerate(CHANNELS)}
@@ -218,7 +215,10 @@ class AgentIndex:
         row = self.counters.row
         rec.slots = [(row(ANY_SKILL), 0)]
         rec.slots.extend((row(skill), level * STATUS_COUNT) for skill, level in rec.skills.items())
+        rec.lanes = {}
         for ch in CHANNELS:
+            if rec.capacity.get(ch, 0) <= 0:
+                continue  # never free on `ch`: no free sets to join
             by_skill = self.free[ch]
             lane = [by_skill[ANY_SKILL][0]]
             for skill, level in rec.skills.items():

@@ -7,7 +7,7 @@ those, which keeps one event far cheaper than a rescan and keeps the engine work
 
 from __future__ import annotations
 
-from routing.agents import AgentIndex, AgentRecord, as_channel
+from routing.agents import AgentIndex, AgentRecord
 from routing.availability import FREE
 from routing.deadlines import Deadlines, Entry, Timer
 from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
@@ -34,6 +34,7 @@ from routing.vocabulary import (
     Presence,
     QueueId,
     RoutingError,
+    as_channel,
 )
 from routing.waiting import WaitingIndex, WaitingRecord
 

@@ -31,6 +31,11 @@ class Channel(StrEnum):
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
 
 
+def as_channel(value: str) -> Channel:
+    """`Channel(value)`, skipping the enum lookup when `value` already is one (hot path)."""
+    return value if value.__class__ is Channel else Channel(value)
+
+
 class Presence(StrEnum):
     """What the agent told us. Only `available` and `busy` are routable (see docs/routing.md)."""
 
