@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, Mes
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
 from contact_center.jobs import InProcessJobRunner, JobRunner, RqJobRunner
-from contact_center.services import agents, customers, interactions, queues
+from contact_center.services import agents, customers, interactions, offers, queues
 from contact_center.settings import Settings
 from contact_center.storage.engine import create_engine, session_factory
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
@@ -41,6 +42,8 @@ class Container:
     clock: Clock
     redis: Redis | None = None
     started: list[Any] = field(default_factory=list)
+    #: Live "why is this interaction waiting / why this agent" from the router, when one answers.
+    explainer: Callable[[int], Awaitable[dict[str, Any] | None]] | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, clock=self.clock, after_commit=self.dispatcher.wake)
@@ -78,6 +81,11 @@ def command_handlers(settings: Settings) -> dict[type[c.Command], CommandHandler
         c.SetPresence: agents.set_presence,
         c.IssueToken: agents.issue_token,
         c.CreateQueue: queues.create_queue,
+        c.OfferInteraction: offers.offer_interaction,
+        c.CloseOffer: offers.close_offer,
+        c.AcceptOffer: offers.accept_offer,
+        c.RejectOffer: offers.reject_offer,
+        c.RecordDecision: offers.record_decision,
     }
 
 

@@ -89,7 +89,7 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
             show = _progress("simulating contacts")
             for i in range(args.count):
                 await sim.arrival(sim.rng.choice(people))
-                await sim.pick_up()
+                await sim.answer_offers()
                 show(i + 1, args.count)
                 await asyncio.sleep(args.interval)
         finally:
@@ -255,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add(
         "simulate",
-        "Send simulated contacts through the service layer and let agents pick them up.",
+        "Send simulated contacts through the service layer; simulated agents answer the router's offers.",
         "contact-center simulate --count 50 --interval 0.5",
         cmd_simulate,
     )

@@ -9,7 +9,9 @@ import signal
 
 from aiohttp import web
 
-from contact_center.bootstrap import build_container, build_web_app
+from contact_center.bootstrap import Container, build_container, build_web_app
+from contact_center.router.explain_rpc import remote_explainer, serve_explanations
+from contact_center.router.service import RouterService
 from contact_center.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,45 +24,69 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         return 2
     container = build_container(settings, role=role)
     runner: web.AppRunner | None = None
-    sim_task: asyncio.Task[None] | None = None
+    tasks: list[asyncio.Task[None]] = []
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
-        if role in ("all", "web"):
-            app = build_web_app(container)
-            await container.start()
+        if role in ("all", "router"):
+            tasks += _start_router(container)
+        elif container.redis is not None:  # a web process asks the leading router over Redis
+            container.explainer = remote_explainer(container.redis, settings.redis.stream)
+        app = build_web_app(container) if role in ("all", "web") else None
+        await container.start()
+        if app is not None:
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
-            site = web.TCPSite(runner, settings.http.host, settings.http.port)
-            await site.start()
+            await web.TCPSite(runner, settings.http.host, settings.http.port).start()
             url = f"http://{settings.http.host}:{settings.http.port}"
             print(f"contact center serving on {url}  (role {role}; Ctrl-C to stop)", flush=True)
-        else:  # router: dispatches the outbox and consumes events; the routing engine plugs in here
-            await container.start()
-            print("router running (outbox dispatch and event consumers); Ctrl-C to stop", flush=True)
+        else:
+            print("router running (leads when the lease is free, else stands by); Ctrl-C to stop", flush=True)
         if simulate:
             from contact_center.simulator import Simulator
 
             sim = Simulator(
                 container, mean_interval_s=settings.simulator.mean_interval_s, seed=settings.simulator.seed
             )
-            sim_task = asyncio.create_task(sim.run(), name="simulator")
+            tasks.append(asyncio.create_task(sim.run(), name="simulator"))
             print(
                 f"simulator on: contacts arrive every ~{settings.simulator.mean_interval_s:.0f} s", flush=True
             )
-        await stop.wait()
+        await _until(stop, tasks)
     finally:
-        if sim_task is not None:
-            sim_task.cancel()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await sim_task
+                await task
         if runner is not None:
             await runner.cleanup()
         await container.close()
     return 0
+
+
+def _start_router(container: Container) -> list[asyncio.Task[None]]:
+    router = RouterService(container)
+    container.explainer = router.explain
+    tasks = [asyncio.create_task(router.run(), name="router")]
+    if container.redis is not None:
+        namespace = container.settings.redis.stream
+        tasks.append(asyncio.create_task(serve_explanations(container.redis, namespace, router.explain)))
+    return tasks
+
+
+async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
+    """Run until a signal, or until a background task fails (which then stops the process)."""
+    waiter = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    for task in done:
+        if task is not waiter and not task.cancelled() and task.exception() is not None:
+            log.error("serve.task_failed", extra={"task": task.get_name()}, exc_info=task.exception())
+            raise SystemExit(1)
 
 
 def run_worker(settings: Settings) -> int:

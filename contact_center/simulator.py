@@ -1,9 +1,8 @@
 """A traffic simulator for the demo: customers contact us on every channel, agents pick up and finish.
 
-It goes through the same commands as real traffic (`ReceiveInbound`, `TransitionInteraction`,
-`SetPresence`), so a newcomer watching the dashboard sees the real queue move. Until the routing
-engine's router service takes offers over, the simulator also plays the part of agents accepting
-the oldest waiting interaction they have a free slot for.
+It goes through the same commands as real traffic (`ReceiveInbound`, `AcceptOffer`,
+`TransitionInteraction`, `SetPresence`), so a newcomer watching the dashboard sees the real queue
+move: the router offers each contact to an agent, and the simulated agents answer their offers.
 """
 
 from __future__ import annotations
@@ -17,16 +16,24 @@ from sqlmodel import col, select
 
 from contact_center.bootstrap import Container
 from contact_center.demo import SUBJECTS, DemoCustomer, demo_customers
-from contact_center.domain.commands import ReceiveInbound, SetPresence, TransitionInteraction
+from contact_center.domain.agents import Agent
+from contact_center.domain.commands import (
+    AcceptOffer,
+    ReceiveInbound,
+    RejectOffer,
+    SetPresence,
+    TransitionInteraction,
+)
 from contact_center.domain.enums import Channel, InteractionState, Presence, Role
 from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.interactions import Interaction
+from contact_center.domain.routing import Offer, OfferState
 
 log = logging.getLogger(__name__)
 
 CHANNEL_MIX = [(Channel.VOICE, 0.35), (Channel.CHAT, 0.3), (Channel.EMAIL, 0.2), (Channel.SMS, 0.15)]
 HANDLE_MEAN_S = {Channel.VOICE: 12.0, Channel.CHAT: 15.0, Channel.EMAIL: 8.0, Channel.SMS: 6.0}
-SLOTS_PER_AGENT = 3
+REJECT_SHARE = 0.05
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Simulator:
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
     _counter: int = field(default=0, init=False)
     _queues: dict[Channel, list[str]] = field(default_factory=dict, init=False)
+    _answering: set[int] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -46,12 +54,13 @@ class Simulator:
         """Run until cancelled: one arrival every `mean_interval_s` on average, and agents at work."""
         await self._agents_online()
         people = demo_customers(200, random.Random(7))
+        answering = asyncio.create_task(self._answer_loop(), name="simulator-agents")
+        self._tasks.add(answering)
         try:
             while True:
                 await asyncio.sleep(self.rng.expovariate(1 / self.mean_interval_s))
                 try:
                     await self.arrival(self.rng.choice(people))
-                    await self.pick_up()
                 except ContactCenterError as exc:
                     log.warning("simulator.step_failed", extra={"error": exc.message})
         finally:
@@ -84,63 +93,58 @@ class Simulator:
         )
         return int(received.interaction_id)
 
-    async def pick_up(self) -> None:
-        """Each available simulated agent takes the oldest waiting interaction, if a slot is free."""
+    async def answer_offers(self) -> None:
+        """Simulated agents answer the router's open offers: most accept, a few reject."""
         async with self.container.uow() as uow:
-            agents = [
-                a
-                for a in await uow.agents.list()
-                if a.role == Role.AGENT and a.presence == Presence.AVAILABLE
-            ]
             stmt = (
-                select(Interaction)
-                .where(Interaction.state == InteractionState.QUEUED)
-                .order_by(col(Interaction.priority).desc(), col(Interaction.queued_at))
-                .limit(20)
+                select(Offer, Agent, Interaction)
+                .join(Agent, col(Agent.id) == col(Offer.agent_id))
+                .join(Interaction, col(Interaction.id) == col(Offer.interaction_id))
+                .where(Offer.state == OfferState.OPEN, Agent.role == Role.AGENT)
             )
-            waiting = list((await uow.session.exec(stmt)).all())
-            busy = (
-                await uow.session.exec(
-                    select(Interaction.agent_id).where(
-                        col(Interaction.state).in_(["offered", "active", "wrap_up"])
-                    )
-                )
-            ).all()
-        load: dict[int, int] = {}
-        for agent_id in busy:
-            if agent_id is not None:
-                load[agent_id] = load.get(agent_id, 0) + 1
-        self.rng.shuffle(agents)
-        for agent in agents:
-            if not waiting:
-                break
-            if load.get(agent.id or 0, 0) >= SLOTS_PER_AGENT:
+            offers = (await uow.session.exec(stmt)).all()
+        for offer, _agent, interaction in offers:
+            if offer.interaction_id in self._answering:
                 continue
-            interaction = waiting.pop(0)
-            load[agent.id or 0] = load.get(agent.id or 0, 0) + 1
+            self._answering.add(offer.interaction_id)
             task = asyncio.create_task(
-                self._work(interaction.id or 0, agent.id or 0, Channel(interaction.channel))
+                self._work(offer.interaction_id, offer.agent_id, Channel(interaction.channel))
             )
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
     async def _work(self, interaction_id: int, agent_id: int, channel: Channel) -> None:
-        steps = [
-            (InteractionState.OFFERED, 0.0),
-            (InteractionState.ACTIVE, self.rng.uniform(1, 4)),
-            (InteractionState.WRAP_UP, self.rng.expovariate(1 / HANDLE_MEAN_S[channel])),
-            (InteractionState.CLOSED, self.rng.uniform(2, 8)),
-        ]
+        bus = self.container.bus
         try:
-            for target, delay in steps:
+            await asyncio.sleep(self.rng.uniform(0.5, 2.5))
+            if self.rng.random() < REJECT_SHARE:
+                await bus.handle(
+                    RejectOffer(interaction_id=interaction_id, agent_id=agent_id, actor="simulator")
+                )
+                return
+            await bus.handle(AcceptOffer(interaction_id=interaction_id, agent_id=agent_id, actor="simulator"))
+            for target, delay in (
+                (InteractionState.WRAP_UP, self.rng.expovariate(1 / HANDLE_MEAN_S[channel])),
+                (InteractionState.CLOSED, self.rng.uniform(2, 6)),
+            ):
                 await asyncio.sleep(delay)
-                await self.container.bus.handle(
+                await bus.handle(
                     TransitionInteraction(
                         interaction_id=interaction_id, target=target, agent_id=agent_id, actor="simulator"
                     )
                 )
-        except ContactCenterError as exc:  # someone else moved it (a person on the demo page)
+        except ContactCenterError as exc:  # the offer expired meanwhile, or a person moved it
             log.info("simulator.work_skipped", extra={"interaction_id": interaction_id, "error": exc.message})
+        finally:
+            self._answering.discard(interaction_id)
+
+    async def _answer_loop(self) -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            try:
+                await self.answer_offers()
+            except ContactCenterError as exc:
+                log.warning("simulator.answer_failed", extra={"error": exc.message})
 
     async def _agents_online(self) -> None:
         async with self.container.uow() as uow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from contact_center.api import agents, customers, health, interactions, openapi, planning, queues
+from contact_center.api import agents, customers, health, interactions, offers, openapi, planning, queues
 from contact_center.api.auth import CONTAINER_KEY
 from contact_center.api.errors import error_middleware
 from contact_center.bootstrap import Container
@@ -13,6 +13,7 @@ ROUTE_TABLES = (
     health.routes,
     customers.routes,
     interactions.routes,
+    offers.routes,
     agents.routes,
     queues.routes,
     planning.routes,

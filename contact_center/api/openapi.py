@@ -88,6 +88,19 @@ OPERATIONS: tuple[Operation, ...] = (
         "Move an interaction to another state",
         TransitionRequest,
     ),
+    Operation(
+        "post", "/api/v1/interactions/{id}/accept", "Accept the offer of this interaction (the offered agent)"
+    ),
+    Operation(
+        "post",
+        "/api/v1/interactions/{id}/reject",
+        "Reject the offer of this interaction; it is routed to someone else",
+    ),
+    Operation(
+        "get",
+        "/api/v1/interactions/{id}/routing",
+        "Why this agent, or why still waiting: the decision log, offers and the router's live view",
+    ),
     Operation("get", "/api/v1/agents", "List agents"),
     Operation("post", "/api/v1/agents", "Create an agent (admin)", AgentCreate, 201),
     Operation("get", "/api/v1/agents/{id}", "An agent"),

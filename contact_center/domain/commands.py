@@ -131,3 +131,49 @@ class IssueToken(Command):
     username: str
     password: str
     label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OfferInteraction(Command):
+    """The router reserves `agent_id` for `interaction_id` until `expires_at` (fenced by `epoch`)."""
+
+    interaction_id: int
+    agent_id: int
+    expires_at: datetime
+    reason: str
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class CloseOffer(Command):
+    """The router ends an open offer: `expired` (a miss) or `withdrawn` (not the agent's doing)."""
+
+    interaction_id: int
+    agent_id: int
+    outcome: str
+    reason: str
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptOffer(Command):
+    interaction_id: int
+    agent_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RejectOffer(Command):
+    interaction_id: int
+    agent_id: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDecision(Command):
+    """A decision-log line that changes nothing else (an agent set away, a skipped offer)."""
+
+    kind: str
+    text: str
+    epoch: int
+    interaction_id: int | None = None
+    agent_id: int | None = None

@@ -73,3 +73,9 @@ class UnavailableError(ContactCenterError):
 
 class ConfigError(ContactCenterError):
     code = "invalid_config"
+
+
+class FencedError(ConflictError):
+    """A router whose lease was taken over tried to write; the newer router's decisions stand."""
+
+    code = "fenced"

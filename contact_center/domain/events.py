@@ -220,3 +220,15 @@ TRANSITION_EVENTS: dict[str, type[InteractionChanged]] = {
     "closed": InteractionClosed,
     "abandoned": InteractionAbandoned,
 }
+
+
+@event_type("offer.declined")
+@dataclasses.dataclass(frozen=True, slots=True)
+class OfferDeclined(Event):
+    """The agent said no (`rejected`) or did not answer in time (`expired`), or the router took the
+    offer back (`withdrawn`). The interaction is queued again."""
+
+    interaction_id: int
+    agent_id: int
+    outcome: str
+    at: datetime

@@ -1,0 +1,176 @@
+"""Offer handlers: the router reserves an agent, the agent accepts or rejects, the router expires.
+
+The database is the arbiter: one open offer per interaction is a unique index, a router writes only
+while its fencing epoch is the newest one recorded, and an answer to an offer that is no longer open
+is a 409. So a late accept after an expiry, or two routers during a takeover, cannot double-book.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from contact_center.domain.commands import (
+    AcceptOffer,
+    CloseOffer,
+    OfferInteraction,
+    RecordDecision,
+    RejectOffer,
+)
+from contact_center.domain.enums import InteractionState
+from contact_center.domain.errors import ConflictError, FencedError
+from contact_center.domain.events import OfferDeclined
+from contact_center.domain.interactions import Interaction
+from contact_center.domain.routing import Offer, OfferState, RouterLease, RoutingDecision
+from contact_center.services.interactions import transition
+from contact_center.storage.uow import UnitOfWork
+
+
+async def check_epoch(uow: UnitOfWork, epoch: int) -> None:
+    """Refuse the write of a router that is no longer the newest leader (the row lock serialises)."""
+    stmt = select(RouterLease).where(RouterLease.id == 1).with_for_update()
+    lease = (await uow.session.exec(stmt)).first()
+    if lease is None or lease.epoch != epoch:
+        raise FencedError(f"router epoch {epoch} is not current ({lease.epoch if lease else 'none'})")
+
+
+async def claim_epoch(uow: UnitOfWork, epoch: int, holder: str) -> None:
+    """Record a new leader's epoch; an older or equal epoch than the stored one is refused."""
+    async with uow:
+        stmt = select(RouterLease).where(RouterLease.id == 1).with_for_update()
+        lease = (await uow.session.exec(stmt)).first()
+        if lease is None:
+            lease = RouterLease(id=1, epoch=0)
+        if epoch <= lease.epoch:
+            raise FencedError(f"epoch {epoch} is not newer than {lease.epoch}")
+        lease.epoch, lease.holder, lease.renewed_at = epoch, holder[:200], uow.now()
+        uow.session.add(lease)
+        uow.audit(holder, "router", 1, "lead", {"epoch": epoch})
+        await uow.commit()
+
+
+async def current_epoch(uow: UnitOfWork) -> int:
+    async with uow:
+        lease = (await uow.session.exec(select(RouterLease).where(RouterLease.id == 1))).first()
+        return lease.epoch if lease else 0
+
+
+async def offer_interaction(cmd: OfferInteraction, uow: UnitOfWork) -> int:
+    async with uow:
+        await check_epoch(uow, cmd.epoch)
+        interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
+        if interaction.state != InteractionState.QUEUED:
+            raise ConflictError(f"interaction {cmd.interaction_id} is {interaction.state}, not queued")
+        agent = await uow.agents.get(cmd.agent_id)
+        now = uow.now()
+        offer = Offer(
+            interaction_id=cmd.interaction_id,
+            agent_id=cmd.agent_id,
+            queue_id=interaction.queue_id,
+            offered_at=now,
+            expires_at=cmd.expires_at,
+            router_epoch=cmd.epoch,
+            reason=cmd.reason,
+        )
+        await uow.interactions.added(offer)
+        interaction.agent_id = agent.id
+        await transition(uow, interaction, InteractionState.OFFERED, actor=cmd.actor, agent_id=agent.id)
+        _log(uow, now, "offer", cmd.interaction_id, cmd.agent_id, cmd.reason, cmd.epoch)
+        await uow.commit()
+        return offer.id or 0
+
+
+async def close_offer(cmd: CloseOffer, uow: UnitOfWork) -> None:
+    """Expire or withdraw: the interaction waits again; an expiry counts as the agent's miss."""
+    outcome = OfferState(cmd.outcome)
+    async with uow:
+        await check_epoch(uow, cmd.epoch)
+        offer, interaction = await _open_offer(uow, cmd.interaction_id, cmd.agent_id)
+        now = uow.now()
+        offer.state, offer.closed_at = outcome, now
+        uow.session.add(offer)
+        if outcome is OfferState.EXPIRED:
+            agent = await uow.agents.get(cmd.agent_id)
+            agent.missed_offers += 1
+            uow.session.add(agent)
+        await transition(uow, interaction, InteractionState.QUEUED, actor=cmd.actor)
+        _log(uow, now, outcome.value, cmd.interaction_id, cmd.agent_id, cmd.reason, cmd.epoch)
+        uow.emit(
+            OfferDeclined(
+                interaction_id=cmd.interaction_id, agent_id=cmd.agent_id, outcome=outcome.value, at=now
+            )
+        )
+        await uow.commit()
+
+
+async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> Interaction:
+    async with uow:
+        offer, interaction = await _open_offer(uow, cmd.interaction_id, cmd.agent_id)
+        now = uow.now()
+        offer.state, offer.closed_at = OfferState.ACCEPTED, now
+        uow.session.add(offer)
+        agent = await uow.agents.get(cmd.agent_id)
+        agent.missed_offers = 0
+        uow.session.add(agent)
+        await transition(uow, interaction, InteractionState.ACTIVE, actor=cmd.actor, agent_id=cmd.agent_id)
+        await uow.commit()
+        return interaction
+
+
+async def reject_offer(cmd: RejectOffer, uow: UnitOfWork) -> None:
+    async with uow:
+        offer, interaction = await _open_offer(uow, cmd.interaction_id, cmd.agent_id)
+        now = uow.now()
+        offer.state, offer.closed_at = OfferState.REJECTED, now
+        uow.session.add(offer)
+        await transition(uow, interaction, InteractionState.QUEUED, actor=cmd.actor)
+        _log(
+            uow,
+            now,
+            "rejected",
+            cmd.interaction_id,
+            cmd.agent_id,
+            cmd.reason or "agent rejected the offer",
+            0,
+        )
+        uow.emit(
+            OfferDeclined(
+                interaction_id=cmd.interaction_id, agent_id=cmd.agent_id, outcome="rejected", at=now
+            )
+        )
+        await uow.commit()
+
+
+async def record_decision(cmd: RecordDecision, uow: UnitOfWork) -> None:
+    async with uow:
+        await check_epoch(uow, cmd.epoch)
+        _log(uow, uow.now(), cmd.kind, cmd.interaction_id, cmd.agent_id, cmd.text, cmd.epoch)
+        await uow.commit()
+
+
+async def _open_offer(uow: UnitOfWork, interaction_id: int, agent_id: int) -> tuple[Offer, Interaction]:
+    interaction = await uow.interactions.get(interaction_id, for_update=True)
+    stmt = select(Offer).where(
+        Offer.interaction_id == interaction_id, Offer.state == OfferState.OPEN, Offer.agent_id == agent_id
+    )
+    offer = (await uow.session.exec(stmt.order_by(col(Offer.id).desc()))).first()
+    if offer is None or interaction.state != InteractionState.OFFERED:
+        raise ConflictError(f"interaction {interaction_id} has no open offer for agent {agent_id}")
+    return offer, interaction
+
+
+def _log(
+    uow: UnitOfWork,
+    at: datetime,
+    kind: str,
+    interaction_id: int | None,
+    agent_id: int | None,
+    text: str,
+    epoch: int,
+) -> None:
+    uow.session.add(
+        RoutingDecision(
+            at=at, kind=kind, interaction_id=interaction_id, agent_id=agent_id, text=text, router_epoch=epoch
+        )
+    )

@@ -1,0 +1,117 @@
+"""A running router over a real database: the container, its dispatcher and `RouterService.run`."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import col
+
+from contact_center.bootstrap import Container, build_container
+from contact_center.domain.commands import CreateAgent, CreateQueue, SetPresence
+from contact_center.domain.enums import Channel, Presence, Role
+from contact_center.router.service import RouterService
+from contact_center.storage.outbox import OutboxEvent
+from tests.conftest import make_settings, unique
+
+T = TypeVar("T")
+
+
+async def polled(probe: Callable[[], Awaitable[T]], *, within_s: float = 15.0) -> T:
+    """Poll `probe` until it returns something truthy, or fail at the deadline."""
+    deadline = time.monotonic() + within_s
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within_s}s (last value {value!r})")
+        await asyncio.sleep(0.05)
+
+
+@dataclass
+class Routed:
+    container: Container
+    router: RouterService
+    queue: str
+    skill: str
+
+    async def agent(
+        self,
+        *,
+        level: int = 5,
+        presence: Presence = Presence.AVAILABLE,
+        capacity: dict[str, int] | None = None,
+    ) -> int:
+        agent_id: int = await self.container.bus.handle(
+            CreateAgent(
+                username=unique("ag"),
+                role=Role.AGENT,
+                skills=((self.skill, level),),
+                capacity=tuple((capacity or {}).items()),
+            )
+        )
+        await self.container.bus.handle(SetPresence(agent_id=agent_id, presence=presence))
+        return agent_id
+
+
+@pytest.fixture
+async def routed(database_url: str) -> AsyncIterator[Routed]:
+    """A fresh queue needing its own skill at level 3, a 1 s offer timeout, and a router leading.
+
+    Tests share the database, so every agent made here has only this queue's skill.
+    """
+    container = build_container(make_settings(database_url))
+    skill = unique("skill")
+    queue = unique("q")
+    router = RouterService(container)
+    await container.bus.handle(
+        CreateQueue(
+            name=queue, channels=(Channel.CHAT, Channel.VOICE, Channel.EMAIL), required_skills=((skill, 3),)
+        )
+    )
+    async with container.uow() as uow:
+        q = await uow.queues.named(queue)
+        q.routing = {"offer_timeout_s": 1.0}
+        uow.session.add(q)
+        await uow.commit()
+    await _skip_other_tests_events(container)
+    await container.start()
+    task = asyncio.create_task(router.run())
+    try:
+        await polled(lambda: _leading(router))
+        yield Routed(container, router, queue, skill)
+    finally:
+        await _within(router.stop(task), "stopping the router")
+        await _within(container.close(), "closing the container")
+
+
+async def _within(step: Awaitable[None], what: str, limit_s: float = 20.0) -> None:
+    """Fail with every task's stack, rather than hang the suite, when a teardown step stalls."""
+    try:
+        await asyncio.wait_for(step, limit_s)
+    except TimeoutError:
+        stacks = io.StringIO()
+        for t in asyncio.all_tasks():
+            print(f"task {t.get_name()}:", file=stacks)
+            t.print_stack(limit=15, file=stacks)
+        raise AssertionError(f"{what} took over {limit_s}s:\n{stacks.getvalue()}") from None
+
+
+async def _skip_other_tests_events(container: Container) -> None:
+    """Events other tests left undispatched in the shared database are not this router's business."""
+    async with container.uow() as uow:
+        await uow.session.exec(  # type: ignore[call-overload]
+            update(OutboxEvent).where(col(OutboxEvent.published_at).is_(None)).values(published_at=uow.now())
+        )
+        await uow.commit()
+
+
+async def _leading(router: RouterService) -> bool:
+    return router.engine is not None and router._leading
