@@ -67,7 +67,22 @@ async def queue_figures(uow: UnitOfWork, now: datetime) -> list[QueueFigures]:
 
 
 async def agents_by_state(uow: UnitOfWork) -> dict[str, int]:
-    counts = Counter(str(a.presence) for a in await uow.agents.list() if a.is_active)
+    """Per METRICS.md: an available agent handling at least one interaction counts as busy."""
+    handling = set(
+        (
+            await uow.session.exec(
+                select(Interaction.agent_id).where(
+                    col(Interaction.state).in_([InteractionState.ACTIVE.value, InteractionState.WRAP_UP.value])
+                )
+            )
+        ).all()
+    )
+    counts: Counter[str] = Counter()
+    for agent in await uow.agents.list():
+        if not agent.is_active:
+            continue
+        state = str(agent.presence)
+        counts["busy" if state == "available" and agent.id in handling else state] += 1
     return {state: counts.get(state, 0) for state in ("available", "busy", "wrap_up", "away", "offline")}
 
 
