@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from contact_center.bootstrap import Container
 
 WAITING_STATES = [InteractionState.QUEUED.value, InteractionState.OFFERED.value]
+HANDLING_STATES = [InteractionState.ACTIVE.value, InteractionState.WRAP_UP.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +72,7 @@ async def agents_by_state(uow: UnitOfWork) -> dict[str, int]:
     handling = set(
         (
             await uow.session.exec(
-                select(Interaction.agent_id).where(
-                    col(Interaction.state).in_([InteractionState.ACTIVE.value, InteractionState.WRAP_UP.value])
-                )
+                select(Interaction.agent_id).where(col(Interaction.state).in_(HANDLING_STATES))
             )
         ).all()
     )

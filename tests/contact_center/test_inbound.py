@@ -208,3 +208,23 @@ async def test_the_same_phone_written_twice_is_one_identity(container: Container
     async with container.uow() as uow:
         identities = await uow.customers.identities(customer_id)
     assert [i.address for i in identities] == [f"+1646557{digits}"]
+
+
+async def test_an_available_agent_handling_an_interaction_counts_as_busy(container: Container) -> None:
+    from contact_center.domain.commands import CreateAgent, SetPresence
+    from contact_center.domain.enums import Presence
+    from contact_center.reports import agents_by_state
+
+    agent_id = await container.bus.handle(CreateAgent(username=unique("a")))
+    await container.bus.handle(SetPresence(agent_id=agent_id, presence=Presence.AVAILABLE))
+    async with container.uow() as uow:
+        before = await agents_by_state(uow)
+    chat = await container.bus.handle(ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi"))
+    for target in (InteractionState.OFFERED, InteractionState.ACTIVE):
+        await container.bus.handle(
+            TransitionInteraction(interaction_id=chat.interaction_id, target=target, agent_id=agent_id)
+        )
+    async with container.uow() as uow:
+        after = await agents_by_state(uow)
+    assert after["busy"] == before["busy"] + 1
+    assert after["available"] == before["available"] - 1
