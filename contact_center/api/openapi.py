@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from contact_center.api.agents import AgentCreate, AgentPatch, PresenceRequest, TokenRequest
 from contact_center.api.customers import CustomerCreate, CustomerMerge, CustomerPatch
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
-from contact_center.api.planning import WHAT_IF_QUERY
+from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
 from contact_center.api.queues import QueueCreate
 
 routes = web.RouteTableDef()
@@ -132,7 +132,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "post",
         "/api/v1/planning/queues/{id}/overrides",
-        "Override the forecast (planner); body: OverrideCreate in contact_center/api/planning.py",
+        "Override the forecast for special days (planner)",
+        OverrideCreate,
         status=201,
     ),
     Operation("delete", "/api/v1/planning/overrides/{id}", "Delete a forecast override (planner)"),
@@ -140,7 +141,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "post",
         "/api/v1/planning/queues/{id}/schedules",
-        "Build a draft schedule (planner); body: ScheduleBuild in contact_center/api/planning.py",
+        "Build a draft schedule with the CP-SAT solver (planner)",
+        ScheduleBuild,
         status=201,
     ),
     Operation("get", "/api/v1/planning/schedules/{id}", "A schedule: shifts per agent and coverage"),
@@ -155,7 +157,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "put",
         "/api/v1/planning/agents/{id}/contract",
-        "Set an agent's contract terms (planner); body: ContractTerms in contact_center/api/planning.py",
+        "Set an agent's contract terms (planner)",
+        ContractTerms,
     ),
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
 )

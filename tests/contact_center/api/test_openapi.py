@@ -283,6 +283,41 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         f"/api/v1/agents/{aid}/presence",
         {"presence": "available", "reason": ""},
     )
+    qid = queue["id"]
+    await call(
+        "put",
+        "/api/v1/planning/agents/{id}/contract",
+        f"/api/v1/planning/agents/{aid}/contract",
+        {
+            "min_weekly_minutes": 0,
+            "max_weekly_minutes": 2400,
+            "max_weekly_shifts": 5,
+            "min_days_off": 2,
+            "min_rest_minutes": 660,
+        },
+    )
+    await call(
+        "post",
+        "/api/v1/planning/queues/{id}/overrides",
+        f"/api/v1/planning/queues/{qid}/overrides",
+        {
+            "starts_at": "2026-12-24T00:00:00+00:00",
+            "ends_at": "2026-12-25T00:00:00+00:00",
+            "multiplier": 0.5,
+            "channel": "chat",
+            "reason": "Christmas Eve",
+        },
+        201,
+    )
+    # The body passes validation; the queue has no history to schedule from, which is a domain 422.
+    refused = await call(
+        "post",
+        "/api/v1/planning/queues/{id}/schedules",
+        f"/api/v1/planning/queues/{qid}/schedules",
+        {"week_start": "2026-11-30", "days": 1, "time_limit_s": 1.0, "seed": 0},
+        422,
+    )
+    assert refused["error"]["code"] == "unprocessable" and "history" in refused["error"]["message"]
     assert seen == set(schemas)
 
 
