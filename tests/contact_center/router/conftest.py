@@ -16,6 +16,8 @@ from sqlmodel import col
 from contact_center.bootstrap import Container, build_container
 from contact_center.domain.commands import CreateAgent, CreateQueue, SetPresence
 from contact_center.domain.enums import Channel, Presence, Role
+from contact_center.domain.interactions import Interaction
+from contact_center.domain.routing import Offer, OfferState
 from contact_center.router.service import RouterService
 from contact_center.storage.outbox import OutboxEvent
 from tests.conftest import make_settings, unique
@@ -81,7 +83,7 @@ async def routed(database_url: str) -> AsyncIterator[Routed]:
         q.routing = {"offer_timeout_s": 1.0}
         uow.session.add(q)
         await uow.commit()
-    await _skip_other_tests_events(container)
+    await forget_other_tests_work(container)
     await container.start()
     task = asyncio.create_task(router.run())
     try:
@@ -104,12 +106,26 @@ async def _within(step: Awaitable[None], what: str, limit_s: float = 20.0) -> No
         raise AssertionError(f"{what} took over {limit_s}s:\n{stacks.getvalue()}") from None
 
 
-async def _skip_other_tests_events(container: Container) -> None:
-    """Events other tests left undispatched in the shared database are not this router's business."""
+async def forget_other_tests_work(container: Container) -> None:
+    """Start a router test from a quiet database.
+
+    Tests share it, and a router routes whatever waits: another test's queued call in a queue
+    with no skill requirement would be offered to this test's agents (as it should be, in real
+    life). So earlier tests' waiting interactions are abandoned, their open offers withdrawn, and
+    their undispatched events marked sent.
+    """
     async with container.uow() as uow:
-        await uow.session.exec(  # type: ignore[call-overload]
-            update(OutboxEvent).where(col(OutboxEvent.published_at).is_(None)).values(published_at=uow.now())
-        )
+        now = uow.now()
+        for stmt in (
+            update(Offer)
+            .where(Offer.state == OfferState.OPEN)
+            .values(state=OfferState.WITHDRAWN, closed_at=now),
+            update(Interaction)
+            .where(col(Interaction.state).in_(["queued", "offered"]))
+            .values(state="abandoned", closed_at=now, state_changed_at=now),
+            update(OutboxEvent).where(col(OutboxEvent.published_at).is_(None)).values(published_at=now),
+        ):
+            await uow.session.exec(stmt)  # type: ignore[call-overload]
         await uow.commit()
 
 

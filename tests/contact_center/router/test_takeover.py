@@ -22,7 +22,7 @@ from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbo
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.routing import Offer, OfferState, RouterLease
 from tests.conftest import REDIS_TEST_URL, make_settings, unique
-from tests.contact_center.router.conftest import polled
+from tests.contact_center.router.conftest import forget_other_tests_work, polled
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +30,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 async def distributed(postgres_url: str, redis_names: dict[str, str]) -> AsyncIterator[Container]:
     container = build_container(make_settings(postgres_url, REDIS_TEST_URL, **redis_names))
+    await forget_other_tests_work(container)
     await container.start()
     try:
         yield container
