@@ -23,6 +23,8 @@ from contact_center.domain.interactions import Interaction, InteractionTransitio
 from contact_center.domain.queues import Queue
 from contact_center.domain.states import OPEN
 
+PHONE_PUNCTUATION = frozenset("+-(). ")
+
 
 class _Repository:
     def __init__(self, session: AsyncSession) -> None:
@@ -72,7 +74,10 @@ class CustomerRepository(_Repository):
     async def search(self, query: str, *, limit: int, after_id: int | None = None) -> Sequence[Customer]:
         """Substring match on name, company, phone or email; works for Chinese names as for Latin."""
         needle = query.strip().lower()
-        digits = "".join(ch for ch in needle if ch.isdigit())
+        # Digits are matched against phone numbers only when the query is written like one
+        # ("(415) 555-01"), never pulled out of a name or an email that happens to hold some.
+        looks_like_phone = all(ch.isdigit() or ch in PHONE_PUNCTUATION for ch in needle)
+        digits = "".join(ch for ch in needle if ch.isdigit()) if looks_like_phone else ""
         identity_match = col(CustomerIdentity.address).contains(needle, autoescape=True)
         if len(digits) >= 3:
             identity_match = or_(

@@ -228,3 +228,17 @@ async def test_an_available_agent_handling_an_interaction_counts_as_busy(contain
         after = await agents_by_state(uow)
     assert after["busy"] == before["busy"] + 1
     assert after["available"] == before["available"] - 1
+
+
+async def test_digits_inside_a_word_do_not_match_phone_numbers(container: Container) -> None:
+    from contact_center.domain.commands import CreateCustomer
+
+    digits = f"{uuid_digits():04d}"
+    phone_owner = await container.bus.handle(
+        CreateCustomer(name="Phone Owner", phones=(f"+1646558{digits}",))
+    )
+    async with container.uow() as uow:
+        by_word = [c.id for c in await uow.customers.search(f"order{digits}x", limit=50)]
+        by_number = [c.id for c in await uow.customers.search(f"(646) 558-{digits}", limit=50)]
+    assert phone_owner not in by_word
+    assert phone_owner in by_number
