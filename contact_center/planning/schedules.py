@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -20,6 +20,12 @@ from sqlmodel import col, select
 
 from contact_center.domain.errors import ConflictError, NotFoundError, UnprocessableError
 from contact_center.domain.planning import Schedule, ScheduleShift
+from contact_center.planning.bookings import (
+    PUBLISHED,
+    booked_contract,
+    published_bookings,
+    refuse_double_booking,
+)
 from contact_center.planning.forecast import forecast_week
 from contact_center.planning.requirements import WhatIf, requirements
 from contact_center.planning.staff import (
@@ -45,7 +51,7 @@ from workforce.scheduling import (
 )
 from workforce.scheduling.model import Activity
 
-DRAFT, PUBLISHED, SUPERSEDED = "draft", "published", "superseded"
+DRAFT, SUPERSEDED = "draft", "superseded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +78,24 @@ async def build_schedule(uow: UnitOfWork, queue_id: int, request: BuildRequest, 
         need = requirements(made, request.what_if)
         agents = await eligible_agents(uow, queue)
         terms = await contract_terms(uow, [a.id or 0 for a in agents])
+        horizon = week_horizon(made.grid, request.days)
+        # Shifts published elsewhere, and a day either side for the rest between shifts.
+        booked = await published_bookings(
+            uow,
+            [a.id or 0 for a in agents],
+            horizon.start.astimezone(UTC) - timedelta(days=1),
+            horizon.start.astimezone(UTC) + timedelta(minutes=horizon.minutes, days=1),
+            superseded=(queue_id, horizon.start),
+        )
     if not agents:
         raise UnprocessableError("no active agent has the skills this queue requires")
-    horizon = week_horizon(made.grid, request.days)
     required = tuple(need.agents[wall_index(made.grid, horizon, i)] for i in range(horizon.num_intervals))
     skill = skill_of(queue)
     problem = SchedulingProblem(
         horizon,
         (Requirement(required, skill),),
         default_templates(),
-        tuple(contract(a, terms.get(a.id or 0), skill) for a in agents),
+        tuple(booked_contract(contract(a, terms.get(a.id or 0), skill), horizon, booked) for a in agents),
     )
     settings = SolverSettings(time_limit_s=request.time_limit_s, random_seed=request.seed)
     result = await asyncio.to_thread(solve_schedule, problem, settings)
@@ -95,7 +109,7 @@ async def build_schedule(uow: UnitOfWork, queue_id: int, request: BuildRequest, 
             status=DRAFT,
             solver_status=result.status,
             required=list(required),
-            summary=_summary(result, len(agents)),
+            summary=_summary(result, len(agents), len({b.agent_id for b in booked})),
             created_by=actor,
             created_at=uow.now(),
         )
@@ -108,9 +122,10 @@ async def build_schedule(uow: UnitOfWork, queue_id: int, request: BuildRequest, 
         return row.id or 0
 
 
-def _summary(result: ScheduleResult, eligible: int) -> dict[str, Any]:
+def _summary(result: ScheduleResult, eligible: int, booked: int) -> dict[str, Any]:
     return {
         "eligible_agents": eligible,
+        "booked_elsewhere_agents": booked,
         "scheduled_agents": len({s.agent_id for s in result.shifts}),
         "shifts": len(result.shifts),
         "required_agent_hours": round(result.required_agent_hours, 2),
@@ -185,13 +200,21 @@ async def list_schedules(uow: UnitOfWork, queue_id: int, limit: int = 20) -> Seq
 
 
 async def publish_schedule(uow: UnitOfWork, schedule_id: int, actor: str) -> Schedule:
-    """Publish a draft; a schedule published earlier for the same queue and start is superseded."""
+    """Publish a draft; a schedule published earlier for the same queue and start is superseded.
+
+    Refused (409, nothing changes) if it would give an agent a shift overlapping one they already
+    have in another published schedule; the check and the publication are one transaction."""
     async with uow:
-        row = await uow.session.get(Schedule, schedule_id)
+        stmt = select(Schedule).where(Schedule.id == schedule_id).with_for_update()
+        row = (await uow.session.exec(stmt)).first()
         if row is None:
             raise NotFoundError(f"schedule {schedule_id} not found")
         if row.status != DRAFT:
             raise ConflictError(f"schedule {schedule_id} is {row.status}, only a draft can be published")
+        shifts = (
+            await uow.session.exec(select(ScheduleShift).where(ScheduleShift.schedule_id == schedule_id))
+        ).all()
+        await refuse_double_booking(uow, row, shifts)
         await uow.session.exec(
             update(Schedule)
             .where(col(Schedule.queue_id) == row.queue_id, col(Schedule.starts_at) == row.starts_at)
