@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 
 from aiohttp import web
 
@@ -13,6 +14,7 @@ from contact_center.bootstrap import Container, build_container, build_web_app
 from contact_center.router.explain_rpc import remote_explainer, serve_explanations
 from contact_center.router.service import RouterService
 from contact_center.settings import Settings
+from contact_center.storage.migrate import schema_problem
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,10 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         print(f"--role {role} needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them run plain `serve`")
         return 2
     container = build_container(settings, role=role)
+    if problem := await schema_problem(container.engine):
+        await container.close()
+        print(f"contact-center: {problem}", file=sys.stderr)
+        return 2
     runner: web.AppRunner | None = None
     tasks: list[asyncio.Task[None]] = []
     stop = asyncio.Event()
@@ -40,7 +46,15 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         if app is not None:
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
-            await web.TCPSite(runner, settings.http.host, settings.http.port).start()
+            try:
+                await web.TCPSite(runner, settings.http.host, settings.http.port).start()
+            except OSError as exc:
+                where = f"{settings.http.host}:{settings.http.port}"
+                print(
+                    f"contact-center: cannot listen on {where} ({exc.strerror}); set CC_HTTP__PORT",
+                    file=sys.stderr,
+                )
+                return 2
             url = f"http://{settings.http.host}:{settings.http.port}"
             print(f"contact center serving on {url}  (role {role}; Ctrl-C to stop)", flush=True)
         else:
@@ -60,7 +74,7 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         for task in tasks:
             task.cancel()
         for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):  # a failure was logged once
                 await task
         if runner is not None:
             await runner.cleanup()

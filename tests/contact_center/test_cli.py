@@ -101,3 +101,12 @@ def test_seed_demo_creates_customers_with_history_and_refuses_twice(tmp_path: Pa
     assert "12 customers" in seeded.stdout and "password" in seeded.stdout
     assert run(["seed-demo", "--if-empty"], env=env).stdout.startswith("demo data already present")
     assert run(["seed-demo"], env=env).returncode == 1
+
+
+def test_serve_refuses_an_unmigrated_or_unreachable_database_in_one_line(tmp_path: Path) -> None:
+    stale = run(["serve"], env={"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}, cwd=tmp_path)
+    assert stale.returncode == 2
+    assert stale.stderr.strip().splitlines()[-1].endswith("run `contact-center migrate`")
+    down = run(["serve"], env={"DATABASE_URL": "postgresql://127.0.0.1:1/nothing"}, cwd=tmp_path)
+    assert down.returncode == 2 and "cannot reach the database" in down.stderr
+    assert "Traceback" not in stale.stderr + down.stderr
