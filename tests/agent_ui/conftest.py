@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import web
 from playwright.async_api import Browser, async_playwright
+
+from contact_center.bootstrap import Container, build_container, build_web_app
+from tests.conftest import make_settings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -27,3 +32,26 @@ async def browser() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
+    """The whole web app (API and pages) on a free local port, over the session's SQLite database."""
+    container = build_container(make_settings(sqlite_url))
+    app = build_web_app(container)
+    await container.start()
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}", container
+    finally:
+        await runner.cleanup()
+        await container.close()

@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp import web
 from playwright.async_api import Browser, expect
 
-from contact_center.bootstrap import Container, build_container, build_web_app
+from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
 from contact_center.domain.enums import Channel, Role
-from tests.conftest import make_settings, unique
+from tests.conftest import unique
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
-    container = build_container(make_settings(sqlite_url))
-    app = build_web_app(container)
-    await container.start()
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = _free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}", container
-    finally:
-        await runner.cleanup()
-        await container.close()
 
 
 async def test_supervisor_sees_a_new_contact_appear_without_reloading(

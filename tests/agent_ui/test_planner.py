@@ -3,46 +3,20 @@ reload, and the pages closed to agents."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import AsyncIterator
-
 import pytest
-from aiohttp import web
 from playwright.async_api import Browser, Page, expect
 
-from contact_center.bootstrap import Container, build_container, build_web_app
+from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateAgent, CreateCustomer, CreateQueue
 from contact_center.domain.enums import Channel, Role
 from contact_center.planning.published import my_schedule
 from contact_center.planning.schedules import BuildRequest, build_schedule, publish_schedule
 from contact_center.planning.seed import HistoryProfile, seed_history
 from contact_center.planning.weeks import current_monday, zone
-from tests.conftest import make_settings, unique
+from tests.conftest import unique
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-123456"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
-    container = build_container(make_settings(sqlite_url))
-    app = build_web_app(container)
-    await container.start()
-    runner = web.AppRunner(app)
-    await runner.setup()
-    port = _free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}", container
-    finally:
-        await runner.cleanup()
-        await container.close()
 
 
 async def planned_queue(container: Container) -> tuple[int, list[str]]:
