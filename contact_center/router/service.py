@@ -16,63 +16,29 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import select
-
 from contact_center.bootstrap import Container
 from contact_center.bus import RedisStreamBroker
 from contact_center.domain import events as ev
 from contact_center.domain.commands import CloseOffer, OfferInteraction, RecordDecision, SetPresence
-from contact_center.domain.enums import InteractionState, Presence
+from contact_center.domain.enums import Presence
 from contact_center.domain.errors import ConflictError, FencedError, NotFoundError
-from contact_center.domain.routing import Offer as OfferRow
-from contact_center.domain.routing import OfferState
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
-from contact_center.router.mapping import (
-    agent_state,
-    build_snapshot,
-    loads,
-    policies_from,
-    waiting_interaction,
-)
+from contact_center.router.mapping import build_snapshot, policies_from
+from contact_center.router.translate import translate
 from routing import (
-    AgentId,
-    AgentLoadChanged,
-    AgentLoggedIn,
-    AgentPresenceChanged,
-    AgentSkillsChanged,
-    Channel,
     Decision,
     InteractionId,
-    InteractionQueued,
     InteractionRemoved,
     Offer,
-    OfferAccepted,
     OfferExpired,
-    OfferRejected,
     OfferWithdrawn,
-    QueueId,
     RoutingEngine,
     SetAgentAway,
     Tick,
 )
 from routing import Event as RoutingEvent
-from routing import (
-    Presence as RoutingPresence,
-)
 
 log = logging.getLogger(__name__)
-
-HANDLED = {
-    InteractionState.ACTIVE,
-    InteractionState.WRAP_UP,
-    InteractionState.PENDING,
-    InteractionState.CLOSED,
-}
-REMOVED = {
-    "interaction.abandoned": "abandoned",
-    "interaction.closed": "closed",
-    "interaction.transferred": "transferred",
-}
 
 
 class LostLeadershipError(Exception):
@@ -181,7 +147,7 @@ class RouterService:
                     await self.rebuild()
                 continue
             async with self._lock:
-                for routing_event in await self._translate(event):
+                for routing_event in await translate(self.container, self.engine, event, self._now()):
                     await self._apply(routing_event)
 
     async def _timer(self) -> None:
@@ -202,68 +168,6 @@ class RouterService:
         assert self.engine is not None
         await self._execute(self.engine.handle(event))
         self._wake_timer.set()
-
-    # ---- events in ---------------------------------------------------------------------------
-
-    async def _translate(self, event: ev.Event) -> list[RoutingEvent]:
-        now = self._now()
-        async with self.container.uow() as uow:
-            if isinstance(event, ev.InteractionChanged):
-                return await self._interaction_events(uow, event, now)
-            if isinstance(event, ev.OfferDeclined) and event.outcome == "rejected":
-                return [OfferRejected(InteractionId(event.interaction_id), AgentId(event.agent_id), now)]
-            if isinstance(event, ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated):
-                try:
-                    agent = await uow.agents.get(event.agent_id)
-                except NotFoundError:
-                    return []
-                if isinstance(event, ev.AgentCreated):  # with its real load, should the event come late
-                    load = (await loads(uow, event.agent_id)).get(event.agent_id, {})
-                    return [AgentLoggedIn(agent_state(agent, load), now)]
-                presence = RoutingPresence(agent.presence) if agent.is_active else RoutingPresence.OFFLINE
-                out: list[RoutingEvent] = []
-                if isinstance(event, ev.AgentUpdated):
-                    capacity = {Channel(c): n for c, n in agent.capacity.items() if n > 0}
-                    out.append(AgentSkillsChanged(AgentId(event.agent_id), now, dict(agent.skills), capacity))
-                out.append(AgentPresenceChanged(AgentId(event.agent_id), presence, now))
-                return out
-        return []
-
-    async def _interaction_events(
-        self, uow: Any, event: ev.InteractionChanged, now: float
-    ) -> list[RoutingEvent]:
-        """What the interaction's current state means for the engine, whichever event woke us.
-
-        Reading the state rather than trusting the event keeps a late event from undoing a newer
-        fact: an old `offered` event for a call that is active by now must not free the agent.
-        """
-        iid = InteractionId(event.interaction_id)
-        try:
-            # Locked, so its offer rows read below belong to the same moment (READ COMMITTED).
-            interaction = await uow.interactions.get(event.interaction_id, for_update=True)
-        except NotFoundError:
-            return []
-        state = InteractionState(interaction.state)
-        out: list[RoutingEvent] = []
-        if state is InteractionState.QUEUED:
-            assert self.engine is not None
-            policy = self.engine.policies.get(QueueId(interaction.queue_id or 0))
-            if policy is not None:
-                out.append(InteractionQueued(await waiting_interaction(uow, interaction, policy), now))
-            else:
-                out.append(InteractionRemoved(iid, now, "in a queue the router does not know"))
-        elif state is InteractionState.OFFERED:
-            if not await _has_open_offer(uow, event.interaction_id):
-                out.append(InteractionRemoved(iid, now, "offered outside routing"))
-        else:
-            if interaction.agent_id is not None and state in HANDLED:
-                out.append(OfferAccepted(iid, AgentId(interaction.agent_id), now))  # stale unless it was ours
-            out.append(InteractionRemoved(iid, now, REMOVED.get(event.type, f"now {state.value}")))
-        for agent_id in {event.agent_id, interaction.agent_id} - {None}:
-            assert agent_id is not None
-            load = (await loads(uow, agent_id)).get(agent_id, {})
-            out.append(AgentLoadChanged(AgentId(agent_id), {Channel(c): n for c, n in load.items()}, now))
-        return out
 
     # ---- decisions out -----------------------------------------------------------------------
 
@@ -349,10 +253,3 @@ class RouterService:
                     for e in explanation.history
                 ],
             }
-
-
-async def _has_open_offer(uow: Any, interaction_id: int) -> bool:
-    stmt = select(OfferRow.id).where(
-        OfferRow.interaction_id == interaction_id, OfferRow.state == OfferState.OPEN
-    )
-    return (await uow.session.exec(stmt)).first() is not None
