@@ -146,10 +146,7 @@ def upgrade() -> None:
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
         sa.Column("expires_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
         sa.Column("revoked", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["agent_id"],
-            ["agent.id"],
-        ),
+        sa.ForeignKeyConstraint(["agent_id"], ["agent.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
     )
@@ -195,18 +192,9 @@ def upgrade() -> None:
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
         sa.Column("updated_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["last_agent_id"],
-            ["agent.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["merged_into_id"],
-            ["customer.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["owner_agent_id"],
-            ["agent.id"],
-        ),
+        sa.ForeignKeyConstraint(["last_agent_id"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["merged_into_id"], ["customer.id"]),
+        sa.ForeignKeyConstraint(["owner_agent_id"], ["agent.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("customer", schema=None) as batch_op:
@@ -225,10 +213,7 @@ def upgrade() -> None:
         ),
         sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-        ),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("kind", "address", name="uq_identity_kind_address"),
     )
@@ -279,18 +264,9 @@ def upgrade() -> None:
         sa.Column("queued_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
         sa.Column("answered_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
         sa.Column("closed_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["agent_id"],
-            ["agent.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["queue_id"],
-            ["queue.id"],
-        ),
+        sa.ForeignKeyConstraint(["agent_id"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"]),
+        sa.ForeignKeyConstraint(["queue_id"], ["queue.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("interaction", schema=None) as batch_op:
@@ -312,18 +288,9 @@ def upgrade() -> None:
         sa.Column("done", sa.Boolean(), nullable=False),
         sa.Column("done_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["interaction_id"],
-            ["interaction.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["owner_id"],
-            ["agent.id"],
-        ),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"]),
+        sa.ForeignKeyConstraint(["interaction_id"], ["interaction.id"]),
+        sa.ForeignKeyConstraint(["owner_id"], ["agent.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("follow_up_task", schema=None) as batch_op:
@@ -375,18 +342,9 @@ def upgrade() -> None:
         sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("agent_id", sa.Integer(), nullable=True),
         sa.Column("queue_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["agent_id"],
-            ["agent.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["interaction_id"],
-            ["interaction.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["queue_id"],
-            ["queue.id"],
-        ),
+        sa.ForeignKeyConstraint(["agent_id"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["interaction_id"], ["interaction.id"]),
+        sa.ForeignKeyConstraint(["queue_id"], ["queue.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("interaction_transition", schema=None) as batch_op:
@@ -433,14 +391,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["author_agent_id"],
-            ["agent.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["interaction_id"],
-            ["interaction.id"],
-        ),
+        sa.ForeignKeyConstraint(["author_agent_id"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["interaction_id"], ["interaction.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("channel", "provider_message_id", name="uq_message_provider_id"),
     )
@@ -455,18 +407,9 @@ def upgrade() -> None:
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("body", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["author_id"],
-            ["agent.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["interaction_id"],
-            ["interaction.id"],
-        ),
+        sa.ForeignKeyConstraint(["author_id"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"]),
+        sa.ForeignKeyConstraint(["interaction_id"], ["interaction.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("note", schema=None) as batch_op:
@@ -481,14 +424,8 @@ def upgrade() -> None:
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["interaction_id"],
-            ["interaction.id"],
-        ),
+        sa.ForeignKeyConstraint(["customer_id"], ["customer.id"]),
+        sa.ForeignKeyConstraint(["interaction_id"], ["interaction.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("interaction_id"),
     )
@@ -503,70 +440,19 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in AUDIT_TRIGGERS_DOWN[op.get_bind().dialect.name]:
         op.execute(statement)
-    # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("satisfaction_score", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_satisfaction_score_customer_id"))
-
+    # drop_table drops each table's indexes too, on SQLite and PostgreSQL alike.
     op.drop_table("satisfaction_score")
-    with op.batch_alter_table("note", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_note_interaction_id"))
-        batch_op.drop_index(batch_op.f("ix_note_customer_id"))
-
     op.drop_table("note")
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_message_interaction_id"))
-
     op.drop_table("message")
-    with op.batch_alter_table("interaction_transition", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_interaction_transition_interaction_id"))
-
     op.drop_table("interaction_transition")
-    with op.batch_alter_table("follow_up_task", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_follow_up_task_owner_id"))
-        batch_op.drop_index(batch_op.f("ix_follow_up_task_due_at"))
-        batch_op.drop_index(batch_op.f("ix_follow_up_task_customer_id"))
-
     op.drop_table("follow_up_task")
-    with op.batch_alter_table("interaction", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_interaction_state"))
-        batch_op.drop_index(batch_op.f("ix_interaction_queue_id"))
-        batch_op.drop_index(batch_op.f("ix_interaction_customer_id"))
-        batch_op.drop_index(batch_op.f("ix_interaction_created_at"))
-        batch_op.drop_index(batch_op.f("ix_interaction_channel"))
-        batch_op.drop_index(batch_op.f("ix_interaction_agent_id"))
-
     op.drop_table("interaction")
-    with op.batch_alter_table("customer_identity", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_customer_identity_customer_id"))
-        batch_op.drop_index(batch_op.f("ix_customer_identity_address"))
-
     op.drop_table("customer_identity")
-    with op.batch_alter_table("customer", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_customer_name"))
-        batch_op.drop_index(batch_op.f("ix_customer_merged_into_id"))
-        batch_op.drop_index(batch_op.f("ix_customer_customer_class"))
-
     op.drop_table("customer")
-    with op.batch_alter_table("api_token", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_api_token_agent_id"))
-
     op.drop_table("api_token")
     op.drop_table("wrap_up_code")
-    with op.batch_alter_table("queue", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_queue_name"))
-
     op.drop_table("queue")
-    with op.batch_alter_table("outbox_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_outbox_event_published_at"))
-
     op.drop_table("outbox_event")
-    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_entry_entity_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_entry_at"))
-
     op.drop_table("audit_entry")
-    with op.batch_alter_table("agent", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_agent_username"))
-
     op.drop_table("agent")
     # ### end Alembic commands ###
