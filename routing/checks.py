@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from routing.agents import checked_skills
+from routing.agent_record import checked_skills
 from routing.events import (
     AgentLoadChanged,
     AgentLoggedIn,

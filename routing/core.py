@@ -7,7 +7,8 @@ those, which keeps one event far cheaper than a rescan and keeps the engine work
 
 from __future__ import annotations
 
-from routing.agents import AgentIndex, AgentRecord
+from routing.agent_record import AgentRecord
+from routing.agents import AgentIndex
 from routing.availability import FREE
 from routing.deadlines import Deadlines, Entry, Timer
 from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
@@ -24,9 +25,8 @@ from routing.policy import (
     step_at,
 )
 from routing.selection import best_interaction, find_agent
-from routing.snapshot import PendingOffer, WaitingInteraction
+from routing.snapshot import WaitingInteraction
 from routing.vocabulary import (
-    CHANNELS,
     ROUTABLE_PRESENCE,
     AgentId,
     CustomerClass,
@@ -140,25 +140,11 @@ class RoutingCore:
         offered_at = self.now if at is None else at
         rec.offered_to, rec.offered_at = agent.id, offered_at
         rec.token += 1
-        self.agents.reserve(agent, rec.id, rec.channel, self.now)
+        self.agents.reserve(agent, rec.id, rec.ch, self.now)
         expires = offered_at + rec.policy.offer_timeout
         self._deadlines.add(expires, Timer.OFFER, rec.id, rec.token)
         self.log.add(rec.id, offered_at, "offered", agent.id, reason)
         out.append(Offer(rec.id, agent.id, rec.channel, rec.queue, offered_at, expires, reason))
-
-    def _restore_offer(self, offer: PendingOffer, out: list[Decision]) -> None:
-        rec = self.waiting.items.get(offer.interaction)
-        agent = self.agents.agents.get(offer.agent)
-        if rec is None or agent is None or rec.offered_to is not None:
-            raise RoutingError(f"snapshot offer {offer} names an unknown or doubly offered interaction")
-        self._dirty_items.pop(rec.id, None)
-        reason = OfferReason("offer restored from snapshot", "restored", rec.step, (), 1, "", 0.0, 0.0)
-        self._offer(rec, agent, reason, [], at=offer.offered_at)
-        if agent.presence not in ROUTABLE_PRESENCE:
-            out.append(OfferWithdrawn(rec.id, agent.id, self.now, f"agent is {agent.presence}"))
-            self._release(
-                rec, agent, "withdrawn", f"agent is {agent.presence}", out, miss=False, exclude=False
-            )
 
     def _release(
         self,
@@ -221,12 +207,15 @@ class RoutingCore:
     # ---- settle -----------------------------------------------------------------------------
 
     def _settle(self, out: list[Decision]) -> None:
+        """Route the touched interactions, then the touched agents; leave the indexes flushed."""
         if not self._dirty_items and len(self._dirty_agents) == 1:  # the common case, kept cheap
             ((aid, trigger),) = self._dirty_agents.items()
             self._dirty_agents.clear()
             agent = self.agents.agents.get(aid)
             if agent is not None:
                 self._route_agent(agent, trigger, out)
+            if self.agents.pending:
+                self.agents.flush()
             return
         items = self.waiting.items
         now_rel = self.now - self._origin
@@ -245,8 +234,12 @@ class RoutingCore:
             agent = self.agents.agents.get(aid)
             if agent is not None:
                 self._route_agent(agent, trigger, out)
+        if self.agents.pending:
+            self.agents.flush()
 
     def _route_item(self, rec: WaitingRecord, trigger: str, out: list[Decision]) -> None:
+        if self.agents.pending:
+            self.agents.flush()  # the free sets and counters are read below
         self._set_step(rec)
         sticky = self._is_sticky(rec)
         pick = find_agent(self.agents, rec, sticky)
@@ -261,12 +254,12 @@ class RoutingCore:
                 pick.chosen_by,
                 self.now - rec.enqueued_at,
                 rec.priority_at(self.now - self._origin),
-                self.agents.pools(rec.channel, pick.matched),
+                self.agents.pools(rec.ch, pick.matched),
             )
             self._offer(rec, pick.agent, reason, out)
             return
         self.waiting.place(rec, self.now)
-        self.log.add(rec.id, self.now, "waiting", None, self.agents.pools(rec.channel, rec.alts[0]))
+        self.log.add(rec.id, self.now, "waiting", None, self.agents.pools(rec.ch, rec.alts[0]))
         later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
         if later is not None:
             self._deadlines.add(later, Timer.STEP, rec.id, rec.token)
@@ -275,8 +268,8 @@ class RoutingCore:
 
     def _route_agent(self, agent: AgentRecord, trigger: str, out: list[Decision]) -> None:
         now_rel = self.now - self._origin
-        while FREE in agent.status.values():
-            pick = best_interaction(self.waiting, agent, CHANNELS, now_rel)
+        while FREE in agent.status:
+            pick = best_interaction(self.waiting, agent, now_rel)
             if pick is None:
                 return
             rec = pick.interaction

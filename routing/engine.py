@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from routing.agents import AgentRecord
+from routing.agent_record import AgentRecord
 from routing.checks import check_event
 from routing.core import RoutingCore
-from routing.decisions import Decision, OfferWithdrawn
+from routing.decisions import Decision, OfferReason, OfferWithdrawn
 from routing.events import (
     AgentLoadChanged,
     AgentLoggedIn,
@@ -30,7 +30,7 @@ from routing.events import (
 from routing.explain import Explanation, agent_detail, waiting_summary
 from routing.policy import QueuePolicy, RoutingRules, alternatives
 from routing.snapshot import PendingOffer, Snapshot, WaitingInteraction
-from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence
+from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence, RoutingError
 from routing.waiting import WaitingRecord
 
 
@@ -61,6 +61,20 @@ class RoutingEngine(RoutingCore):
         self._settle(out)
         return out
 
+    def _restore_offer(self, offer: PendingOffer, out: list[Decision]) -> None:
+        rec = self.waiting.items.get(offer.interaction)
+        agent = self.agents.agents.get(offer.agent)
+        if rec is None or agent is None or rec.offered_to is not None:
+            raise RoutingError(f"snapshot offer {offer} names an unknown or doubly offered interaction")
+        self._dirty_items.pop(rec.id, None)
+        reason = OfferReason("offer restored from snapshot", "restored", rec.step, (), 1, "", 0.0, 0.0)
+        self._offer(rec, agent, reason, [], at=offer.offered_at)
+        if agent.presence not in ROUTABLE_PRESENCE:
+            out.append(OfferWithdrawn(rec.id, agent.id, self.now, f"agent is {agent.presence}"))
+            self._release(
+                rec, agent, "withdrawn", f"agent is {agent.presence}", out, miss=False, exclude=False
+            )
+
     def handle(self, event: Event) -> list[Decision]:
         """Apply every timer due by `event.at`, then the event; return the resulting decisions.
 
@@ -76,6 +90,8 @@ class RoutingEngine(RoutingCore):
         _HANDLERS[type(event)](self, event, out)
         if self._dirty_items or self._dirty_agents:
             self._settle(out)
+        elif self.agents.pending:
+            self.agents.flush()
         return out
 
     def handle_many(self, events: Iterable[Event]) -> list[Decision]:
@@ -102,6 +118,8 @@ class RoutingEngine(RoutingCore):
             _HANDLERS[type(event)](self, event, out)
         if self._dirty_items or self._dirty_agents:
             self._settle(out)
+        elif self.agents.pending:
+            self.agents.flush()
         return out
 
     def next_deadline(self) -> float | None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from routing.agents import AgentIndex, AgentRecord
+from routing.agent_record import AgentRecord
+from routing.agents import AgentIndex
 from routing.availability import FREE, STATUS_TEXT, Pool, PoolCounts
 from routing.decisions import OfferReason
 from routing.policy import QueuePolicy, Requirement, alternatives, describe, meets, next_step_time
@@ -144,7 +145,7 @@ def _pool_text(req: Requirement, rec: WaitingRecord, agents: AgentIndex) -> str:
         if agent.id in rec.excluded:
             excluded += 1
             continue
-        name = STATUS_TEXT[agent.status[rec.channel]]
+        name = STATUS_TEXT[agent.status[rec.ch]]
         counts[name] = counts.get(name, 0) + 1
     total = sum(counts.values()) + excluded
     if not total:
@@ -163,7 +164,7 @@ def agent_detail(rec: WaitingRecord, agent: AgentRecord | None, sticky: bool) ->
     if agent is None:
         return "unknown agent"
     reasons: list[str] = []
-    status = agent.status[rec.channel]
+    status = agent.status[rec.ch]
     if status != FREE:
         reasons.append(f"{STATUS_TEXT[status]} on {rec.channel} (presence {agent.presence})")
     if rec.matching(agent.skills) is None:

@@ -7,13 +7,13 @@ position, enqueue time, id), never by set order, so replays give the same answer
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from routing.agents import AgentIndex, AgentRecord
+from routing.agent_record import AgentRecord
+from routing.agents import AgentIndex
 from routing.availability import ANY_SKILL, FREE
 from routing.policy import Requirement, meets
-from routing.vocabulary import AgentChoice, AgentId, Channel
+from routing.vocabulary import CHANNEL_RANGE, AgentChoice, AgentId
 from routing.waiting import WaitingIndex, WaitingRecord
 
 
@@ -33,8 +33,10 @@ class InteractionPick:
 
 
 def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPick | None:
-    """The agent `rec`'s queue would choose now, or None if no free agent is eligible."""
-    ch = rec.channel
+    """The agent `rec`'s queue would choose now, or None if no free agent is eligible.
+
+    Reads the free sets: the caller flushes the agent index first."""
+    ch = rec.ch
     if sticky:
         assert rec.preferred is not None
         agent = agents.agents.get(rec.preferred)
@@ -48,7 +50,7 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
     return _best_by_score(agents, rec, ch, choice)
 
 
-def _candidates(agents: AgentIndex, ch: Channel, req: Requirement) -> list[dict[AgentId, None]]:
+def _candidates(agents: AgentIndex, ch: int, req: Requirement) -> list[dict[AgentId, None]]:
     """The free sets to search for `req`: one per level of its rarest skill, from the level asked."""
     by_skill = agents.free[ch]
     if not req:
@@ -69,7 +71,7 @@ def _candidates(agents: AgentIndex, ch: Channel, req: Requirement) -> list[dict[
     return best
 
 
-def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: Channel) -> AgentPick | None:
+def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick | None:
     # Each free set is in idle order, so its first agent meeting the requirement is its best;
     # the longest idle overall is the best of those firsts.
     by_id = agents.agents
@@ -92,9 +94,7 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: Channel) -> AgentP
     return AgentPick(best, best_req, considered, f"longest idle, idle since {best.idle_since:.1f}")
 
 
-def _best_by_score(
-    agents: AgentIndex, rec: WaitingRecord, ch: Channel, choice: AgentChoice
-) -> AgentPick | None:
+def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: AgentChoice) -> AgentPick | None:
     by_id = agents.agents
     best: tuple[tuple[float, ...], AgentRecord, Requirement] | None = None
     considered = 0
@@ -106,8 +106,8 @@ def _best_by_score(
             considered += 1
             if choice == AgentChoice.LEAST_OCCUPIED:
                 key: tuple[float, ...] = (
-                    agent.active.get(ch, 0) / agent.capacity[ch],
-                    float(sum(agent.active.values())),
+                    agent.active[ch] / agent.capacity[ch],
+                    float(sum(agent.active)),
                     float(agent.idle_seq),
                 )
             else:
@@ -118,15 +118,13 @@ def _best_by_score(
         return None
     key, agent, req = best
     if choice == AgentChoice.LEAST_OCCUPIED:
-        how = f"least occupied, {agent.active.get(ch, 0)}/{agent.capacity[ch]} on {ch}"
+        how = f"least occupied, {agent.active[ch]}/{agent.capacity[ch]} on {rec.channel}"
     else:
         how = f"best skill, level sum {-int(key[0])}"
     return AgentPick(agent, req, considered, how)
 
 
-def best_interaction(
-    waiting: WaitingIndex, agent: AgentRecord, channels: Iterable[Channel], now_rel: float
-) -> InteractionPick | None:
+def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) -> InteractionPick | None:
     """The waiting interaction a freed agent should get: highest effective priority, then oldest."""
     best: WaitingRecord | None = None
     best_req: Requirement = ()
@@ -134,7 +132,7 @@ def best_interaction(
     considered = 0
     status = agent.status
     items = waiting.items
-    for ch in channels:
+    for ch in CHANNEL_RANGE:
         if status[ch] != FREE:
             continue
         for group, req in waiting.groups_met(agent.id, agent.skills, ch):
@@ -150,7 +148,7 @@ def best_interaction(
         extra = list(waiting.sticky.get(agent.id, {}).values())
         extra.extend(waiting.special.values())
         for rec in extra:
-            if status[rec.channel] != FREE or agent.id in rec.excluded:
+            if status[rec.ch] != FREE or agent.id in rec.excluded:
                 continue
             met = rec.matching(agent.skills)
             if met is None:

@@ -29,6 +29,9 @@ class Channel(StrEnum):
 
 
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
+CHANNEL_INDEX: dict[Channel, int] = {ch: i for i, ch in enumerate(CHANNELS)}
+"""Inside the engine a channel is its position in `CHANNELS`, so per-channel state is a list."""
+CHANNEL_RANGE = range(len(CHANNELS))
 
 
 def as_channel(value: str) -> Channel:

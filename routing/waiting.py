@@ -15,9 +15,19 @@ import heapq
 
 from routing.availability import ANY_SKILL
 from routing.policy import QueuePolicy, Requirement, meets
-from routing.vocabulary import AgentId, Channel, CustomerClass, InteractionId, QueueId, Skill
+from routing.vocabulary import (
+    CHANNEL_INDEX,
+    CHANNELS,
+    AgentId,
+    Channel,
+    CustomerClass,
+    InteractionId,
+    QueueId,
+    Skill,
+)
 
-GroupKey = tuple[Channel, float, tuple[Requirement, ...]]
+GroupKey = tuple[int, float, tuple[Requirement, ...]]
+"""Channel position, aging rate, requirements in force."""
 Met = tuple["Group", Requirement]
 _COMPACT_SLACK = 64
 
@@ -28,6 +38,7 @@ class WaitingRecord:
     __slots__ = (
         "alts",
         "base",
+        "ch",
         "channel",
         "customer_class",
         "enq_rel",
@@ -64,6 +75,7 @@ class WaitingRecord:
     ) -> None:
         self.id = iid
         self.channel = channel
+        self.ch = CHANNEL_INDEX[channel]
         self.queue = queue
         self.policy = policy
         self.enqueued_at = enqueued_at
@@ -94,11 +106,11 @@ class WaitingRecord:
 
 
 class Group:
-    __slots__ = ("alts", "channel", "heap", "key", "rate", "size")
+    __slots__ = ("alts", "ch", "heap", "key", "rate", "size")
 
     def __init__(self, key: GroupKey) -> None:
         self.key = key
-        self.channel, self.rate, self.alts = key
+        self.ch, self.rate, self.alts = key
         self.heap: list[tuple[float, float, InteractionId, int]] = []
         self.size = 0
 
@@ -109,13 +121,13 @@ class WaitingIndex:
     def __init__(self) -> None:
         self.items: dict[InteractionId, WaitingRecord] = {}
         self.groups: dict[GroupKey, Group] = {}
-        self.by_skill: dict[Channel, dict[Skill, dict[GroupKey, Group]]] = {}
+        self.by_skill: list[dict[Skill, dict[GroupKey, Group]]] = [{} for _ in CHANNELS]
         self.sticky: dict[AgentId, dict[InteractionId, WaitingRecord]] = {}
         self.special: dict[InteractionId, WaitingRecord] = {}
         # Per agent, the groups it meets on each channel (with the requirement met), valid while
         # no group was created or dropped (`version`) and the agent keeps the same skills dict.
         self.version = 0
-        self._met: dict[AgentId, tuple[int, dict[Skill, int], dict[Channel, list[Met]]]] = {}
+        self._met: dict[AgentId, tuple[int, dict[Skill, int], list[list[Met] | None]]] = {}
 
     def place(self, rec: WaitingRecord, now: float) -> None:
         """File a waiting, not offered interaction where freed agents will look for it."""
@@ -125,12 +137,12 @@ class WaitingIndex:
         elif rec.excluded:
             self.special[rec.id] = rec
         else:
-            key = (rec.channel, rec.rate, rec.alts)
+            key = (rec.ch, rec.rate, rec.alts)
             group = self.groups.get(key)
             if group is None:
                 group = self.groups[key] = Group(key)
                 self.version += 1
-                by_skill = self.by_skill.setdefault(rec.channel, {})
+                by_skill = self.by_skill[rec.ch]
                 for req in rec.alts:
                     by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
             heapq.heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token))
@@ -160,7 +172,7 @@ class WaitingIndex:
     def _drop(self, group: Group) -> None:
         del self.groups[group.key]
         self.version += 1
-        by_skill = self.by_skill[group.channel]
+        by_skill = self.by_skill[group.ch]
         for req in group.alts:
             skill = req[0][0] if req else ANY_SKILL
             listed = by_skill.get(skill)
@@ -184,9 +196,9 @@ class WaitingIndex:
                 return rec
             heapq.heappop(heap)
 
-    def groups_for(self, ch: Channel, skills: dict[Skill, int]) -> list[Group]:
-        """Groups on `ch` that an agent with these skills might meet (each listed once)."""
-        by_skill = self.by_skill.get(ch)
+    def groups_for(self, c: int, skills: dict[Skill, int]) -> list[Group]:
+        """Groups on channel `c` that an agent with these skills might meet (each listed once)."""
+        by_skill = self.by_skill[c]
         if not by_skill:
             return []
         found: dict[GroupKey, Group] = {}
@@ -199,15 +211,15 @@ class WaitingIndex:
                 found.update(listed)
         return list(found.values())
 
-    def groups_met(self, aid: AgentId, skills: dict[Skill, int], ch: Channel) -> list[Met]:
-        """The groups on `ch` an agent with these skills meets, each with the requirement it meets."""
+    def groups_met(self, aid: AgentId, skills: dict[Skill, int], c: int) -> list[Met]:
+        """The groups on channel `c` an agent with these skills meets, each with the requirement met."""
         cached = self._met.get(aid)
         if cached is None or cached[0] != self.version or cached[1] is not skills:
-            cached = self._met[aid] = (self.version, skills, {})
-        found = cached[2].get(ch)
+            cached = self._met[aid] = (self.version, skills, [None] * len(CHANNELS))
+        found = cached[2][c]
         if found is None:
-            found = cached[2][ch] = []
-            for group in self.groups_for(ch, skills):
+            found = cached[2][c] = []
+            for group in self.groups_for(c, skills):
                 for req in group.alts:
                     if meets(skills, req):
                         found.append((group, req))

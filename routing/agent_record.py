@@ -1,0 +1,100 @@
+"""One agent as the engine tracks it: presence, skills, and per-channel state kept in lists.
+
+Inside the engine a channel is its position in `CHANNELS`, so capacity, load and status per
+channel are short lists indexed by that position rather than dicts keyed by channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from routing.availability import ANY_SKILL, AWAY, FREE, OFFLINE, WRAP_UP
+from routing.snapshot import AgentState
+from routing.vocabulary import (
+    CHANNEL_INDEX,
+    CHANNELS,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    AgentId,
+    Channel,
+    InteractionId,
+    Presence,
+    RoutingError,
+    Skill,
+)
+
+PRESENCE_STATUS = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
+NOT_INDEXED = -1
+
+FreeSet = dict[AgentId, None]
+
+
+def per_channel(values: Mapping[Channel, int]) -> list[int]:
+    """A mapping keyed by channel as the engine keeps it: a list indexed by channel position.
+
+    Plain strings work as keys too (a `StrEnum` hashes and compares as its value)."""
+    found = [0] * len(CHANNELS)
+    for ch, n in values.items():
+        found[CHANNEL_INDEX[ch]] = n
+    return found
+
+
+class AgentRecord:
+    """The engine's mutable view of one agent. Per channel position: `capacity`, `load`, `active`
+    (load plus pending offers), `status` (current) and `shown` (what the indexes reflect)."""
+
+    __slots__ = (
+        "active",
+        "capacity",
+        "gate",
+        "id",
+        "idle_seq",
+        "idle_since",
+        "lanes",
+        "load",
+        "misses",
+        "offers",
+        "pending",
+        "presence",
+        "shown",
+        "shown_seq",
+        "skills",
+        "slots",
+        "status",
+    )
+
+    def __init__(self, state: AgentState) -> None:
+        self.id: AgentId = state.id
+        self.presence = Presence(state.presence)
+        self.gate = PRESENCE_STATUS.get(self.presence, FREE)
+        self.skills: dict[Skill, int] = checked_skills(state.id, state.skills)
+        self.capacity = per_channel(state.capacity)
+        self.load = [max(n, 0) for n in per_channel(state.load)]
+        self.active = list(self.load)
+        self.idle_since = state.idle_since
+        self.idle_seq = 0
+        self.misses = state.consecutive_misses
+        self.offers: dict[InteractionId, int] = {}  # pending offers: interaction -> channel position
+        self.status = [NOT_INDEXED] * len(CHANNELS)
+        self.shown = [NOT_INDEXED] * len(CHANNELS)
+        self.shown_seq = 0  # the idle_seq the free sets reflect
+        self.pending = False
+        self.slots: list[tuple[list[int], int]] = []  # (counter row, level offset) per skill
+        self.lanes: list[tuple[FreeSet, ...]] = []  # the free sets it joins, per channel position
+
+    def is_free(self) -> bool:
+        """Free on at least one channel."""
+        return FREE in self.status
+
+    def snapshot(self) -> AgentState:
+        load = {ch: n for ch, n in zip(CHANNELS, self.load, strict=True) if n}
+        capacity = {ch: n for ch, n in zip(CHANNELS, self.capacity, strict=True) if n > 0}
+        skills = dict(self.skills)
+        return AgentState(self.id, self.presence, skills, capacity, load, self.idle_since, self.misses)
+
+
+def checked_skills(aid: AgentId, skills: Mapping[Skill, int]) -> dict[Skill, int]:
+    for skill, level in skills.items():
+        if not MIN_LEVEL <= level <= MAX_LEVEL or skill == ANY_SKILL:
+            raise RoutingError(f"agent {aid}: bad skill {skill!r}={level}")
+    return dict(skills)
