@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install services lint typecheck bench clean
+COMPILED := build/compiled
+
+.PHONY: run test install services lint typecheck bench clean compiled
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,5 +39,14 @@ typecheck: install
 bench: install services
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# The routing core compiled with mypyc into $(COMPILED) (routing/ itself stays pure Python): put
+# $(COMPILED) first on PYTHONPATH to run the engine compiled. See docs/routing.md, "Compiled".
+compiled: install
+	@rm -rf $(COMPILED) && mkdir -p $(COMPILED) && cp -r routing $(COMPILED)/routing
+	@find $(COMPILED) -name __pycache__ -prune -exec rm -rf {} +
+	@printf '[mypy]\nstrict = True\n' > $(COMPILED)/mypy.ini
+	cd $(COMPILED) && $(abspath $(BIN))/mypyc --config-file mypy.ini routing > mypyc.log 2>&1 || (cat mypyc.log; exit 1)
+	@rm -rf $(COMPILED)/build
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var build

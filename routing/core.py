@@ -255,6 +255,7 @@ class RoutingCore:
                 self.now - rec.enqueued_at,
                 rec.priority_at(self.now - self._origin),
                 self.agents.pools(rec.ch, pick.matched),
+                idle_since=pick.idle_since,
             )
             self._offer(rec, pick.agent, reason, out)
             return
@@ -275,14 +276,14 @@ class RoutingCore:
             rec = pick.interaction
             self.waiting.unplace(rec)
             reason = OfferReason(
-                f"agent {agent.id} free ({trigger})",
+                trigger,
                 "highest priority then oldest",
                 rec.step,
                 pick.matched,
                 pick.considered,
-                f"waited {self.now - rec.enqueued_at:.1f}s",
+                "",
                 self.now - rec.enqueued_at,
                 rec.priority_at(now_rel),
-                (),
+                freed_agent=agent.id,
             )
             self._offer(rec, agent, reason, out)

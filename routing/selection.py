@@ -7,8 +7,6 @@ position, enqueue time, id), never by set order, so replays give the same answer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from routing.agent_record import AgentRecord
 from routing.agents import AgentIndex
 from routing.availability import ANY_SKILL, FREE
@@ -17,19 +15,34 @@ from routing.vocabulary import CHANNEL_RANGE, AgentChoice, AgentId
 from routing.waiting import WaitingIndex, WaitingRecord
 
 
-@dataclass(slots=True)
 class AgentPick:
-    agent: AgentRecord
-    matched: Requirement
-    considered: int
-    chosen_by: str
+    """`chosen_by` is empty for the longest idle agent: the offer's reason words it from
+    `idle_since` only when read."""
+
+    __slots__ = ("agent", "chosen_by", "considered", "idle_since", "matched")
+
+    def __init__(
+        self,
+        agent: AgentRecord,
+        matched: Requirement,
+        considered: int,
+        chosen_by: str,
+        idle_since: float | None = None,
+    ) -> None:
+        self.agent = agent
+        self.matched = matched
+        self.considered = considered
+        self.chosen_by = chosen_by
+        self.idle_since = idle_since
 
 
-@dataclass(slots=True)
 class InteractionPick:
-    interaction: WaitingRecord
-    matched: Requirement
-    considered: int
+    __slots__ = ("considered", "interaction", "matched")
+
+    def __init__(self, interaction: WaitingRecord, matched: Requirement, considered: int) -> None:
+        self.interaction = interaction
+        self.matched = matched
+        self.considered = considered
 
 
 def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPick | None:
@@ -91,7 +104,7 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
                 break
     if best is None:
         return None
-    return AgentPick(best, best_req, considered, f"longest idle, idle since {best.idle_since:.1f}")
+    return AgentPick(best, best_req, considered, "", best.idle_since)
 
 
 def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: AgentChoice) -> AgentPick | None:
