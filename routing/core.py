@@ -92,7 +92,7 @@ class RoutingCore:
         self.waiting.items[rec.id] = rec
         boost = policy.class_boost.get(cls, 0.0)
         info = (rec.queue, rec.channel, rec.base, rec.customer_class, boost, rec.sticky_until, rec.preferred)
-        self.log.add(rec.id, self.now, "queued", None, info)
+        self.log.add(rec, self.now, "queued", None, info)
         return rec
 
     def _set_step(self, rec: WaitingRecord, *, log: bool = True) -> None:
@@ -109,7 +109,7 @@ class RoutingCore:
             alts = self._alts_cache[key] = alternatives(self.policies, rec.queue, rec.own_skills, step)
         if log and step != rec.step:
             text = f"escalation step {step} now accepts {' or '.join(describe(r) for r in alts)}"
-            self.log.add(rec.id, self.now, "escalated", None, text)
+            self.log.add(rec, self.now, "escalated", None, text)
         rec.step, rec.alts = step, alts
 
     def _is_sticky(self, rec: WaitingRecord) -> bool:
@@ -124,7 +124,7 @@ class RoutingCore:
     def _end_sticky(self, agent: AgentRecord, why: str) -> None:
         for rec in list(self.waiting.sticky.get(agent.id, {}).values()):
             rec.sticky_until = 0.0
-            self.log.add(rec.id, self.now, "sticky_ended", agent.id, why)
+            self.log.add(rec, self.now, "sticky_ended", agent.id, why)
             self._touch_item(rec, "sticky window ended")
 
     # ---- offers -----------------------------------------------------------------------------
@@ -143,7 +143,7 @@ class RoutingCore:
         self.agents.reserve(agent, rec.id, rec.ch, self.now)
         expires = offered_at + rec.policy.offer_timeout
         self._deadlines.add(expires, Timer.OFFER, rec.id, rec.token)
-        self.log.add(rec.id, offered_at, "offered", agent.id, reason)
+        self.log.add(rec, offered_at, "offered", agent.id, reason)
         out.append(Offer(rec.id, agent.id, rec.channel, rec.queue, offered_at, expires, reason))
 
     def _release(
@@ -160,7 +160,7 @@ class RoutingCore:
         """End an offer that was not accepted; the interaction and the agent are routed again."""
         rec.offered_to = None
         self.agents.unreserve(agent, rec.id, self.now, accepted=False)
-        self.log.add(rec.id, self.now, kind, agent.id, why)
+        self.log.add(rec, self.now, kind, agent.id, why)
         if exclude:
             rec.excluded = rec.excluded | {agent.id}
         if agent.id == rec.preferred and (exclude or agent.presence == Presence.OFFLINE):
@@ -209,8 +209,7 @@ class RoutingCore:
     def _settle(self, out: list[Decision]) -> None:
         """Route the touched interactions, then the touched agents; leave the indexes flushed."""
         if not self._dirty_items and len(self._dirty_agents) == 1:  # the common case, kept cheap
-            ((aid, trigger),) = self._dirty_agents.items()
-            self._dirty_agents.clear()
+            aid, trigger = self._dirty_agents.popitem()
             agent = self.agents.agents.get(aid)
             if agent is not None:
                 self._route_agent(agent, trigger, out)
@@ -260,7 +259,7 @@ class RoutingCore:
             self._offer(rec, pick.agent, reason, out)
             return
         self.waiting.place(rec, self.now)
-        self.log.add(rec.id, self.now, "waiting", None, self.agents.pools(rec.ch, rec.alts[0]))
+        self.log.add(rec, self.now, "waiting", None, self.agents.pools(rec.ch, rec.alts[0]))
         later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
         if later is not None:
             self._deadlines.add(later, Timer.STEP, rec.id, rec.token)

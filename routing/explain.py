@@ -13,17 +13,11 @@ from dataclasses import dataclass
 
 from routing.agent_record import AgentRecord
 from routing.agents import AgentIndex
-from routing.availability import FREE, STATUS_TEXT, Pool, PoolCounts
+from routing.availability import FREE, STATUS_TEXT, Pool
 from routing.decisions import OfferReason
 from routing.policy import QueuePolicy, Requirement, alternatives, describe, meets, next_step_time
 from routing.vocabulary import AgentId, InteractionId, QueueId
-from routing.waiting import WaitingRecord
-
-QueuedInfo = tuple[QueueId, str, float, str, float, float, AgentId | None]
-"""queue, channel, priority, customer class, class boost, sticky until, preferred agent."""
-Payload = OfferReason | tuple[PoolCounts, ...] | QueuedInfo | str | float
-"""A float is the wait of an accepted interaction, formatted only when read."""
-RawEntry = tuple[float, str, AgentId | None, Payload]
+from routing.waiting import Payload, WaitingRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,40 +46,41 @@ class Explanation:
 
 
 class DecisionLog:
-    """Entries of live interactions, and of the last `history_limit` finished ones."""
+    """Finished interactions, the last `history_limit` of them, with their entries.
+
+    A live interaction keeps its entries on its own record (`WaitingRecord.log`), so adding one
+    is a list append; finishing keeps the record itself, which costs no new object.
+    """
 
     def __init__(self, history_limit: int) -> None:
-        self.live: dict[InteractionId, list[RawEntry]] = {}
-        self.finished: dict[InteractionId, tuple[str, list[RawEntry], int]] = {}
-        self._order: deque[tuple[InteractionId, int]] = deque()  # finish order, oldest first
-        self._seq = 0
+        self.finished: dict[InteractionId, WaitingRecord] = {}
+        self._order: deque[WaitingRecord] = deque()  # finish order, oldest first
         self._limit = history_limit
 
-    def add(self, iid: InteractionId, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
-        entries = self.live.get(iid)
-        if entries is None:
-            entries = self.live[iid] = []
-        entries.append((at, kind, agent, payload))
+    @staticmethod
+    def add(rec: WaitingRecord, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
+        rec.log.append((at, kind, agent, payload))
 
-    def finish(self, iid: InteractionId, state: str) -> None:
-        self._seq += 1
-        self.finished[iid] = (state, self.live.pop(iid, []), self._seq)
-        self._order.append((iid, self._seq))
-        while len(self.finished) > self._limit:
-            old, seq = self._order.popleft()
-            if self.finished[old][2] == seq:  # else a reused id finished again later: keep that
-                del self.finished[old]
+    def finish(self, rec: WaitingRecord, state: str) -> None:
+        rec.state = state
+        self.finished[rec.id] = rec
+        self._order.append(rec)
+        finished = self.finished
+        while len(finished) > self._limit:
+            old = self._order.popleft()
+            if finished.get(old.id) is old:  # else a reused id finished again later: keep that
+                del finished[old.id]
 
     def state(self, iid: InteractionId) -> str | None:
         """How a finished interaction ended, if it is still remembered."""
         done = self.finished.get(iid)
-        return None if done is None else done[0]
+        return None if done is None else done.state
 
-    def history(self, iid: InteractionId) -> tuple[LogEntry, ...]:
-        raw = self.live.get(iid)
-        if raw is None:
-            done = self.finished.get(iid)
-            raw = [] if done is None else done[1]
+    def history(self, iid: InteractionId, live: WaitingRecord | None) -> tuple[LogEntry, ...]:
+        """The entries of `live` (the interaction's record if it is still routed), else of the
+        finished interaction `iid` if remembered."""
+        rec = live if live is not None else self.finished.get(iid)
+        raw = [] if rec is None else rec.log
         return tuple(LogEntry(at, kind, agent, render(kind, payload)) for at, kind, agent, payload in raw)
 
 

@@ -144,15 +144,14 @@ def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) 
     best_p = 0.0
     considered = 0
     status = agent.status
-    items = waiting.items
     for ch in CHANNEL_RANGE:
         if status[ch] != FREE:
             continue
         for group, req in waiting.groups_met(agent.id, agent.skills, ch):
             considered += 1
-            _, _, iid, token = group.heap[0]
-            rec = items.get(iid)
-            if rec is None or rec.group is not group or rec.token != token:
+            entry = group.heap[0]
+            rec = entry[4]
+            if rec.group is not group or rec.token != entry[3]:
                 rec = waiting.head(group)
             p = group.rate * now_rel - rec.k
             if best is None or p > best_p or (p == best_p and _older(rec, best)):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import heapq
 
-from routing.availability import ANY_SKILL
+from routing.availability import ANY_SKILL, PoolCounts
+from routing.decisions import OfferReason
 from routing.policy import QueuePolicy, Requirement, meets
 from routing.vocabulary import (
     CHANNEL_INDEX,
@@ -26,9 +27,19 @@ from routing.vocabulary import (
     Skill,
 )
 
+QueuedInfo = tuple[QueueId, str, float, str, float, float, AgentId | None]
+"""queue, channel, priority, customer class, class boost, sticky until, preferred agent."""
+Payload = OfferReason | tuple[PoolCounts, ...] | QueuedInfo | str | float
+"""What a decision-log entry holds; a float is the wait of an accepted interaction, worded
+only when read (`routing.explain`)."""
+RawEntry = tuple[float, str, AgentId | None, Payload]
+
 GroupKey = tuple[int, float, tuple[Requirement, ...]]
 """Channel position, aging rate, requirements in force."""
 Met = tuple["Group", Requirement]
+HeapEntry = tuple[float, float, InteractionId, int, "WaitingRecord"]
+"""(k, enqueued, id, token, record): ordered by the first three; live while the record is in
+the group with the same token (entries are dropped lazily)."""
 _COMPACT_SLACK = 64
 
 
@@ -47,6 +58,7 @@ class WaitingRecord:
         "group",
         "id",
         "k",
+        "log",
         "offered_at",
         "offered_to",
         "own_skills",
@@ -54,6 +66,7 @@ class WaitingRecord:
         "preferred",
         "queue",
         "rate",
+        "state",
         "step",
         "sticky_until",
         "token",
@@ -94,6 +107,8 @@ class WaitingRecord:
         self.offered_at = 0.0
         self.group: Group | None = None
         self.token = 0
+        self.log: list[RawEntry] = []  # its decision log (routing.explain)
+        self.state = "waiting"  # how it ended, once finished
 
     def priority_at(self, now_rel: float) -> float:
         return self.rate * now_rel - self.k
@@ -111,7 +126,7 @@ class Group:
     def __init__(self, key: GroupKey) -> None:
         self.key = key
         self.ch, self.rate, self.alts = key
-        self.heap: list[tuple[float, float, InteractionId, int]] = []
+        self.heap: list[HeapEntry] = []
         self.size = 0
 
 
@@ -145,7 +160,7 @@ class WaitingIndex:
                 by_skill = self.by_skill[rec.ch]
                 for req in rec.alts:
                     by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
-            heapq.heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token))
+            heapq.heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token, rec))
             group.size += 1
             rec.group = group
 
@@ -181,18 +196,18 @@ class WaitingIndex:
                 if not listed:
                     del by_skill[skill]
 
-    def _valid(self, group: Group, entry: tuple[float, float, InteractionId, int]) -> bool:
-        rec = self.items.get(entry[2])
-        return rec is not None and rec.group is group and rec.token == entry[3]
+    @staticmethod
+    def _valid(group: Group, entry: HeapEntry) -> bool:
+        rec = entry[4]
+        return rec.group is group and rec.token == entry[3]
 
     def head(self, group: Group) -> WaitingRecord:
         """The group's best interaction, discarding stale heap entries on the way."""
         heap = group.heap
-        items = self.items
         while True:
-            _, _, iid, token = heap[0]
-            rec = items.get(iid)
-            if rec is not None and rec.group is group and rec.token == token:
+            entry = heap[0]
+            rec = entry[4]
+            if rec.group is group and rec.token == entry[3]:
                 return rec
             heapq.heappop(heap)
 
