@@ -27,7 +27,19 @@ _CLASSES = frozenset(CustomerClass)
 
 
 def check_event(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:
-    """Raise `RoutingError` if the engine could not apply `event` whole."""
+    """Raise `RoutingError` if the engine could not apply `event` whole.
+
+    In the compiled build (docs/routing.md, "Compiled") reading a field that holds the wrong
+    type (a plain string where a `Presence` belongs, say) raises `TypeError`; it becomes a
+    `RoutingError` here too, so both builds refuse a malformed event the same way.
+    """
+    try:
+        _check(event, policies)
+    except TypeError as error:
+        raise RoutingError(f"malformed {type(event).__name__}: {error}") from error
+
+
+def _check(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:
     if isinstance(event, AgentLoadChanged):
         _channels(event.agent, event.load)
     elif isinstance(event, InteractionQueued):

@@ -65,7 +65,8 @@ def test_agent_without_capacity_on_a_channel_gets_nothing_there() -> None:
 
 def test_offline_away_and_wrap_up_agents_get_nothing() -> None:
     agents = tuple(
-        agent(i, chat=1, presence=p) for i, p in enumerate(["offline", "away", "wrap_up"], start=1)
+        agent(i, chat=1, presence=p)
+        for i, p in enumerate([Presence.OFFLINE, Presence.AWAY, Presence.WRAP_UP], start=1)
     )
     eng, _ = engine(agents=agents)
     assert offers(queue(eng, item(10))) == []
