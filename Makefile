@@ -24,10 +24,11 @@ run: install
 services:
 	@bash .ci/services
 
-test: install services
+test: install services compiled
 	$(BIN)/ruff check .
 	$(BIN)/mypy routing workforce contact_center/domain
 	$(BIN)/pytest -q tests
+	ROUTING_BUILD_DIR=$(COMPILED) $(BIN)/pytest -q -p no:cacheprovider tests/routing $(wildcard tests/workforce/test_simulation_*.py)
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,14 +37,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy routing workforce contact_center/domain
 
-bench: install services
+bench: install services compiled
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/routing_*.py; do echo "== $$b (compiled)"; PYTHONPATH=$(COMPILED) $(BIN)/python $$b || exit 1; done
 
 # The routing core compiled with mypyc into $(COMPILED) (routing/ itself stays pure Python): put
 # $(COMPILED) first on PYTHONPATH to run the engine compiled. Events and snapshots stay
 # interpreted, so a mistyped input meets routing.checks (RoutingError) as in the pure build
 # instead of a TypeError from a compiled class. See docs/routing.md, "Compiled".
 compiled: install
+	@command -v gcc >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc >/dev/null)
 	@rm -rf $(COMPILED) && mkdir -p $(COMPILED) && cp -r routing $(COMPILED)/routing
 	@find $(COMPILED) -name __pycache__ -prune -exec rm -rf {} +
 	@printf '[mypy]\nstrict = True\n' > $(COMPILED)/mypy.ini

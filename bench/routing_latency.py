@@ -17,7 +17,7 @@ import gc
 import random
 import time
 
-from routing_world import T0, NaiveRouter, agents, interaction, policies
+from routing_world import T0, NaiveRouter, agents, build_label, interaction, policies
 
 from routing import (
     AgentLoadChanged,
@@ -106,6 +106,7 @@ def run_engine(tuned_gc: bool) -> tuple[Timer, Timer, Timer]:
 
 
 def main() -> None:
+    print(f"routing core: {build_label()}")
     runs = {}
     for tuned in (False, True):
         label = "tuned gc" if tuned else "default gc"

@@ -12,7 +12,7 @@ import gc
 import random
 import tracemalloc
 
-from routing_world import T0, NaiveRouter, agents, interaction, policies
+from routing_world import T0, NaiveRouter, agents, build_label, interaction, policies
 
 from routing import InteractionQueued, RoutingEngine, Snapshot
 
@@ -25,6 +25,7 @@ def measured() -> int:
 
 
 def main() -> None:
+    print(f"routing core: {build_label()}")
     queue_policies = policies(random.Random(20240601))
     tracemalloc.start()
 

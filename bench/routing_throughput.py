@@ -18,7 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from routing_world import T0, NaiveRouter, agents, interaction, policies
+from routing_world import T0, NaiveRouter, agents, build_label, interaction, policies
 
 from routing import (
     AgentId,
@@ -179,6 +179,7 @@ def main() -> None:
     queue_policies = policies(random.Random(20240601))
     quick = "--quick" in sys.argv
     n_items, runs = (20_000, 1) if quick else (100_000, 3)
+    print(f"routing core: {build_label()}")
     print(f"{n_items:,} interactions to 5,000 agents, best of {runs} run(s) each")
     for tuned in (False, True):
         gc_label = "tuned gc" if tuned else "default gc"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import routing.engine
 from routing import (
     AgentId,
     AgentState,
@@ -77,6 +79,13 @@ def interaction(rng: random.Random, iid: int, at: float) -> WaitingInteraction:
         {},
         rng.choices(list(CustomerClass), [0.05, 0.8, 0.1, 0.05])[0],
     )
+
+
+def build_label() -> str:
+    """Which routing core runs: the mypyc build (`make compiled`, first on PYTHONPATH) or the
+    pure-Python sources."""
+    path = Path(routing.engine.__file__ or "")
+    return f"compiled with mypyc ({path.parent})" if path.suffix == ".so" else "pure Python"
 
 
 # ---- the naive baseline ----------------------------------------------------------------------
