@@ -7,6 +7,7 @@ channel are short lists indexed by that position rather than dicts keyed by chan
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from routing.availability import ANY_SKILL, AWAY, FREE, OFFLINE, WRAP_UP
 from routing.snapshot import AgentState
@@ -23,8 +24,8 @@ from routing.vocabulary import (
     Skill,
 )
 
-PRESENCE_STATUS = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
-NOT_INDEXED = -1
+PRESENCE_STATUS: Final = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
+NOT_INDEXED: Final = -1
 
 FreeSet = dict[AgentId, None]
 

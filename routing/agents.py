@@ -14,6 +14,7 @@ Whoever reads the free sets or counters flushes first. See docs/routing.md, "Ind
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from routing.agent_record import (
     NOT_INDEXED,
@@ -39,8 +40,8 @@ from routing.policy import CrossChannelRule, Requirement
 from routing.snapshot import AgentState
 from routing.vocabulary import (
     CHANNEL_INDEX,
-    CHANNEL_RANGE,
     CHANNELS,
+    N_CHANNELS,
     AgentId,
     Channel,
     InteractionId,
@@ -48,7 +49,7 @@ from routing.vocabulary import (
     Skill,
 )
 
-ALL_CHANNELS = tuple(CHANNEL_RANGE)
+ALL_CHANNELS: Final = tuple(range(N_CHANNELS))
 
 
 class AgentIndex:
@@ -64,7 +65,8 @@ class AgentIndex:
         self._blocked_by = [tuple(CHANNEL_INDEX[c] for c in rule.blocked_by(ch)) for ch in CHANNELS]
         # A change of activity on `c` can change the status on `c` and on every channel it blocks.
         self.affected = [
-            (c, *(o for o in CHANNEL_RANGE if o != c and c in self._blocked_by[o])) for c in CHANNEL_RANGE
+            (c, *(o for o in range(N_CHANNELS) if o != c and c in self._blocked_by[o]))
+            for c in range(N_CHANNELS)
         ]
         self.free: list[dict[Skill, list[FreeSet]]] = [{ANY_SKILL: [{}]} for _ in CHANNELS]
         self.counters = StatusCounters(len(CHANNELS))
@@ -150,7 +152,7 @@ class AgentIndex:
         moved = rec.shown_seq != rec.idle_seq
         rec.shown_seq = rec.idle_seq
         status, shown, aid = rec.status, rec.shown, rec.id
-        for c in CHANNEL_RANGE:
+        for c in range(N_CHANNELS):
             old, new = shown[c], status[c]
             if old == new and not (moved and new == FREE):
                 continue
@@ -182,7 +184,7 @@ class AgentIndex:
         rec.slots = [(row(ANY_SKILL), 0)]
         rec.slots.extend((row(skill), level * STATUS_COUNT) for skill, level in rec.skills.items())
         rec.lanes = []
-        for c in CHANNEL_RANGE:
+        for c in range(N_CHANNELS):
             if rec.capacity[c] <= 0:
                 rec.lanes.append(())  # never free on `c`: no free sets to join
                 continue
@@ -246,7 +248,7 @@ class AgentIndex:
         old = rec.active
         changed = -1
         many = freed = False
-        for c in CHANNEL_RANGE:
+        for c in range(N_CHANNELS):
             if old[c] != active[c]:
                 many = changed >= 0
                 changed = c

@@ -8,19 +8,20 @@ away" at the cost of copying a small tuple, without scanning thousands of agents
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from routing.vocabulary import MAX_LEVEL, Skill
 
-FREE = 0
-FULL = 1
-BLOCKED = 2
-NO_CHANNEL = 3
-OFFLINE = 4
-AWAY = 5
-WRAP_UP = 6
-STATUS_COUNT = 7
+FREE: Final = 0
+FULL: Final = 1
+BLOCKED: Final = 2
+NO_CHANNEL: Final = 3
+OFFLINE: Final = 4
+AWAY: Final = 5
+WRAP_UP: Final = 6
+STATUS_COUNT: Final = 7
 
-STATUS_TEXT = (
+STATUS_TEXT: Final = (
     "free",
     "at capacity",
     "blocked by another channel",
@@ -30,10 +31,10 @@ STATUS_TEXT = (
     "in wrap-up",
 )
 
-ANY_SKILL: Skill = ""
+ANY_SKILL: Final[Skill] = ""
 """Pseudo-skill every agent has at level 0, so "any agent" has a pool like real skills."""
 
-LEVEL_SLOTS = MAX_LEVEL + 1
+LEVEL_SLOTS: Final = MAX_LEVEL + 1
 
 PoolCounts = tuple[Skill, int, tuple[int, ...]]
 """A `Pool` before it is wrapped: decisions store these and build `Pool`s only when read."""
@@ -68,9 +69,9 @@ class Pool:
         return f"{label}: {parts}"
 
 
-ROW = LEVEL_SLOTS * STATUS_COUNT
+ROW: Final = LEVEL_SLOTS * STATUS_COUNT
 """One channel's part of a skill's counter row: `level * STATUS_COUNT + status`."""
-_EMPTY = (0,) * ROW
+_EMPTY: Final = (0,) * ROW
 
 
 class StatusCounters:

@@ -8,6 +8,7 @@ raises `RoutingError` and leaves the engine as it was.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final
 
 from routing.agent_record import checked_skills
 from routing.events import (
@@ -21,9 +22,9 @@ from routing.events import (
 from routing.policy import QueuePolicy
 from routing.vocabulary import AgentId, Channel, CustomerClass, Presence, QueueId, RoutingError
 
-_CHANNELS = frozenset(Channel)
-_PRESENCES = frozenset(Presence)
-_CLASSES = frozenset(CustomerClass)
+_CHANNELS: Final = frozenset(Channel)
+_PRESENCES: Final = frozenset(Presence)
+_CLASSES: Final = frozenset(CustomerClass)
 
 
 def check_event(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:

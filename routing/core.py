@@ -7,6 +7,8 @@ those, which keeps one event far cheaper than a rescan and keeps the engine work
 
 from __future__ import annotations
 
+from typing import Final
+
 from routing.agent_record import AgentRecord
 from routing.agents import AgentIndex
 from routing.availability import FREE
@@ -38,7 +40,11 @@ from routing.vocabulary import (
 )
 from routing.waiting import WaitingIndex, WaitingRecord
 
-_NO_SKILLS: dict[str, int] = {}  # shared by every interaction without skills of its own; never mutated
+_NO_SKILLS: Final[dict[str, int]] = {}  # shared by every interaction without skills of its own; never mutated
+# Enum members the hot paths compare with, bound once (a compiled module reads a Final directly).
+_OFFLINE: Final = Presence.OFFLINE
+_OFFER_TIMER: Final = Timer.OFFER
+_STEP_TIMER: Final = Timer.STEP
 
 
 class RoutingCore:
@@ -84,15 +90,14 @@ class RoutingCore:
         if (
             policy.sticky_seconds > 0
             and preferred is not None
-            and preferred.presence != Presence.OFFLINE
+            and preferred.presence != _OFFLINE
             and preferred.id not in rec.excluded
         ):
             rec.sticky_until = item.enqueued_at + policy.sticky_seconds
         self._set_step(rec, log=False)
         self.waiting.items[rec.id] = rec
-        boost = policy.class_boost.get(cls, 0.0)
-        info = (rec.queue, rec.channel, rec.base, rec.customer_class, boost, rec.sticky_until, rec.preferred)
-        self.log.add(rec, self.now, "queued", None, info)
+        rec.sticky_at_queue = rec.sticky_until
+        self.log.add(rec, self.now, "queued", None, None)
         return rec
 
     def _set_step(self, rec: WaitingRecord, *, log: bool = True) -> None:
@@ -142,7 +147,7 @@ class RoutingCore:
         rec.token += 1
         self.agents.reserve(agent, rec.id, rec.ch, self.now)
         expires = offered_at + rec.policy.offer_timeout
-        self._deadlines.add(expires, Timer.OFFER, rec.id, rec.token)
+        self._deadlines.add(expires, _OFFER_TIMER, rec.id, rec.token)
         self.log.add(rec, offered_at, "offered", agent.id, reason)
         out.append(Offer(rec.id, agent.id, rec.channel, rec.queue, offered_at, expires, reason))
 
@@ -208,14 +213,22 @@ class RoutingCore:
 
     def _settle(self, out: list[Decision]) -> None:
         """Route the touched interactions, then the touched agents; leave the indexes flushed."""
-        if not self._dirty_items and len(self._dirty_agents) == 1:  # the common case, kept cheap
+        if not self._dirty_items and len(self._dirty_agents) == 1:  # the common cases, kept cheap
             aid, trigger = self._dirty_agents.popitem()
             agent = self.agents.agents.get(aid)
             if agent is not None:
                 self._route_agent(agent, trigger, out)
-            if self.agents.pending:
-                self.agents.flush()
-            return
+        elif not self._dirty_agents and len(self._dirty_items) == 1:
+            iid, trigger = self._dirty_items.popitem()
+            rec = self.waiting.items.get(iid)
+            if rec is not None and rec.offered_to is None:
+                self._route_item(rec, trigger, out)
+        else:
+            self._settle_all(out)
+        if self.agents.pending:
+            self.agents.flush()
+
+    def _settle_all(self, out: list[Decision]) -> None:
         items = self.waiting.items
         now_rel = self.now - self._origin
         todo = [
@@ -233,8 +246,6 @@ class RoutingCore:
             agent = self.agents.agents.get(aid)
             if agent is not None:
                 self._route_agent(agent, trigger, out)
-        if self.agents.pending:
-            self.agents.flush()
 
     def _route_item(self, rec: WaitingRecord, trigger: str, out: list[Decision]) -> None:
         if self.agents.pending:
@@ -262,7 +273,7 @@ class RoutingCore:
         self.log.add(rec, self.now, "waiting", None, self.agents.pools(rec.ch, rec.alts[0]))
         later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
         if later is not None:
-            self._deadlines.add(later, Timer.STEP, rec.id, rec.token)
+            self._deadlines.add(later, _STEP_TIMER, rec.id, rec.token)
         if sticky:
             self._deadlines.add(rec.sticky_until, Timer.STICKY, rec.id, rec.token)
 

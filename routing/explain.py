@@ -80,22 +80,28 @@ class DecisionLog:
         """The entries of `live` (the interaction's record if it is still routed), else of the
         finished interaction `iid` if remembered."""
         rec = live if live is not None else self.finished.get(iid)
-        raw = [] if rec is None else rec.log
-        return tuple(LogEntry(at, kind, agent, render(kind, payload)) for at, kind, agent, payload in raw)
+        if rec is None:
+            return ()
+        return tuple(
+            LogEntry(at, kind, agent, render(kind, payload, rec)) for at, kind, agent, payload in rec.log
+        )
 
 
-def render(kind: str, payload: Payload) -> str:
+def render(kind: str, payload: Payload, rec: WaitingRecord) -> str:
+    if payload is None:  # the "queued" entry
+        boost = rec.policy.class_boost.get(rec.customer_class, 0.0)
+        text = (
+            f"queue {rec.queue} on {rec.channel}, priority {rec.base:.2f} ({rec.customer_class} +{boost:g})"
+        )
+        sticky = rec.sticky_at_queue
+        return text + (f", sticky to agent {rec.preferred} until {sticky:.1f}" if sticky else "")
     if isinstance(payload, OfferReason):
         return payload.text()
     if isinstance(payload, str):
         return payload
     if isinstance(payload, float):
         return f"{kind} after {payload:.1f}s"
-    if kind == "queued":
-        queue, channel, priority, cls, boost, sticky_until, preferred = payload
-        text = f"queue {queue} on {channel}, priority {priority:.2f} ({cls} +{boost:g})"
-        return text + (f", sticky to agent {preferred} until {sticky_until:.1f}" if sticky_until else "")
-    pools = (Pool(*c) for c in payload)  # type: ignore[misc]
+    pools = (Pool(*c) for c in payload)
     return "no free eligible agent; pool " + "; ".join(p.text() for p in pools)
 
 

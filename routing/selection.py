@@ -7,12 +7,16 @@ position, enqueue time, id), never by set order, so replays give the same answer
 
 from __future__ import annotations
 
+from typing import Final
+
 from routing.agent_record import AgentRecord
 from routing.agents import AgentIndex
 from routing.availability import ANY_SKILL, FREE
 from routing.policy import Requirement, meets
-from routing.vocabulary import CHANNEL_RANGE, AgentChoice, AgentId
+from routing.vocabulary import N_CHANNELS, AgentChoice, AgentId
 from routing.waiting import WaitingIndex, WaitingRecord
+
+_LONGEST_IDLE: Final = AgentChoice.LONGEST_IDLE
 
 
 class AgentPick:
@@ -58,7 +62,7 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
         req = rec.matching(agent.skills)
         return None if req is None else AgentPick(agent, req, 1, "sticky to the customer's agent")
     choice = rec.policy.agent_choice
-    if choice == AgentChoice.LONGEST_IDLE:
+    if choice == _LONGEST_IDLE:
         return _longest_idle(agents, rec, ch)
     return _best_by_score(agents, rec, ch, choice)
 
@@ -144,7 +148,7 @@ def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) 
     best_p = 0.0
     considered = 0
     status = agent.status
-    for ch in CHANNEL_RANGE:
+    for ch in range(N_CHANNELS):
         if status[ch] != FREE:
             continue
         for group, req in waiting.groups_met(agent.id, agent.skills, ch):

@@ -8,7 +8,7 @@ router service maps a row with `Channel(row.channel)` and nothing else.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NewType
+from typing import Final, NewType
 
 AgentId = NewType("AgentId", int)
 InteractionId = NewType("InteractionId", int)
@@ -17,8 +17,8 @@ QueueId = NewType("QueueId", int)
 Skill = str
 """A skill name such as "billing"; levels run from 1 (novice) to 10 (expert)."""
 
-MIN_LEVEL = 1
-MAX_LEVEL = 10
+MIN_LEVEL: Final = 1
+MAX_LEVEL: Final = 10
 
 
 class Channel(StrEnum):
@@ -28,10 +28,10 @@ class Channel(StrEnum):
     CHAT = "chat"
 
 
-CHANNELS: tuple[Channel, ...] = tuple(Channel)
-CHANNEL_INDEX: dict[Channel, int] = {ch: i for i, ch in enumerate(CHANNELS)}
+CHANNELS: Final[tuple[Channel, ...]] = tuple(Channel)
+CHANNEL_INDEX: Final[dict[Channel, int]] = {ch: i for i, ch in enumerate(CHANNELS)}
 """Inside the engine a channel is its position in `CHANNELS`, so per-channel state is a list."""
-CHANNEL_RANGE = range(len(CHANNELS))
+N_CHANNELS: Final = len(CHANNELS)
 
 
 def as_channel(value: str) -> Channel:
@@ -49,7 +49,7 @@ class Presence(StrEnum):
     WRAP_UP = "wrap_up"
 
 
-ROUTABLE_PRESENCE = frozenset({Presence.AVAILABLE, Presence.BUSY})
+ROUTABLE_PRESENCE: Final = frozenset({Presence.AVAILABLE, Presence.BUSY})
 
 
 class CustomerClass(StrEnum):

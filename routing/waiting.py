@@ -12,6 +12,7 @@ See docs/routing.md, "Indexes".
 from __future__ import annotations
 
 import heapq
+from typing import Final
 
 from routing.availability import ANY_SKILL, PoolCounts
 from routing.decisions import OfferReason
@@ -27,11 +28,10 @@ from routing.vocabulary import (
     Skill,
 )
 
-QueuedInfo = tuple[QueueId, str, float, str, float, float, AgentId | None]
-"""queue, channel, priority, customer class, class boost, sticky until, preferred agent."""
-Payload = OfferReason | tuple[PoolCounts, ...] | QueuedInfo | str | float
-"""What a decision-log entry holds; a float is the wait of an accepted interaction, worded
-only when read (`routing.explain`)."""
+Payload = OfferReason | tuple[PoolCounts, ...] | str | float | None
+"""What a decision-log entry holds; a float is the wait of an accepted interaction, and the
+"queued" entry holds None (its words come from the record), worded only when read
+(`routing.explain`)."""
 RawEntry = tuple[float, str, AgentId | None, Payload]
 
 GroupKey = tuple[int, float, tuple[Requirement, ...]]
@@ -40,7 +40,7 @@ Met = tuple["Group", Requirement]
 HeapEntry = tuple[float, float, InteractionId, int, "WaitingRecord"]
 """(k, enqueued, id, token, record): ordered by the first three; live while the record is in
 the group with the same token (entries are dropped lazily)."""
-_COMPACT_SLACK = 64
+_COMPACT_SLACK: Final = 64
 
 
 class WaitingRecord:
@@ -68,6 +68,7 @@ class WaitingRecord:
         "rate",
         "state",
         "step",
+        "sticky_at_queue",
         "sticky_until",
         "token",
     )
@@ -103,6 +104,7 @@ class WaitingRecord:
         self.step = 0
         self.alts: tuple[Requirement, ...] = ()
         self.sticky_until = 0.0
+        self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
         self.offered_to: AgentId | None = None
         self.offered_at = 0.0
         self.group: Group | None = None
