@@ -42,16 +42,13 @@ bench: install services compiled
 	@for b in bench/routing_*.py; do echo "== $$b (compiled)"; PYTHONPATH=$(COMPILED) $(BIN)/python $$b || exit 1; done
 
 # The routing core compiled with mypyc into $(COMPILED) (routing/ itself stays pure Python): put
-# $(COMPILED) first on PYTHONPATH to run the engine compiled. Events and snapshots stay
-# interpreted, so a mistyped input meets routing.checks (RoutingError) as in the pure build
-# instead of a TypeError from a compiled class. See docs/routing.md, "Compiled".
+# $(COMPILED) first on PYTHONPATH to run the engine compiled. See docs/routing.md, "Compiled".
 compiled: install
 	@command -v gcc >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc >/dev/null)
 	@rm -rf $(COMPILED) && mkdir -p $(COMPILED) && cp -r routing $(COMPILED)/routing
 	@find $(COMPILED) -name __pycache__ -prune -exec rm -rf {} +
 	@printf '[mypy]\nstrict = True\n' > $(COMPILED)/mypy.ini
-	cd $(COMPILED) && $(abspath $(BIN))/mypyc --config-file mypy.ini \
-	  $$(ls routing/*.py | grep -v -e routing/events.py -e routing/snapshot.py) > mypyc.log 2>&1 \
+	cd $(COMPILED) && $(abspath $(BIN))/mypyc --config-file mypy.ini routing > mypyc.log 2>&1 \
 	  || (cat mypyc.log; exit 1)
 	@rm -rf $(COMPILED)/build
 
