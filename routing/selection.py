@@ -152,6 +152,8 @@ def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) 
         if status[ch] != FREE:
             continue
         for group, req in waiting.groups_met(agent.id, agent.skills, ch):
+            if not group.size:
+                continue
             considered += 1
             entry = group.heap[0]
             rec = entry[4]

@@ -144,6 +144,7 @@ class WaitingIndex:
         # Per agent, the groups it meets on each channel (with the requirement met), valid while
         # no group was created or dropped (`version`) and the agent keeps the same skills dict.
         self.version = 0
+        self._empty = 0  # groups kept while empty (see unplace)
         self._met: dict[AgentId, tuple[int, dict[Skill, int], list[list[Met] | None]]] = {}
 
     def place(self, rec: WaitingRecord, now: float) -> None:
@@ -162,6 +163,8 @@ class WaitingIndex:
                 by_skill = self.by_skill[rec.ch]
                 for req in rec.alts:
                     by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
+            elif group.size == 0:
+                self._empty -= 1  # an empty group kept for reuse is in use again
             heapq.heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token, rec))
             group.size += 1
             rec.group = group
@@ -174,7 +177,11 @@ class WaitingIndex:
             if group.heap[0][2] == rec.id:
                 heapq.heappop(group.heap)
             if group.size == 0:
-                self._drop(group)
+                # Kept while empty: dropping it would void every agent's cached list of groups.
+                group.heap.clear()
+                self._empty += 1
+                if self._empty > len(self.groups) // 2 + _COMPACT_SLACK:
+                    self._drop_empty()
             elif len(group.heap) > 2 * group.size + _COMPACT_SLACK:
                 group.heap = [e for e in group.heap if self._valid(group, e)]
                 heapq.heapify(group.heap)
@@ -186,17 +193,20 @@ class WaitingIndex:
         else:
             self.special.pop(rec.id, None)
 
-    def _drop(self, group: Group) -> None:
-        del self.groups[group.key]
+    def _drop_empty(self) -> None:
+        """Forget the empty groups in one sweep (one change of `version` for all of them)."""
         self.version += 1
-        by_skill = self.by_skill[group.ch]
-        for req in group.alts:
-            skill = req[0][0] if req else ANY_SKILL
-            listed = by_skill.get(skill)
-            if listed is not None:
-                listed.pop(group.key, None)
-                if not listed:
-                    del by_skill[skill]
+        self._empty = 0
+        for group in [g for g in self.groups.values() if g.size == 0]:
+            del self.groups[group.key]
+            by_skill = self.by_skill[group.ch]
+            for req in group.alts:
+                skill = req[0][0] if req else ANY_SKILL
+                listed = by_skill.get(skill)
+                if listed is not None:
+                    listed.pop(group.key, None)
+                    if not listed:
+                        del by_skill[skill]
 
     @staticmethod
     def _valid(group: Group, entry: HeapEntry) -> bool:
