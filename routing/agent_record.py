@@ -16,6 +16,7 @@ from routing.vocabulary import (
     CHANNELS,
     MAX_LEVEL,
     MIN_LEVEL,
+    N_CHANNELS,
     AgentId,
     Channel,
     InteractionId,
@@ -27,16 +28,25 @@ from routing.vocabulary import (
 PRESENCE_STATUS: Final = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
 NOT_INDEXED: Final = -1
 
-FreeSet = dict[AgentId, None]
+FreeSet = dict["AgentRecord", None]
+"""Agents free on one channel with one skill level, in idle-line order (keyed by the record
+itself: no id to box or look up on the hot path)."""
 
 
 def per_channel(values: Mapping[Channel, int]) -> list[int]:
     """A mapping keyed by channel as the engine keeps it: a list indexed by channel position.
 
-    Plain strings work as keys too (a `StrEnum` hashes and compares as its value)."""
-    found = [0] * len(CHANNELS)
-    for ch, n in values.items():
-        found[CHANNEL_INDEX[ch]] = n
+    Plain strings work as keys too (a `StrEnum` hashes and compares as its value); counts below
+    zero count as zero."""
+    found = [0] * N_CHANNELS
+    if isinstance(values, dict):  # the usual case, which compiled code walks without a method call
+        for ch, n in values.items():
+            if n > 0:
+                found[CHANNEL_INDEX[ch]] = n
+    else:
+        for ch, n in values.items():
+            if n > 0:
+                found[CHANNEL_INDEX[ch]] = n
     return found
 
 
@@ -70,7 +80,7 @@ class AgentRecord:
         self.gate = PRESENCE_STATUS.get(self.presence, FREE)
         self.skills: dict[Skill, int] = checked_skills(state.id, state.skills)
         self.capacity = per_channel(state.capacity)
-        self.load = [max(n, 0) for n in per_channel(state.load)]
+        self.load = per_channel(state.load)
         self.active = list(self.load)
         self.idle_since = state.idle_since
         self.idle_seq = 0

@@ -151,7 +151,7 @@ class AgentIndex:
     def _show(self, rec: AgentRecord) -> None:
         moved = rec.shown_seq != rec.idle_seq
         rec.shown_seq = rec.idle_seq
-        status, shown, aid = rec.status, rec.shown, rec.id
+        status, shown = rec.status, rec.shown
         for c in range(N_CHANNELS):
             old, new = shown[c], status[c]
             if old == new and not (moved and new == FREE):
@@ -172,10 +172,10 @@ class AgentIndex:
                 shown[c] = new
             if old == FREE:
                 for pool in rec.lanes[c]:
-                    del pool[aid]
+                    del pool[rec]
             if new == FREE:
                 for pool in rec.lanes[c]:
-                    pool[aid] = None
+                    pool[rec] = None
 
     def _attach(self, rec: AgentRecord, now: float | None) -> None:
         if now is not None:
@@ -238,10 +238,7 @@ class AgentIndex:
         self.refresh(rec, now, self.affected[c], freed=True)
 
     def set_load(self, rec: AgentRecord, load: Mapping[Channel, int], now: float) -> None:
-        new_load = [0] * len(CHANNELS)
-        for ch, n in load.items():
-            if n > 0:
-                new_load[CHANNEL_INDEX[ch]] = n
+        new_load = per_channel(load)
         active = list(new_load)
         for c in rec.offers.values():
             active[c] += 1

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Final
 
-from routing.agent_record import AgentRecord
+from routing.agent_record import AgentRecord, FreeSet
 from routing.agents import AgentIndex
 from routing.availability import ANY_SKILL, FREE
 from routing.policy import Requirement, meets
-from routing.vocabulary import N_CHANNELS, AgentChoice, AgentId
+from routing.vocabulary import N_CHANNELS, AgentChoice
 from routing.waiting import WaitingIndex, WaitingRecord
 
 _LONGEST_IDLE: Final = AgentChoice.LONGEST_IDLE
@@ -67,12 +67,12 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
     return _best_by_score(agents, rec, ch, choice)
 
 
-def _candidates(agents: AgentIndex, ch: int, req: Requirement) -> list[dict[AgentId, None]]:
+def _candidates(agents: AgentIndex, ch: int, req: Requirement) -> list[FreeSet]:
     """The free sets to search for `req`: one per level of its rarest skill, from the level asked."""
     by_skill = agents.free[ch]
     if not req:
         return by_skill[ANY_SKILL]
-    best: list[dict[AgentId, None]] | None = None
+    best: list[FreeSet] | None = None
     best_size = 0
     for skill, level in req:
         levels = by_skill.get(skill)
@@ -91,17 +91,15 @@ def _candidates(agents: AgentIndex, ch: int, req: Requirement) -> list[dict[Agen
 def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick | None:
     # Each free set is in idle order, so its first agent meeting the requirement is its best;
     # the longest idle overall is the best of those firsts.
-    by_id = agents.agents
     excluded = rec.excluded
     best: AgentRecord | None = None
     best_req: Requirement = ()
     considered = 0
     for req in rec.alts:
         for pool in _candidates(agents, ch, req):
-            for aid in pool:
+            for agent in pool:
                 considered += 1
-                agent = by_id[aid]
-                if aid in excluded or not meets(agent.skills, req):
+                if (excluded and agent.id in excluded) or not meets(agent.skills, req):
                     continue
                 if best is None or agent.idle_seq < best.idle_seq:
                     best, best_req = agent, req
@@ -112,13 +110,11 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
 
 
 def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: AgentChoice) -> AgentPick | None:
-    by_id = agents.agents
     best: tuple[tuple[float, ...], AgentRecord, Requirement] | None = None
     considered = 0
     for req in rec.alts:
-        for aid in (aid for pool in _candidates(agents, ch, req) for aid in pool):
-            agent = by_id[aid]
-            if aid in rec.excluded or not meets(agent.skills, req):
+        for agent in (agent for pool in _candidates(agents, ch, req) for agent in pool):
+            if agent.id in rec.excluded or not meets(agent.skills, req):
                 continue
             considered += 1
             if choice == AgentChoice.LEAST_OCCUPIED:
