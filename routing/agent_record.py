@@ -19,11 +19,11 @@ from routing.vocabulary import (
     N_CHANNELS,
     AgentId,
     Channel,
-    InteractionId,
     Presence,
     RoutingError,
     Skill,
 )
+from routing.waiting import WaitingRecord
 
 PRESENCE_STATUS: Final = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
 NOT_INDEXED: Final = -1
@@ -85,7 +85,7 @@ class AgentRecord:
         self.idle_since = state.idle_since
         self.idle_seq = 0
         self.misses = state.consecutive_misses
-        self.offers: dict[InteractionId, int] = {}  # pending offers: interaction -> channel position
+        self.offers: dict[WaitingRecord, int] = {}  # pending offers: interaction -> channel position
         self.status = [NOT_INDEXED] * len(CHANNELS)
         self.shown = [NOT_INDEXED] * len(CHANNELS)
         self.shown_seq = 0  # the idle_seq the free sets reflect

@@ -44,10 +44,10 @@ from routing.vocabulary import (
     N_CHANNELS,
     AgentId,
     Channel,
-    InteractionId,
     Presence,
     Skill,
 )
+from routing.waiting import WaitingRecord
 
 ALL_CHANNELS: Final = tuple(range(N_CHANNELS))
 
@@ -223,14 +223,14 @@ class AgentIndex:
             counters.share(key, found)
         return found
 
-    def reserve(self, rec: AgentRecord, iid: InteractionId, c: int, now: float) -> None:
-        rec.offers[iid] = c
+    def reserve(self, rec: AgentRecord, item: WaitingRecord, c: int, now: float) -> None:
+        rec.offers[item] = c
         rec.active[c] += 1
         self.refresh(rec, now, self.affected[c])
 
-    def unreserve(self, rec: AgentRecord, iid: InteractionId, now: float, *, accepted: bool) -> None:
+    def unreserve(self, rec: AgentRecord, item: WaitingRecord, now: float, *, accepted: bool) -> None:
         """End a pending offer; if accepted its capacity turns into load instead of being freed."""
-        c = rec.offers.pop(iid)
+        c = rec.offers.pop(item)
         if accepted:
             rec.load[c] += 1
             return

@@ -30,9 +30,7 @@ from routing.selection import best_interaction, find_agent
 from routing.snapshot import WaitingInteraction
 from routing.vocabulary import (
     ROUTABLE_PRESENCE,
-    AgentId,
     CustomerClass,
-    InteractionId,
     Presence,
     QueueId,
     RoutingError,
@@ -61,8 +59,8 @@ class RoutingCore:
         self.waiting = WaitingIndex()
         self.log = DecisionLog(self.rules.history_limit)
         self._deadlines = Deadlines()
-        self._dirty_items: dict[InteractionId, str] = {}
-        self._dirty_agents: dict[AgentId, str] = {}
+        self._dirty_items: dict[WaitingRecord, str] = {}  # live records only (forgetting one drops it)
+        self._dirty_agents: dict[AgentRecord, str] = {}  # current records only (see _on_logged_in)
 
     # ---- interactions -----------------------------------------------------------------------
 
@@ -124,7 +122,7 @@ class RoutingCore:
         """Take `rec` out of the indexes; `settle` will route it again. Its timers go stale."""
         self.waiting.unplace(rec)
         rec.token += 1
-        self._dirty_items[rec.id] = trigger
+        self._dirty_items[rec] = trigger
 
     def _end_sticky(self, agent: AgentRecord, why: str) -> None:
         for rec in list(self.waiting.sticky.get(agent.id, {}).values()):
@@ -145,7 +143,7 @@ class RoutingCore:
         offered_at = self.now if at is None else at
         rec.offered_to, rec.offered_at = agent.id, offered_at
         rec.token += 1
-        self.agents.reserve(agent, rec.id, rec.ch, self.now)
+        self.agents.reserve(agent, rec, rec.ch, self.now)
         expires = offered_at + rec.policy.offer_timeout
         self._deadlines.add(expires, _OFFER_TIMER, rec.id, rec.token)
         self.log.add(rec, offered_at, "offered", agent.id, reason)
@@ -164,14 +162,14 @@ class RoutingCore:
     ) -> None:
         """End an offer that was not accepted; the interaction and the agent are routed again."""
         rec.offered_to = None
-        self.agents.unreserve(agent, rec.id, self.now, accepted=False)
+        self.agents.unreserve(agent, rec, self.now, accepted=False)
         self.log.add(rec, self.now, kind, agent.id, why)
         if exclude:
             rec.excluded = rec.excluded | {agent.id}
         if agent.id == rec.preferred and (exclude or agent.presence == Presence.OFFLINE):
             rec.sticky_until = 0.0  # the customer's agent missed it or left: anyone eligible now
         self._touch_item(rec, f"retry after agent {agent.id} {kind}")
-        self._dirty_agents[agent.id] = f"offer {kind}"
+        self._dirty_agents[agent] = f"offer {kind}"
         if miss:
             agent.misses += 1
             limit = self.rules.misses_before_away
@@ -182,9 +180,8 @@ class RoutingCore:
                 self._withdraw_all(agent, "agent set away after missed offers", out)
 
     def _withdraw_all(self, agent: AgentRecord, why: str, out: list[Decision]) -> None:
-        for iid in list(agent.offers):
-            rec = self.waiting.items[iid]
-            out.append(OfferWithdrawn(iid, agent.id, self.now, why))
+        for rec in list(agent.offers):
+            out.append(OfferWithdrawn(rec.id, agent.id, self.now, why))
             self._release(rec, agent, "withdrawn", why, out, miss=False, exclude=False)
 
     # ---- timers -----------------------------------------------------------------------------
@@ -214,14 +211,11 @@ class RoutingCore:
     def _settle(self, out: list[Decision]) -> None:
         """Route the touched interactions, then the touched agents; leave the indexes flushed."""
         if not self._dirty_items and len(self._dirty_agents) == 1:  # the common cases, kept cheap
-            aid, trigger = self._dirty_agents.popitem()
-            agent = self.agents.agents.get(aid)
-            if agent is not None:
-                self._route_agent(agent, trigger, out)
+            agent, trigger = self._dirty_agents.popitem()
+            self._route_agent(agent, trigger, out)
         elif not self._dirty_agents and len(self._dirty_items) == 1:
-            iid, trigger = self._dirty_items.popitem()
-            rec = self.waiting.items.get(iid)
-            if rec is not None and rec.offered_to is None:
+            rec, trigger = self._dirty_items.popitem()
+            if rec.offered_to is None:
                 self._route_item(rec, trigger, out)
         else:
             self._settle_all(out)
@@ -229,23 +223,16 @@ class RoutingCore:
             self.agents.flush()
 
     def _settle_all(self, out: list[Decision]) -> None:
-        items = self.waiting.items
         now_rel = self.now - self._origin
-        todo = [
-            (items[iid], trigger)
-            for iid, trigger in self._dirty_items.items()
-            if iid in items and items[iid].offered_to is None
-        ]
+        todo = [(rec, trigger) for rec, trigger in self._dirty_items.items() if rec.offered_to is None]
         todo.sort(key=lambda t: (-t[0].priority_at(now_rel), t[0].enq_rel, t[0].id))
         self._dirty_items.clear()
         for rec, trigger in todo:
             self._route_item(rec, trigger, out)
         agents = list(self._dirty_agents.items())
         self._dirty_agents.clear()
-        for aid, trigger in agents:
-            agent = self.agents.agents.get(aid)
-            if agent is not None:
-                self._route_agent(agent, trigger, out)
+        for agent, trigger in agents:
+            self._route_agent(agent, trigger, out)
 
     def _route_item(self, rec: WaitingRecord, trigger: str, out: list[Decision]) -> None:
         if self.agents.pending:
