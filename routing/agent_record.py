@@ -23,7 +23,7 @@ from routing.vocabulary import (
     RoutingError,
     Skill,
 )
-from routing.waiting import WaitingRecord
+from routing.waiting import MetCache, WaitingRecord
 
 PRESENCE_STATUS: Final = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
 NOT_INDEXED: Final = -1
@@ -63,6 +63,7 @@ class AgentRecord:
         "idle_since",
         "lanes",
         "load",
+        "met",
         "misses",
         "offers",
         "pending",
@@ -85,6 +86,7 @@ class AgentRecord:
         self.idle_since = state.idle_since
         self.idle_seq = 0
         self.misses = state.consecutive_misses
+        self.met = MetCache()  # the waiting groups it meets (routing.waiting)
         self.offers: dict[WaitingRecord, int] = {}  # pending offers: interaction -> channel position
         self.status = [NOT_INDEXED] * len(CHANNELS)
         self.shown = [NOT_INDEXED] * len(CHANNELS)

@@ -21,7 +21,6 @@ from routing.policy import (
     RoutingRules,
     alternatives,
     as_requirement,
-    base_priority,
     describe,
     next_step_time,
     step_at,
@@ -50,6 +49,8 @@ class RoutingCore:
         self.policies = policies
         self.rules = rules
         self._alts_cache: dict[tuple[QueueId, Requirement, int], tuple[Requirement, ...]] = {}
+        # Each queue's class boosts as a plain dict (compiled code reads a Mapping by method call).
+        self._boosts = {q: dict(p.class_boost) for q, p in policies.items()}
         self._reset(0.0)
 
     def _reset(self, at: float) -> None:
@@ -78,11 +79,11 @@ class RoutingCore:
             policy,
             item.enqueued_at,
             item.enqueued_at - self._origin,
-            base_priority(policy, item.priority, cls),
+            item.priority + policy.priority + self._boosts[item.queue].get(cls, 0.0),
             dict(item.required_skills) if item.required_skills else _NO_SKILLS,
             cls,
             item.preferred_agent,
-            frozenset(item.excluded_agents),
+            excluded if type(excluded := item.excluded_agents) is frozenset else frozenset(excluded),
         )
         preferred = self.agents.agents.get(item.preferred_agent) if item.preferred_agent is not None else None
         if (

@@ -202,7 +202,3 @@ def meets(skills: Mapping[Skill, int], req: Requirement) -> bool:
 
 def describe(req: Requirement) -> str:
     return ", ".join(f"{skill}>={level}" for skill, level in req) if req else "any agent"
-
-
-def base_priority(policy: QueuePolicy, own_priority: float, customer_class: CustomerClass) -> float:
-    return own_priority + policy.priority + policy.class_boost.get(customer_class, 0.0)

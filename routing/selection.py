@@ -147,7 +147,7 @@ def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) 
     for ch in range(N_CHANNELS):
         if status[ch] != FREE:
             continue
-        for group, req in waiting.groups_met(agent.id, agent.skills, ch):
+        for group, req in waiting.groups_met(agent.met, agent.skills, ch):
             if not group.size:
                 continue
             considered += 1
@@ -158,7 +158,7 @@ def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) 
             p = group.rate * now_rel - rec.k
             if best is None or p > best_p or (p == best_p and _older(rec, best)):
                 best, best_req, best_p = rec, req, p
-    if waiting.special or agent.id in waiting.sticky:
+    if waiting.special or (waiting.sticky and agent.id in waiting.sticky):
         extra = list(waiting.sticky.get(agent.id, {}).values())
         extra.extend(waiting.special.values())
         for rec in extra:

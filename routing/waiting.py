@@ -20,6 +20,7 @@ from routing.policy import QueuePolicy, Requirement, meets
 from routing.vocabulary import (
     CHANNEL_INDEX,
     CHANNELS,
+    N_CHANNELS,
     AgentId,
     Channel,
     CustomerClass,
@@ -122,6 +123,18 @@ class WaitingRecord:
         return None
 
 
+class MetCache:
+    """One agent's groups met per channel (`WaitingIndex.groups_met`), valid while no group was
+    created or dropped (`version`) and the agent keeps the same skills dict."""
+
+    __slots__ = ("lists", "skills", "version")
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.skills: dict[Skill, int] = {}
+        self.lists: list[list[Met] | None] = []
+
+
 class Group:
     __slots__ = ("alts", "ch", "heap", "key", "rate", "size")
 
@@ -141,11 +154,8 @@ class WaitingIndex:
         self.by_skill: list[dict[Skill, dict[GroupKey, Group]]] = [{} for _ in CHANNELS]
         self.sticky: dict[AgentId, dict[InteractionId, WaitingRecord]] = {}
         self.special: dict[InteractionId, WaitingRecord] = {}
-        # Per agent, the groups it meets on each channel (with the requirement met), valid while
-        # no group was created or dropped (`version`) and the agent keeps the same skills dict.
-        self.version = 0
+        self.version = 0  # changes when a group is created or dropped (see MetCache)
         self._empty = 0  # groups kept while empty (see unplace)
-        self._met: dict[AgentId, tuple[int, dict[Skill, int], list[list[Met] | None]]] = {}
 
     def place(self, rec: WaitingRecord, now: float) -> None:
         """File a waiting, not offered interaction where freed agents will look for it."""
@@ -238,14 +248,14 @@ class WaitingIndex:
                 found.update(listed)
         return list(found.values())
 
-    def groups_met(self, aid: AgentId, skills: dict[Skill, int], c: int) -> list[Met]:
-        """The groups on channel `c` an agent with these skills meets, each with the requirement met."""
-        cached = self._met.get(aid)
-        if cached is None or cached[0] != self.version or cached[1] is not skills:
-            cached = self._met[aid] = (self.version, skills, [None] * len(CHANNELS))
-        found = cached[2][c]
+    def groups_met(self, cache: MetCache, skills: dict[Skill, int], c: int) -> list[Met]:
+        """The groups on channel `c` an agent with these skills meets, each with the requirement
+        met; kept in the agent's `cache` until a group is created or dropped or its skills change."""
+        if cache.version != self.version or cache.skills is not skills:
+            cache.version, cache.skills, cache.lists = self.version, skills, [None] * N_CHANNELS
+        found = cache.lists[c]
         if found is None:
-            found = cached[2][c] = []
+            found = cache.lists[c] = []
             for group in self.groups_for(c, skills):
                 for req in group.alts:
                     if meets(skills, req):
