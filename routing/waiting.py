@@ -156,6 +156,8 @@ class WaitingIndex:
         self.special: dict[InteractionId, WaitingRecord] = {}
         self.version = 0  # changes when a group is created or dropped (see MetCache)
         self._empty = 0  # groups kept while empty (see unplace)
+        # Group per (identity of an alternatives tuple, channel): see _group_for.
+        self._by_alts: dict[int, tuple[tuple[Requirement, ...], Group]] = {}
 
     def place(self, rec: WaitingRecord, now: float) -> None:
         """File a waiting, not offered interaction where freed agents will look for it."""
@@ -165,19 +167,32 @@ class WaitingIndex:
         elif rec.excluded:
             self.special[rec.id] = rec
         else:
-            key = (rec.ch, rec.rate, rec.alts)
-            group = self.groups.get(key)
-            if group is None:
-                group = self.groups[key] = Group(key)
-                self.version += 1
-                by_skill = self.by_skill[rec.ch]
-                for req in rec.alts:
-                    by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
-            elif group.size == 0:
+            group = self._group_for(rec)
+            if group.size == 0:
                 self._empty -= 1  # an empty group kept for reuse is in use again
             heapq.heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token, rec))
             group.size += 1
             rec.group = group
+
+    def _group_for(self, rec: WaitingRecord) -> Group:
+        """The group `rec` belongs in, created if need be. Records share their `alts` tuples, so
+        the group is first looked up by that tuple's identity: hashing the nested requirements
+        on every placement costs more than the rest of it."""
+        slot = id(rec.alts) * N_CHANNELS + rec.ch
+        known = self._by_alts.get(slot)
+        if known is not None and known[0] is rec.alts and known[1].rate == rec.rate:
+            return known[1]
+        key = (rec.ch, rec.rate, rec.alts)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = Group(key)
+            self.version += 1
+            self._empty += 1  # counted as empty until its first entry (see place)
+            by_skill = self.by_skill[rec.ch]
+            for req in rec.alts:
+                by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
+        self._by_alts[slot] = (rec.alts, group)
+        return group
 
     def unplace(self, rec: WaitingRecord) -> None:
         group = rec.group
@@ -207,6 +222,7 @@ class WaitingIndex:
         """Forget the empty groups in one sweep (one change of `version` for all of them)."""
         self.version += 1
         self._empty = 0
+        self._by_alts.clear()
         for group in [g for g in self.groups.values() if g.size == 0]:
             del self.groups[group.key]
             by_skill = self.by_skill[group.ch]
