@@ -12,7 +12,6 @@ from typing import Final
 from routing.availability import ANY_SKILL, AWAY, FREE, OFFLINE, WRAP_UP
 from routing.snapshot import AgentState
 from routing.vocabulary import (
-    CHANNEL_INDEX,
     CHANNELS,
     MAX_LEVEL,
     MIN_LEVEL,
@@ -22,6 +21,7 @@ from routing.vocabulary import (
     Presence,
     RoutingError,
     Skill,
+    channel_position,
 )
 from routing.waiting import MetCache, WaitingRecord
 
@@ -42,11 +42,11 @@ def per_channel(values: Mapping[Channel, int]) -> list[int]:
     if isinstance(values, dict):  # the usual case, which compiled code walks without a method call
         for ch, n in values.items():
             if n > 0:
-                found[CHANNEL_INDEX[ch]] = n
+                found[channel_position(ch)] = n
     else:
         for ch, n in values.items():
             if n > 0:
-                found[CHANNEL_INDEX[ch]] = n
+                found[channel_position(ch)] = n
     return found
 
 
@@ -97,7 +97,11 @@ class AgentRecord:
 
     def is_free(self) -> bool:
         """Free on at least one channel."""
-        return FREE in self.status
+        # A typed loop: `in` on a list, or any() on a generator, costs a generic call compiled.
+        for status in self.status:  # noqa: SIM110
+            if status == FREE:
+                return True
+        return False
 
     def snapshot(self) -> AgentState:
         load = {ch: n for ch, n in zip(CHANNELS, self.load, strict=True) if n}

@@ -129,7 +129,7 @@ class AgentIndex:
                 changed = True
                 if new == FREE:
                     gained = True
-        if gained or (freed and FREE in status):
+        if gained or (freed and rec.is_free()):
             rec.idle_since = now
             self._idle_seq += 1
             rec.idle_seq = self._idle_seq
@@ -230,7 +230,8 @@ class AgentIndex:
 
     def unreserve(self, rec: AgentRecord, item: WaitingRecord, now: float, *, accepted: bool) -> None:
         """End a pending offer; if accepted its capacity turns into load instead of being freed."""
-        c = rec.offers.pop(item)
+        c = rec.offers[item]
+        del rec.offers[item]  # not dict.pop: a method call in compiled code
         if accepted:
             rec.load[c] += 1
             return

@@ -11,7 +11,6 @@ from typing import Final
 
 from routing.agent_record import AgentRecord
 from routing.agents import AgentIndex
-from routing.availability import FREE
 from routing.deadlines import Deadlines, Entry, Timer
 from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
 from routing.explain import DecisionLog
@@ -211,13 +210,18 @@ class RoutingCore:
 
     def _settle(self, out: list[Decision]) -> None:
         """Route the touched interactions, then the touched agents; leave the indexes flushed."""
-        if not self._dirty_items and len(self._dirty_agents) == 1:  # the common cases, kept cheap
-            agent, trigger = self._dirty_agents.popitem()
-            self._route_agent(agent, trigger, out)
-        elif not self._dirty_agents and len(self._dirty_items) == 1:
-            rec, trigger = self._dirty_items.popitem()
-            if rec.offered_to is None:
-                self._route_item(rec, trigger, out)
+        # The common cases, kept cheap: one agent or one interaction touched. (The dict is swapped
+        # for a new one, not emptied with popitem: a method call in compiled code.)
+        agents, items = self._dirty_agents, self._dirty_items
+        if not items and len(agents) == 1:
+            self._dirty_agents = {}
+            for agent, trigger in agents.items():
+                self._route_agent(agent, trigger, out)
+        elif not agents and len(items) == 1:
+            self._dirty_items = {}
+            for rec, trigger in items.items():
+                if rec.offered_to is None:
+                    self._route_item(rec, trigger, out)
         else:
             self._settle_all(out)
         if self.agents.pending:
@@ -267,7 +271,7 @@ class RoutingCore:
 
     def _route_agent(self, agent: AgentRecord, trigger: str, out: list[Decision]) -> None:
         now_rel = self.now - self._origin
-        while FREE in agent.status:
+        while agent.is_free():
             pick = best_interaction(self.waiting, agent, now_rel)
             if pick is None:
                 return

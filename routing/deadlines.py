@@ -10,8 +10,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from enum import IntEnum
+from typing import Final
 
 from routing.vocabulary import InteractionId
+
+# Bound once: a compiled module would look `heapq.heappush` up on the module at every call.
+_heappush: Final = heapq.heappush
+_heappop: Final = heapq.heappop
 
 
 class Timer(IntEnum):
@@ -30,12 +35,12 @@ class Deadlines:
 
     def add(self, at: float, timer: Timer, iid: InteractionId, token: int) -> None:
         self._seq += 1
-        heapq.heappush(self._heap, (at, self._seq, timer, iid, token))
+        _heappush(self._heap, (at, self._seq, timer, iid, token))
 
     def next(self, is_live: Callable[[Entry], bool]) -> float | None:
         heap = self._heap
         while heap and not is_live(heap[0]):
-            heapq.heappop(heap)
+            _heappop(heap)
         return heap[0][0] if heap else None
 
     def due(self, now: float) -> bool:
@@ -47,7 +52,7 @@ class Deadlines:
         heap = self._heap
         due: list[Entry] = []
         while heap and heap[0][0] <= now:
-            due.append(heapq.heappop(heap))
+            due.append(_heappop(heap))
         return due
 
     def __len__(self) -> int:

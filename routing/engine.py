@@ -283,6 +283,7 @@ class RoutingEngine(RoutingCore):
 
     def _forget(self, rec: WaitingRecord, state: str, why: str | float) -> None:
         del self.waiting.items[rec.id]
-        self._dirty_items.pop(rec, None)
+        if rec in self._dirty_items:
+            del self._dirty_items[rec]
         self.log.add(rec, self.now, state, rec.offered_to, why)
         self.log.finish(rec, state)

@@ -8,7 +8,6 @@ scanning the agents once, which is fine for a query and kept off the routing pat
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 from routing.agent_record import AgentRecord
@@ -54,8 +53,10 @@ class DecisionLog:
 
     def __init__(self, history_limit: int) -> None:
         self.finished: dict[InteractionId, WaitingRecord] = {}
-        self._order: deque[WaitingRecord] = deque()  # finish order, oldest first
-        self._limit = history_limit
+        # The last `history_limit` finished, in a ring: the slot a record takes holds the one
+        # to forget (a list, not a deque: its methods are calls in compiled code).
+        self._ring: list[WaitingRecord | None] = [None] * history_limit
+        self._next = 0
 
     @staticmethod
     def add(rec: WaitingRecord, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
@@ -63,13 +64,17 @@ class DecisionLog:
 
     def finish(self, rec: WaitingRecord, state: str) -> None:
         rec.state = state
-        self.finished[rec.id] = rec
-        self._order.append(rec)
+        ring = self._ring
+        if not ring:
+            return
+        slot = self._next
+        old = ring[slot]
         finished = self.finished
-        while len(finished) > self._limit:
-            old = self._order.popleft()
-            if finished.get(old.id) is old:  # else a reused id finished again later: keep that
-                del finished[old.id]
+        if old is not None and finished.get(old.id) is old:  # else its id finished again since
+            del finished[old.id]
+        ring[slot] = rec
+        finished[rec.id] = rec
+        self._next = slot + 1 if slot + 1 < len(ring) else 0
 
     def state(self, iid: InteractionId) -> str | None:
         """How a finished interaction ended, if it is still remembered."""

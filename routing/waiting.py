@@ -18,7 +18,6 @@ from routing.availability import ANY_SKILL, PoolCounts
 from routing.decisions import OfferReason
 from routing.policy import QueuePolicy, Requirement, meets
 from routing.vocabulary import (
-    CHANNEL_INDEX,
     CHANNELS,
     N_CHANNELS,
     AgentId,
@@ -27,6 +26,7 @@ from routing.vocabulary import (
     InteractionId,
     QueueId,
     Skill,
+    channel_position,
 )
 
 Payload = OfferReason | tuple[PoolCounts, ...] | str | float | None
@@ -42,6 +42,10 @@ HeapEntry = tuple[float, float, InteractionId, int, "WaitingRecord"]
 """(k, enqueued, id, token, record): ordered by the first three; live while the record is in
 the group with the same token (entries are dropped lazily)."""
 _COMPACT_SLACK: Final = 64
+# Bound once: a compiled module would look `heapq.heappush` up on the module at every call.
+_heappush: Final = heapq.heappush
+_heappop: Final = heapq.heappop
+_heapify: Final = heapq.heapify
 
 
 class WaitingRecord:
@@ -90,7 +94,7 @@ class WaitingRecord:
     ) -> None:
         self.id = iid
         self.channel = channel
-        self.ch = CHANNEL_INDEX[channel]
+        self.ch = channel_position(channel)
         self.queue = queue
         self.policy = policy
         self.enqueued_at = enqueued_at
@@ -170,7 +174,7 @@ class WaitingIndex:
             group = self._group_for(rec)
             if group.size == 0:
                 self._empty -= 1  # an empty group kept for reuse is in use again
-            heapq.heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token, rec))
+            _heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token, rec))
             group.size += 1
             rec.group = group
 
@@ -200,7 +204,7 @@ class WaitingIndex:
             rec.group = None
             group.size -= 1
             if group.heap[0][2] == rec.id:
-                heapq.heappop(group.heap)
+                _heappop(group.heap)
             if group.size == 0:
                 # Kept while empty: dropping it would void every agent's cached list of groups.
                 group.heap.clear()
@@ -209,7 +213,7 @@ class WaitingIndex:
                     self._drop_empty()
             elif len(group.heap) > 2 * group.size + _COMPACT_SLACK:
                 group.heap = [e for e in group.heap if self._valid(group, e)]
-                heapq.heapify(group.heap)
+                _heapify(group.heap)
         elif rec.preferred is not None and rec.id in self.sticky.get(rec.preferred, ()):
             listed = self.sticky[rec.preferred]
             del listed[rec.id]
@@ -247,7 +251,7 @@ class WaitingIndex:
             rec = entry[4]
             if rec.group is group and rec.token == entry[3]:
                 return rec
-            heapq.heappop(heap)
+            _heappop(heap)
 
     def groups_for(self, c: int, skills: dict[Skill, int]) -> list[Group]:
         """Groups on channel `c` that an agent with these skills might meet (each listed once)."""
