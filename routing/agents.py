@@ -33,6 +33,7 @@ from routing.availability import (
     NO_CHANNEL,
     ROW,
     STATUS_COUNT,
+    STRIDE,
     PoolCounts,
     StatusCounters,
 )
@@ -52,11 +53,14 @@ from routing.waiting import WaitingRecord
 ALL_CHANNELS: Final = tuple(range(N_CHANNELS))
 
 
+_ANY_REQUIREMENT: Final[Requirement] = ((ANY_SKILL, 0),)
+
+
 class AgentIndex:
     """All agents, free-agent sets per (channel, skill, level) in idle order, status counters.
 
     `free[c][skill][level]` for channel position `c`; every agent is also in
-    `free[c][ANY_SKILL][0]`. Counters: one row per skill, `row[c * ROW + level * STATUS_COUNT +
+    `free[c][ANY_SKILL][0]`. Counters: one row per skill, `row[c * STRIDE + level * STATUS_COUNT +
     status]`. Both reflect each agent's `shown` status; call `flush` before reading them.
     """
 
@@ -70,6 +74,7 @@ class AgentIndex:
         ]
         self.free: list[dict[Skill, list[FreeSet]]] = [{ANY_SKILL: [{}]} for _ in CHANNELS]
         self.counters = StatusCounters(len(CHANNELS))
+        self._pools: dict[int, tuple[Requirement, tuple[int, ...], tuple[PoolCounts, ...]]] = {}
         self._idle_seq = 0
         self.pending: list[AgentRecord] = []  # agents whose indexes lag their status
 
@@ -157,18 +162,22 @@ class AgentIndex:
             if old == new and not (moved and new == FREE):
                 continue
             if old != new:
-                self.counters.version += 1
-                offset = c * ROW
+                # `x = x + 1`, not `+=`: compiled, an augmented subscript is a generic call.
+                offset = c * STRIDE
+                version = offset + ROW
                 if old == NOT_INDEXED:
                     for row, base in rec.slots:
-                        row[offset + base + new] += 1
+                        row[offset + base + new] = row[offset + base + new] + 1
+                        row[version] = row[version] + 1
                 elif new == NOT_INDEXED:
                     for row, base in rec.slots:
-                        row[offset + base + old] -= 1
+                        row[offset + base + old] = row[offset + base + old] - 1
+                        row[version] = row[version] + 1
                 else:
                     for row, base in rec.slots:
-                        row[offset + base + old] -= 1
-                        row[offset + base + new] += 1
+                        row[offset + base + old] = row[offset + base + old] - 1
+                        row[offset + base + new] = row[offset + base + new] + 1
+                        row[version] = row[version] + 1
                 shown[c] = new
             if old == FREE:
                 for pool in rec.lanes[c]:
@@ -212,15 +221,21 @@ class AgentIndex:
     def pools(self, c: int, req: Requirement) -> tuple[PoolCounts, ...]:
         """The status counters of the requirement's skills on channel `c`, copied for a decision."""
         counters = self.counters
-        key = (c, req)
-        found = counters.shared(key)
-        if found is None:
-            start = c * ROW
-            if not req:
-                found = ((ANY_SKILL, 0, counters.copy(ANY_SKILL, start)),)
+        start = c * STRIDE
+        wanted = req if req else _ANY_REQUIREMENT
+        # Requirements are shared tuples: keyed by identity (checked), not by hashing them.
+        slot = id(req) * N_CHANNELS + c
+        known = self._pools.get(slot)
+        if known is not None and known[0] is req:
+            versions = known[1]
+            for i in range(len(wanted)):
+                if counters.version(wanted[i][0], start) != versions[i]:
+                    break
             else:
-                found = tuple((skill, level, counters.copy(skill, start)) for skill, level in req)
-            counters.share(key, found)
+                return known[2]
+        found = tuple((skill, level, counters.copy(skill, start)) for skill, level in wanted)
+        versions = tuple(counters.version(skill, start) for skill, _ in wanted)
+        self._pools[slot] = (req, versions, found)
         return found
 
     def reserve(self, rec: AgentRecord, item: WaitingRecord, c: int, now: float) -> None:

@@ -70,23 +70,24 @@ class Pool:
 
 
 ROW: Final = LEVEL_SLOTS * STATUS_COUNT
-"""One channel's part of a skill's counter row: `level * STATUS_COUNT + status`."""
+"""One channel's counters in a skill's row: `level * STATUS_COUNT + status`."""
+STRIDE: Final = ROW + 1
+"""One channel's part of a skill's row: its counters, then a version that changes with them."""
 _EMPTY: Final = (0,) * ROW
 
 
 class StatusCounters:
-    """Per skill, one row of `len(channels) * ROW` counters, kept in step by the agent index.
+    """Per skill, one row of `len(channels) * STRIDE` counters, kept in step by the agent index.
 
-    Decisions get copies of the rows they cite; a copy is shared until any counter changes, so a
-    burst of interactions that wait on the same agents stores one copy, not one each.
+    Decisions get copies of the counters they cite. Each channel's part of a row ends with a
+    version the index bumps whenever it changes a counter there, so a copy can be shared until
+    the counters it was taken from change: a burst of interactions waiting on the same skill
+    stores one copy, not one each.
     """
 
     def __init__(self, n_channels: int) -> None:
         self.rows: dict[Skill, list[int]] = {}
-        self.version = 0
-        self._width = n_channels * ROW
-        self._shared: dict[object, tuple[PoolCounts, ...]] = {}
-        self._version_shared = 0
+        self._width = n_channels * STRIDE
 
     def row(self, skill: Skill) -> list[int]:
         row = self.rows.get(skill)
@@ -99,13 +100,7 @@ class StatusCounters:
         row = self.rows.get(skill)
         return _EMPTY if row is None else tuple(row[start : start + ROW])
 
-    def shared(self, key: object) -> tuple[PoolCounts, ...] | None:
-        """Counts handed out under `key` since the last change of any counter, if any."""
-        if self._version_shared != self.version:
-            self._shared.clear()
-            self._version_shared = self.version
-            return None
-        return self._shared.get(key)
-
-    def share(self, key: object, counts: tuple[PoolCounts, ...]) -> None:
-        self._shared[key] = counts
+    def version(self, skill: Skill, start: int) -> int:
+        """Changes whenever a counter of `skill` on that channel does (-1: no such skill yet)."""
+        row = self.rows.get(skill)
+        return -1 if row is None else row[start + ROW]
