@@ -255,7 +255,7 @@ class AgentIndex:
 
     def set_load(self, rec: AgentRecord, load: Mapping[Channel, int], now: float) -> None:
         new_load = per_channel(load)
-        active = list(new_load)
+        active = new_load[:]
         for c in rec.offers.values():
             active[c] += 1
         old = rec.active

@@ -48,6 +48,10 @@ class RoutingCore:
         self.policies = policies
         self.rules = rules
         self._alts_cache: dict[tuple[QueueId, Requirement, int], tuple[Requirement, ...]] = {}
+        self._queue_alts = {
+            q: [alternatives(policies, q, {}, s) for s in range(len(p.escalation) + 1)]
+            for q, p in policies.items()
+        }
         # Each queue's class boosts as a plain dict (compiled code reads a Mapping by method call).
         self._boosts = {q: dict(p.class_boost) for q, p in policies.items()}
         self._reset(0.0)
@@ -106,10 +110,14 @@ class RoutingCore:
         step = step_at(rec.policy, self.now - rec.enqueued_at)
         if step == rec.step and rec.alts:
             return
-        key = (rec.queue, as_requirement(rec.own_skills) if rec.own_skills else (), step)
-        alts = self._alts_cache.get(key)
-        if alts is None:
-            alts = self._alts_cache[key] = alternatives(self.policies, rec.queue, rec.own_skills, step)
+        if not rec.own_skills:  # the common case: the queue's own alternatives, per step
+            alts = self._queue_alts[rec.queue][step]
+        else:
+            key = (rec.queue, as_requirement(rec.own_skills), step)
+            found = self._alts_cache.get(key)
+            if found is None:
+                found = self._alts_cache[key] = alternatives(self.policies, rec.queue, rec.own_skills, step)
+            alts = found
         if log and step != rec.step:
             text = f"escalation step {step} now accepts {' or '.join(describe(r) for r in alts)}"
             self.log.add(rec, self.now, "escalated", None, text)

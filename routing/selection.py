@@ -17,6 +17,7 @@ from routing.vocabulary import N_CHANNELS, AgentChoice
 from routing.waiting import WaitingIndex, WaitingRecord
 
 _LONGEST_IDLE: Final = AgentChoice.LONGEST_IDLE
+_NO_LEVELS: Final[list[FreeSet]] = []  # never filled
 
 
 class AgentPick:
@@ -67,25 +68,28 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
     return _best_by_score(agents, rec, ch, choice)
 
 
-def _candidates(agents: AgentIndex, ch: int, req: Requirement) -> list[FreeSet]:
-    """The free sets to search for `req`: one per level of its rarest skill, from the level asked."""
+def _candidates(agents: AgentIndex, ch: int, req: Requirement) -> tuple[list[FreeSet], int]:
+    """The free sets to search for `req`: those of its rarest skill, per level, and the level to
+    start from (the one asked). Returns the lists, not a filtered copy: this runs for every
+    interaction that arrives, and most of them find every set empty."""
     by_skill = agents.free[ch]
     if not req:
-        return by_skill[ANY_SKILL]
-    best: list[FreeSet] | None = None
-    best_size = 0
+        return by_skill[ANY_SKILL], 0
+    best: list[FreeSet] = _NO_LEVELS
+    best_level = 0
+    best_size = -1
     for skill, level in req:
         levels = by_skill.get(skill)
         if levels is None:
-            return []
-        pools = [pool for pool in levels[level:] if pool]
+            return _NO_LEVELS, 0
         if len(req) == 1:
-            return pools
-        size = sum(len(pool) for pool in pools)
-        if best is None or size < best_size:
-            best, best_size = pools, size
-    assert best is not None
-    return best
+            return levels, level
+        size = 0
+        for i in range(level, len(levels)):
+            size += len(levels[i])
+        if best_size < 0 or size < best_size:
+            best, best_level, best_size = levels, level, size
+    return best, best_level
 
 
 def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick | None:
@@ -96,7 +100,11 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
     best_req: Requirement = ()
     considered = 0
     for req in rec.alts:
-        for pool in _candidates(agents, ch, req):
+        levels, start = _candidates(agents, ch, req)
+        for i in range(start, len(levels)):
+            pool = levels[i]
+            if not pool:
+                continue
             for agent in pool:
                 considered += 1
                 if (excluded and agent.id in excluded) or not meets(agent.skills, req):
@@ -113,7 +121,8 @@ def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: Agen
     best: tuple[tuple[float, ...], AgentRecord, Requirement] | None = None
     considered = 0
     for req in rec.alts:
-        for agent in (agent for pool in _candidates(agents, ch, req) for agent in pool):
+        levels, start = _candidates(agents, ch, req)
+        for agent in (agent for pool in levels[start:] for agent in pool):
             if agent.id in rec.excluded or not meets(agent.skills, req):
                 continue
             considered += 1

@@ -31,7 +31,8 @@ class Channel(StrEnum):
 CHANNELS: Final[tuple[Channel, ...]] = tuple(Channel)
 CHANNEL_INDEX: Final[dict[Channel, int]] = {ch: i for i, ch in enumerate(CHANNELS)}
 """Inside the engine a channel is its position in `CHANNELS`, so per-channel state is a list."""
-N_CHANNELS: Final = len(CHANNELS)
+N_CHANNELS: Final = 4
+assert len(CHANNELS) == N_CHANNELS  # per-channel lists are written out with four entries
 
 
 def channel_position(ch: str) -> int:
