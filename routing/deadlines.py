@@ -14,6 +14,8 @@ from typing import Final
 
 from routing.vocabulary import InteractionId
 
+_NEVER: Final = float("inf")
+_COMPACT_AT: Final = 1024  # a lane drops its popped entries once this many and half of it
 # Bound once: a compiled module would look `heapq.heappush` up on the module at every call.
 _heappush: Final = heapq.heappush
 _heappop: Final = heapq.heappop
@@ -29,31 +31,74 @@ Entry = tuple[float, int, Timer, InteractionId, int]
 
 
 class Deadlines:
+    """One heap for all timers, except that a kind of timer added in time order (the usual case:
+    an offer expires a fixed time after it is made, an escalation step a fixed time after the
+    interaction arrived) goes to its own list used as a queue: an append instead of a push."""
+
     def __init__(self) -> None:
         self._heap: list[Entry] = []
         self._seq = 0
+        self._lanes: list[list[Entry]] = [[] for _ in Timer]
+        self._heads = [0 for _ in Timer]  # the first entry of each lane not yet popped
+        self._soonest = _NEVER  # never later than the earliest entry
 
     def add(self, at: float, timer: Timer, iid: InteractionId, token: int) -> None:
         self._seq += 1
-        _heappush(self._heap, (at, self._seq, timer, iid, token))
+        entry = (at, self._seq, timer, iid, token)
+        lane = self._lanes[timer]
+        if len(lane) == self._heads[timer] or lane[-1][0] <= at:
+            lane.append(entry)
+        else:
+            _heappush(self._heap, entry)
+        if at < self._soonest:
+            self._soonest = at
 
     def next(self, is_live: Callable[[Entry], bool]) -> float | None:
-        heap = self._heap
-        while heap and not is_live(heap[0]):
-            _heappop(heap)
-        return heap[0][0] if heap else None
+        while True:
+            source, first = self._first()
+            if first is None:
+                self._soonest = _NEVER
+                return None
+            if is_live(first):
+                self._soonest = first[0]
+                return first[0]
+            self._pop(source)
 
     def due(self, now: float) -> bool:
-        heap = self._heap
-        return bool(heap) and heap[0][0] <= now
+        return self._soonest <= now
 
     def pop_due(self, now: float) -> list[Entry]:
         """Entries due at or before `now`, earliest first (stale ones included, to be checked)."""
-        heap = self._heap
         due: list[Entry] = []
-        while heap and heap[0][0] <= now:
-            due.append(_heappop(heap))
-        return due
+        while True:
+            source, first = self._first()
+            if first is None or first[0] > now:
+                self._soonest = _NEVER if first is None else first[0]
+                return due
+            due.append(self._pop(source))
+
+    def _first(self) -> tuple[int, Entry | None]:
+        """Where the earliest entry is (-1 the heap, else a lane) and the entry."""
+        source, first = -1, (self._heap[0] if self._heap else None)
+        for kind in range(len(self._lanes)):
+            lane, head = self._lanes[kind], self._heads[kind]
+            if head < len(lane) and (first is None or lane[head] < first):
+                source, first = kind, lane[head]
+        return source, first
+
+    def _pop(self, source: int) -> Entry:
+        if source < 0:
+            return _heappop(self._heap)
+        lane, head = self._lanes[source], self._heads[source]
+        entry = lane[head]
+        head += 1
+        if head > _COMPACT_AT and 2 * head > len(lane):
+            del lane[:head]
+            head = 0
+        self._heads[source] = head
+        return entry
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._heap) + sum(
+            len(lane) - head for lane, head in zip(self._lanes, self._heads, strict=True)
+        )
