@@ -39,7 +39,8 @@ def per_channel(values: Mapping[Channel, int]) -> list[int]:
     zero count as zero."""
     found = [0, 0, 0, 0]  # N_CHANNELS zeros, as a literal (a multiplied list is a call compiled)
     if isinstance(values, dict):  # the usual case, which compiled code walks without a method call
-        for ch, n in values.items():
+        plain: dict[Channel, int] = values  # typed, so `n > 0` compares machine integers
+        for ch, n in plain.items():
             if n > 0:
                 found[channel_position(ch)] = n
     else:

@@ -73,7 +73,7 @@ class RoutingCore:
         if policy is None:
             raise RoutingError(f"interaction {item.id}: unknown queue {item.queue}")
         cls = item.customer_class
-        if cls.__class__ is not CustomerClass:
+        if type(cls) is not CustomerClass:
             cls = CustomerClass(cls)
         rec = WaitingRecord(
             item.id,

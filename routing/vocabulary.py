@@ -46,7 +46,7 @@ def channel_position(ch: str) -> int:
 
 def as_channel(value: str) -> Channel:
     """`Channel(value)`, skipping the enum lookup when `value` already is one (hot path)."""
-    return value if value.__class__ is Channel else Channel(value)
+    return value if type(value) is Channel else Channel(value)  # type(): no attribute lookup
 
 
 class Presence(StrEnum):
