@@ -1,8 +1,9 @@
-"""The engine's state and the moves every event is made of: offer, release, settle, timers.
+"""The engine's state and the moves every event is made of: offer, release, timers.
 
-`RoutingEngine` (engine.py) adds the public API and the event handlers on top. Handlers only
-change state and mark which interactions and agents were touched; `settle` then matches exactly
-those, which keeps one event far cheaper than a rescan and keeps the engine work-conserving.
+`MatchingCore` (matching.py) adds `settle`, the matching of what a change touched, and
+`RoutingEngine` (engine.py) the public API and the event handlers on top. Handlers only change
+state and mark which interactions and agents were touched; `settle` then matches exactly those,
+which keeps one event far cheaper than a rescan and keeps the engine work-conserving.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ from routing.policy import (
     alternatives,
     as_requirement,
     describe,
-    next_step_time,
     step_at,
 )
-from routing.selection import best_interaction, find_agent
 from routing.snapshot import WaitingInteraction
 from routing.vocabulary import (
     ROUTABLE_PRESENCE,
@@ -40,7 +39,6 @@ _NO_SKILLS: Final[dict[str, int]] = {}  # shared by every interaction without sk
 # Enum members the hot paths compare with, bound once (a compiled module reads a Final directly).
 _OFFLINE: Final = Presence.OFFLINE
 _OFFER_TIMER: Final = Timer.OFFER
-_STEP_TIMER: Final = Timer.STEP
 
 
 class RoutingCore:
@@ -52,6 +50,9 @@ class RoutingCore:
             q: [alternatives(policies, q, {}, s) for s in range(len(p.escalation) + 1)]
             for q, p in policies.items()
         }
+        # An interaction's own skills only add to a requirement: one can be empty only if some
+        # queue's alternatives at some step include the empty one.
+        self._any_agent = any(() in alts for steps in self._queue_alts.values() for alts in steps)
         # Each queue's class boosts as a plain dict (compiled code reads a Mapping by method call).
         self._boosts = {q: dict(p.class_boost) for q, p in policies.items()}
         self._reset(0.0)
@@ -59,7 +60,7 @@ class RoutingCore:
     def _reset(self, at: float) -> None:
         self.now = at
         self._origin = at
-        self.agents = AgentIndex(self.rules.cross_channel)
+        self.agents = AgentIndex(self.rules.cross_channel, any_agent=self._any_agent)
         self.waiting = WaitingIndex()
         self.log = DecisionLog(self.rules.history_limit)
         self._deadlines = Deadlines()
@@ -213,87 +214,3 @@ class RoutingCore:
                 self._touch_item(rec, "escalation step due")
             else:
                 self._touch_item(rec, "sticky window ended")
-
-    # ---- settle -----------------------------------------------------------------------------
-
-    def _settle(self, out: list[Decision]) -> None:
-        """Route the touched interactions, then the touched agents; leave the indexes flushed."""
-        # The common cases, kept cheap: one agent or one interaction touched. (The dict is swapped
-        # for a new one, not emptied with popitem: a method call in compiled code.)
-        agents, items = self._dirty_agents, self._dirty_items
-        if not items and len(agents) == 1:
-            self._dirty_agents = {}
-            for agent, trigger in agents.items():
-                self._route_agent(agent, trigger, out)
-        elif not agents and len(items) == 1:
-            self._dirty_items = {}
-            for rec, trigger in items.items():
-                if rec.offered_to is None:
-                    self._route_item(rec, trigger, out)
-        else:
-            self._settle_all(out)
-        if self.agents.pending:
-            self.agents.flush()
-
-    def _settle_all(self, out: list[Decision]) -> None:
-        now_rel = self.now - self._origin
-        todo = [(rec, trigger) for rec, trigger in self._dirty_items.items() if rec.offered_to is None]
-        todo.sort(key=lambda t: (-t[0].priority_at(now_rel), t[0].enq_rel, t[0].id))
-        self._dirty_items.clear()
-        for rec, trigger in todo:
-            self._route_item(rec, trigger, out)
-        agents = list(self._dirty_agents.items())
-        self._dirty_agents.clear()
-        for agent, trigger in agents:
-            self._route_agent(agent, trigger, out)
-
-    def _route_item(self, rec: WaitingRecord, trigger: str, out: list[Decision]) -> None:
-        if self.agents.pending:
-            self.agents.flush()  # the free sets and counters are read below
-        self._set_step(rec)
-        sticky = self._is_sticky(rec)
-        pick = find_agent(self.agents, rec, sticky)
-        if pick is not None:
-            rule = "sticky" if sticky else rec.policy.agent_choice.value
-            reason = OfferReason(
-                trigger,
-                rule,
-                rec.step,
-                pick.matched,
-                pick.considered,
-                pick.chosen_by,
-                self.now - rec.enqueued_at,
-                rec.priority_at(self.now - self._origin),
-                self.agents.pools(rec.ch, pick.matched),
-                idle_since=pick.idle_since,
-            )
-            self._offer(rec, pick.agent, reason, out)
-            return
-        self.waiting.place(rec, self.now)
-        self.log.add(rec, self.now, "waiting", None, self.agents.pools(rec.ch, rec.alts[0]))
-        later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
-        if later is not None:
-            self._deadlines.add(later, _STEP_TIMER, rec.id, rec.token)
-        if sticky:
-            self._deadlines.add(rec.sticky_until, Timer.STICKY, rec.id, rec.token)
-
-    def _route_agent(self, agent: AgentRecord, trigger: str, out: list[Decision]) -> None:
-        now_rel = self.now - self._origin
-        while agent.is_free():
-            pick = best_interaction(self.waiting, agent, now_rel)
-            if pick is None:
-                return
-            rec = pick.interaction
-            self.waiting.unplace(rec)
-            reason = OfferReason(
-                trigger,
-                "highest priority then oldest",
-                rec.step,
-                pick.matched,
-                pick.considered,
-                "",
-                self.now - rec.enqueued_at,
-                rec.priority_at(now_rel),
-                freed_agent=agent.id,
-            )
-            self._offer(rec, agent, reason, out)

@@ -1,6 +1,6 @@
 """`RoutingEngine`: the public face of the routing core, and one handler per event type.
 
-Handlers change state and mark what they touched; `RoutingCore._settle` does the matching. Events
+Handlers change state and mark what they touched; `MatchingCore._settle` does the matching. Events
 naming an agent or an offer the engine does not know (or no longer knows) are stale and change
 nothing: the router service may deliver a late accept after the engine expired that offer, and the
 engine's decisions are the ones that stand. Design notes in docs/routing.md.
@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from routing.agent_record import AgentRecord
 from routing.checks import check_event
-from routing.core import RoutingCore
 from routing.decisions import Decision, OfferReason, OfferWithdrawn
 from routing.events import (
     AgentLoadChanged,
@@ -27,13 +26,14 @@ from routing.events import (
     OfferTimedOut,
 )
 from routing.explain import Explanation, agent_detail, waiting_summary
+from routing.matching import MatchingCore
 from routing.policy import QueuePolicy, RoutingRules, alternatives
 from routing.snapshot import PendingOffer, Snapshot, WaitingInteraction
 from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence, RoutingError
 from routing.waiting import WaitingRecord
 
 
-class RoutingEngine(RoutingCore):
+class RoutingEngine(MatchingCore):
     """Routes waiting interactions to agents under per-queue policies. Not thread-safe."""
 
     def __init__(self, policies: Iterable[QueuePolicy], rules: RoutingRules | None = None) -> None:
