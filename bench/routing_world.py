@@ -84,8 +84,8 @@ def interaction(rng: random.Random, iid: int, at: float) -> WaitingInteraction:
 def build_label() -> str:
     """Which routing core runs: the mypyc build (`make compiled`, first on PYTHONPATH) or the
     pure-Python sources."""
-    path = Path(routing.engine.__file__ or "")
-    return f"compiled with mypyc ({path.parent})" if path.suffix == ".so" else "pure Python"
+    path = Path(routing.engine.__file__ or "").parent
+    return f"compiled with mypyc ({path})" if routing.COMPILED else "pure Python"
 
 
 # ---- the naive baseline ----------------------------------------------------------------------

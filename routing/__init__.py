@@ -18,6 +18,8 @@ Decisions are `Offer`, `OfferExpired`, `OfferWithdrawn` and `SetAgentAway`; each
 
 from __future__ import annotations
 
+import sys
+
 from routing.availability import Pool
 from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
 from routing.engine import RoutingEngine
@@ -49,7 +51,11 @@ from routing.vocabulary import (
     RoutingError,
 )
 
+COMPILED: bool = (sys.modules[__name__].__file__ or "").endswith(".so")
+"""Whether this is the mypyc build of the package (`make compiled`; docs/routing.md, "Compiled")."""
+
 __all__ = [
+    "COMPILED",
     "AgentChoice",
     "AgentId",
     "AgentLoadChanged",

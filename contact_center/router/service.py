@@ -25,6 +25,7 @@ from contact_center.domain.errors import ConflictError, FencedError, NotFoundErr
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
 from contact_center.router.mapping import build_snapshot, policies_from
 from contact_center.router.translate import translate
+from routing import COMPILED as ROUTING_COMPILED
 from routing import (
     Decision,
     InteractionId,
@@ -131,7 +132,11 @@ class RouterService:
             gc.freeze()  # the engine's long-lived indexes need not be scanned by every collection
             log.info(
                 "router.rebuilt",
-                extra={"agents": len(snapshot.agents), "waiting": len(snapshot.interactions)},
+                extra={
+                    "agents": len(snapshot.agents),
+                    "waiting": len(snapshot.interactions),
+                    "routing_build": "compiled" if ROUTING_COMPILED else "pure",
+                },
             )
             await self._execute(decisions)
 

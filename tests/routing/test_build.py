@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import routing
 import routing.engine
 import routing.selection
 
 
 def test_the_routing_build_under_test_is_the_one_asked_for() -> None:
     build = os.environ.get("ROUTING_BUILD_DIR")
+    assert routing.COMPILED is bool(build)
     for module in (routing.engine, routing.selection):
         path = Path(module.__file__ or "")
         if build:
