@@ -76,7 +76,8 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            proc.kill()  # reaped below: an unreaped child fails a later test with ResourceWarning
+            proc.wait(timeout=10)
 
 
 async def _wait_ready(base: str, deadline_s: float = 30) -> dict[str, object]:
