@@ -160,10 +160,8 @@ def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) 
             if not group.size:
                 continue
             considered += 1
-            entry = group.heap[0]
-            rec = entry[4]
-            if rec.group is not group or rec.token != entry[3]:
-                rec = waiting.head(group)
+            rec = group.head
+            assert rec is not None  # a group with live interactions has its head at hand
             p = group.rate * now_rel - rec.k
             if best is None or p > best_p or (p == best_p and _older(rec, best)):
                 best, best_req, best_p = rec, req, p

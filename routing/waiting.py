@@ -11,11 +11,11 @@ See docs/routing.md, "Indexes".
 
 from __future__ import annotations
 
-import heapq
 from typing import Final
 
 from routing.availability import ANY_SKILL, PoolCounts
 from routing.decisions import OfferReason
+from routing.groups import Group, GroupKey
 from routing.policy import QueuePolicy, Requirement, meets
 from routing.vocabulary import (
     CHANNELS,
@@ -35,17 +35,8 @@ Payload = OfferReason | tuple[PoolCounts, ...] | str | float | None
 (`routing.explain`)."""
 RawEntry = tuple[float, str, AgentId | None, Payload]
 
-GroupKey = tuple[int, float, tuple[Requirement, ...]]
-"""Channel position, aging rate, requirements in force."""
 Met = tuple["Group", Requirement]
-HeapEntry = tuple[float, float, InteractionId, int, "WaitingRecord"]
-"""(k, enqueued, id, token, record): ordered by the first three; live while the record is in
-the group with the same token (entries are dropped lazily)."""
 _COMPACT_SLACK: Final = 64
-# Bound once: a compiled module would look `heapq.heappush` up on the module at every call.
-_heappush: Final = heapq.heappush
-_heappop: Final = heapq.heappop
-_heapify: Final = heapq.heapify
 
 
 class WaitingRecord:
@@ -139,16 +130,6 @@ class MetCache:
         self.lists: list[list[Met] | None] = []
 
 
-class Group:
-    __slots__ = ("alts", "ch", "heap", "key", "rate", "size")
-
-    def __init__(self, key: GroupKey) -> None:
-        self.key = key
-        self.ch, self.rate, self.alts = key
-        self.heap: list[HeapEntry] = []
-        self.size = 0
-
-
 class WaitingIndex:
     """Every live interaction, and where each waiting one can be found by a freed agent."""
 
@@ -174,9 +155,8 @@ class WaitingIndex:
             group = self._group_for(rec)
             if group.size == 0:
                 self._empty -= 1  # an empty group kept for reuse is in use again
-            _heappush(group.heap, (rec.k, rec.enq_rel, rec.id, rec.token, rec))
-            group.size += 1
             rec.group = group
+            group.add(rec)
 
     def _group_for(self, rec: WaitingRecord) -> Group:
         """The group `rec` belongs in, created if need be. Records share their `alts` tuples, so
@@ -202,18 +182,12 @@ class WaitingIndex:
         group = rec.group
         if group is not None:
             rec.group = None
-            group.size -= 1
-            if group.heap[0][2] == rec.id:
-                _heappop(group.heap)
+            group.remove(rec)
             if group.size == 0:
                 # Kept while empty: dropping it would void every agent's cached list of groups.
-                group.heap.clear()
                 self._empty += 1
                 if self._empty > len(self.groups) // 2 + _COMPACT_SLACK:
                     self._drop_empty()
-            elif len(group.heap) > 2 * group.size + _COMPACT_SLACK:
-                group.heap = [e for e in group.heap if self._valid(group, e)]
-                _heapify(group.heap)
         elif rec.preferred is not None and rec.id in self.sticky.get(rec.preferred, ()):
             listed = self.sticky[rec.preferred]
             del listed[rec.id]
@@ -237,21 +211,6 @@ class WaitingIndex:
                     listed.pop(group.key, None)
                     if not listed:
                         del by_skill[skill]
-
-    @staticmethod
-    def _valid(group: Group, entry: HeapEntry) -> bool:
-        rec = entry[4]
-        return rec.group is group and rec.token == entry[3]
-
-    def head(self, group: Group) -> WaitingRecord:
-        """The group's best interaction, discarding stale heap entries on the way."""
-        heap = group.heap
-        while True:
-            entry = heap[0]
-            rec = entry[4]
-            if rec.group is group and rec.token == entry[3]:
-                return rec
-            _heappop(heap)
 
     def groups_for(self, c: int, skills: dict[Skill, int]) -> list[Group]:
         """Groups on channel `c` that an agent with these skills might meet (each listed once)."""
