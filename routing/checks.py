@@ -66,7 +66,7 @@ def _check(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:
 
 def _channels(aid: AgentId, per_channel: Mapping[Channel, int]) -> None:
     # A plain dict is walked without method calls when compiled; any other mapping generically.
-    keys = list(per_channel) if not isinstance(per_channel, dict) else per_channel
+    keys: dict[Channel, int] = per_channel if isinstance(per_channel, dict) else dict(per_channel)
     for ch in keys:
         if ch not in _CHANNELS:
             raise RoutingError(f"agent {aid}: unknown channel {ch!r}")

@@ -6,6 +6,7 @@ costs a few small tuples, not string formatting.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar, Final, final
 
@@ -105,12 +106,14 @@ class OfferReason(FrozenValue):
         self.waited: Final = waited
         self.priority: Final = priority
         self.counts: Final = counts
-        self._freed_agent: Final = freed_agent
-        self._idle_since: Final = idle_since
+        # Kept unboxed (a compiled native class stores an int or float field in place; an
+        # Optional one would be an object to allocate per offer): -1 and NaN stand for None.
+        self._freed_agent: Final[int] = -1 if freed_agent is None else freed_agent
+        self._idle_since: Final[float] = math.nan if idle_since is None else idle_since
 
     @property
     def trigger(self) -> str:
-        if self._freed_agent is None:
+        if self._freed_agent < 0:
             return self._trigger
         return f"agent {self._freed_agent} free ({self._trigger})"
 
@@ -118,9 +121,9 @@ class OfferReason(FrozenValue):
     def chosen_by(self) -> str:
         if self._chosen_by:
             return self._chosen_by
-        if self._idle_since is not None:
+        if not math.isnan(self._idle_since):
             return f"longest idle, idle since {self._idle_since:.1f}"
-        return f"waited {self.waited:.1f}s" if self._freed_agent is not None else ""
+        return f"waited {self.waited:.1f}s" if self._freed_agent >= 0 else ""
 
     @property
     def pools(self) -> tuple[Pool, ...]:

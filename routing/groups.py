@@ -87,9 +87,10 @@ class Group:
         for lane in self.lanes.values():
             entries, i = lane.entries, lane.start
             while i < len(entries):
-                rec, token = entries[i]
-                if rec.group is self and rec.token == token:
-                    if best is None or better(rec, best):
+                entry = entries[i]
+                rec = entry[0]
+                if rec.group is self and rec.token == entry[1]:
+                    if best is None or rec.k < best.k or (rec.k == best.k and better(rec, best)):
                         best = rec
                     break
                 i += 1
