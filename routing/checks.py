@@ -27,7 +27,7 @@ _PRESENCES: Final = frozenset(Presence)
 _CLASSES: Final = frozenset(CustomerClass)
 
 
-def check_event(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:
+def check_event(event: Event, policies: dict[QueueId, QueuePolicy]) -> None:
     """Raise `RoutingError` if the engine could not apply `event` whole.
 
     In the compiled build (docs/routing.md, "Compiled") reading a field that holds the wrong
@@ -40,7 +40,7 @@ def check_event(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:
         raise RoutingError(f"malformed {type(event).__name__}: {error}") from error
 
 
-def _check(event: Event, policies: Mapping[QueueId, QueuePolicy]) -> None:
+def _check(event: Event, policies: dict[QueueId, QueuePolicy]) -> None:
     if isinstance(event, AgentLoadChanged):
         _channels(event.agent, event.load)
     elif isinstance(event, InteractionQueued):

@@ -27,7 +27,9 @@ class Timer(IntEnum):
     STICKY = 2
 
 
-Entry = tuple[float, int, Timer, InteractionId, int]
+Entry = tuple[float, Timer, InteractionId, int]
+"""(due at, kind, interaction, its token when set): timers due at the same moment go by kind, then
+interaction id, so the order is fixed without a sequence number to allocate."""
 
 
 class Deadlines:
@@ -37,14 +39,12 @@ class Deadlines:
 
     def __init__(self) -> None:
         self._heap: list[Entry] = []
-        self._seq = 0
         self._lanes: list[list[Entry]] = [[] for _ in Timer]
         self._heads = [0 for _ in Timer]  # the first entry of each lane not yet popped
         self._soonest = _NEVER  # never later than the earliest entry
 
     def add(self, at: float, timer: Timer, iid: InteractionId, token: int) -> None:
-        self._seq += 1
-        entry = (at, self._seq, timer, iid, token)
+        entry = (at, timer, iid, token)
         lane = self._lanes[timer]
         if len(lane) == self._heads[timer] or lane[-1][0] <= at:
             lane.append(entry)
