@@ -53,8 +53,9 @@ class RoutingCore:
         # An interaction's own skills only add to a requirement: one can be empty only if some
         # queue's alternatives at some step include the empty one.
         self._any_agent = any(() in alts for steps in self._queue_alts.values() for alts in steps)
-        # Each queue's class boosts as a plain dict (compiled code reads a Mapping by method call).
-        self._boosts = {q: dict(p.class_boost) for q, p in policies.items()}
+        # Per queue, found with one lookup per arrival: the policy, its class boosts as a plain
+        # dict (compiled code reads a Mapping by method call), its alternatives per step.
+        self._facts = {q: (p, dict(p.class_boost), self._queue_alts[q]) for q, p in policies.items()}
         self._reset(0.0)
 
     def _reset(self, at: float) -> None:
@@ -70,9 +71,10 @@ class RoutingCore:
     # ---- interactions -----------------------------------------------------------------------
 
     def _new_record(self, item: WaitingInteraction) -> WaitingRecord:
-        policy = self.policies.get(item.queue)
-        if policy is None:
+        facts = self._facts.get(item.queue)
+        if facts is None:
             raise RoutingError(f"interaction {item.id}: unknown queue {item.queue}")
+        policy, boosts, queue_alts = facts
         cls = item.customer_class
         if type(cls) is not CustomerClass:
             cls = CustomerClass(cls)
@@ -83,7 +85,7 @@ class RoutingCore:
             policy,
             item.enqueued_at,
             item.enqueued_at - self._origin,
-            item.priority + policy.priority + self._boosts[item.queue].get(cls, 0.0),
+            item.priority + policy.priority + boosts.get(cls, 0.0),
             dict(item.required_skills) if item.required_skills else _NO_SKILLS,
             cls,
             item.preferred_agent,
@@ -97,7 +99,11 @@ class RoutingCore:
             and preferred.id not in rec.excluded
         ):
             rec.sticky_until = item.enqueued_at + policy.sticky_seconds
-        self._set_step(rec, log=False)
+        if rec.own_skills:
+            self._set_step(rec, log=False)
+        else:  # the queue's own alternatives at the step reached by now (none logged yet)
+            rec.step = step_at(policy, self.now - item.enqueued_at)
+            rec.alts = queue_alts[rec.step]
         self.waiting.items[rec.id] = rec
         rec.sticky_at_queue = rec.sticky_until
         self.log.add(rec, self.now, "queued", None, None)

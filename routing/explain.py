@@ -48,14 +48,13 @@ class DecisionLog:
     """Finished interactions, the last `history_limit` of them, with their entries.
 
     A live interaction keeps its entries on its own record (`WaitingRecord.log`), so adding one
-    is a list append; finishing keeps the record itself, which costs no new object.
+    is a list append; finishing puts the record itself in a ring, whose slot held the one to
+    forget: no new object and no dictionary on the accept path. Finding a finished interaction
+    (for `explain`, on request) scans the ring from the newest, a few thousand pointers.
     """
 
     def __init__(self, history_limit: int) -> None:
-        self.finished: dict[InteractionId, WaitingRecord] = {}
-        # The last `history_limit` finished, in a ring: the slot a record takes holds the one
-        # to forget (a list, not a deque: its methods are calls in compiled code).
-        self._ring: list[WaitingRecord | None] = [None] * history_limit
+        self._ring: list[WaitingRecord | None] = [None] * history_limit  # a list: no method calls
         self._next = 0
 
     @staticmethod
@@ -65,26 +64,33 @@ class DecisionLog:
     def finish(self, rec: WaitingRecord, state: str) -> None:
         rec.state = state
         ring = self._ring
-        if not ring:
-            return
+        if ring:
+            slot = self._next
+            ring[slot] = rec
+            self._next = slot + 1 if slot + 1 < len(ring) else 0
+
+    def finished(self, iid: InteractionId) -> WaitingRecord | None:
+        """The last finished interaction with this id, if it is still remembered."""
+        ring = self._ring
         slot = self._next
-        old = ring[slot]
-        finished = self.finished
-        if old is not None and finished.get(old.id) is old:  # else its id finished again since
-            del finished[old.id]
-        ring[slot] = rec
-        finished[rec.id] = rec
-        self._next = slot + 1 if slot + 1 < len(ring) else 0
+        for _ in range(len(ring)):
+            slot = slot - 1 if slot > 0 else len(ring) - 1
+            rec = ring[slot]
+            if rec is None:
+                return None  # the ring never filled this far
+            if rec.id == iid:
+                return rec
+        return None
 
     def state(self, iid: InteractionId) -> str | None:
         """How a finished interaction ended, if it is still remembered."""
-        done = self.finished.get(iid)
+        done = self.finished(iid)
         return None if done is None else done.state
 
     def history(self, iid: InteractionId, live: WaitingRecord | None) -> tuple[LogEntry, ...]:
         """The entries of `live` (the interaction's record if it is still routed), else of the
         finished interaction `iid` if remembered."""
-        rec = live if live is not None else self.finished.get(iid)
+        rec = live if live is not None else self.finished(iid)
         if rec is None:
             return ()
         return tuple(
