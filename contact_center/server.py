@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -82,7 +83,14 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
     return 0
 
 
+ROUTER_GC_THRESHOLDS = (50_000, 20, 100)
+"""The collector as a routing process runs it: far fewer young-generation passes over a burst's
+short-lived objects (the engine's long-lived state is frozen after each rebuild). Measured in
+bench/routing_throughput.py ("tuned gc"); see docs/routing.md, "Performance"."""
+
+
 def _start_router(container: Container) -> list[asyncio.Task[None]]:
+    gc.set_threshold(*ROUTER_GC_THRESHOLDS)
     router = RouterService(container)
     container.explainer = router.explain
     tasks = [asyncio.create_task(router.run(), name="router")]
