@@ -87,10 +87,7 @@ class RoutingEngine(MatchingCore):
         if self._deadlines.due(self.now):
             self._fire_timers(out)
         self._apply(event, out)
-        if self._dirty_items or self._dirty_agents:
-            self._settle(out)
-        elif self.agents.pending:
-            self.agents.flush()
+        self._conclude(out)
         return out
 
     def handle_many(self, events: Iterable[Event]) -> list[Decision]:
@@ -115,11 +112,15 @@ class RoutingEngine(MatchingCore):
             if deadlines.due(self.now):
                 self._fire_timers(out)
             self._apply(event, out)
+        self._conclude(out)
+        return out
+
+    def _conclude(self, out: list[Decision]) -> None:
+        """Match what the events touched; leave the agent index flushed either way."""
         if self._dirty_items or self._dirty_agents:
             self._settle(out)
         elif self.agents.pending:
             self.agents.flush()
-        return out
 
     def next_deadline(self) -> float | None:
         """When the engine next needs a `Tick`: an offer expiry, escalation step or sticky end."""

@@ -1,9 +1,9 @@
 """Waiting interactions and the indexes a freed agent searches.
 
 Interactions that anyone meeting the same requirements may take share a group: same channel,
-same aging rate, same alternatives in force. A group is a heap ordered by a key that does not
-change with time (`k = rate * enqueued - priority`, effective priority = `rate * now - k`), so
-aging never forces a re-sort. Groups are indexed by (channel, one skill of each alternative). The
+same aging rate, same alternatives in force (`routing.groups`: best first by a key that does
+not change with time, so aging never forces a re-sort). Groups are indexed by (channel, one
+skill of each alternative), and each agent caches the groups it meets (`MetCache`). The
 few interactions that are special for some agents live outside groups: those in a sticky window
 (listed under their preferred agent) and those that some agent already rejected (`special`).
 See docs/routing.md, "Indexes".
