@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from enum import IntEnum
 from typing import Final
 
 from routing.vocabulary import InteractionId
@@ -21,13 +20,17 @@ _heappush: Final = heapq.heappush
 _heappop: Final = heapq.heappop
 
 
-class Timer(IntEnum):
-    OFFER = 0
-    STEP = 1
-    STICKY = 2
+class Timer:
+    """The kinds of timer, as plain ints: they index the lanes (an enum member would be a
+    generic lookup there in compiled code)."""
+
+    OFFER: Final = 0
+    STEP: Final = 1
+    STICKY: Final = 2
+    KINDS: Final = 3
 
 
-Entry = tuple[float, Timer, InteractionId, int]
+Entry = tuple[float, int, InteractionId, int]
 """(due at, kind, interaction, its token when set): timers due at the same moment go by kind, then
 interaction id, so the order is fixed without a sequence number to allocate."""
 
@@ -39,11 +42,11 @@ class Deadlines:
 
     def __init__(self) -> None:
         self._heap: list[Entry] = []
-        self._lanes: list[list[Entry]] = [[] for _ in Timer]
-        self._heads = [0 for _ in Timer]  # the first entry of each lane not yet popped
+        self._lanes: list[list[Entry]] = [[] for _ in range(Timer.KINDS)]
+        self._heads = [0 for _ in range(Timer.KINDS)]  # the first entry of each lane not yet popped
         self._soonest = _NEVER  # never later than the earliest entry
 
-    def add(self, at: float, timer: Timer, iid: InteractionId, token: int) -> None:
+    def add(self, at: float, timer: int, iid: InteractionId, token: int) -> None:
         entry = (at, timer, iid, token)
         lane = self._lanes[timer]
         if len(lane) == self._heads[timer] or lane[-1][0] <= at:

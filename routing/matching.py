@@ -15,9 +15,12 @@ from routing.deadlines import Timer
 from routing.decisions import Decision, OfferReason
 from routing.policy import next_step_time
 from routing.selection import best_interaction, find_agent
+from routing.vocabulary import AgentChoice
 from routing.waiting import WaitingRecord
 
 _STEP_TIMER: Final = Timer.STEP  # bound once (a compiled module reads a Final directly)
+# The rule's name per agent choice: `.value` on an enum member is a generic lookup compiled.
+_RULE: Final[dict[AgentChoice, str]] = {choice: choice.value for choice in AgentChoice}
 
 
 class MatchingCore(RoutingCore):
@@ -59,7 +62,7 @@ class MatchingCore(RoutingCore):
         sticky = self._is_sticky(rec)
         pick = find_agent(self.agents, rec, sticky)
         if pick is not None:
-            rule = "sticky" if sticky else rec.policy.agent_choice.value
+            rule = "sticky" if sticky else _RULE[rec.policy.agent_choice]
             reason = OfferReason(
                 trigger,
                 rule,
