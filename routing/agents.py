@@ -77,7 +77,9 @@ class AgentIndex:
         ]
         self.free: list[dict[Skill, list[FreeSet]]] = [{ANY_SKILL: [{}]} for _ in CHANNELS]
         self.counters = StatusCounters(len(CHANNELS))
-        self._pools: dict[int, tuple[Requirement, tuple[int, ...], tuple[PoolCounts, ...]]] = {}
+        self._pools: dict[
+            int, tuple[Requirement, tuple[list[int], ...], tuple[int, ...], tuple[PoolCounts, ...]]
+        ] = {}
         self._idle_seq = 0
         self.pending: list[AgentRecord] = []  # agents whose indexes lag their status
 
@@ -230,15 +232,19 @@ class AgentIndex:
         slot = id(req) * N_CHANNELS + c
         known = self._pools.get(slot)
         if known is not None and known[0] is req:
-            versions = known[1]
-            for i in range(len(wanted)):
-                if counters.version(wanted[i][0], start) != versions[i]:
+            rows, versions = known[1], known[2]
+            for i in range(len(rows)):
+                if rows[i][start + ROW] != versions[i]:
                     break
             else:
-                return known[2]
-        found = tuple((skill, level, counters.copy(skill, start)) for skill, level in wanted)
-        versions = tuple(counters.version(skill, start) for skill, _ in wanted)
-        self._pools[slot] = (req, versions, found)
+                return known[3]
+        rows = tuple(counters.row(skill) for skill, _ in wanted)  # kept: no lookup to check them
+        found = tuple(
+            (skill, level, tuple(row[start : start + ROW]))
+            for (skill, level), row in zip(wanted, rows, strict=True)
+        )
+        versions = tuple(row[start + ROW] for row in rows)
+        self._pools[slot] = (req, rows, versions, found)
         return found
 
     def reserve(self, rec: AgentRecord, item: WaitingRecord, c: int, now: float) -> None:

@@ -73,7 +73,6 @@ ROW: Final = LEVEL_SLOTS * STATUS_COUNT
 """One channel's counters in a skill's row: `level * STATUS_COUNT + status`."""
 STRIDE: Final = ROW + 1
 """One channel's part of a skill's row: its counters, then a version that changes with them."""
-_EMPTY: Final = (0,) * ROW
 
 
 class StatusCounters:
@@ -94,13 +93,3 @@ class StatusCounters:
         if row is None:
             row = self.rows[skill] = [0] * self._width
         return row
-
-    def copy(self, skill: Skill, start: int) -> tuple[int, ...]:
-        """The counters of `skill` on the channel whose part of the row begins at `start`."""
-        row = self.rows.get(skill)
-        return _EMPTY if row is None else tuple(row[start : start + ROW])
-
-    def version(self, skill: Skill, start: int) -> int:
-        """Changes whenever a counter of `skill` on that channel does (-1: no such skill yet)."""
-        row = self.rows.get(skill)
-        return -1 if row is None else row[start + ROW]

@@ -35,9 +35,10 @@ _SLACK: Final = 64
 class Lane:
     """One priority's interactions of a group, in key order from `start` on."""
 
-    __slots__ = ("entries", "start")
+    __slots__ = ("base", "entries", "start")
 
-    def __init__(self) -> None:
+    def __init__(self, base: float) -> None:
+        self.base = base
         self.entries: list[Entry] = []
         self.start = 0
 
@@ -48,16 +49,19 @@ class Group:
     def __init__(self, key: GroupKey) -> None:
         self.key = key
         self.ch, self.rate, self.alts = key
-        self.lanes: dict[float, Lane] = {}  # by base priority
+        self.lanes: list[Lane] = []  # one per base priority: a handful, searched in order
         self.head: WaitingRecord | None = None  # the best live interaction, None when empty
         self.size = 0  # live interactions
         self.filed = 0  # entries in the lanes, live or stale
 
     def add(self, rec: WaitingRecord) -> None:
         """File `rec`, whose `group` and `token` are already set."""
-        lane = self.lanes.get(rec.base)
-        if lane is None:
-            lane = self.lanes[rec.base] = Lane()
+        for lane in self.lanes:  # a few float comparisons: no float boxed to hash
+            if lane.base == rec.base:
+                break
+        else:
+            lane = Lane(rec.base)
+            self.lanes.append(lane)
         entries = lane.entries
         if len(entries) == lane.start or not better(rec, entries[-1][0]):
             entries.append((rec, rec.token))
@@ -84,7 +88,7 @@ class Group:
 
     def _find_head(self) -> None:
         best: WaitingRecord | None = None
-        for lane in self.lanes.values():
+        for lane in self.lanes:
             entries, i = lane.entries, lane.start
             while i < len(entries):
                 entry = entries[i]
@@ -103,7 +107,7 @@ class Group:
 
     def _compact(self) -> None:
         """Drop every stale entry (removals in the middle of a lane wait for this)."""
-        for lane in self.lanes.values():
+        for lane in self.lanes:
             lane.entries = [(r, t) for r, t in lane.entries[lane.start :] if r.group is self and r.token == t]
             lane.start = 0
         self.filed = self.size
