@@ -38,15 +38,11 @@ def per_channel(values: Mapping[Channel, int]) -> list[int]:
     Plain strings work as keys too (a `StrEnum` hashes and compares as its value); counts below
     zero count as zero."""
     found = [0, 0, 0, 0]  # N_CHANNELS zeros, as a literal (a multiplied list is a call compiled)
-    if isinstance(values, dict):  # the usual case, which compiled code walks without a method call
-        plain: dict[Channel, int] = values  # typed, so `n > 0` compares machine integers
-        for ch, n in plain.items():
-            if n > 0:
-                found[channel_position(ch)] = n
-    else:
-        for ch, n in values.items():
-            if n > 0:
-                found[channel_position(ch)] = n
+    # A typed plain dict: compiled code walks it without method calls and compares machine ints.
+    plain: dict[Channel, int] = values if isinstance(values, dict) else dict(values)
+    for ch, n in plain.items():
+        if n > 0:
+            found[channel_position(ch)] = n
     return found
 
 

@@ -144,7 +144,11 @@ class AgentIndex:
             self._idle_seq += 1
             rec.idle_seq = self._idle_seq
             changed = True
-        if changed and not rec.pending:
+        if changed:
+            self._mark_pending(rec)
+
+    def _mark_pending(self, rec: AgentRecord) -> None:
+        if not rec.pending:
             rec.pending = True
             self.pending.append(rec)
 
@@ -213,15 +217,12 @@ class AgentIndex:
         self.refresh(rec, rec.idle_since)
         self._idle_seq += 1  # at the back of the idle line, free or not
         rec.idle_seq = self._idle_seq
-        if not rec.pending:
-            rec.pending = True
-            self.pending.append(rec)
+        self._mark_pending(rec)
 
     def _detach(self, rec: AgentRecord) -> None:
         """Take `rec` out of the counters and free sets (as they show it) until `_attach`."""
         rec.status = [NOT_INDEXED] * len(CHANNELS)
         self._show(rec)
-        rec.shown_seq = rec.idle_seq
 
     def pools(self, c: int, req: Requirement) -> tuple[PoolCounts, ...]:
         """The status counters of the requirement's skills on channel `c`, copied for a decision."""

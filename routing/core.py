@@ -38,7 +38,6 @@ from routing.waiting import WaitingIndex, WaitingRecord
 _NO_SKILLS: Final[dict[str, int]] = {}  # shared by every interaction without skills of its own; never mutated
 # Enum members the hot paths compare with, bound once (a compiled module reads a Final directly).
 _OFFLINE: Final = Presence.OFFLINE
-_OFFER_TIMER: Final = Timer.OFFER
 
 
 class RoutingCore:
@@ -46,16 +45,16 @@ class RoutingCore:
         self.policies = policies
         self.rules = rules
         self._alts_cache: dict[tuple[QueueId, Requirement, int], tuple[Requirement, ...]] = {}
-        self._queue_alts = {
+        queue_alts = {
             q: [alternatives(policies, q, {}, s) for s in range(len(p.escalation) + 1)]
             for q, p in policies.items()
         }
         # An interaction's own skills only add to a requirement: one can be empty only if some
         # queue's alternatives at some step include the empty one.
-        self._any_agent = any(() in alts for steps in self._queue_alts.values() for alts in steps)
+        self._any_agent = any(() in alts for steps in queue_alts.values() for alts in steps)
         # Per queue, found with one lookup per arrival: the policy, its class boosts as a plain
         # dict (compiled code reads a Mapping by method call), its alternatives per step.
-        self._facts = {q: (p, dict(p.class_boost), self._queue_alts[q]) for q, p in policies.items()}
+        self._facts = {q: (p, dict(p.class_boost), queue_alts[q]) for q, p in policies.items()}
         self._reset(0.0)
 
     def _reset(self, at: float) -> None:
@@ -99,11 +98,8 @@ class RoutingCore:
             and preferred.id not in rec.excluded
         ):
             rec.sticky_until = item.enqueued_at + policy.sticky_seconds
-        if rec.own_skills:
-            self._set_step(rec, log=False)
-        else:  # the queue's own alternatives at the step reached by now (none logged yet)
-            rec.step = step_at(policy, self.now - item.enqueued_at)
-            rec.alts = queue_alts[rec.step]
+        rec.alts_by_step = queue_alts
+        self._set_step(rec, log=False)
         self.waiting.items[rec.id] = rec
         rec.sticky_at_queue = rec.sticky_until
         self.log.add(rec, self.now, "queued", None, None)
@@ -118,7 +114,7 @@ class RoutingCore:
         if step == rec.step and rec.alts:
             return
         if not rec.own_skills:  # the common case: the queue's own alternatives, per step
-            alts = self._queue_alts[rec.queue][step]
+            alts = rec.alts_by_step[step]
         else:
             key = (rec.queue, as_requirement(rec.own_skills), step)
             found = self._alts_cache.get(key)
@@ -160,7 +156,7 @@ class RoutingCore:
         rec.token += 1
         self.agents.reserve(agent, rec, rec.ch, self.now)
         expires = offered_at + rec.policy.offer_timeout
-        self._deadlines.add(expires, _OFFER_TIMER, rec.id, rec.token)
+        self._deadlines.add(expires, Timer.OFFER, rec.id, rec.token)
         self.log.add(rec, offered_at, "offered", agent.id, reason)
         out.append(Offer(rec.id, agent.id, rec.channel, rec.queue, offered_at, expires, reason))
 

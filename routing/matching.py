@@ -18,7 +18,6 @@ from routing.selection import best_interaction, find_agent
 from routing.vocabulary import AgentChoice
 from routing.waiting import WaitingRecord
 
-_STEP_TIMER: Final = Timer.STEP  # bound once (a compiled module reads a Final directly)
 # The rule's name per agent choice: `.value` on an enum member is a generic lookup compiled.
 _RULE: Final[dict[AgentChoice, str]] = {choice: choice.value for choice in AgentChoice}
 
@@ -81,7 +80,7 @@ class MatchingCore(RoutingCore):
         self.log.add(rec, self.now, "waiting", None, self.agents.pools(rec.ch, rec.alts[0]))
         later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
         if later is not None:
-            self._deadlines.add(later, _STEP_TIMER, rec.id, rec.token)
+            self._deadlines.add(later, Timer.STEP, rec.id, rec.token)
         if sticky:
             self._deadlines.add(rec.sticky_until, Timer.STICKY, rec.id, rec.token)
 

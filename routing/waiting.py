@@ -44,6 +44,7 @@ class WaitingRecord:
 
     __slots__ = (
         "alts",
+        "alts_by_step",
         "base",
         "ch",
         "channel",
@@ -99,6 +100,9 @@ class WaitingRecord:
         self.excluded = excluded
         self.step = 0
         self.alts: tuple[Requirement, ...] = ()
+        # The queue's own alternatives per escalation step (shared), for an interaction that
+        # asks no skills of its own: its step changes without a lookup.
+        self.alts_by_step: list[tuple[Requirement, ...]] = []
         self.sticky_until = 0.0
         self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
         self.offered_to: AgentId | None = None
