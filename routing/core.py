@@ -25,6 +25,7 @@ from routing.policy import (
     step_at,
 )
 from routing.snapshot import WaitingInteraction
+from routing.touched import Touched
 from routing.vocabulary import (
     ROUTABLE_PRESENCE,
     CustomerClass,
@@ -64,8 +65,8 @@ class RoutingCore:
         self.waiting = WaitingIndex()
         self.log = DecisionLog(self.rules.history_limit)
         self._deadlines = Deadlines()
-        self._dirty_items: dict[WaitingRecord, str] = {}  # live records only (forgetting one drops it)
-        self._dirty_agents: dict[AgentRecord, str] = {}  # current records only (see _on_logged_in)
+        self._dirty_items: Touched[WaitingRecord] = Touched()  # live records only (forgetting one drops it)
+        self._dirty_agents: Touched[AgentRecord] = Touched()  # current records only (see _on_logged_in)
 
     # ---- interactions -----------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ class RoutingCore:
         """Take `rec` out of the indexes; `settle` will route it again. Its timers go stale."""
         self.waiting.unplace(rec)
         rec.token += 1
-        self._dirty_items[rec] = trigger
+        self._dirty_items.add(rec, trigger)
 
     def _end_sticky(self, agent: AgentRecord, why: str) -> None:
         for rec in list(self.waiting.sticky.get(agent.id, {}).values()):
@@ -180,7 +181,7 @@ class RoutingCore:
         if agent.id == rec.preferred and (exclude or agent.presence == Presence.OFFLINE):
             rec.sticky_until = 0.0  # the customer's agent missed it or left: anyone eligible now
         self._touch_item(rec, f"retry after agent {agent.id} {kind}")
-        self._dirty_agents[agent] = f"offer {kind}"
+        self._dirty_agents.add(agent, f"offer {kind}")
         if miss:
             agent.misses += 1
             limit = self.rules.misses_before_away

@@ -51,11 +51,11 @@ class RoutingEngine(MatchingCore):
             self.agents.add(state, None)
         for item in snapshot.interactions:
             rec = self._new_record(item)
-            self._dirty_items[rec] = "snapshot loaded"
+            self._dirty_items.add(rec, "snapshot loaded")
         for offer in snapshot.offers:
             self._restore_offer(offer, out)
         for agent in self.agents.agents.values():
-            self._dirty_agents[agent] = "snapshot loaded"
+            self._dirty_agents.add(agent, "snapshot loaded")
         self._fire_timers(out)
         self._settle(out)
         return out
@@ -65,7 +65,7 @@ class RoutingEngine(MatchingCore):
         agent = self.agents.agents.get(offer.agent)
         if rec is None or agent is None or rec.offered_to is not None:
             raise RoutingError(f"snapshot offer {offer} names an unknown or doubly offered interaction")
-        self._dirty_items.pop(rec, None)
+        self._dirty_items.discard(rec)
         reason = OfferReason("offer restored from snapshot", "restored", rec.step, (), 1, "", 0.0, 0.0)
         self._offer(rec, agent, reason, [], at=offer.offered_at)
         if agent.presence not in ROUTABLE_PRESENCE:
@@ -117,7 +117,7 @@ class RoutingEngine(MatchingCore):
 
     def _conclude(self, out: list[Decision]) -> None:
         """Match what the events touched; leave the agent index flushed either way."""
-        if self._dirty_items or self._dirty_agents:
+        if not (self._dirty_items.is_empty() and self._dirty_agents.is_empty()):
             self._settle(out)
         elif self.agents.pending:
             self.agents.flush()
@@ -201,7 +201,7 @@ class RoutingEngine(MatchingCore):
         old = self.agents.agents.get(event.agent.id)
         was_routable = old is not None and old.presence in ROUTABLE_PRESENCE
         if old is not None:
-            self._dirty_agents.pop(old, None)  # replaced: only the new record is routed
+            self._dirty_agents.discard(old)  # replaced: only the new record is routed
         agent = self.agents.add(event.agent, self.now)
         self._after_presence(agent, was_routable, out)
 
@@ -220,25 +220,25 @@ class RoutingEngine(MatchingCore):
             agent.misses = 0
         if agent.presence == Presence.OFFLINE:
             self._end_sticky(agent, "preferred agent logged out")
-        self._dirty_agents[agent] = f"agent {agent.presence}"
+        self._dirty_agents.add(agent, f"agent {agent.presence}")
 
     def _on_skills(self, event: AgentSkillsChanged, out: list[Decision]) -> None:
         agent = self.agents.agents.get(event.agent)
         if agent is not None:
             self.agents.change_skills(agent, event.skills, event.capacity, self.now)
-            self._dirty_agents[agent] = "skills or capacity changed"
+            self._dirty_agents.add(agent, "skills or capacity changed")
 
     def _on_load(self, event: AgentLoadChanged, out: list[Decision]) -> None:
         agent = self.agents.agents.get(event.agent)
         if agent is not None:
             self.agents.set_load(agent, event.load, self.now)
-            self._dirty_agents[agent] = "load changed"
+            self._dirty_agents.add(agent, "load changed")
 
     def _on_queued(self, event: InteractionQueued, out: list[Decision]) -> None:
         if event.interaction.id in self.waiting.items:
             return  # a repeated event: the interaction is already being routed
         rec = self._new_record(event.interaction)
-        self._dirty_items[rec] = "interaction queued"
+        self._dirty_items.add(rec, "interaction queued")
 
     def _on_removed(self, event: InteractionRemoved, out: list[Decision]) -> None:
         rec = self.waiting.items.get(event.interaction)
@@ -248,7 +248,7 @@ class RoutingEngine(MatchingCore):
             agent = self.agents.agents[rec.offered_to]
             out.append(OfferWithdrawn(rec.id, agent.id, self.now, f"interaction {event.reason}"))
             self.agents.unreserve(agent, rec, self.now, accepted=False)
-            self._dirty_agents[agent] = f"offer withdrawn, interaction {event.reason}"
+            self._dirty_agents.add(agent, f"offer withdrawn, interaction {event.reason}")
         self.waiting.unplace(rec)
         self._forget(rec, "removed", event.reason)
 
@@ -284,7 +284,6 @@ class RoutingEngine(MatchingCore):
 
     def _forget(self, rec: WaitingRecord, state: str, why: str | float) -> None:
         del self.waiting.items[rec.id]
-        if rec in self._dirty_items:
-            del self._dirty_items[rec]
+        self._dirty_items.discard(rec)
         self.log.add(rec, self.now, state, rec.offered_to, why)
         self.log.finish(rec, state)

@@ -25,18 +25,13 @@ _RULE: Final[dict[AgentChoice, str]] = {choice: choice.value for choice in Agent
 class MatchingCore(RoutingCore):
     def _settle(self, out: list[Decision]) -> None:
         """Route the touched interactions, then the touched agents; leave the indexes flushed."""
-        # The common cases, kept cheap: one agent or one interaction touched. (The dict is swapped
-        # for a new one, not emptied with popitem: a method call in compiled code.)
+        # The common cases, kept cheap: one agent or one interaction touched (`routing.touched`).
         agents, items = self._dirty_agents, self._dirty_items
-        if not items and len(agents) == 1:
-            self._dirty_agents = {}
-            for agent, trigger in agents.items():
-                self._route_agent(agent, trigger, out)
-        elif not agents and len(items) == 1:
-            self._dirty_items = {}
-            for rec, trigger in items.items():
-                if rec.offered_to is None:
-                    self._route_item(rec, trigger, out)
+        if items.is_empty() and (agent := agents.take_one()) is not None:
+            self._route_agent(agent, agents.one_trigger, out)
+        elif agents.is_empty() and (rec := items.take_one()) is not None:
+            if rec.offered_to is None:
+                self._route_item(rec, items.one_trigger, out)
         else:
             self._settle_all(out)
         if self.agents.pending:
@@ -44,14 +39,11 @@ class MatchingCore(RoutingCore):
 
     def _settle_all(self, out: list[Decision]) -> None:
         now_rel = self.now - self._origin
-        todo = [(rec, trigger) for rec, trigger in self._dirty_items.items() if rec.offered_to is None]
+        todo = [(rec, trigger) for rec, trigger in self._dirty_items.take_all() if rec.offered_to is None]
         todo.sort(key=lambda t: (-t[0].priority_at(now_rel), t[0].enq_rel, t[0].id))
-        self._dirty_items.clear()
         for rec, trigger in todo:
             self._route_item(rec, trigger, out)
-        agents = list(self._dirty_agents.items())
-        self._dirty_agents.clear()
-        for agent, trigger in agents:
+        for agent, trigger in self._dirty_agents.take_all():
             self._route_agent(agent, trigger, out)
 
     def _route_item(self, rec: WaitingRecord, trigger: str, out: list[Decision]) -> None:
