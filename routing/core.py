@@ -103,7 +103,7 @@ class RoutingCore:
         self._set_step(rec, log=False)
         self.waiting.items[rec.id] = rec
         rec.sticky_at_queue = rec.sticky_until
-        self.log.add(rec, self.now, "queued", None, None)
+        rec.queued_at = self.now  # the log's "queued" entry, worded from the record when read
         return rec
 
     def _set_step(self, rec: WaitingRecord, *, log: bool = True) -> None:

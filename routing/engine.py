@@ -250,7 +250,8 @@ class RoutingEngine(MatchingCore):
             self.agents.unreserve(agent, rec, self.now, accepted=False)
             self._dirty_agents.add(agent, f"offer withdrawn, interaction {event.reason}")
         self.waiting.unplace(rec)
-        self._forget(rec, "removed", event.reason)
+        self.log.add(rec, self.now, "removed", rec.offered_to, event.reason)
+        self._forget(rec, "removed")
 
     def _on_accepted(self, event: OfferAccepted, out: list[Decision]) -> None:
         rec = self._offered(event.interaction, event.agent)
@@ -259,7 +260,7 @@ class RoutingEngine(MatchingCore):
         agent = self.agents.agents[event.agent]
         agent.misses = 0
         self.agents.unreserve(agent, rec, self.now, accepted=True)
-        self._forget(rec, "accepted", self.now - rec.enqueued_at)
+        self._forget(rec, "accepted")  # the log's "accepted" entry is worded from the record
 
     def _on_rejected(self, event: OfferRejected, out: list[Decision]) -> None:
         rec = self._offered(event.interaction, event.agent)
@@ -282,8 +283,7 @@ class RoutingEngine(MatchingCore):
             return None
         return rec
 
-    def _forget(self, rec: WaitingRecord, state: str, why: str | float) -> None:
+    def _forget(self, rec: WaitingRecord, state: str) -> None:
         del self.waiting.items[rec.id]
         self._dirty_items.discard(rec)
-        self.log.add(rec, self.now, state, rec.offered_to, why)
-        self.log.finish(rec, state)
+        self.log.finish(rec, state, self.now)

@@ -16,7 +16,7 @@ from routing.availability import FREE, STATUS_TEXT, Pool
 from routing.decisions import OfferReason
 from routing.policy import QueuePolicy, Requirement, alternatives, describe, meets, next_step_time
 from routing.vocabulary import AgentId, InteractionId, QueueId
-from routing.waiting import Payload, WaitingRecord
+from routing.waiting import Payload, RawEntry, WaitingRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,8 @@ class DecisionLog:
     """Finished interactions, the last `history_limit` of them, with their entries.
 
     A live interaction keeps its entries on its own record (`WaitingRecord.log`), so adding one
-    is a list append; finishing puts the record itself in a ring, whose slot held the one to
+    is a list append (the first and the last, "queued" and "accepted", are made from the record's
+    fields when read); finishing puts the record itself in a ring, whose slot held the one to
     forget: no new object and no dictionary on the accept path. Finding a finished interaction
     (for `explain`, on request) scans the ring from the newest, a few thousand pointers.
     """
@@ -61,8 +62,8 @@ class DecisionLog:
     def add(rec: WaitingRecord, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
         rec.log.append((at, kind, agent, payload))
 
-    def finish(self, rec: WaitingRecord, state: str) -> None:
-        rec.state = state
+    def finish(self, rec: WaitingRecord, state: str, at: float) -> None:
+        rec.state, rec.ended_at = state, at
         ring = self._ring
         if ring:
             slot = self._next
@@ -93,8 +94,11 @@ class DecisionLog:
         rec = live if live is not None else self.finished(iid)
         if rec is None:
             return ()
+        entries: list[RawEntry] = [(rec.queued_at, "queued", None, None), *rec.log]
+        if rec.state == "accepted":
+            entries.append((rec.ended_at, "accepted", rec.offered_to, rec.ended_at - rec.enqueued_at))
         return tuple(
-            LogEntry(at, kind, agent, render(kind, payload, rec)) for at, kind, agent, payload in rec.log
+            LogEntry(at, kind, agent, render(kind, payload, rec)) for at, kind, agent, payload in entries
         )
 
 

@@ -30,13 +30,13 @@ from routing.vocabulary import (
 )
 
 Payload = OfferReason | tuple[PoolCounts, ...] | str | float | None
-"""What a decision-log entry holds; a float is the wait of an accepted interaction, and the
-"queued" entry holds None (its words come from the record), worded only when read
-(`routing.explain`)."""
+"""What a decision-log entry holds, worded only when read (`routing.explain`). The "queued" and
+"accepted" entries are not stored: they are made from the record (None and the wait as a float)."""
 RawEntry = tuple[float, str, AgentId | None, Payload]
 
 Met = tuple["Group", Requirement]
 _COMPACT_SLACK: Final = 64
+_NO_STEPS: Final[list[tuple[Requirement, ...]]] = []  # until the engine sets them; never mutated
 
 
 class WaitingRecord:
@@ -49,6 +49,7 @@ class WaitingRecord:
         "ch",
         "channel",
         "customer_class",
+        "ended_at",
         "enq_rel",
         "enqueued_at",
         "excluded",
@@ -62,6 +63,7 @@ class WaitingRecord:
         "policy",
         "preferred",
         "queue",
+        "queued_at",
         "rate",
         "state",
         "step",
@@ -102,15 +104,19 @@ class WaitingRecord:
         self.alts: tuple[Requirement, ...] = ()
         # The queue's own alternatives per escalation step (shared), for an interaction that
         # asks no skills of its own: its step changes without a lookup.
-        self.alts_by_step: list[tuple[Requirement, ...]] = []
+        self.alts_by_step: list[tuple[Requirement, ...]] = _NO_STEPS
         self.sticky_until = 0.0
         self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
         self.offered_to: AgentId | None = None
         self.offered_at = 0.0
         self.group: Group | None = None
         self.token = 0
-        self.log: list[RawEntry] = []  # its decision log (routing.explain)
+        # Its decision log (routing.explain): the entries between "queued" and how it ended, which
+        # are worded from these fields when read.
+        self.log: list[RawEntry] = []
+        self.queued_at = enqueued_at
         self.state = "waiting"  # how it ended, once finished
+        self.ended_at = 0.0
 
     def priority_at(self, now_rel: float) -> float:
         return self.rate * now_rel - self.k
