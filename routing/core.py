@@ -199,21 +199,21 @@ class RoutingCore:
     # ---- timers -----------------------------------------------------------------------------
 
     def _is_live(self, entry: Entry) -> bool:
-        rec = self.waiting.items.get(entry[2])
-        return rec is not None and rec.token == entry[3]
+        rec = self.waiting.items.get(entry.iid)
+        return rec is not None and rec.token == entry.token
 
     def _fire_timers(self, out: list[Decision]) -> None:
         for entry in self._deadlines.pop_due(self.now):
             if not self._is_live(entry):
                 continue
-            rec = self.waiting.items[entry[2]]
-            if entry[1] == Timer.OFFER:
+            rec = self.waiting.items[entry.iid]
+            if entry.kind == Timer.OFFER:
                 assert rec.offered_to is not None
                 agent = self.agents.agents[rec.offered_to]
                 why = f"no answer within {rec.policy.offer_timeout:g}s"
                 out.append(OfferExpired(rec.id, agent.id, self.now, why))
                 self._release(rec, agent, "expired", why, out, miss=True, exclude=True)
-            elif entry[1] == Timer.STEP:
+            elif entry.kind == Timer.STEP:
                 self._touch_item(rec, "escalation step due")
             else:
                 self._touch_item(rec, "sticky window ended")

@@ -1,8 +1,9 @@
 """The engine's timers: offer expiries, escalation steps and ends of sticky windows.
 
-One heap for all of them. An entry is never removed when it stops mattering (offer answered,
-interaction gone); it carries a token the engine checks when the entry falls due, which keeps
-every change O(log n) and lets `next_deadline` skip stale entries cheaply.
+Timers added in time order wait in a list per kind, the others in one heap. An entry is never
+removed when it stops mattering (offer answered, interaction gone); it carries a token the engine
+checks when the entry falls due, which keeps every change cheap and lets `next_deadline` skip
+stale entries.
 """
 
 from __future__ import annotations
@@ -30,9 +31,32 @@ class Timer:
     KINDS: Final = 3
 
 
-Entry = tuple[float, int, InteractionId, int]
-"""(due at, kind, interaction, its token when set): timers due at the same moment go by kind, then
-interaction id, so the order is fixed without a sequence number to allocate."""
+class Entry:
+    """One timer: due `at`, of `kind`, for interaction `iid`, live while the interaction's token
+    is still `token`. A small native object, not a tuple: its time and ids are stored unboxed.
+    Timers due at the same moment go by kind, then interaction id, so the order is fixed without
+    a sequence number to allocate."""
+
+    __slots__ = ("at", "iid", "kind", "token")
+
+    def __init__(self, at: float, kind: int, iid: InteractionId, token: int) -> None:
+        self.at = at
+        self.kind = kind
+        self.iid = iid
+        self.token = token
+
+    def __lt__(self, other: Entry) -> bool:  # the heap's order
+        return before(self, other)
+
+
+def before(a: Entry, b: Entry) -> bool:
+    if a.at != b.at:
+        return a.at < b.at
+    if a.kind != b.kind:
+        return a.kind < b.kind
+    if a.iid != b.iid:
+        return a.iid < b.iid
+    return a.token < b.token
 
 
 class Deadlines:
@@ -47,9 +71,9 @@ class Deadlines:
         self._soonest = _NEVER  # never later than the earliest entry
 
     def add(self, at: float, timer: int, iid: InteractionId, token: int) -> None:
-        entry = (at, timer, iid, token)
+        entry = Entry(at, timer, iid, token)
         lane = self._lanes[timer]
-        if len(lane) == self._heads[timer] or lane[-1][0] <= at:
+        if len(lane) == self._heads[timer] or lane[-1].at <= at:
             lane.append(entry)
         else:
             _heappush(self._heap, entry)
@@ -63,8 +87,8 @@ class Deadlines:
                 self._soonest = _NEVER
                 return None
             if is_live(first):
-                self._soonest = first[0]
-                return first[0]
+                self._soonest = first.at
+                return first.at
             self._pop(source)
 
     def due(self, now: float) -> bool:
@@ -75,8 +99,8 @@ class Deadlines:
         due: list[Entry] = []
         while True:
             source, first = self._first()
-            if first is None or first[0] > now:
-                self._soonest = _NEVER if first is None else first[0]
+            if first is None or first.at > now:
+                self._soonest = _NEVER if first is None else first.at
                 return due
             due.append(self._pop(source))
 
@@ -85,7 +109,7 @@ class Deadlines:
         source, first = -1, (self._heap[0] if self._heap else None)
         for kind in range(len(self._lanes)):
             lane, head = self._lanes[kind], self._heads[kind]
-            if head < len(lane) and (first is None or lane[head] < first):
+            if head < len(lane) and (first is None or before(lane[head], first)):
                 source, first = kind, lane[head]
         return source, first
 
