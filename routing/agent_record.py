@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from routing.availability import ANY_SKILL, AWAY, FREE, OFFLINE, WRAP_UP
+from routing.availability import ANY_SKILL, AWAY, FREE, OFFLINE, WRAP_UP, Counts
 from routing.snapshot import AgentState
 from routing.vocabulary import (
     CHANNELS,
@@ -88,7 +88,7 @@ class AgentRecord:
         self.shown = [NOT_INDEXED] * len(CHANNELS)
         self.shown_seq = 0  # the idle_seq the free sets reflect
         self.pending = False
-        self.slots: list[tuple[list[int], int]] = []  # (counter row, level offset) per skill
+        self.slots: list[tuple[list[Counts], int]] = []  # (counters per channel, level offset) per skill
         self.lanes: list[tuple[FreeSet, ...]] = []  # the free sets it joins, per channel position
 
     def is_free(self) -> bool:

@@ -31,9 +31,8 @@ from routing.availability import (
     FULL,
     LEVEL_SLOTS,
     NO_CHANNEL,
-    ROW,
     STATUS_COUNT,
-    STRIDE,
+    Counts,
     PoolCounts,
     StatusCounters,
 )
@@ -60,8 +59,8 @@ class AgentIndex:
     """All agents, free-agent sets per (channel, skill, level) in idle order, status counters.
 
     `free[c][skill][level]` for channel position `c`; every agent is also in
-    `free[c][ANY_SKILL][0]`. Counters: one row per skill, `row[c * STRIDE + level * STATUS_COUNT +
-    status]`. Both reflect each agent's `shown` status; call `flush` before reading them.
+    `free[c][ANY_SKILL][0]`. Counters: per skill and channel position, `row[c].counts[level *
+    STATUS_COUNT + status]`. Both reflect each agent's `shown` status; call `flush` before reading them.
     """
 
     def __init__(self, rule: CrossChannelRule, *, any_agent: bool = True) -> None:
@@ -78,7 +77,7 @@ class AgentIndex:
         self.free: list[dict[Skill, list[FreeSet]]] = [{ANY_SKILL: [{}]} for _ in CHANNELS]
         self.counters = StatusCounters(len(CHANNELS))
         self._pools: dict[
-            int, tuple[Requirement, tuple[list[int], ...], tuple[int, ...], tuple[PoolCounts, ...]]
+            int, tuple[Requirement, tuple[Counts, ...], tuple[int, ...], tuple[PoolCounts, ...]]
         ] = {}
         self._idle_seq = 0
         self.pending: list[AgentRecord] = []  # agents whose indexes lag their status
@@ -172,21 +171,25 @@ class AgentIndex:
                 continue
             if old != new:
                 # `x = x + 1`, not `+=`: compiled, an augmented subscript is a generic call.
-                offset = c * STRIDE
-                version = offset + ROW
                 if old == NOT_INDEXED:
                     for row, base in rec.slots:
-                        row[offset + base + new] = row[offset + base + new] + 1
-                        row[version] = row[version] + 1
+                        part = row[c]
+                        counts = part.counts
+                        counts[base + new] = counts[base + new] + 1
+                        part.version = part.version + 1
                 elif new == NOT_INDEXED:
                     for row, base in rec.slots:
-                        row[offset + base + old] = row[offset + base + old] - 1
-                        row[version] = row[version] + 1
+                        part = row[c]
+                        counts = part.counts
+                        counts[base + old] = counts[base + old] - 1
+                        part.version = part.version + 1
                 else:
                     for row, base in rec.slots:
-                        row[offset + base + old] = row[offset + base + old] - 1
-                        row[offset + base + new] = row[offset + base + new] + 1
-                        row[version] = row[version] + 1
+                        part = row[c]
+                        counts = part.counts
+                        counts[base + old] = counts[base + old] - 1
+                        counts[base + new] = counts[base + new] + 1
+                        part.version = part.version + 1
                 shown[c] = new
             if old == FREE:
                 for pool in rec.lanes[c]:
@@ -226,26 +229,20 @@ class AgentIndex:
 
     def pools(self, c: int, req: Requirement) -> tuple[PoolCounts, ...]:
         """The status counters of the requirement's skills on channel `c`, copied for a decision."""
-        counters = self.counters
-        start = c * STRIDE
         wanted = req if req else _ANY_REQUIREMENT
         # Requirements are shared tuples: keyed by identity (checked), not by hashing them.
         slot = id(req) * N_CHANNELS + c
         known = self._pools.get(slot)
         if known is not None and known[0] is req:
-            rows, versions = known[1], known[2]
-            for i in range(len(rows)):
-                if rows[i][start + ROW] != versions[i]:
+            parts, versions = known[1], known[2]
+            for i in range(len(parts)):
+                if parts[i].version != versions[i]:
                     break
             else:
                 return known[3]
-        rows = tuple(counters.row(skill) for skill, _ in wanted)  # kept: no lookup to check them
-        found = tuple(
-            (skill, level, tuple(row[start : start + ROW]))
-            for (skill, level), row in zip(wanted, rows, strict=True)
-        )
-        versions = tuple(row[start + ROW] for row in rows)
-        self._pools[slot] = (req, rows, versions, found)
+        parts = tuple(self.counters.row(skill)[c] for skill, _ in wanted)  # kept: no lookup to check them
+        found = tuple((skill, level, part.copy()) for (skill, level), part in zip(wanted, parts, strict=True))
+        self._pools[slot] = (req, parts, tuple(part.version for part in parts), found)
         return found
 
     def reserve(self, rec: AgentRecord, item: WaitingRecord, c: int, now: float) -> None:

@@ -70,26 +70,43 @@ class Pool:
 
 
 ROW: Final = LEVEL_SLOTS * STATUS_COUNT
-"""One channel's counters in a skill's row: `level * STATUS_COUNT + status`."""
-STRIDE: Final = ROW + 1
-"""One channel's part of a skill's row: its counters, then a version that changes with them."""
+"""One skill's counters on one channel: `level * STATUS_COUNT + status`."""
+
+
+class Counts:
+    """One skill's counters on one channel, kept in step by the agent index.
+
+    Decisions cite copies of the counters. `version` changes with every change of a counter, so
+    a copy is shared until the counters it was taken from change: a burst of interactions waiting
+    on the same skill stores one copy, not one each. (An attribute rather than a list item, the
+    version stays unboxed in the compiled build however large it grows.)
+    """
+
+    __slots__ = ("_copy", "_copy_version", "counts", "version")
+
+    def __init__(self) -> None:
+        self.counts = [0] * ROW
+        self.version = 0
+        self._copy: tuple[int, ...] = ()
+        self._copy_version = -1
+
+    def copy(self) -> tuple[int, ...]:
+        """The counters as they are now (the same tuple until they change)."""
+        if self._copy_version != self.version:
+            self._copy = tuple(self.counts)
+            self._copy_version = self.version
+        return self._copy
 
 
 class StatusCounters:
-    """Per skill, one row of `len(channels) * STRIDE` counters, kept in step by the agent index.
-
-    Decisions get copies of the counters they cite. Each channel's part of a row ends with a
-    version the index bumps whenever it changes a counter there, so a copy can be shared until
-    the counters it was taken from change: a burst of interactions waiting on the same skill
-    stores one copy, not one each.
-    """
+    """Per skill, its `Counts` on each channel position."""
 
     def __init__(self, n_channels: int) -> None:
-        self.rows: dict[Skill, list[int]] = {}
-        self._width = n_channels * STRIDE
+        self.rows: dict[Skill, list[Counts]] = {}
+        self._n_channels = n_channels
 
-    def row(self, skill: Skill) -> list[int]:
+    def row(self, skill: Skill) -> list[Counts]:
         row = self.rows.get(skill)
         if row is None:
-            row = self.rows[skill] = [0] * self._width
+            row = self.rows[skill] = [Counts() for _ in range(self._n_channels)]
         return row
