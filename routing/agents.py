@@ -32,10 +32,11 @@ from routing.availability import (
     LEVEL_SLOTS,
     NO_CHANNEL,
     STATUS_COUNT,
-    Counts,
+    PoolCopy,
     PoolCounts,
     StatusCounters,
 )
+from routing.in_force import InForce
 from routing.policy import CrossChannelRule, Requirement
 from routing.snapshot import AgentState
 from routing.vocabulary import (
@@ -76,9 +77,6 @@ class AgentIndex:
         ]
         self.free: list[dict[Skill, list[FreeSet]]] = [{ANY_SKILL: [{}]} for _ in CHANNELS]
         self.counters = StatusCounters(len(CHANNELS))
-        self._pools: dict[
-            int, tuple[Requirement, tuple[Counts, ...], tuple[int, ...], tuple[PoolCounts, ...]]
-        ] = {}
         self._idle_seq = 0
         self.pending: list[AgentRecord] = []  # agents whose indexes lag their status
 
@@ -227,22 +225,18 @@ class AgentIndex:
         rec.status = [NOT_INDEXED] * len(CHANNELS)
         self._show(rec)
 
-    def pools(self, c: int, req: Requirement) -> tuple[PoolCounts, ...]:
-        """The status counters of the requirement's skills on channel `c`, copied for a decision."""
+    def pools(self, c: int, in_force: InForce, i: int) -> tuple[PoolCounts, ...]:
+        """The status counters of requirement `i` in force on channel `c`, copied for a decision
+        (the same copy while those counters do not change)."""
+        at = i * N_CHANNELS + c
+        known = in_force.pools[at]
+        if known is not None and known.is_current():
+            return known.found
+        req = in_force.reqs[i]
         wanted = req if req else _ANY_REQUIREMENT
-        # Requirements are shared tuples: keyed by identity (checked), not by hashing them.
-        slot = id(req) * N_CHANNELS + c
-        known = self._pools.get(slot)
-        if known is not None and known[0] is req:
-            parts, versions = known[1], known[2]
-            for i in range(len(parts)):
-                if parts[i].version != versions[i]:
-                    break
-            else:
-                return known[3]
-        parts = tuple(self.counters.row(skill)[c] for skill, _ in wanted)  # kept: no lookup to check them
+        parts = [self.counters.row(skill)[c] for skill, _ in wanted]
         found = tuple((skill, level, part.copy()) for (skill, level), part in zip(wanted, parts, strict=True))
-        self._pools[slot] = (req, parts, tuple(part.version for part in parts), found)
+        in_force.pools[at] = PoolCopy(found, parts)
         return found
 
     def reserve(self, rec: AgentRecord, item: WaitingRecord, c: int, now: float) -> None:

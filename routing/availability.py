@@ -98,6 +98,25 @@ class Counts:
         return self._copy
 
 
+class PoolCopy:
+    """The counters of a requirement's skills on one channel as copied for a decision, reused
+    while none of them changed."""
+
+    __slots__ = ("found", "parts", "versions")
+
+    def __init__(self, found: tuple[PoolCounts, ...], parts: list[Counts]) -> None:
+        self.found = found
+        self.parts = parts
+        self.versions = [part.version for part in parts]
+
+    def is_current(self) -> bool:
+        parts, versions = self.parts, self.versions
+        for i in range(len(parts)):  # noqa: SIM110 (all() costs a generator compiled)
+            if parts[i].version != versions[i]:
+                return False
+        return True
+
+
 class StatusCounters:
     """Per skill, its `Counts` on each channel position."""
 

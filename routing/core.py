@@ -15,6 +15,7 @@ from routing.agents import AgentIndex
 from routing.deadlines import Deadlines, Entry, Timer
 from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
 from routing.explain import DecisionLog
+from routing.in_force import InForce
 from routing.policy import (
     QueuePolicy,
     Requirement,
@@ -45,17 +46,13 @@ class RoutingCore:
     def __init__(self, policies: dict[QueueId, QueuePolicy], rules: RoutingRules) -> None:
         self.policies = policies
         self.rules = rules
-        self._alts_cache: dict[tuple[QueueId, Requirement, int], tuple[Requirement, ...]] = {}
-        queue_alts = {
+        self._queue_alts = {
             q: [alternatives(policies, q, {}, s) for s in range(len(p.escalation) + 1)]
             for q, p in policies.items()
         }
         # An interaction's own skills only add to a requirement: one can be empty only if some
         # queue's alternatives at some step include the empty one.
-        self._any_agent = any(() in alts for steps in queue_alts.values() for alts in steps)
-        # Per queue, found with one lookup per arrival: the policy, its class boosts as a plain
-        # dict (compiled code reads a Mapping by method call), its alternatives per step.
-        self._facts = {q: (p, dict(p.class_boost), queue_alts[q]) for q, p in policies.items()}
+        self._any_agent = any(() in alts for steps in self._queue_alts.values() for alts in steps)
         self._reset(0.0)
 
     def _reset(self, at: float) -> None:
@@ -67,6 +64,14 @@ class RoutingCore:
         self._deadlines = Deadlines()
         self._dirty_items: Touched[WaitingRecord] = Touched()  # live records only (forgetting one drops it)
         self._dirty_agents: Touched[AgentRecord] = Touched()  # current records only (see _on_logged_in)
+        # Per queue, found with one lookup per arrival: the policy, its class boosts as a plain
+        # dict (compiled code reads a Mapping by method call), what is in force at each step.
+        # New `InForce`s with the new indexes: they cache groups and counters of the old ones.
+        self._facts = {
+            q: (p, dict(p.class_boost), [InForce(alts) for alts in self._queue_alts[q]])
+            for q, p in self.policies.items()
+        }
+        self._own_in_force: dict[tuple[QueueId, Requirement, int], InForce] = {}
 
     # ---- interactions -----------------------------------------------------------------------
 
@@ -115,17 +120,18 @@ class RoutingCore:
         if step == rec.step and rec.alts:
             return
         if not rec.own_skills:  # the common case: the queue's own alternatives, per step
-            alts = rec.alts_by_step[step]
+            in_force = rec.alts_by_step[step]
         else:
             key = (rec.queue, as_requirement(rec.own_skills), step)
-            found = self._alts_cache.get(key)
+            found = self._own_in_force.get(key)
             if found is None:
-                found = self._alts_cache[key] = alternatives(self.policies, rec.queue, rec.own_skills, step)
-            alts = found
+                found = InForce(alternatives(self.policies, rec.queue, rec.own_skills, step))
+                self._own_in_force[key] = found
+            in_force = found
         if log and step != rec.step:
-            text = f"escalation step {step} now accepts {' or '.join(describe(r) for r in alts)}"
+            text = f"escalation step {step} now accepts {' or '.join(describe(r) for r in in_force.reqs)}"
             self.log.add(rec, self.now, "escalated", None, text)
-        rec.step, rec.alts = step, alts
+        rec.step, rec.in_force, rec.alts = step, in_force, in_force.reqs
 
     def _is_sticky(self, rec: WaitingRecord) -> bool:
         return rec.preferred is not None and self.now < rec.sticky_until

@@ -44,7 +44,7 @@ class Lane:
 
 
 class Group:
-    __slots__ = ("alts", "ch", "filed", "head", "key", "lanes", "rate", "size")
+    __slots__ = ("alts", "ch", "dropped", "filed", "head", "key", "lanes", "rate", "size")
 
     def __init__(self, key: GroupKey) -> None:
         self.key = key
@@ -53,6 +53,7 @@ class Group:
         self.head: WaitingRecord | None = None  # the best live interaction, None when empty
         self.size = 0  # live interactions
         self.filed = 0  # entries in the lanes, live or stale
+        self.dropped = False  # forgotten by the waiting index (an `InForce` may still name it)
 
     def add(self, rec: WaitingRecord) -> None:
         """File `rec`, whose `group` and `token` are already set."""

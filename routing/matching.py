@@ -63,13 +63,13 @@ class MatchingCore(RoutingCore):
                 pick.chosen_by,
                 self.now - rec.enqueued_at,
                 rec.priority_at(self.now - self._origin),
-                self.agents.pools(rec.ch, pick.matched),
+                self.agents.pools(rec.ch, rec.in_force, pick.matched_at),
                 idle_since=pick.idle_since,
             )
             self._offer(rec, pick.agent, reason, out)
             return
         self.waiting.place(rec, self.now)
-        self.log.add(rec, self.now, "waiting", None, self.agents.pools(rec.ch, rec.alts[0]))
+        self.log.add(rec, self.now, "waiting", None, self.agents.pools(rec.ch, rec.in_force, 0))
         later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
         if later is not None:
             self._deadlines.add(later, Timer.STEP, rec.id, rec.token)

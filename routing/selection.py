@@ -21,20 +21,22 @@ _NO_LEVELS: Final[list[FreeSet]] = []  # never filled
 
 
 class AgentPick:
-    """`chosen_by` is empty for the longest idle agent: the offer's reason words it from
-    `idle_since` only when read."""
+    """`matched` is the requirement met, `rec.alts[matched_at]`. `chosen_by` is empty for the
+    longest idle agent: the offer's reason words it from `idle_since` only when read."""
 
-    __slots__ = ("agent", "chosen_by", "considered", "idle_since", "matched")
+    __slots__ = ("agent", "chosen_by", "considered", "idle_since", "matched", "matched_at")
 
     def __init__(
         self,
         agent: AgentRecord,
+        matched_at: int,
         matched: Requirement,
         considered: int,
         chosen_by: str,
         idle_since: float | None = None,
     ) -> None:
         self.agent = agent
+        self.matched_at = matched_at
         self.matched = matched
         self.considered = considered
         self.chosen_by = chosen_by
@@ -60,8 +62,8 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
         agent = agents.agents.get(rec.preferred)
         if agent is None or agent.status[ch] != FREE or agent.id in rec.excluded:
             return None
-        req = rec.matching(agent.skills)
-        return None if req is None else AgentPick(agent, req, 1, "sticky to the customer's agent")
+        at = rec.matching_at(agent.skills)
+        return None if at < 0 else AgentPick(agent, at, rec.alts[at], 1, "sticky to the customer's agent")
     choice = rec.policy.agent_choice
     if choice == _LONGEST_IDLE:
         return _longest_idle(agents, rec, ch)
@@ -97,9 +99,11 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
     # the longest idle overall is the best of those firsts.
     excluded = rec.excluded
     best: AgentRecord | None = None
-    best_req: Requirement = ()
+    best_at = 0
     considered = 0
-    for req in rec.alts:
+    alts = rec.alts
+    for at in range(len(alts)):
+        req = alts[at]
         levels, start = _candidates(agents, ch, req)
         for i in range(start, len(levels)):
             pool = levels[i]
@@ -110,17 +114,17 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
                 if (excluded and agent.id in excluded) or not meets(agent.skills, req):
                     continue
                 if best is None or agent.idle_seq < best.idle_seq:
-                    best, best_req = agent, req
+                    best, best_at = agent, at
                 break
     if best is None:
         return None
-    return AgentPick(best, best_req, considered, "", best.idle_since)
+    return AgentPick(best, best_at, alts[best_at], considered, "", best.idle_since)
 
 
 def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: AgentChoice) -> AgentPick | None:
-    best: tuple[tuple[float, ...], AgentRecord, Requirement] | None = None
+    best: tuple[tuple[float, ...], AgentRecord, int] | None = None
     considered = 0
-    for req in rec.alts:
+    for at, req in enumerate(rec.alts):
         levels, start = _candidates(agents, ch, req)
         for agent in (agent for pool in levels[start:] for agent in pool):
             if agent.id in rec.excluded or not meets(agent.skills, req):
@@ -135,15 +139,15 @@ def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: Agen
             else:
                 key = (-float(sum(agent.skills[s] for s, _ in req)), float(agent.idle_seq))
             if best is None or key < best[0]:
-                best = (key, agent, req)
+                best = (key, agent, at)
     if best is None:
         return None
-    key, agent, req = best
+    key, agent, at = best
     if choice == AgentChoice.LEAST_OCCUPIED:
         how = f"least occupied, {agent.active[ch]}/{agent.capacity[ch]} on {rec.channel}"
     else:
         how = f"best skill, level sum {-int(key[0])}"
-    return AgentPick(agent, req, considered, how)
+    return AgentPick(agent, at, rec.alts[at], considered, how)
 
 
 def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) -> InteractionPick | None:

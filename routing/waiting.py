@@ -16,6 +16,7 @@ from typing import Final
 from routing.availability import ANY_SKILL, PoolCounts
 from routing.decisions import OfferReason
 from routing.groups import Group, GroupKey
+from routing.in_force import NOTHING_IN_FORCE, InForce
 from routing.policy import QueuePolicy, Requirement, meets
 from routing.vocabulary import (
     CHANNELS,
@@ -36,7 +37,7 @@ RawEntry = tuple[float, str, AgentId | None, Payload]
 
 Met = tuple["Group", Requirement]
 _COMPACT_SLACK: Final = 64
-_NO_STEPS: Final[list[tuple[Requirement, ...]]] = []  # until the engine sets them; never mutated
+_NO_STEPS: Final[list[InForce]] = []  # until the engine sets them; never mutated
 
 
 class WaitingRecord:
@@ -55,6 +56,7 @@ class WaitingRecord:
         "excluded",
         "group",
         "id",
+        "in_force",
         "k",
         "log",
         "offered_at",
@@ -101,10 +103,11 @@ class WaitingRecord:
         self.preferred = preferred
         self.excluded = excluded
         self.step = 0
-        self.alts: tuple[Requirement, ...] = ()
+        self.alts: tuple[Requirement, ...] = ()  # `in_force.reqs`, at hand
+        self.in_force = NOTHING_IN_FORCE
         # The queue's own alternatives per escalation step (shared), for an interaction that
         # asks no skills of its own: its step changes without a lookup.
-        self.alts_by_step: list[tuple[Requirement, ...]] = _NO_STEPS
+        self.alts_by_step: list[InForce] = _NO_STEPS
         self.sticky_until = 0.0
         self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
         self.offered_to: AgentId | None = None
@@ -122,10 +125,16 @@ class WaitingRecord:
         return self.rate * now_rel - self.k
 
     def matching(self, skills: dict[Skill, int]) -> Requirement | None:
-        for req in self.alts:
-            if meets(skills, req):
-                return req
-        return None
+        at = self.matching_at(skills)
+        return None if at < 0 else self.alts[at]
+
+    def matching_at(self, skills: dict[Skill, int]) -> int:
+        """The position in `alts` of the first requirement these skills meet, or -1."""
+        alts = self.alts
+        for at in range(len(alts)):
+            if meets(skills, alts[at]):
+                return at
+        return -1
 
 
 class MetCache:
@@ -151,8 +160,6 @@ class WaitingIndex:
         self.special: dict[InteractionId, WaitingRecord] = {}
         self.version = 0  # changes when a group is created or dropped (see MetCache)
         self._empty = 0  # groups kept while empty (see unplace)
-        # Group per (identity of an alternatives tuple, channel): see _group_for.
-        self._by_alts: dict[int, tuple[tuple[Requirement, ...], Group]] = {}
 
     def place(self, rec: WaitingRecord, now: float) -> None:
         """File a waiting, not offered interaction where freed agents will look for it."""
@@ -169,13 +176,12 @@ class WaitingIndex:
             group.add(rec)
 
     def _group_for(self, rec: WaitingRecord) -> Group:
-        """The group `rec` belongs in, created if need be. Records share their `alts` tuples, so
-        the group is first looked up by that tuple's identity: hashing the nested requirements
-        on every placement costs more than the rest of it."""
-        slot = id(rec.alts) * N_CHANNELS + rec.ch
-        known = self._by_alts.get(slot)
-        if known is not None and known[0] is rec.alts and known[1].rate == rec.rate:
-            return known[1]
+        """The group `rec` belongs in, created if need be. Its `InForce` keeps the group per
+        channel: hashing the nested requirements on every placement costs more than the rest."""
+        groups = rec.in_force.groups
+        known = groups[rec.ch]
+        if known is not None and not known.dropped:
+            return known
         key = (rec.ch, rec.rate, rec.alts)
         group = self.groups.get(key)
         if group is None:
@@ -185,7 +191,7 @@ class WaitingIndex:
             by_skill = self.by_skill[rec.ch]
             for req in rec.alts:
                 by_skill.setdefault(req[0][0] if req else ANY_SKILL, {})[key] = group
-        self._by_alts[slot] = (rec.alts, group)
+        groups[rec.ch] = group
         return group
 
     def unplace(self, rec: WaitingRecord) -> None:
@@ -210,8 +216,8 @@ class WaitingIndex:
         """Forget the empty groups in one sweep (one change of `version` for all of them)."""
         self.version += 1
         self._empty = 0
-        self._by_alts.clear()
         for group in [g for g in self.groups.values() if g.size == 0]:
+            group.dropped = True
             del self.groups[group.key]
             by_skill = self.by_skill[group.ch]
             for req in group.alts:
