@@ -20,7 +20,7 @@ from routing.vocabulary import (
     Presence,
     RoutingError,
     Skill,
-    channel_position,
+    find_channel,
 )
 from routing.waiting import MetCache, WaitingRecord
 
@@ -32,17 +32,25 @@ FreeSet = dict["AgentRecord", None]
 itself: no id to box or look up on the hot path)."""
 
 
-def per_channel(values: Mapping[Channel, int]) -> list[int]:
+def per_channel(values: Mapping[Channel, int], aid: AgentId) -> list[int]:
     """A mapping keyed by channel as the engine keeps it: a list indexed by channel position.
 
-    Plain strings work as keys too (a `StrEnum` hashes and compares as its value); counts below
-    zero count as zero."""
+    Counts below zero count as zero. A key that is not a channel raises `RoutingError` naming
+    agent `aid`, before the caller changes anything: this is the check of `routing.checks` too.
+    """
     found = [0, 0, 0, 0]  # N_CHANNELS zeros, as a literal (a multiplied list is a call compiled)
-    # A typed plain dict: compiled code walks it without method calls and compares machine ints.
-    plain: dict[Channel, int] = values if isinstance(values, dict) else dict(values)
-    for ch, n in plain.items():
-        if n > 0:
-            found[channel_position(ch)] = n
+    try:
+        # A typed plain dict: compiled code walks it without method calls and compares machine
+        # ints (and refuses, with TypeError, a key or count of another type).
+        plain: dict[Channel, int] = values if isinstance(values, dict) else dict(values)
+        for ch, n in plain.items():
+            at = find_channel(ch)
+            if at < 0:
+                raise RoutingError(f"agent {aid}: unknown channel {ch!r}")
+            if n > 0:
+                found[at] = n
+    except TypeError as error:
+        raise RoutingError(f"agent {aid}: malformed channels {values!r}: {error}") from error
     return found
 
 
@@ -76,8 +84,8 @@ class AgentRecord:
         self.presence = Presence(state.presence)
         self.gate = PRESENCE_STATUS.get(self.presence, FREE)
         self.skills: dict[Skill, int] = checked_skills(state.id, state.skills)
-        self.capacity = per_channel(state.capacity)
-        self.load = per_channel(state.load)
+        self.capacity = per_channel(state.capacity, state.id)
+        self.load = per_channel(state.load, state.id)
         self.active = list(self.load)
         self.idle_since = state.idle_since
         self.idle_seq = 0

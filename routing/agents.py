@@ -32,6 +32,7 @@ from routing.availability import (
     LEVEL_SLOTS,
     NO_CHANNEL,
     STATUS_COUNT,
+    Counts,
     PoolCopy,
     PoolCounts,
     StatusCounters,
@@ -104,7 +105,7 @@ class AgentIndex:
         if skills is not None:
             rec.skills = checked_skills(rec.id, skills)
         if capacity is not None:
-            rec.capacity = per_channel(capacity)
+            rec.capacity = per_channel(capacity, rec.id)
         self._attach(rec, now)
 
     def refresh(
@@ -234,8 +235,14 @@ class AgentIndex:
             return known.found
         req = in_force.reqs[i]
         wanted = req if req else _ANY_REQUIREMENT
-        parts = [self.counters.row(skill)[c] for skill, _ in wanted]
-        found = tuple((skill, level, part.copy()) for (skill, level), part in zip(wanted, parts, strict=True))
+        # Plain loops: compiled, zip() with a keyword and generators are generic calls.
+        parts: list[Counts] = []
+        copies: list[PoolCounts] = []
+        for skill, level in wanted:
+            part = self.counters.row(skill)[c]
+            parts.append(part)
+            copies.append((skill, level, part.copy()))
+        found = tuple(copies)
         in_force.pools[at] = PoolCopy(found, parts)
         return found
 
@@ -254,20 +261,20 @@ class AgentIndex:
         rec.active[c] = rec.active[c] - 1
         self.refresh(rec, now, self.affected[c], freed=True)
 
-    def set_load(self, rec: AgentRecord, load: Mapping[Channel, int], now: float) -> None:
-        new_load = per_channel(load)
-        active = new_load[:]
-        for c in rec.offers.values():
-            active[c] = active[c] + 1
-        old = rec.active
+    def set_load(self, rec: AgentRecord, new_load: list[int], now: float) -> None:
+        """Take the agent's load per channel position (pending offers not included)."""
+        load, active = rec.load, rec.active  # changed in place: pending offers are active - load
         changed = -1
         many = freed = False
         for c in range(N_CHANNELS):
-            if old[c] != active[c]:
+            n = new_load[c]
+            if n != load[c]:
+                now_active = active[c] + n - load[c]
                 many = changed >= 0
                 changed = c
-                freed = freed or active[c] < old[c]
-        rec.load, rec.active = new_load, active
+                freed = freed or n < load[c]
+                load[c] = n
+                active[c] = now_active
         if many:
             self.refresh(rec, now, freed=freed)
         elif changed >= 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from routing.agent_record import checked_skills
+from routing.agent_record import checked_skills, per_channel
 from routing.events import (
     AgentLoadChanged,
     AgentLoggedIn,
@@ -64,12 +64,8 @@ def _check(event: Event, policies: dict[QueueId, QueuePolicy]) -> None:
             _channels(event.agent, event.capacity)
 
 
-def _channels(aid: AgentId, per_channel: Mapping[Channel, int]) -> None:
-    # A plain dict is walked without method calls when compiled; any other mapping generically.
-    keys: dict[Channel, int] = per_channel if isinstance(per_channel, dict) else dict(per_channel)
-    for ch in keys:
-        if ch not in _CHANNELS:
-            raise RoutingError(f"agent {aid}: unknown channel {ch!r}")
+def _channels(aid: AgentId, values: Mapping[Channel, int]) -> None:
+    per_channel(values, aid)  # the engine's own reading, which refuses a key that is no channel
 
 
 def _presence(aid: AgentId, presence: Presence) -> None:

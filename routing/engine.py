@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from routing.agent_record import AgentRecord
+from routing.agent_record import AgentRecord, per_channel
 from routing.checks import check_event
 from routing.decisions import Decision, OfferReason, OfferWithdrawn
 from routing.events import (
@@ -80,13 +80,19 @@ class RoutingEngine(MatchingCore):
         Raises `RoutingError`, before changing anything, for an event it cannot apply (an unknown
         queue, channel or presence, a bad skill level: `routing.checks`).
         """
-        check_event(event, self.policies)
+        # The most frequent event is checked by the one reading of its load the engine needs.
+        load = per_channel(event.load, event.agent) if isinstance(event, AgentLoadChanged) else None
+        if load is None:
+            check_event(event, self.policies)
         if event.at > self.now:
             self.now = event.at
         out: list[Decision] = []
         if self._deadlines.due(self.now):
             self._fire_timers(out)
-        self._apply(event, out)
+        if load is not None and isinstance(event, AgentLoadChanged):
+            self._take_load(event.agent, load)
+        else:
+            self._apply(event, out)
         self._conclude(out)
         return out
 
@@ -229,9 +235,12 @@ class RoutingEngine(MatchingCore):
             self._dirty_agents.add(agent, "skills or capacity changed")
 
     def _on_load(self, event: AgentLoadChanged, out: list[Decision]) -> None:
-        agent = self.agents.agents.get(event.agent)
+        self._take_load(event.agent, per_channel(event.load, event.agent))
+
+    def _take_load(self, aid: AgentId, load: list[int]) -> None:
+        agent = self.agents.agents.get(aid)
         if agent is not None:
-            self.agents.set_load(agent, event.load, self.now)
+            self.agents.set_load(agent, load, self.now)
             self._dirty_agents.add(agent, "load changed")
 
     def _on_queued(self, event: InteractionQueued, out: list[Decision]) -> None:

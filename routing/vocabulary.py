@@ -44,6 +44,17 @@ def channel_position(ch: str) -> int:
     return CHANNEL_INDEX[Channel(ch)]
 
 
+_POSITIONS: Final[dict[object, int]] = {ch: i for ch, i in CHANNEL_INDEX.items()}  # any key
+
+
+def find_channel(ch: object) -> int:
+    """The position of channel `ch` (an enum member or its string), or -1 if it is none."""
+    for i in range(N_CHANNELS):
+        if CHANNELS[i] is ch:
+            return i
+    return _POSITIONS.get(ch, -1)
+
+
 def as_channel(value: str) -> Channel:
     """`Channel(value)`, skipping the enum lookup when `value` already is one (hot path)."""
     return value if type(value) is Channel else Channel(value)  # type(): no attribute lookup
