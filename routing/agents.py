@@ -88,8 +88,9 @@ class AgentIndex:
         if old is not None:
             self._detach(old)
             rec.offers = old.offers
-            for c in old.offers.values():
+            for item, c in old.offers.items():
                 rec.active[c] = rec.active[c] + 1
+                item.offered_agent = rec
         self.agents[rec.id] = rec
         self._attach(rec, now)
         return rec

@@ -159,7 +159,7 @@ class RoutingCore:
         at: float | None = None,
     ) -> None:
         offered_at = self.now if at is None else at
-        rec.offered_to, rec.offered_at = agent.id, offered_at
+        rec.offered_agent, rec.offered_at = agent, offered_at
         rec.token += 1
         self.agents.reserve(agent, rec, rec.ch, self.now)
         expires = offered_at + rec.policy.offer_timeout
@@ -179,7 +179,7 @@ class RoutingCore:
         exclude: bool,
     ) -> None:
         """End an offer that was not accepted; the interaction and the agent are routed again."""
-        rec.offered_to = None
+        rec.offered_agent = None
         self.agents.unreserve(agent, rec, self.now, accepted=False)
         self.log.add(rec, self.now, kind, agent.id, why)
         if exclude:
@@ -214,8 +214,8 @@ class RoutingCore:
                 continue
             rec = self.waiting.items[entry.iid]
             if entry.kind == Timer.OFFER:
-                assert rec.offered_to is not None
-                agent = self.agents.agents[rec.offered_to]
+                agent = rec.offered_agent
+                assert agent is not None
                 why = f"no answer within {rec.policy.offer_timeout:g}s"
                 out.append(OfferExpired(rec.id, agent.id, self.now, why))
                 self._release(rec, agent, "expired", why, out, miss=True, exclude=True)

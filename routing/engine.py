@@ -63,7 +63,7 @@ class RoutingEngine(MatchingCore):
     def _restore_offer(self, offer: PendingOffer, out: list[Decision]) -> None:
         rec = self.waiting.items.get(offer.interaction)
         agent = self.agents.agents.get(offer.agent)
-        if rec is None or agent is None or rec.offered_to is not None:
+        if rec is None or agent is None or rec.offered_agent is not None:
             raise RoutingError(f"snapshot offer {offer} names an unknown or doubly offered interaction")
         self._dirty_items.discard(rec)
         reason = OfferReason("offer restored from snapshot", "restored", rec.step, (), 1, "", 0.0, 0.0)
@@ -253,8 +253,8 @@ class RoutingEngine(MatchingCore):
         rec = self.waiting.items.get(event.interaction)
         if rec is None:
             return
-        if rec.offered_to is not None:
-            agent = self.agents.agents[rec.offered_to]
+        agent = rec.offered_agent
+        if agent is not None:
             out.append(OfferWithdrawn(rec.id, agent.id, self.now, f"interaction {event.reason}"))
             self.agents.unreserve(agent, rec, self.now, accepted=False)
             self._dirty_agents.add(agent, f"offer withdrawn, interaction {event.reason}")
@@ -266,27 +266,27 @@ class RoutingEngine(MatchingCore):
         rec = self._offered(event.interaction, event.agent)
         if rec is None:
             return
-        agent = self.agents.agents[event.agent]
+        agent = rec.offered_agent
+        assert agent is not None
         agent.misses = 0
         self.agents.unreserve(agent, rec, self.now, accepted=True)
         self._forget(rec, "accepted")  # the log's "accepted" entry is worded from the record
 
     def _on_rejected(self, event: OfferRejected, out: list[Decision]) -> None:
         rec = self._offered(event.interaction, event.agent)
-        if rec is not None:
-            agent = self.agents.agents[event.agent]
+        if rec is not None and (agent := rec.offered_agent) is not None:
             miss = self.rules.rejects_count_as_misses
             self._release(rec, agent, "rejected", "agent rejected the offer", out, miss=miss, exclude=True)
 
     def _on_timed_out(self, event: OfferTimedOut, out: list[Decision]) -> None:
         rec = self._offered(event.interaction, event.agent)
-        if rec is not None:
-            agent = self.agents.agents[event.agent]
+        if rec is not None and (agent := rec.offered_agent) is not None:
             self._release(rec, agent, "timed_out", "agent's client timed out", out, miss=True, exclude=True)
 
     def _offered(self, iid: InteractionId, aid: AgentId) -> WaitingRecord | None:
+        """The interaction if it stands offered to `aid` (then `offered_agent` is that agent)."""
         rec = self.waiting.items.get(iid)
-        if rec is None or rec.offered_to != aid:
+        if rec is None or (agent := rec.offered_agent) is None or agent.id != aid:
             if rec is not None:
                 self.log.add(rec, self.now, "stale", aid, "answer to an offer that no longer stands, ignored")
             return None

@@ -44,7 +44,7 @@ def channel_position(ch: str) -> int:
     return CHANNEL_INDEX[Channel(ch)]
 
 
-_POSITIONS: Final[dict[object, int]] = {ch: i for ch, i in CHANNEL_INDEX.items()}  # any key
+_POSITIONS: Final[dict[object, int]] = {ch: i for ch, i in CHANNEL_INDEX.items()}  # noqa: C416 (any key)
 
 
 def find_channel(ch: object) -> int:

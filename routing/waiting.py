@@ -11,7 +11,7 @@ See docs/routing.md, "Indexes".
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from routing.availability import ANY_SKILL, PoolCounts
 from routing.decisions import OfferReason
@@ -29,6 +29,9 @@ from routing.vocabulary import (
     Skill,
     channel_position,
 )
+
+if TYPE_CHECKING:
+    from routing.agent_record import AgentRecord
 
 Payload = OfferReason | tuple[PoolCounts, ...] | str | float | None
 """What a decision-log entry holds, worded only when read (`routing.explain`). The "queued" and
@@ -59,8 +62,8 @@ class WaitingRecord:
         "in_force",
         "k",
         "log",
+        "offered_agent",
         "offered_at",
-        "offered_to",
         "own_skills",
         "policy",
         "preferred",
@@ -110,7 +113,7 @@ class WaitingRecord:
         self.alts_by_step: list[InForce] = _NO_STEPS
         self.sticky_until = 0.0
         self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
-        self.offered_to: AgentId | None = None
+        self.offered_agent: AgentRecord | None = None  # the agent offered it, until answered
         self.offered_at = 0.0
         self.group: Group | None = None
         self.token = 0
@@ -120,6 +123,11 @@ class WaitingRecord:
         self.queued_at = enqueued_at
         self.state = "waiting"  # how it ended, once finished
         self.ended_at = 0.0
+
+    @property
+    def offered_to(self) -> AgentId | None:
+        agent = self.offered_agent
+        return None if agent is None else agent.id
 
     def priority_at(self, now_rel: float) -> float:
         return self.rate * now_rel - self.k
