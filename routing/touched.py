@@ -43,9 +43,6 @@ class Touched(Generic[T]):
         elif self.many and item in self.many:
             del self.many[item]
 
-    def __contains__(self, item: T) -> bool:
-        return self.one is item or (bool(self.many) and item in self.many)
-
     def is_empty(self) -> bool:
         return self.one is None and not self.many
 

@@ -27,7 +27,7 @@ from routing.vocabulary import (
     InteractionId,
     QueueId,
     Skill,
-    channel_position,
+    find_channel,
 )
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class WaitingRecord:
     ) -> None:
         self.id = iid
         self.channel = channel
-        self.ch = channel_position(channel)
+        self.ch = find_channel(channel)  # a Channel already: never -1
         self.queue = queue
         self.policy = policy
         self.enqueued_at = enqueued_at
