@@ -58,7 +58,7 @@ class MatchingCore(RoutingCore):
                 trigger,
                 rule,
                 rec.step,
-                pick.matched,
+                rec.alts[pick.matched_at],
                 pick.considered,
                 pick.chosen_by,
                 self.now - rec.enqueued_at,

@@ -21,23 +21,21 @@ _NO_LEVELS: Final[list[FreeSet]] = []  # never filled
 
 
 class AgentPick:
-    """`matched` is the requirement met, `rec.alts[matched_at]`. `chosen_by` is empty for the
-    longest idle agent: the offer's reason words it from `idle_since` only when read."""
+    """The requirement met is `rec.alts[matched_at]`. `chosen_by` is empty for the longest idle
+    agent: the offer's reason words it from `idle_since` only when read."""
 
-    __slots__ = ("agent", "chosen_by", "considered", "idle_since", "matched", "matched_at")
+    __slots__ = ("agent", "chosen_by", "considered", "idle_since", "matched_at")
 
     def __init__(
         self,
         agent: AgentRecord,
         matched_at: int,
-        matched: Requirement,
         considered: int,
         chosen_by: str,
         idle_since: float | None = None,
     ) -> None:
         self.agent = agent
         self.matched_at = matched_at
-        self.matched = matched
         self.considered = considered
         self.chosen_by = chosen_by
         self.idle_since = idle_since
@@ -63,7 +61,7 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
         if agent is None or agent.status[ch] != FREE or agent.id in rec.excluded:
             return None
         at = rec.matching_at(agent.skills)
-        return None if at < 0 else AgentPick(agent, at, rec.alts[at], 1, "sticky to the customer's agent")
+        return None if at < 0 else AgentPick(agent, at, 1, "sticky to the customer's agent")
     choice = rec.policy.agent_choice
     if choice == _LONGEST_IDLE:
         return _longest_idle(agents, rec, ch)
@@ -118,7 +116,7 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
                 break
     if best is None:
         return None
-    return AgentPick(best, best_at, alts[best_at], considered, "", best.idle_since)
+    return AgentPick(best, best_at, considered, "", best.idle_since)
 
 
 def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: AgentChoice) -> AgentPick | None:
@@ -147,7 +145,7 @@ def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: Agen
         how = f"least occupied, {agent.active[ch]}/{agent.capacity[ch]} on {rec.channel}"
     else:
         how = f"best skill, level sum {-int(key[0])}"
-    return AgentPick(agent, at, rec.alts[at], considered, how)
+    return AgentPick(agent, at, considered, how)
 
 
 def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) -> InteractionPick | None:
