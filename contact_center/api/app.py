@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from contact_center.api import agents, customers, health, interactions, offers, openapi, planning, queues
+from contact_center.api import (
+    agents,
+    customers,
+    health,
+    interactions,
+    keys,
+    offers,
+    openapi,
+    planning,
+    queues,
+)
 from contact_center.api.auth import CONTAINER_KEY
 from contact_center.api.errors import error_middleware
 from contact_center.bootstrap import Container
@@ -26,6 +36,14 @@ def create_app(container: Container) -> web.Application:
         middlewares=[error_middleware], client_max_size=container.settings.http.max_body_bytes
     )
     app[CONTAINER_KEY] = container
+    keys.install(
+        app,
+        settings=container.settings,
+        bus=container.bus,
+        uow=container.uow,
+        jobs=container.jobs,
+        clock=container.clock,
+    )
     for table in ROUTE_TABLES:
         app.add_routes(table)
     return app
