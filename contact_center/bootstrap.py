@@ -18,13 +18,18 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contact_center.api.principals import LocalGeneration, RedisGeneration, TokenCache
 from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
 from contact_center.jobs import InProcessJobRunner, JobRunner, RqJobRunner
-from contact_center.services import agents, customers, interactions, offers, queues
+from contact_center.services import agents, customers, interactions, offers, queues, tokens
+from contact_center.services.inbound import InboundWriter
+from contact_center.services.queue_directory import QueueDirectory
 from contact_center.settings import Settings
-from contact_center.storage.engine import create_engine, session_factory
+from contact_center.storage.engine import Database, open_database, session_factory
+from contact_center.storage.group_commit import GroupCommitter
+from contact_center.storage.inbound_batch import store_inbound
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
 
 log = logging.getLogger(__name__)
@@ -33,8 +38,9 @@ log = logging.getLogger(__name__)
 @dataclass
 class Container:
     settings: Settings
-    engine: AsyncEngine
+    database: Database
     sessions: async_sessionmaker[AsyncSession]
+    read_sessions: async_sessionmaker[AsyncSession]
     broker: EventBroker
     dispatcher: OutboxDispatcher
     jobs: JobRunner
@@ -44,9 +50,22 @@ class Container:
     started: list[Any] = field(default_factory=list)
     #: Live "why is this interaction waiting / why this agent" from the router, when one answers.
     explainer: Callable[[int], Awaitable[dict[str, Any] | None]] | None = None
+    tokens: TokenCache | None = None
+    #: The inbound group commit (its counters tell the mean batch size).
+    inbound_commits: GroupCommitter[Any, Any] | None = None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine that writes (on SQLite the one writer; on PostgreSQL the only engine)."""
+        return self.database.writer
 
     def uow(self) -> UnitOfWork:
+        """A unit of work that may write (on SQLite it waits for the one writer)."""
         return UnitOfWork(self.sessions, clock=self.clock, after_commit=self.dispatcher.wake)
+
+    def read_uow(self) -> UnitOfWork:
+        """A unit of work for reads only: on SQLite it never takes, nor waits for, the write lock."""
+        return UnitOfWork(self.read_sessions, clock=self.clock)
 
     async def start(self, *, dispatch: bool = True) -> None:
         """Start consuming events, running jobs and dispatching the outbox (in that order)."""
@@ -64,13 +83,17 @@ class Container:
         await self.broker.stop()
         if self.redis is not None:
             await self.redis.aclose()
-        await self.engine.dispose()
+        await self.database.dispose()
 
 
-def command_handlers(settings: Settings) -> dict[type[c.Command], CommandHandler]:
+def command_handlers(settings: Settings, inbound: InboundWriter) -> dict[type[c.Command], CommandHandler]:
     region = settings.default_region
+
+    async def receive_inbound(cmd: c.ReceiveInbound, _uow: UnitOfWork) -> object:
+        return await inbound.receive(cmd)  # group commit: its own transaction, shared with others
+
     return {
-        c.ReceiveInbound: functools.partial(interactions.receive_inbound, default_region=region),
+        c.ReceiveInbound: receive_inbound,
         c.OpenInteraction: interactions.open_interaction,
         c.TransitionInteraction: interactions.transition_interaction,
         c.CreateCustomer: functools.partial(customers.create_customer, default_region=region),
@@ -80,6 +103,7 @@ def command_handlers(settings: Settings) -> dict[type[c.Command], CommandHandler
         c.UpdateAgent: agents.update_agent,
         c.SetPresence: agents.set_presence,
         c.IssueToken: agents.issue_token,
+        c.RevokeTokens: tokens.revoke_tokens,
         c.CreateQueue: queues.create_queue,
         c.OfferInteraction: offers.offer_interaction,
         c.CloseOffer: offers.close_offer,
@@ -91,10 +115,10 @@ def command_handlers(settings: Settings) -> dict[type[c.Command], CommandHandler
 
 def build_container(settings: Settings, *, role: str = "all", clock: Clock = system_clock) -> Container:
     """Build (but do not start) everything a process of `role` needs."""
-    engine = create_engine(
-        settings.database.url, echo=settings.database.echo, pool_size=settings.database.pool_size
-    )
-    sessions = session_factory(engine)
+    db = settings.database
+    database = open_database(db.url, echo=db.echo, pool_size=db.pool_size, max_overflow=db.max_overflow)
+    sessions = session_factory(database.writer)
+    read_sessions = session_factory(database.reader)
     redis: Redis | None = None
     broker: EventBroker
     jobs: JobRunner
@@ -107,14 +131,32 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     else:
         broker = InProcessBroker()
         jobs = InProcessJobRunner(lambda: holder["c"])
-    dispatcher = OutboxDispatcher(sessions, broker, clock=clock)
+    dispatcher = OutboxDispatcher(sessions, broker, clock=clock, read_sessions=read_sessions)
 
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(sessions, clock=clock, after_commit=dispatcher.wake)
 
-    bus = MessageBus(uow_factory, command_handlers(settings))
-    container = Container(settings, engine, sessions, broker, dispatcher, jobs, bus, clock, redis)
+    def read_uow() -> UnitOfWork:
+        return UnitOfWork(read_sessions, clock=clock)
+
+    generation = (
+        RedisGeneration(redis, f"{settings.redis.stream}:tokens:generation")
+        if redis is not None
+        else LocalGeneration()
+    )
+    token_cache = TokenCache(read_uow, clock, generation)
+    broker.subscribe("tokens", token_cache.on_event, live=True)
+    queue_directory = QueueDirectory(read_uow)
+    broker.subscribe("queues", queue_directory.on_event, live=True)
+    committer = GroupCommitter(database.writer, store_inbound, after_commit=dispatcher.wake)
+    inbound = InboundWriter(committer, queue_directory, clock=clock, default_region=settings.default_region)
+    bus = MessageBus(uow_factory, command_handlers(settings, inbound))
+    container = Container(
+        settings, database, sessions, read_sessions, broker, dispatcher, jobs, bus, clock, redis
+    )
     holder["c"] = container
+    container.inbound_commits = committer
+    container.tokens = token_cache
     log.debug("container.built", extra={"role": role, "distributed": settings.is_distributed})
     return container
 

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from contact_center.domain.enums import Role
 from contact_center.domain.errors import ConfigError, ContactCenterError
 from contact_center.logs import configure_logging
 from contact_center.settings import Settings, load_settings
@@ -279,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(fn=cmd_users_add)
     p.add_argument("username")
-    p.add_argument("--role", choices=["agent", "supervisor", "planner", "admin"], default="agent")
+    p.add_argument("--role", choices=[r.value for r in Role], default="agent")
     p.add_argument("--name", default="", help="display name")
     p.add_argument("--password", default=None, help="password for signing in (omit for no sign-in)")
     p.add_argument("--skill", action="append", default=[], help="NAME=LEVEL (1-10); repeat for more")

@@ -33,8 +33,11 @@ class OutboxDispatcher:
         clock: Clock = system_clock,
         batch: int = 200,
         poll_interval_s: float = 1.0,
+        read_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self._sessions = sessions
+        #: In process nothing else publishes, so pending rows are read without the write lock.
+        self._read_sessions = read_sessions or sessions
         self._broker = broker
         self._clock = clock
         self._batch = batch
@@ -47,6 +50,8 @@ class OutboxDispatcher:
 
     async def dispatch_once(self) -> int:
         """Publish one batch of pending events; returns how many were published."""
+        if not self._broker.is_external:
+            return await self._dispatch_in_process()
         async with self._sessions() as session:
             stmt = (
                 select(OutboxEvent)
@@ -59,14 +64,23 @@ class OutboxDispatcher:
             if not rows:
                 await session.rollback()
                 return 0
-            if self._broker.is_external:
-                for row in rows:
-                    await self._broker.publish(row.event_type, row.payload, row.id or 0)
-                await self._mark(session, [row.id or 0 for row in rows], self._clock())
-                await session.commit()
-                return len(rows)
-            pending = [(row.id or 0, row.event_type, row.payload) for row in rows]
-            await session.rollback()
+            for row in rows:
+                await self._broker.publish(row.event_type, row.payload, row.id or 0)
+            await self._mark(session, [row.id or 0 for row in rows], self._clock())
+            await session.commit()
+            return len(rows)
+
+    async def _dispatch_in_process(self) -> int:
+        async with self._read_sessions() as session:
+            stmt = (
+                select(OutboxEvent.id, OutboxEvent.event_type, OutboxEvent.payload)
+                .where(col(OutboxEvent.published_at).is_(None))
+                .order_by(col(OutboxEvent.id))
+                .limit(self._batch)
+            )
+            pending = [(int(r[0] or 0), str(r[1]), str(r[2])) for r in (await session.exec(stmt)).all()]
+        if not pending:
+            return 0
         for outbox_id, event_type, payload in pending:
             await self._broker.publish(event_type, payload, outbox_id)
         async with self._sessions() as session:

@@ -28,7 +28,10 @@ class _Section(BaseModel):
 
 class DatabaseSettings(_Section):
     url: str = "sqlite:///var/contact_center.db"
+    #: PostgreSQL: connections kept open (SQLite: reading connections; it always has one writer).
     pool_size: int = Field(default=10, ge=1, le=200)
+    #: PostgreSQL: connections opened beyond `pool_size` under a burst, closed when returned.
+    max_overflow: int = Field(default=10, ge=0, le=200)
     echo: bool = False
 
     @field_validator("url")

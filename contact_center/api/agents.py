@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from contact_center.api import keys
 from contact_center.api.auth import CONTAINER_KEY, STAFF, authenticate, require
 from contact_center.api.serialize import agent as agent_doc
 from contact_center.api.validation import Body, omitted, parse_body, path_id, text
@@ -112,6 +113,8 @@ async def update_agent(request: web.Request) -> web.Response:
     agent = await request.app[CONTAINER_KEY].bus.handle(
         UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
     )
+    if {"role", "is_active"} & changes.keys():  # what a cached principal holds: refuse it at once
+        await request.app[keys.TOKENS].revoked(agent_id)
     return web.json_response(agent_doc(agent))
 
 

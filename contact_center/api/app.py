@@ -8,12 +8,14 @@ from contact_center.api import (
     agents,
     customers,
     health,
+    inbound,
     interactions,
     keys,
     offers,
     openapi,
     planning,
     queues,
+    tokens,
 )
 from contact_center.api.auth import CONTAINER_KEY
 from contact_center.api.errors import error_middleware
@@ -21,7 +23,9 @@ from contact_center.bootstrap import Container
 
 ROUTE_TABLES = (
     health.routes,
+    tokens.routes,
     customers.routes,
+    inbound.routes,
     interactions.routes,
     offers.routes,
     agents.routes,
@@ -36,13 +40,15 @@ def create_app(container: Container) -> web.Application:
         middlewares=[error_middleware], client_max_size=container.settings.http.max_body_bytes
     )
     app[CONTAINER_KEY] = container
+    assert container.tokens is not None, "build the container with bootstrap.build_container"
     keys.install(
         app,
         settings=container.settings,
         bus=container.bus,
-        uow=container.uow,
+        uow=container.read_uow,
         jobs=container.jobs,
         clock=container.clock,
+        tokens=container.tokens,
     )
     for table in ROUTE_TABLES:
         app.add_routes(table)

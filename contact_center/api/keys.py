@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from contact_center.api.principals import TokenCache
 from contact_center.bus import MessageBus
 from contact_center.jobs import JobRunner
 from contact_center.settings import Settings
@@ -21,6 +22,8 @@ BUS = web.AppKey("bus", MessageBus)
 UOW = web.AppKey("uow", Callable[[], UnitOfWork])
 JOBS = web.AppKey("jobs", JobRunner)
 CLOCK = web.AppKey("clock", Clock)
+#: Bearer tokens to principals, cached; revocations reach every process at once.
+TOKENS = web.AppKey("tokens", TokenCache)
 
 
 def install(
@@ -31,6 +34,7 @@ def install(
     uow: Callable[[], UnitOfWork],
     jobs: JobRunner,
     clock: Clock,
+    tokens: TokenCache,
 ) -> None:
     """Set every key above on `app` (the composition root calls this once)."""
     app[SETTINGS] = settings
@@ -38,3 +42,4 @@ def install(
     app[UOW] = uow
     app[JOBS] = jobs
     app[CLOCK] = clock
+    app[TOKENS] = tokens

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from contact_center.api.agents import AgentCreate, AgentPatch, PresenceRequest, TokenRequest
 from contact_center.api.customers import CustomerCreate, CustomerMerge, CustomerPatch
+from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
 from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
 from contact_center.api.queues import QueueCreate
@@ -41,6 +42,8 @@ OPERATIONS: tuple[Operation, ...] = (
         201,
         auth=False,
     ),
+    Operation("delete", "/api/v1/auth/token", "Sign out: revoke the token of this request"),
+    Operation("post", "/api/v1/agents/{id}/revoke-tokens", "Revoke every token of an agent (admin)"),
     Operation("get", "/api/v1/me", "The signed-in agent"),
     Operation(
         "get",
@@ -58,6 +61,13 @@ OPERATIONS: tuple[Operation, ...] = (
         CustomerMerge,
     ),
     Operation("get", "/api/v1/customers/{id}/interactions", "The customer's history on every channel"),
+    Operation(
+        "post",
+        "/api/v1/inbound",
+        "Receive a customer's contact from an integration (idempotent by provider id or Idempotency-Key)",
+        InboundRequest,
+        201,
+    ),
     Operation(
         "get",
         "/api/v1/interactions",

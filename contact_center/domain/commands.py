@@ -134,6 +134,14 @@ class IssueToken(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RevokeTokens(Command):
+    """Sign-out (one token, given by its hash) or every token of an agent (`token_hash` None)."""
+
+    agent_id: int
+    token_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OfferInteraction(Command):
     """The router reserves `agent_id` for `interaction_id` until `expires_at` (fenced by `epoch`)."""
 

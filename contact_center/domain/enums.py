@@ -47,6 +47,8 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     PLANNER = "planner"
     ADMIN = "admin"
+    #: A system that sends contacts in (`POST /api/v1/inbound`) and may do nothing else.
+    INTEGRATION = "integration"
 
 
 class CustomerClass(StrEnum):

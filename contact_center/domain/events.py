@@ -184,6 +184,15 @@ class AgentUpdated(Event):
     at: datetime
 
 
+@event_type("agent.tokens_revoked")
+@dataclasses.dataclass(frozen=True, slots=True)
+class TokensRevoked(Event):
+    agent_id: int
+    #: False when one token was revoked (a sign-out), True when all of the agent's were.
+    all_tokens: bool
+    at: datetime
+
+
 @event_type("agent.presence_changed")
 @dataclasses.dataclass(frozen=True, slots=True)
 class PresenceChanged(Event):

@@ -1,21 +1,16 @@
-"""Interaction handlers: an inbound contact becomes a queued interaction; agents move it along.
+"""Interaction handlers: interactions opened from our side, and agents moving them along.
 
-`receive_inbound` is the path every channel adapter takes (STYLE.md, "How an inbound contact
-flows"): de-duplicate on the provider id, resolve the customer, continue or open the interaction,
-add the message, record the events, commit. Only then does the adapter answer the provider.
+An inbound contact takes its own path (`services/inbound.py`, a group commit shared by contacts
+arriving together); `transition` is the one place a single interaction changes state here.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-
-from contact_center.domain.commands import OpenInteraction, ReceiveInbound, TransitionInteraction
+from contact_center.domain.commands import OpenInteraction, TransitionInteraction
 from contact_center.domain.customers import Customer
 from contact_center.domain.enums import (
-    CHANNEL_IDENTITY,
     AuthorKind,
     Channel,
     DeliveryStatus,
@@ -24,76 +19,11 @@ from contact_center.domain.enums import (
 )
 from contact_center.domain.errors import InvalidInputError, UnprocessableError
 from contact_center.domain.events import TRANSITION_EVENTS, InteractionStarted, MessageAdded
-from contact_center.domain.identity import Address
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.queues import Queue
-from contact_center.services.customers import resolve_customer
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-MAX_BODY_CHARS = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class Received:
-    interaction_id: int
-    message_id: int
-    customer_id: int
-    duplicate: bool = False
-
-
-async def receive_inbound(cmd: ReceiveInbound, uow: UnitOfWork, *, default_region: str = "US") -> Received:
-    if len(cmd.body) > MAX_BODY_CHARS:
-        raise InvalidInputError(f"message body longer than {MAX_BODY_CHARS} characters")
-    try:
-        return await _receive(cmd, uow, default_region)
-    except IntegrityError:
-        # A concurrent transaction won a race: it stored this provider message (the retry answers
-        # with its result) or created this sender's customer (the retry finds it). Once is enough.
-        log.info("inbound.retry_after_conflict", extra={"channel": cmd.channel.value})
-        return await _receive(cmd, uow, default_region)
-
-
-async def _receive(cmd: ReceiveInbound, uow: UnitOfWork, default_region: str) -> Received:
-    async with uow:
-        if cmd.provider_message_id is not None:
-            known = await uow.messages.by_provider_id(cmd.channel, cmd.provider_message_id)
-            if known is not None:
-                interaction = await uow.interactions.get(known.interaction_id)
-                log.info("inbound.duplicate", extra={"interaction_id": known.interaction_id})
-                return Received(interaction.id or 0, known.id or 0, interaction.customer_id, duplicate=True)
-        now = cmd.received_at or uow.now()
-        address = Address.of(CHANNEL_IDENTITY[cmd.channel], cmd.sender, default_region)
-        customer = await resolve_customer(uow, address, cmd.sender_name, cmd.actor)
-        interaction = None
-        if cmd.channel is not Channel.VOICE:
-            interaction = await uow.interactions.open_thread(customer.id or 0, cmd.channel)
-        if interaction is None:
-            queue = await _queue_for(uow, cmd.channel, cmd.queue)
-            interaction = await _create(
-                uow, customer, cmd.channel, Direction.INBOUND, queue, cmd.subject, None
-            )
-            await transition(uow, interaction, InteractionState.QUEUED, actor="customer")
-        elif interaction.state == InteractionState.PENDING:
-            await transition(uow, interaction, InteractionState.QUEUED, actor="customer")
-        message = Message(
-            interaction_id=interaction.id or 0,
-            channel=cmd.channel,
-            direction=Direction.INBOUND,
-            author_kind=AuthorKind.CUSTOMER,
-            body=cmd.body,
-            provider_message_id=cmd.provider_message_id,
-            attachments=[dict(a) for a in cmd.attachments],
-            delivery_status=DeliveryStatus.RECEIVED,
-            created_at=now,
-        )
-        await uow.messages.added(message)
-        customer.last_contact_at = now
-        uow.emit(_message_added(message))
-        await uow.commit()
-        log.info("inbound.stored", extra={"interaction_id": interaction.id, "channel": cmd.channel.value})
-        return Received(interaction.id or 0, message.id or 0, customer.id or 0)
 
 
 async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> int:

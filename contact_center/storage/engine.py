@@ -1,13 +1,17 @@
 """Database engines for SQLite (the default) and PostgreSQL, both set for durable commits.
 
-SQLite runs in WAL with `synchronous=FULL`, so a committed contact survives a power cut, and every
-transaction begins IMMEDIATE so two writers queue on the lock instead of failing on an upgrade.
-PostgreSQL keeps `synchronous_commit` on.
+SQLite allows one writer at a time, so writes go through one connection (a pool of one: writers
+queue in the event loop, not in SQLite's busy loop) whose transactions begin IMMEDIATE, while reads
+use their own connections, begin DEFERRED and never take the write lock (WAL lets them run beside
+an open write). Commits stay durable: WAL with `synchronous=FULL`. PostgreSQL keeps
+`synchronous_commit` on; reads and writes share one pool sized from settings, without a ping per
+checkout (a dead connection fails its statement, which the caller sees as a 503).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +36,58 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+@dataclass(frozen=True)
+class Database:
+    """The engine that writes and the engine that reads (the same one on PostgreSQL)."""
+
+    writer: AsyncEngine
+    reader: AsyncEngine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.writer.dialect.name == "sqlite"
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()
+
+
+def open_database(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 10) -> Database:
+    if not is_sqlite(url):
+        engine = create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow)
+        return Database(engine, engine)
+    return Database(
+        create_engine(url, echo=echo),
+        create_engine(url, echo=echo, pool_size=pool_size, read_only=True),
+    )
+
+
+def create_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 10, read_only: bool = False
+) -> AsyncEngine:
+    """One engine. On SQLite: the single writer, or with `read_only` a pool of readers."""
     url = async_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
-        engine = create_async_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        size = pool_size if read_only else 1
+        engine = create_async_engine(
+            url, echo=echo, pool_size=size, max_overflow=0, pool_timeout=60, connect_args={"timeout": 30}
+        )
+        _configure_sqlite(engine, read_only=read_only)
         return engine
-    kwargs["pool_size"] = pool_size
-    kwargs["connect_args"] = {"server_settings": {"synchronous_commit": "on"}, "timeout": 5}
-    return create_async_engine(url, **kwargs)
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args={"server_settings": {"synchronous_commit": "on"}, "timeout": 5},
+    )
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, read_only: bool) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
@@ -57,15 +96,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")  # a write through a reader is a bug: fail loudly
         cursor.close()
         # SQLite's own lower() and upper() only fold ASCII, so a search for "émile" would miss
         # "ÉMILE"; PostgreSQL folds every script. Replace them with Python's.
         dbapi_connection.create_function("lower", 1, _fold(str.lower), deterministic=True)
         dbapi_connection.create_function("upper", 1, _fold(str.upper), deterministic=True)
 
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin)
 
 
 def _fold(case: Callable[[str], str]) -> Callable[[Any], Any]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_
+from sqlalchemy import Select, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -189,6 +189,14 @@ class AgentRepository(_Repository):
 
     async def list(self) -> Sequence[Agent]:
         return (await self.session.exec(select(Agent).order_by(col(Agent.id)))).all()
+
+    async def revoke_tokens(self, agent_id: int, token_hash: str | None) -> int:
+        """Mark the agent's live tokens (or the one with `token_hash`) revoked; returns how many."""
+        stmt = update(ApiToken).where(col(ApiToken.agent_id) == agent_id, col(ApiToken.revoked).is_(False))
+        if token_hash is not None:
+            stmt = stmt.where(col(ApiToken.token_hash) == token_hash)
+        result = await self.session.exec(stmt.values(revoked=True))  # type: ignore[call-overload]
+        return int(result.rowcount)
 
     async def by_token_hash(self, token_hash: str) -> tuple[ApiToken, Agent] | None:
         stmt = (

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from sqlmodel import select
 
+from contact_center.api.principals import LocalGeneration, TokenCache
 from contact_center.bootstrap import Container
 from contact_center.domain.agents import ApiToken
+from contact_center.domain.commands import RevokeTokens
 from contact_center.domain.enums import Role
+from contact_center.domain.errors import UnauthenticatedError
 from contact_center.services.agents import token_hash
 from tests.conftest import unique
 from tests.contact_center.api.conftest import PASSWORD, Staff, error_of, new_agent, ok, sign_up
@@ -31,7 +35,6 @@ async def test_unknown_token_is_401(client: Client) -> None:
 
 async def test_expired_token_is_401(container: Container, client: Client) -> None:
     user = await new_agent(container)
-    await ok(await client.get("/api/v1/me", headers=user.headers))
     async with container.uow() as uow:
         row = (
             await uow.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(user.token)))
@@ -42,18 +45,32 @@ async def test_expired_token_is_401(container: Container, client: Client) -> Non
     await error_of(await client.get("/api/v1/me", headers=user.headers), 401, "unauthenticated")
 
 
+async def test_a_cached_token_is_refused_once_it_expires(container: Container) -> None:
+    user = await new_agent(container)
+    async with container.uow() as uow:
+        row = (
+            await uow.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(user.token)))
+        ).one()
+        row.expires_at = uow.now() + timedelta(minutes=5)
+        uow.session.add(row)
+        await uow.commit()
+    now = [datetime.now(UTC)]
+    cache = TokenCache(container.read_uow, lambda: now[0], LocalGeneration())
+    assert (await cache.principal(user.token)).agent_id == user.agent_id
+    now[0] += timedelta(minutes=6)
+    with pytest.raises(UnauthenticatedError):
+        await cache.principal(user.token)
+
+
 async def test_revoked_token_and_deactivated_agent_are_401(
     container: Container, client: Client, staff: Staff
 ) -> None:
     first = await new_agent(container)
     second = await new_agent(container)
-    async with container.uow() as uow:
-        row = (
-            await uow.session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(first.token)))
-        ).one()
-        row.revoked = True
-        uow.session.add(row)
-        await uow.commit()
+    await ok(await client.get("/api/v1/me", headers=first.headers))
+    # Revoked by a command outside this web application (the CLI, say): its event drops the entry.
+    await container.bus.handle(RevokeTokens(agent_id=first.agent_id, token_hash=token_hash(first.token)))
+    await container.dispatcher.drain()
     await error_of(await client.get("/api/v1/me", headers=first.headers), 401)
     await ok(await client.get("/api/v1/me", headers=second.headers))
     resp = await client.patch(

@@ -318,6 +318,21 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         422,
     )
     assert refused["error"]["code"] == "unprocessable" and "history" in refused["error"]["message"]
+    await call(
+        "post",
+        "/api/v1/inbound",
+        "/api/v1/inbound",
+        {
+            "channel": "email",
+            "sender": f"{unique('in')}@doc.example",
+            "sender_name": "Wang Fang",
+            "subject": "Invoice",
+            "body": "Please resend my invoice.",
+            "provider_message_id": unique("<m-") + "@doc.example>",
+            "attachments": [{"name": "a.pdf", "content_type": "application/pdf", "url": "https://x.example/a"}],
+        },
+        201,
+    )
     assert seen == set(schemas)
 
 

@@ -1,0 +1,110 @@
+"""`POST /api/v1/inbound`: a contact from an integration, on the path every channel adapter takes.
+
+The body names the channel and the sender's address; the message is stored (customer resolved or
+created, thread continued or interaction queued) and committed before the answer, which is built
+from what storing returned. A retry is answered with the first result and stores nothing: by the
+provider's message id when the body carries one, else by the `Idempotency-Key` header.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from aiohttp import web
+from pydantic import StringConstraints
+
+from contact_center.api import keys
+from contact_center.api.auth import require
+from contact_center.api.validation import Body, parse_body
+from contact_center.domain.commands import ReceiveInbound
+from contact_center.domain.enums import Channel, Role
+from contact_center.domain.errors import InvalidInputError
+from contact_center.storage.inbound_types import Received
+
+routes = web.RouteTableDef()
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    return StringConstraints(min_length=min_length, max_length=max_length)
+
+
+Name = Annotated[str, _text(255, 1)]
+ContentType = Annotated[str, _text(100, 1)]
+Url = Annotated[str, _text(2000, 1)]
+Sender = Annotated[str, _text(254, 1)]
+MessageBody = Annotated[str, _text(100_000)]
+SenderName = Annotated[str, _text(200)]
+Subject = Annotated[str, _text(500)]
+QueueName = Annotated[str, _text(100)]
+ProviderId = Annotated[str, _text(200)]
+
+
+class InboundAttachment(Body):
+    name: Name
+    content_type: ContentType
+    url: Url
+    size: int | None = None
+
+
+class InboundRequest(Body):
+    channel: Channel
+    #: A phone number (voice, SMS), an email address, or a chat visitor id.
+    sender: Sender
+    body: MessageBody
+    sender_name: SenderName = ""
+    subject: Subject = ""
+    queue: QueueName | None = None
+    provider_message_id: ProviderId | None = None
+    received_at: datetime | None = None
+    attachments: list[InboundAttachment] = []
+
+
+def idempotency_key(request: web.Request) -> str | None:
+    """The caller's key, checked: printable ASCII, at most 200 characters."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
+        raise InvalidInputError(
+            f"{IDEMPOTENCY_HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
+        )
+    return key
+
+
+@routes.post("/api/v1/inbound")
+async def receive_inbound(request: web.Request) -> web.Response:
+    principal = await require(request, Role.INTEGRATION)
+    body = await parse_body(request, InboundRequest)
+    provider_id = body.provider_message_id
+    key = idempotency_key(request)
+    if provider_id is None and key is not None:
+        # Scoped to the caller, so two integrations using the same key never meet.
+        provider_id = f"idempotency:{principal.agent_id}:{key}"
+    if body.received_at is not None and body.received_at.tzinfo is None:
+        raise InvalidInputError("received_at needs a UTC offset, e.g. 2026-01-01T00:00:00+00:00")
+    received: Received = await request.app[keys.BUS].handle(
+        ReceiveInbound(
+            channel=body.channel,
+            sender=body.sender,
+            body=body.body,
+            provider_message_id=provider_id,
+            subject=body.subject,
+            queue=body.queue,
+            sender_name=body.sender_name,
+            attachments=tuple(a.model_dump(exclude_none=True) for a in body.attachments),
+            received_at=body.received_at,
+            actor=principal.actor,
+        )
+    )
+    answer = {
+        "interaction_id": received.interaction_id,
+        "message_id": received.message_id,
+        "customer_id": received.customer_id,
+    }
+    # A replay gets the first answer, word for word; only this header tells it apart.
+    headers = {"Idempotent-Replayed": "true"} if received.duplicate else None
+    return web.json_response(answer, status=201, headers=headers)

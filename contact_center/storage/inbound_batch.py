@@ -1,0 +1,197 @@
+"""Store a batch of checked inbound contacts in one transaction, with set-wise statements.
+
+The statements depend on the batch's data, not its size: one read each for known provider ids,
+known identities, merged customers and open threads; then one multi-row INSERT (or executemany)
+per table touched: customers, identities, interactions (born `queued`: no insert-then-update),
+transitions, messages, audit entries, outbox events, and the customers' last contact time.
+Within a batch, contacts are applied in arrival order, so two messages of one new sender make one
+customer, and a reply continues the thread its predecessor in the same batch opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contact_center.domain import events as ev
+from contact_center.domain.enums import Channel, InteractionState
+from contact_center.domain.identity import Address
+from contact_center.domain.states import OPEN
+from contact_center.storage.inbound_types import CheckedInbound, Received
+from contact_center.storage.inbound_writes import BatchWrites, Thread, apply_contacts
+from contact_center.storage.tables import CUSTOMER, IDENTITY, INTERACTION, MESSAGE
+
+OPEN_STATES = sorted(s.value for s in OPEN)
+
+__all__ = ["CheckedInbound", "Received", "store_inbound"]
+
+
+async def store_inbound(conn: AsyncConnection, items: Sequence[CheckedInbound]) -> list[Received | Exception]:
+    batch = BatchWrites(conn)
+    results: list[Received | None] = [None] * len(items)
+    fresh: list[int] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, item in enumerate(items):
+        pid = item.command.provider_message_id
+        if pid is None:
+            fresh.append(i)
+            continue
+        key = (item.command.channel.value, pid)
+        if key in seen:
+            continue  # answered below with the first one's result
+        seen[key] = i
+        fresh.append(i)
+    known = await _known_messages(conn, list(seen))
+    for key, i in seen.items():
+        if key in known:
+            results[i] = known[key]
+            fresh.remove(i)
+    customers = await _customers_for(batch, [items[i] for i in fresh])
+    threads = await _open_threads(conn, {customers[items[i].address] for i in fresh})
+    await apply_contacts(batch, items, fresh, customers, threads, results)
+    await batch.flush()
+    out: list[Received | Exception] = []
+    for i, item in enumerate(items):
+        result = results[i]
+        if result is None:  # a repeat, inside this batch, of an earlier provider id
+            first = results[seen[(item.command.channel.value, item.command.provider_message_id or "")]]
+            assert first is not None
+            result = Received(first.interaction_id, first.message_id, first.customer_id, duplicate=True)
+        out.append(result)
+    return out
+
+
+async def _known_messages(
+    conn: AsyncConnection, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], Received]:
+    if not keys:
+        return {}
+    stmt = (
+        select(
+            MESSAGE.c.channel,
+            MESSAGE.c.provider_message_id,
+            MESSAGE.c.id,
+            MESSAGE.c.interaction_id,
+            INTERACTION.c.customer_id,
+        )
+        .join(INTERACTION, INTERACTION.c.id == MESSAGE.c.interaction_id)
+        .where(MESSAGE.c.provider_message_id.in_([pid for _, pid in keys]))
+    )
+    wanted = set(keys)
+    found: dict[tuple[str, str], Received] = {}
+    for channel, pid, message_id, interaction_id, customer_id in await conn.execute(stmt):
+        key = (Channel(channel).value, pid)
+        if key in wanted:
+            found[key] = Received(interaction_id, message_id, customer_id, duplicate=True)
+    return found
+
+
+async def _customers_for(batch: BatchWrites, items: list[CheckedInbound]) -> dict[Address, int]:
+    """Each sender's customer (following merges), creating the ones never seen before."""
+    conn = batch.conn
+    wanted = {item.address for item in items}
+    found: dict[Address, int] = {}
+    if wanted:
+        stmt = select(IDENTITY.c.kind, IDENTITY.c.address, IDENTITY.c.customer_id).where(
+            tuple_(IDENTITY.c.kind, IDENTITY.c.address).in_([(a.kind, a.value) for a in wanted])
+        )
+        for kind, value, customer_id in await conn.execute(stmt):
+            found[Address(kind, value)] = customer_id
+    await _follow_merges(conn, found)
+    new = list({i.address: i for i in items if i.address not in found}.values())
+    if new:
+        rows = [
+            {
+                "name": item.command.sender_name.strip()[:200] or item.address.value,
+                "created_at": item.at,
+                "updated_at": item.at,
+                "tags": [],
+                "consent": {},
+                "customer_class": "regular",
+                "lifecycle_stage": "potential",
+                "value": 0.0,
+                "company": "",
+                "region": "",
+                "industry": "",
+            }
+            for item in new
+        ]
+        ids = (
+            (
+                await conn.execute(
+                    insert(CUSTOMER).returning(CUSTOMER.c.id, sort_by_parameter_order=True), rows
+                )
+            )
+            .scalars()
+            .all()
+        )
+        await conn.execute(
+            insert(IDENTITY),
+            [
+                {
+                    "customer_id": cid,
+                    "kind": item.address.kind,
+                    "address": item.address.value,
+                    "created_at": item.at,
+                }
+                for cid, item in zip(ids, new, strict=True)
+            ],
+        )
+        for cid, item, row in zip(ids, new, rows, strict=True):
+            found[item.address] = cid
+            batch.record(
+                item.at,
+                item.command.actor,
+                "customer",
+                cid,
+                "create",
+                identity=f"{item.address.kind.value}:{item.address.value}",
+            )
+            created = ev.CustomerCreated(customer_id=cid, name=str(row["name"]), at=item.at)
+            batch.events.append((created, item.at))
+    return found
+
+
+async def _follow_merges(conn: AsyncConnection, found: dict[Address, int]) -> None:
+    for _ in range(10):  # merge chains are short; ten hops means a cycle, which merging refuses
+        ids = set(found.values())
+        if not ids:
+            return
+        stmt = select(CUSTOMER.c.id, CUSTOMER.c.merged_into_id).where(
+            CUSTOMER.c.id.in_(ids), CUSTOMER.c.merged_into_id.is_not(None)
+        )
+        merged: dict[int, int] = {row[0]: row[1] for row in await conn.execute(stmt)}
+        if not merged:
+            return
+        for address, cid in found.items():
+            found[address] = merged.get(cid, cid)
+
+
+async def _open_threads(conn: AsyncConnection, customer_ids: set[int]) -> dict[tuple[int, str], Thread]:
+    """The latest open interaction per (customer, channel) that a message may continue."""
+    if not customer_ids:
+        return {}
+    stmt = (
+        select(
+            INTERACTION.c.id,
+            INTERACTION.c.customer_id,
+            INTERACTION.c.channel,
+            INTERACTION.c.state,
+            INTERACTION.c.queue_id,
+            INTERACTION.c.priority,
+        )
+        .where(
+            INTERACTION.c.customer_id.in_(customer_ids),
+            INTERACTION.c.state.in_(OPEN_STATES),
+            INTERACTION.c.channel != Channel.VOICE.value,
+        )
+        .order_by(INTERACTION.c.id)
+    )
+    threads: dict[tuple[int, str], Thread] = {}
+    for iid, cid, channel, state, queue_id, priority in await conn.execute(stmt):
+        threads[(cid, Channel(channel).value)] = Thread(
+            iid, cid, Channel(channel).value, InteractionState(state).value, queue_id, priority
+        )
+    return threads

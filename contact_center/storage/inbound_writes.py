@@ -1,0 +1,264 @@
+"""What a batch of inbound contacts writes: new interactions, re-queued threads, messages.
+
+Collected per batch and written with one multi-row statement per table; see `inbound_batch.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contact_center.domain import events as ev
+from contact_center.domain.enums import AuthorKind, Channel, DeliveryStatus, Direction, InteractionState
+from contact_center.domain.identity import Address
+from contact_center.storage.inbound_types import CheckedInbound, Received
+from contact_center.storage.tables import AUDIT, CUSTOMER, INTERACTION, MESSAGE, OUTBOX, TRANSITION
+
+
+class Thread:
+    """An interaction the batch found open or opened; `state` follows what the batch did."""
+
+    __slots__ = ("channel", "customer_id", "id", "priority", "queue_id", "state")
+
+    def __init__(
+        self, id: int, customer_id: int, channel: str, state: str, queue_id: int | None, priority: int
+    ) -> None:
+        self.id = id
+        self.customer_id = customer_id
+        self.channel = channel
+        self.state = state
+        self.queue_id = queue_id
+        self.priority = priority
+
+
+class BatchWrites:
+    """The rows and events one batch will write, collected while its contacts are applied."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.audit: list[dict[str, Any]] = []
+        self.events: list[tuple[ev.Event, datetime]] = []
+
+    def record(
+        self, at: datetime, actor: str, entity: str, entity_id: int, action: str, **changes: Any
+    ) -> None:
+        self.audit.append(
+            {
+                "at": at,
+                "actor": actor,
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "changes": changes,
+            }
+        )
+
+    async def flush(self) -> None:
+        if self.audit:
+            await self.conn.execute(insert(AUDIT), self.audit)
+        if self.events:
+            rows = [
+                {"event_type": e.type, "payload": e.to_json(), "created_at": at, "attempts": 0}
+                for e, at in self.events
+            ]
+            await self.conn.execute(insert(OUTBOX), rows)
+
+
+async def apply_contacts(
+    batch: BatchWrites,
+    items: Sequence[CheckedInbound],
+    fresh: list[int],
+    customers: dict[Address, int],
+    threads: dict[tuple[int, str], Thread],
+    results: list[Received | None],
+) -> None:
+    conn = batch.conn
+    target: dict[int, tuple[int, str] | int] = {}  # item -> thread key, or -1 - (its new interaction)
+    opening: list[int] = []
+    for i in fresh:
+        item = items[i]
+        key = (customers[item.address], item.command.channel.value)
+        if item.command.channel is Channel.VOICE:  # every call is an interaction of its own
+            target[i] = -1 - len(opening)
+            opening.append(i)
+        elif key in threads or key in target.values():
+            target[i] = key
+        else:
+            target[i] = key
+            opening.append(i)
+    opened = await _open(batch, [items[i] for i in opening], customers)
+    by_opener = dict(zip(opening, opened, strict=True))
+    for i in opening:
+        thread = by_opener[i]
+        if isinstance(target[i], tuple):
+            threads[(thread.customer_id, thread.channel)] = thread
+    resolved: dict[int, Thread] = {}
+    for i in fresh:
+        t = target[i]
+        resolved[i] = by_opener[opening[-1 - t]] if isinstance(t, int) else threads[t]
+    await _requeue(batch, [(items[i], resolved[i]) for i in fresh if i not in by_opener])
+    rows = [_message_row(items[i], resolved[i].id) for i in fresh]
+    if not rows:
+        return
+    ids = (
+        (await conn.execute(insert(MESSAGE).returning(MESSAGE.c.id, sort_by_parameter_order=True), rows))
+        .scalars()
+        .all()
+    )
+    for i, message_id in zip(fresh, ids, strict=True):
+        item, thread = items[i], resolved[i]
+        cid = customers[item.address]
+        results[i] = Received(thread.id, message_id, cid, opened=i in by_opener)
+        batch.events.append(
+            (
+                ev.MessageAdded(
+                    message_id=message_id,
+                    interaction_id=thread.id,
+                    channel=thread.channel,
+                    direction=Direction.INBOUND.value,
+                    author_kind=AuthorKind.CUSTOMER.value,
+                    at=item.at,
+                ),
+                item.at,
+            )
+        )
+    latest = {customers[items[i].address]: items[i].at for i in fresh}
+    await conn.execute(
+        update(CUSTOMER).where(CUSTOMER.c.id == bindparam("cid")).values(last_contact_at=bindparam("at")),
+        [{"cid": cid, "at": at} for cid, at in latest.items()],
+    )
+
+
+async def _open(
+    batch: BatchWrites, items: list[CheckedInbound], customers: dict[Address, int]
+) -> list[Thread]:
+    """New interactions, born `queued` (their `new -> queued` transition recorded all the same)."""
+    if not items:
+        return []
+    rows = [
+        {
+            "channel": item.command.channel,
+            "direction": Direction.INBOUND,
+            "state": InteractionState.QUEUED,
+            "queue_id": item.queue_id,
+            "priority": item.priority,
+            "required_skills": item.required_skills,
+            "subject": item.command.subject[:500],
+            "customer_id": customers[item.address],
+            "created_at": item.at,
+            "state_changed_at": item.at,
+            "queued_at": item.at,
+        }
+        for item in items
+    ]
+    ids = (
+        (
+            await batch.conn.execute(
+                insert(INTERACTION).returning(INTERACTION.c.id, sort_by_parameter_order=True), rows
+            )
+        )
+        .scalars()
+        .all()
+    )
+    threads = [
+        Thread(
+            iid,
+            customers[item.address],
+            item.command.channel.value,
+            InteractionState.QUEUED.value,
+            item.queue_id,
+            item.priority,
+        )
+        for iid, row, item in zip(ids, rows, items, strict=True)
+    ]
+    for thread, item in zip(threads, items, strict=True):
+        batch.record(item.at, "system", "interaction", thread.id, "create", channel=thread.channel)
+    await _transitions(batch, [(t, i) for t, i in zip(threads, items, strict=True)], InteractionState.NEW)
+    return threads
+
+
+async def _requeue(batch: BatchWrites, continuing: list[tuple[CheckedInbound, Thread]]) -> None:
+    """A customer's reply to a `pending` thread (an email awaiting them) puts it back in the queue."""
+    pending = {t.id: (item, t) for item, t in continuing if t.state == InteractionState.PENDING.value}
+    if not pending:
+        return
+    await batch.conn.execute(
+        update(INTERACTION)
+        .where(INTERACTION.c.id == bindparam("iid"))
+        .values(
+            state=InteractionState.QUEUED,
+            state_changed_at=bindparam("at"),
+            queued_at=bindparam("at"),
+            agent_id=None,
+        ),
+        [{"iid": iid, "at": item.at} for iid, (item, _t) in pending.items()],
+    )
+    for _item, thread in pending.values():
+        thread.state = InteractionState.QUEUED.value
+    await _transitions(batch, [(t, item) for item, t in pending.values()], InteractionState.PENDING)
+
+
+async def _transitions(
+    batch: BatchWrites, moved: list[tuple[Thread, CheckedInbound]], previous: InteractionState
+) -> None:
+    queued = InteractionState.QUEUED
+    await batch.conn.execute(
+        insert(TRANSITION),
+        [
+            {
+                "interaction_id": t.id,
+                "from_state": previous,
+                "to_state": queued,
+                "at": item.at,
+                "actor": "customer",
+                "agent_id": None,
+                "queue_id": t.queue_id,
+            }
+            for t, item in moved
+        ],
+    )
+    for t, item in moved:
+        batch.record(
+            item.at,
+            "customer",
+            "interaction",
+            t.id,
+            "transition",
+            **{"from": previous.value, "to": queued.value},
+        )
+        batch.events.append(
+            (
+                ev.InteractionQueued(
+                    interaction_id=t.id,
+                    channel=t.channel,
+                    queue_id=t.queue_id,
+                    customer_id=t.customer_id,
+                    agent_id=None,
+                    from_state=previous.value,
+                    to_state=queued.value,
+                    priority=t.priority,
+                    at=item.at,
+                ),
+                item.at,
+            )
+        )
+
+
+def _message_row(item: CheckedInbound, interaction_id: int) -> dict[str, Any]:
+    cmd = item.command
+    return {
+        "interaction_id": interaction_id,
+        "channel": cmd.channel,
+        "direction": Direction.INBOUND,
+        "author_kind": AuthorKind.CUSTOMER,
+        "author_agent_id": None,
+        "body": cmd.body,
+        "provider_message_id": cmd.provider_message_id,
+        "attachments": [dict(a) for a in cmd.attachments],
+        "delivery_status": DeliveryStatus.RECEIVED,
+        "created_at": item.at,
+    }

@@ -1,0 +1,25 @@
+"""The tables the set-wise inbound path writes with SQLAlchemy Core (no ORM objects per row)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+
+from contact_center.domain.audit import AuditEntry
+from contact_center.domain.customers import Customer, CustomerIdentity
+from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.storage.outbox import OutboxEvent
+
+
+def _table(model: object) -> Table:
+    table = getattr(model, "__table__")  # noqa: B009  (SQLModel declares it only at run time)
+    assert isinstance(table, Table)
+    return table
+
+
+CUSTOMER = _table(Customer)
+IDENTITY = _table(CustomerIdentity)
+INTERACTION = _table(Interaction)
+TRANSITION = _table(InteractionTransition)
+MESSAGE = _table(Message)
+AUDIT = _table(AuditEntry)
+OUTBOX = _table(OutboxEvent)
