@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 
+from agent_ui.event_stream import EVENTS_KEY, EventStream
 from contact_center.api.auth import CONTAINER_KEY, COOKIE, STAFF, Principal, require
 from contact_center.bootstrap import Container
 from contact_center.domain.commands import IssueToken
@@ -154,6 +155,10 @@ def setup_ui(app: web.Application, container: Container) -> None:
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     app.router.add_get("/ws/dashboard", dashboard_socket)
+    stream = app[EVENTS_KEY] = EventStream()
+    container.broker.subscribe("events", stream.on_event, live=True)
+    app.router.add_get("/ws/events", stream.handle)
+    app.on_shutdown.append(stream.close_all)
     app.router.add_static("/static/", HERE / "static")
     from agent_ui.planner import setup_planner  # here: planner imports this module
 

@@ -43,6 +43,7 @@ class OutboxDispatcher:
         self._batch = batch
         self._poll = poll_interval_s
         self._wake = asyncio.Event()
+        self._one_at_a_time = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
@@ -50,8 +51,12 @@ class OutboxDispatcher:
 
     async def dispatch_once(self) -> int:
         """Publish one batch of pending events; returns how many were published."""
-        if not self._broker.is_external:
-            return await self._dispatch_in_process()
+        async with self._one_at_a_time:  # the running task and a `drain` must not publish a row twice
+            if not self._broker.is_external:
+                return await self._dispatch_in_process()
+            return await self._dispatch_external()
+
+    async def _dispatch_external(self) -> int:
         async with self._sessions() as session:
             stmt = (
                 select(OutboxEvent)
