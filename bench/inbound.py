@@ -1,0 +1,310 @@
+"""Benchmark: the real inbound path over HTTP, from a customer's contact to an agent's offer.
+
+For SQLite and for PostgreSQL, a server runs as its own process, one process for everything
+(`contact-center serve`: web, router, outbox). This client plays three parts at once: an
+integration posting contacts to `POST /api/v1/inbound` (each from a new chat visitor, so each
+opens an interaction), a supervisor's console listening on `/ws/events`, and the agents, who
+accept every offer made to them and close the interaction at once, so they stay free.
+
+It prints, per database:
+- closed loop at rising concurrency: contacts/s committed and acknowledged, p50 and p99 of the
+  acknowledgement;
+- open loop at a fixed rate (200 contacts/s by default): p50/p99 acknowledgement, and p50/p99 from
+  the acknowledgement to the `interaction.offered` event reaching the console;
+- in the same run, two ceilings: the database's single-row durable commit rate, and a bare aiohttp
+  handler's request rate from the same client at the same concurrency.
+Asserts nothing: goals are read off the figures (docs/performance.md).
+
+    .venv/bin/python bench/inbound.py [--contacts 3000] [--rate 200] [--seconds 10] [--only sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ceilings import bare_aiohttp_rate, free_port, postgres_commits, sqlite_commits, wait_answering
+
+PG_ADMIN = os.environ.get("CC_BENCH_PG", "postgresql://127.0.0.1:5432/postgres")
+PASSWORD = "bench-password-1"
+AGENTS = 20
+CONCURRENCY = (1, 8, 32, 128)
+
+
+@dataclass
+class Desk:
+    """The agents' side: offers seen on the console, answered by the offered agent."""
+
+    http: aiohttp.ClientSession
+    base: str
+    tokens: dict[int, dict[str, str]]
+    offered_at: dict[int, float] = field(default_factory=dict)
+    answered: int = 0
+    failed: int = 0
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    async def listen(self, headers: dict[str, str]) -> None:
+        async with self.http.ws_connect(f"{self.base}/ws/events", headers=headers, max_msg_size=0) as ws:
+            async for message in ws:
+                frame = json.loads(message.data)
+                if frame.get("type") != "interaction.offered":
+                    continue
+                event = frame["event"]
+                self.offered_at[event["interaction_id"]] = time.perf_counter()
+                task = asyncio.create_task(self._work(event["interaction_id"], event["agent_id"]))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+
+    async def _work(self, interaction_id: int, agent_id: int) -> None:
+        headers = self.tokens.get(agent_id)
+        if headers is None:
+            return
+        url = f"{self.base}/api/v1/interactions/{interaction_id}"
+        steps = [
+            (f"{url}/accept", None),
+            (f"{url}/transitions", {"to": "wrap_up"}),
+            (f"{url}/transitions", {"to": "closed"}),
+        ]
+        for target, body in steps:
+            async with self.http.post(target, json=body or {}, headers=headers) as resp:
+                await resp.read()
+                if resp.status >= 300:
+                    self.failed += 1
+                    return
+        self.answered += 1
+
+
+@dataclass
+class Run:
+    rate: float
+    acks: list[float]
+    to_offer: list[float]
+    errors: int
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "contact_center.cli", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+async def token(http: aiohttp.ClientSession, base: str, username: str) -> dict[str, str]:
+    async with http.post(f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD}) as r:
+        return {"Authorization": f"Bearer {(await r.json())['token']}"}
+
+
+async def prepare(http: aiohttp.ClientSession, base: str) -> tuple[dict[str, str], dict[str, str], Desk]:
+    admin = await token(http, base, "bench_admin")
+    async with http.post(
+        f"{base}/api/v1/queues", json={"name": "bench-chat", "channels": ["chat"]}, headers=admin
+    ) as r:
+        assert r.status == 201, await r.text()
+    agents: dict[int, dict[str, str]] = {}
+    async with http.get(f"{base}/api/v1/agents", headers=admin) as r:
+        listed = (await r.json())["items"]
+    for agent in listed:
+        if agent["username"].startswith("bench_agent_"):
+            headers = await token(http, base, agent["username"])
+            async with http.put(
+                f"{base}/api/v1/agents/{agent['id']}/presence",
+                json={"presence": "available"},
+                headers=headers,
+            ) as r:
+                assert r.status == 200, await r.text()
+            agents[agent["id"]] = headers
+    return await token(http, base, "bench_integration"), admin, Desk(http, base, agents)
+
+
+async def closed_loop(
+    http: aiohttp.ClientSession, base: str, headers: dict[str, str], contacts: int, concurrency: int
+) -> Run:
+    acks: list[float] = []
+    errors = 0
+    todo = list(range(contacts))
+    tag = uuid.uuid4().hex[:8]
+
+    async def worker() -> None:
+        nonlocal errors
+        while todo:
+            n = todo.pop()
+            body = {
+                "channel": "chat",
+                "sender": f"v-{tag}-{n}",
+                "body": "Hello, I need help",
+                "queue": "bench-chat",
+            }
+            start = time.perf_counter()
+            async with http.post(f"{base}/api/v1/inbound", json=body, headers=headers) as resp:
+                await resp.read()
+                if resp.status != 201:
+                    errors += 1
+            acks.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Run(contacts / (time.perf_counter() - start), acks, [], errors)
+
+
+async def open_loop(
+    http: aiohttp.ClientSession, base: str, headers: dict[str, str], desk: Desk, rate: float, seconds: float
+) -> Run:
+    acked_at: dict[int, float] = {}
+    acks: list[float] = []
+    errors = 0
+    tag = uuid.uuid4().hex[:8]
+
+    async def one(n: int) -> None:
+        nonlocal errors
+        body = {
+            "channel": "chat",
+            "sender": f"o-{tag}-{n}",
+            "body": "Hello, I need help",
+            "queue": "bench-chat",
+        }
+        start = time.perf_counter()
+        async with http.post(f"{base}/api/v1/inbound", json=body, headers=headers) as resp:
+            answer = await resp.json()
+            if resp.status != 201:
+                errors += 1
+                return
+        acked_at[answer["interaction_id"]] = time.perf_counter()
+        acks.append(acked_at[answer["interaction_id"]] - start)
+
+    tasks = []
+    start = time.perf_counter()
+    total = int(rate * seconds)
+    for n in range(total):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(n)))
+    await asyncio.gather(*tasks)
+    for _ in range(100):  # offers may still be on their way: up to 5 s more
+        if all(i in desk.offered_at for i in acked_at):
+            break
+        await asyncio.sleep(0.05)
+    to_offer = [max(0.0, desk.offered_at[i] - t) for i, t in acked_at.items() if i in desk.offered_at]
+    missing = sum(1 for i in acked_at if i not in desk.offered_at)
+    return Run(total / (time.perf_counter() - start), acks, to_offer, errors + missing)
+
+
+async def drive(
+    base: str, contacts: int, rate: float, seconds: float
+) -> tuple[list[tuple[int, Run]], Run, Desk]:
+    await wait_answering(base + "/readyz")
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        integration, admin, desk = await prepare(http, base)
+        listener = asyncio.create_task(desk.listen(admin))
+        await asyncio.sleep(0.5)
+        await closed_loop(http, base, integration, 200, 8)  # warm-up
+        runs = [(c, await closed_loop(http, base, integration, contacts, c)) for c in CONCURRENCY]
+        await asyncio.sleep(2)  # let the agents clear what the closed loops left waiting
+        steady = await open_loop(http, base, integration, desk, rate, seconds)
+        listener.cancel()
+        return runs, steady, desk
+
+
+def serve(url: str, contacts: int, rate: float, seconds: float) -> tuple[list[tuple[int, Run]], Run, Desk]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CC_")}
+    env.update({"DATABASE_URL": url, "CC_HTTP__PORT": str(port), "CC_LOG_LEVEL": "WARNING"})
+    env.pop("REDIS_URL", None)
+    cli(env, "migrate")
+    for name, role in (("bench_admin", "admin"), ("bench_integration", "integration")):
+        cli(env, "users", "add", name, "--role", role, "--password", PASSWORD)
+    for n in range(AGENTS):
+        cli(env, "users", "add", f"bench_agent_{n}", "--role", "agent", "--password", PASSWORD)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "contact_center.cli", "serve"], env=env, stdout=subprocess.DEVNULL
+    )
+    try:
+        return asyncio.run(drive(f"http://127.0.0.1:{port}", contacts, rate, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def report(
+    name: str, runs: list[tuple[int, Run]], steady: Run, desk: Desk, commits: float, bare: float, rate: float
+) -> None:
+    print(
+        f"\n{name}: database single-row durable commits {commits:,.0f}/s;"
+        f" bare aiohttp handler {bare:,.0f} req/s"
+    )
+    print("  concurrency  contacts/s  p50 ack ms  p99 ack ms  errors  vs commits  vs bare aiohttp")
+    for c, run in runs:
+        print(
+            f"  {c:>11}  {run.rate:>10,.0f}  {pct(run.acks, 0.5):>10.1f}  {pct(run.acks, 0.99):>10.1f}"
+            f"  {run.errors:>6}  {run.rate / commits:>10.2f}  {run.rate / bare:>15.2f}"
+        )
+    print(
+        f"  open loop at {rate:.0f}/s: ack p50 {pct(steady.acks, 0.5):.1f} ms,"
+        f" p99 {pct(steady.acks, 0.99):.1f} ms;"
+        f" ack->offered p50 {pct(steady.to_offer, 0.5):.1f} ms, p99 {pct(steady.to_offer, 0.99):.1f} ms;"
+        f" not offered {steady.errors}; offers answered {desk.answered}, refused {desk.failed}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--contacts", type=int, default=3000, help="contacts per closed-loop step")
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    args = parser.parse_args()
+    print(f"inbound path, one server process; {os.cpu_count()} cores shared by client, server and database")
+    bare = bare_aiohttp_rate(args.contacts, max(CONCURRENCY))
+    if args.only != "postgres":
+        with tempfile.TemporaryDirectory() as tmp:
+            runs, steady, desk = serve(f"sqlite:///{tmp}/bench.db", args.contacts, args.rate, args.seconds)
+            commits = sqlite_commits(Path(tmp) / "raw.db", 5.0)
+        report("SQLite", runs, steady, desk, commits, bare, args.rate)
+    if args.only != "sqlite":
+        name = f"cc_bench_{uuid.uuid4().hex[:8]}"
+        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
+        dsn = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        try:
+            runs, steady, desk = serve(dsn, args.contacts, args.rate, args.seconds)
+            commits = asyncio.run(postgres_commits(dsn, 5.0, 16))
+            report("PostgreSQL", runs, steady, desk, commits, bare, args.rate)
+        finally:
+            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def pg_admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+if __name__ == "__main__":
+    main()
