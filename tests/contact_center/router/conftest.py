@@ -62,6 +62,19 @@ class Routed:
         await self.container.bus.handle(SetPresence(agent_id=agent_id, presence=presence))
         return agent_id
 
+    async def offer_timeout(self, seconds: float) -> None:
+        """Change the queue's offer timeout and rebuild the router, as a queue update would."""
+        await _set_offer_timeout(self.container, self.queue, seconds)
+        await self.router.rebuild()
+
+
+async def _set_offer_timeout(container: Container, queue: str, seconds: float) -> None:
+    async with container.uow() as uow:
+        q = await uow.queues.named(queue)
+        q.routing = {"offer_timeout_s": seconds}
+        uow.session.add(q)
+        await uow.commit()
+
 
 @pytest.fixture
 async def routed(database_url: str) -> AsyncIterator[Routed]:
@@ -78,11 +91,7 @@ async def routed(database_url: str) -> AsyncIterator[Routed]:
             name=queue, channels=(Channel.CHAT, Channel.VOICE, Channel.EMAIL), required_skills=((skill, 3),)
         )
     )
-    async with container.uow() as uow:
-        q = await uow.queues.named(queue)
-        q.routing = {"offer_timeout_s": 1.0}
-        uow.session.add(q)
-        await uow.commit()
+    await _set_offer_timeout(container, queue, 1.0)
     await forget_other_tests_work(container)
     await container.start()
     task = asyncio.create_task(router.run())

@@ -149,19 +149,18 @@ async def test_capacity_is_respected_and_freed_capacity_is_used(routed: Routed) 
 
 
 async def test_an_abandoned_interaction_withdraws_its_offer(routed: Routed) -> None:
-    agent = await routed.agent()
-    iid = await _inbound(routed)
-    await polled(lambda: _offers(routed, iid))
+    await routed.offer_timeout(600)  # so only the withdrawal, never an expiry, can free the agent
+    agent = await routed.agent(capacity={"chat": 1})
+    abandoned = await _inbound(routed)
+    await polled(lambda: _offers(routed, abandoned))
     await routed.container.bus.handle(
-        TransitionInteraction(interaction_id=iid, target=InteractionState.ABANDONED)
+        TransitionInteraction(interaction_id=abandoned, target=InteractionState.ABANDONED)
     )
-
-    async def agent_free_again() -> bool:
-        other = await _inbound(routed)
-        return bool(await polled(lambda: _offers(routed, other)))
-
-    assert await agent_free_again()
-    assert agent > 0
+    following = await _inbound(routed)
+    offers = await polled(lambda: _offers(routed, following))
+    assert [o.agent_id for o in offers] == [agent]  # its one chat slot was freed
+    live = await routed.router.explain(abandoned)
+    assert live is not None and live["state"] == "removed"
 
 
 async def test_a_new_router_rebuilds_pending_offers_from_the_database(routed: Routed) -> None:
