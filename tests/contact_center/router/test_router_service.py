@@ -40,6 +40,12 @@ async def _state(routed: Routed, interaction_id: int) -> str:
         return str((await uow.interactions.get(interaction_id)).state)
 
 
+async def _routed_state_is(routed: Routed, interaction_id: int, state: str) -> bool:
+    """Whether the router's engine has the interaction in `state`; it answers between two events."""
+    live = await routed.router.explain(interaction_id)
+    return live is not None and live["state"] == state
+
+
 async def test_a_queued_chat_is_offered_to_the_available_skilled_agent(routed: Routed) -> None:
     away = await routed.agent(presence=Presence.AWAY)
     novice = await routed.agent(level=2)
@@ -139,6 +145,7 @@ async def test_capacity_is_respected_and_freed_capacity_is_used(routed: Routed) 
     first, second = await _inbound(routed), await _inbound(routed)
     await polled(lambda: _offers(routed, first))
     await routed.container.bus.handle(AcceptOffer(interaction_id=first, agent_id=agent))
+    await polled(lambda: _routed_state_is(routed, first, "accepted"))  # the router took the answer in
     assert await _offers(routed, second) == []  # one chat slot, and it is taken
     explanation = await routed.router.explain(second)
     assert explanation is not None and explanation["state"] == "waiting"
@@ -159,8 +166,7 @@ async def test_an_abandoned_interaction_withdraws_its_offer(routed: Routed) -> N
     following = await _inbound(routed)
     offers = await polled(lambda: _offers(routed, following))
     assert [o.agent_id for o in offers] == [agent]  # its one chat slot was freed
-    live = await routed.router.explain(abandoned)
-    assert live is not None and live["state"] == "removed"
+    assert await _routed_state_is(routed, abandoned, "removed")
 
 
 async def test_a_new_router_rebuilds_pending_offers_from_the_database(routed: Routed) -> None:
