@@ -129,5 +129,8 @@ class OutboxDispatcher:
                 published = 0
             if published >= self._batch:
                 continue
+            # Not `wait_for`: on Python 3.11 it swallows a cancel that arrives as the wait ends
+            # (an event recorded just before `stop`), and this loop would then never end.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                async with asyncio.timeout(self._poll):
+                    await self._wake.wait()

@@ -160,8 +160,11 @@ class RouterService:
             self._wake_timer.clear()
             deadline = self.engine.next_deadline() if self.engine else None
             timeout = None if deadline is None else max(0.0, deadline - self._now())
+            # Not `wait_for`: on Python 3.11 it swallows a cancel that arrives as the wait ends
+            # (an `_apply` just before `stop`), and this loop would then never end.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake_timer.wait(), timeout=timeout)
+                async with asyncio.timeout(timeout):
+                    await self._wake_timer.wait()
             if deadline is not None and self._now() >= deadline and not self._stopping:
                 async with self._lock:
                     await self._apply(Tick(self._now()))

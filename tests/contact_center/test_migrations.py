@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from contact_center.storage.engine import create_engine
-from contact_center.storage.migrate import downgrade, upgrade
+from contact_center.storage.migrate import downgrade, head_revision, upgrade
 from contact_center.storage.models import metadata
 from tests.conftest import PG_ADMIN_DSN
 
@@ -76,7 +78,23 @@ async def test_migrations_round_trip_on_a_fresh_postgres_database(fresh_postgres
 
 
 def test_upgrade_works_outside_an_event_loop(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'sync.db'}"
+    path = tmp_path / "sync.db"
+    url = f"sqlite:///{path}"
     upgrade(url)
-    upgrade(url)  # a second run is a no-op
+    migrated = _sqlite_schema(path)
+    assert migrated[0] >= TABLES and migrated[1] == head_revision()
+    upgrade(url)
+    assert _sqlite_schema(path) == migrated  # a second run is a no-op
     downgrade(url, "base")
+    tables, version = _sqlite_schema(path)
+    assert tables & TABLES == set() and version is None
+
+
+def _sqlite_schema(path: Path) -> tuple[set[str], str | None]:
+    """Tables and Alembic revision, read without an event loop, as the caller of `upgrade` has none."""
+    with closing(sqlite3.connect(path)) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables:
+            return tables, None
+        row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        return tables, row[0] if row else None

@@ -2,11 +2,13 @@
 
 It tracks agents, interactions and offers from the events sent and the decisions received, and
 answers "is this agent eligible and free for this interaction now?" by brute force, straight from
-the policy definitions, without any of the engine's indexes.
+the policy definitions as docs/routing.md states them, without any of the engine's indexes or its
+requirement arithmetic (`routing.policy`): a rule the engine gets wrong must not be shared here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from routing import (
@@ -34,9 +36,9 @@ from routing import (
     Tick,
     WaitingInteraction,
 )
-from routing.policy import alternatives, meets, step_at
 
 ROUTABLE = {Presence.AVAILABLE, Presence.BUSY}
+LOWEST_LEVEL = 1
 
 
 @dataclass
@@ -59,6 +61,15 @@ class ModelItem:
     sticky_until: float = 0.0
     offered_to: int | None = None
     offered_at: float = 0.0
+
+
+def _highest_levels(*parts: Mapping[str, int]) -> dict[str, int]:
+    """Requirements combined: each skill at the highest level any part asks for."""
+    out: dict[str, int] = {}
+    for part in parts:
+        for skill, level in part.items():
+            out[skill] = max(out.get(skill, 0), level)
+    return out
 
 
 class Model:
@@ -116,9 +127,30 @@ class Model:
             return False
         if self.now < item.sticky_until and aid != wi.preferred_agent:
             return False
-        step = step_at(self.policies[wi.queue], self.now - wi.enqueued_at)
-        alts = alternatives(self.policies, wi.queue, wi.required_skills, step)
-        return any(meets(self.agents[aid].skills, req) for req in alts)
+        return self.skills_admit(self.agents[aid].skills, wi)
+
+    def skills_admit(self, skills: dict[str, int], wi: WaitingInteraction) -> bool:
+        """Whether any requirement in force now admits these skills.
+
+        Escalation steps are cumulative: every step whose `after_seconds` has passed lowers the
+        queue's requirement (merged with the interaction's own) by its `lower_levels_by`, never
+        below level 1, and may admit an overflow queue's agents or anyone with a skill.
+        """
+        policy = self.policies[wi.queue]
+        waited = self.now - wi.enqueued_at
+        in_force = [s for s in policy.escalation if waited >= s.after_seconds]
+        lowered = sum(s.lower_levels_by for s in in_force)
+        own = _highest_levels(policy.required_skills, wi.required_skills)
+        if all(skills.get(k, 0) >= max(LOWEST_LEVEL, n - lowered) for k, n in own.items()):
+            return True
+        for s in in_force:
+            if s.overflow_queue is not None:
+                other = _highest_levels(self.policies[s.overflow_queue].required_skills, wi.required_skills)
+                if all(skills.get(k, 0) >= n for k, n in other.items()):
+                    return True
+            if s.any_agent_with_skill is not None and skills.get(s.any_agent_with_skill, 0) >= LOWEST_LEVEL:
+                return True
+        return False
 
     # ---- applying what happened ----------------------------------------------------------------
 

@@ -194,7 +194,8 @@ def test_random_event_sequences_keep_every_invariant_and_replay_identically(data
         check(model, out)
         sent.append(event)
         decisions.extend(out)
-    for iid in list(model.items)[:3]:
-        assert str(engine.explain(InteractionId(iid)))
+    for iid, waiting in list(model.items.items())[:3]:
+        expected = "waiting" if waiting.offered_to is None else "offered"
+        assert engine.explain(InteractionId(iid)).state == expected
     _, replayed = replay(initial, sent, POLICIES, RULES)
     assert replayed == decisions

@@ -242,10 +242,10 @@ def test_multi_skilled_agents_serve_one_group_per_shift() -> None:
     assert {s.agent_id: s.skill for s in result.shifts} == {"v": "voice", "vc1": "chat", "vc2": "chat"}
 
 
-def test_solve_time_comes_from_the_solver_and_seed_is_an_argument() -> None:
+def test_the_reported_solve_time_is_the_solvers_own() -> None:
     result = solve(need(1, (1, 8, 16)), (template("day", (8,), 8),), agents(1))
-    assert result.solve_seconds >= 0
     assert result.has_solution
+    assert result.solve_seconds > 0  # CP-SAT ran and reported its time
 
 
 def test_contradictory_contract_is_reported_infeasible() -> None:

@@ -44,3 +44,13 @@ def test_workforce_reads_no_clock_and_does_no_io() -> None:
     for path in OWN:
         calls = called_names(ast.parse(path.read_text(), str(path)))
         assert not calls & FORBIDDEN_CALLS, f"{path.name} calls {calls & FORBIDDEN_CALLS}"
+
+
+def test_scheduling_reads_no_clock_and_draws_no_global_randomness() -> None:
+    """Its solve time is CP-SAT's own wall time and its randomness the seed in SolverSettings."""
+    modules = sorted((ROOT / "scheduling").glob("*.py"))
+    assert modules
+    for path in modules:
+        tree = ast.parse(path.read_text(), str(path))
+        assert not imported_roots(tree) & {"time", "random", "os", "asyncio"}, path.name
+        assert not called_names(tree) & FORBIDDEN_CALLS, path.name

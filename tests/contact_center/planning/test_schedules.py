@@ -43,13 +43,14 @@ async def test_a_built_schedule_covers_the_day_is_published_and_exported(
 
     await publish_schedule(planning.container.uow(), schedule_id, "test")
     worker = int(shifts[0].agent_id)
-    idle = next((a for a in seeded.agent_ids if a not in {int(s.agent_id) for s in shifts}), None)
+    outsider = await planning.agent()  # in no queue, so certainly without a shift (all six may have one)
+    idle = [a for a in seeded.agent_ids if a not in {int(s.agent_id) for s in shifts}] + [outsider]
     async with planning.container.uow() as uow:
         mine = await my_schedule(uow, worker, NOW)
         csv_text = await export_csv(uow, await load_schedule(uow, schedule_id))
         ics = await export_icalendar(uow, await load_schedule(uow, schedule_id))
-        if idle is not None:
-            assert [s for s in await my_schedule(uow, idle, NOW) if s.schedule_id == schedule_id] == []
+        for agent in idle:
+            assert [s for s in await my_schedule(uow, agent, NOW) if s.schedule_id == schedule_id] == []
     own = [s for s in mine if s.schedule_id == schedule_id]
     segments = sum(len(s.minute_segments()) for s in shifts if int(s.agent_id) == worker)
     assert len(own) == segments and {s.activity for s in own} >= {"shift", "break"}

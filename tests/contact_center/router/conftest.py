@@ -62,6 +62,19 @@ class Routed:
         await self.container.bus.handle(SetPresence(agent_id=agent_id, presence=presence))
         return agent_id
 
+    async def offer_timeout(self, seconds: float) -> None:
+        """Change the queue's offer timeout and rebuild the router, as a queue update would."""
+        await _set_offer_timeout(self.container, self.queue, seconds)
+        await self.router.rebuild()
+
+
+async def _set_offer_timeout(container: Container, queue: str, seconds: float) -> None:
+    async with container.uow() as uow:
+        q = await uow.queues.named(queue)
+        q.routing = {"offer_timeout_s": seconds}
+        uow.session.add(q)
+        await uow.commit()
+
 
 @pytest.fixture
 async def routed(database_url: str) -> AsyncIterator[Routed]:
@@ -78,11 +91,7 @@ async def routed(database_url: str) -> AsyncIterator[Routed]:
             name=queue, channels=(Channel.CHAT, Channel.VOICE, Channel.EMAIL), required_skills=((skill, 3),)
         )
     )
-    async with container.uow() as uow:
-        q = await uow.queues.named(queue)
-        q.routing = {"offer_timeout_s": 1.0}
-        uow.session.add(q)
-        await uow.commit()
+    await _set_offer_timeout(container, queue, 1.0)
     await forget_other_tests_work(container)
     await container.start()
     task = asyncio.create_task(router.run())
@@ -90,20 +99,33 @@ async def routed(database_url: str) -> AsyncIterator[Routed]:
         await polled(lambda: _leading(router))
         yield Routed(container, router, queue, skill)
     finally:
-        await _within(router.stop(task), "stopping the router")
-        await _within(container.close(), "closing the container")
+        try:
+            await _within(router.stop(task), "stopping the router")
+        finally:
+            await _within(container.close(), "closing the container")
 
 
-async def _within(step: Awaitable[None], what: str, limit_s: float = 20.0) -> None:
-    """Fail with every task's stack, rather than hang the suite, when a teardown step stalls."""
-    try:
-        await asyncio.wait_for(step, limit_s)
-    except TimeoutError:
-        stacks = io.StringIO()
-        for t in asyncio.all_tasks():
-            print(f"task {t.get_name()}:", file=stacks)
-            t.print_stack(limit=15, file=stacks)
-        raise AssertionError(f"{what} took over {limit_s}s:\n{stacks.getvalue()}") from None
+async def _within(step: Awaitable[None], what: str, limit_s: float = 5.0) -> None:
+    """Fail with every task's stack when a teardown step takes longer than `limit_s`.
+
+    The step's own cancellation handling cannot hide a stall: `asyncio.wait` returns at the
+    deadline whatever the step does with a cancel (`RouterService.stop` swallows one), and the
+    elapsed time is checked even when the step finishes.
+    """
+    started = time.monotonic()
+    running = asyncio.ensure_future(step)
+    await asyncio.wait({running}, timeout=limit_s)
+    elapsed = time.monotonic() - started
+    if running.done() and elapsed <= limit_s:
+        running.result()
+        return
+    stacks = io.StringIO()
+    for t in asyncio.all_tasks():
+        print(f"task {t.get_name()}:", file=stacks)
+        t.print_stack(limit=15, file=stacks)
+    running.cancel()
+    await asyncio.wait({running}, timeout=1.0)
+    raise AssertionError(f"{what} took {elapsed:.1f}s, over {limit_s}s:\n{stacks.getvalue()}")
 
 
 async def forget_other_tests_work(container: Container) -> None:
