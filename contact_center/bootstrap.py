@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +17,16 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contact_center.api.auth import CONTAINER_KEY
+from contact_center.api.keys import no_explanation
 from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
 from contact_center.jobs import InProcessJobRunner, JobRunner, RqJobRunner
+from contact_center.readiness import Readiness
+from contact_center.router.explain_rpc import Explain
+from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
+from contact_center.router.service import RouterService
 from contact_center.services import agents, customers, interactions, offers, queues
 from contact_center.settings import Settings
 from contact_center.storage.engine import create_engine, session_factory
@@ -42,8 +47,6 @@ class Container:
     clock: Clock
     redis: Redis | None = None
     started: list[Any] = field(default_factory=list)
-    #: Live "why is this interaction waiting / why this agent" from the router, when one answers.
-    explainer: Callable[[int], Awaitable[dict[str, Any] | None]] | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, clock=self.clock, after_commit=self.dispatcher.wake)
@@ -119,11 +122,50 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     return container
 
 
-def build_web_app(container: Container) -> web.Application:
-    """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
-    from agent_ui.web import setup_ui
+def build_router(container: Container, *, freeze_collector: bool = False) -> RouterService:
+    """The router of this process: the sole one (in process), or a candidate for the Redis lease."""
+    leadership: Leadership
+    if container.redis is None:
+        leadership = SoleLeadership(container.uow)
+        events, owns_events = container.broker, False
+    else:
+        namespace = container.settings.redis.stream
+        leadership = RedisLeadership(container.redis, container.uow, prefix=f"{namespace}:router")
+        events, owns_events = RedisStreamBroker(container.redis, stream=namespace), True
+    return RouterService(
+        container.uow,
+        container.bus,
+        events,
+        leadership,
+        clock=container.clock,
+        owns_events=owns_events,
+        freeze_collector=freeze_collector,
+    )
+
+
+def build_api_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:
+    """The REST API alone, each handler given only the narrow things it reads."""
     from contact_center.api.app import create_app
 
-    app = create_app(container)
-    setup_ui(app, container)
+    app = create_app(
+        settings=container.settings,
+        bus=container.bus,
+        uow=container.uow,
+        jobs=container.jobs,
+        clock=container.clock,
+        readiness=Readiness(container.engine, container.redis),
+        explain=explain,
+    )
+    app[CONTAINER_KEY] = container  # only api/planning.py still reads it; it goes when that moves to UOW
+    return app
+
+
+def build_web_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:
+    """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
+    from agent_ui.planner import setup_planner
+    from agent_ui.web import setup_ui
+
+    app = build_api_app(container, explain=explain)
+    setup_ui(app, uow=container.uow, events=container.broker)
+    setup_planner(app)
     return app

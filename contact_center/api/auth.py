@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from aiohttp import web
 
-from contact_center.bootstrap import Container
+from contact_center.api.keys import UOW
 from contact_center.domain.enums import Role
 from contact_center.domain.errors import ForbiddenError, UnauthenticatedError
 from contact_center.services.agents import token_hash
+from contact_center.storage.uow import UnitOfWork
 
 COOKIE = "cc_session"
-CONTAINER_KEY = web.AppKey("container", Container)
+
+
+class _UnitsOfWork(Protocol):
+    def uow(self) -> UnitOfWork: ...
+
+
+#: Read only by api/planning.py, until it takes `keys.UOW` like every other handler; then it goes.
+CONTAINER_KEY: web.AppKey[_UnitsOfWork] = web.AppKey("container")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +55,7 @@ async def authenticate(request: web.Request) -> Principal:
     token = bearer_token(request)
     if token is None:
         raise UnauthenticatedError("sign in: send Authorization: Bearer <token>")
-    container = request.app[CONTAINER_KEY]
-    async with container.uow() as uow:
+    async with request.app[UOW]() as uow:
         found = await uow.agents.by_token_hash(token_hash(token))
         now = uow.now()
     if found is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from contact_center.api.auth import CONTAINER_KEY, STAFF, require
+from contact_center.api.auth import STAFF, require
+from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import (
     Body,
@@ -68,7 +69,7 @@ async def list_interactions(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 50)
     state = _enum_query(request, "state", InteractionState)
     channel = _enum_query(request, "channel", Channel)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         found = await uow.interactions.list(
             limit=limit,
             before_id=decode_cursor(request.query.get("cursor")),
@@ -88,8 +89,7 @@ async def list_interactions(request: web.Request) -> web.Response:
 async def open_interaction(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     body = await parse_body(request, InteractionCreate)
-    container = request.app[CONTAINER_KEY]
-    interaction_id = await container.bus.handle(
+    interaction_id = await request.app[BUS].handle(
         OpenInteraction(
             customer_id=body.customer_id,
             channel=body.channel,
@@ -116,7 +116,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     interaction_id = path_id(request)
     body = await parse_body(request, TransitionRequest)
-    await request.app[CONTAINER_KEY].bus.handle(
+    await request.app[BUS].handle(
         TransitionInteraction(
             interaction_id=interaction_id,
             target=body.to,
@@ -130,7 +130,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
 
 
 async def _document(request: web.Request, interaction_id: int) -> dict[str, object]:
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         interaction = await uow.interactions.get(interaction_id)
         doc = row(interaction)
         doc["messages"] = [row(m) for m in await uow.messages.for_interaction(interaction_id)]

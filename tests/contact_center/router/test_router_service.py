@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from contact_center.bootstrap import build_router
 from contact_center.domain.commands import (
     AcceptOffer,
     OfferInteraction,
@@ -16,7 +17,6 @@ from contact_center.domain.commands import (
 from contact_center.domain.enums import Channel, InteractionState, Presence
 from contact_center.domain.errors import ConflictError, FencedError
 from contact_center.domain.routing import Offer, OfferState, RoutingDecision
-from contact_center.router.service import RouterService
 from tests.conftest import unique
 from tests.contact_center.router.conftest import Routed, polled
 
@@ -168,7 +168,7 @@ async def test_a_new_router_rebuilds_pending_offers_from_the_database(routed: Ro
     agent = await routed.agent()
     iid = await _inbound(routed)
     first = await polled(lambda: _offers(routed, iid))
-    fresh = RouterService(routed.container)
+    fresh = build_router(routed.container)
     await fresh.rebuild()
     assert fresh.engine is not None
     snapshot = fresh.engine.snapshot()
