@@ -10,15 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.bus import EventBroker
-from contact_center.storage.outbox import OutboxEvent
+from contact_center.storage.outbox import mark_published, unpublished
 from contact_center.storage.uow import Clock, system_clock
 
 log = logging.getLogger(__name__)
@@ -48,21 +45,14 @@ class OutboxDispatcher:
     async def dispatch_once(self) -> int:
         """Publish one batch of pending events; returns how many were published."""
         async with self._sessions() as session:
-            stmt = (
-                select(OutboxEvent)
-                .where(col(OutboxEvent.published_at).is_(None))
-                .order_by(col(OutboxEvent.id))
-                .limit(self._batch)
-                .with_for_update(skip_locked=True)
-            )
-            rows = list((await session.exec(stmt)).all())
+            rows = await unpublished(session, self._batch)
             if not rows:
                 await session.rollback()
                 return 0
             if self._broker.is_external:
                 for row in rows:
                     await self._broker.publish(row.event_type, row.payload, row.id or 0)
-                await self._mark(session, [row.id or 0 for row in rows], self._clock())
+                await mark_published(session, [row.id or 0 for row in rows], self._clock())
                 await session.commit()
                 return len(rows)
             pending = [(row.id or 0, row.event_type, row.payload) for row in rows]
@@ -70,7 +60,7 @@ class OutboxDispatcher:
         for outbox_id, event_type, payload in pending:
             await self._broker.publish(event_type, payload, outbox_id)
         async with self._sessions() as session:
-            await self._mark(session, [p[0] for p in pending], self._clock())
+            await mark_published(session, [p[0] for p in pending], self._clock())
             await session.commit()
         return len(pending)
 
@@ -79,12 +69,6 @@ class OutboxDispatcher:
         while n := await self.dispatch_once():
             total += n
         return total
-
-    @staticmethod
-    async def _mark(session: AsyncSession, ids: list[int], at: datetime) -> None:
-        await session.exec(  # type: ignore[call-overload]
-            update(OutboxEvent).where(col(OutboxEvent.id).in_(ids)).values(published_at=at)
-        )
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")

@@ -18,7 +18,8 @@ from typing import Annotated, Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from contact_center.domain.errors import InvalidInputError, NotFoundError, UnprocessableError
+from contact_center.api.keys import SETTINGS
+from contact_center.domain.errors import InvalidInputError, NotFoundError, TooLargeError, UnprocessableError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,7 +54,11 @@ class Body(BaseModel):
 async def parse_body(request: web.Request, model: type[M]) -> M:
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(reason="send the body as application/json")
-    raw = await request.read()
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        limit = request.app[SETTINGS].http.max_body_bytes
+        raise TooLargeError(f"the body is larger than the limit of {limit} bytes") from None
     try:
         data = json.loads(raw.decode("utf-8") or "null")  # UTF-8 only (RFC 8259), as pydantic reads it
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
