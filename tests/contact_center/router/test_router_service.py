@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -174,6 +176,21 @@ async def test_a_new_router_rebuilds_pending_offers_from_the_database(routed: Ro
     snapshot = fresh.engine.snapshot()
     assert [(o.interaction, o.agent) for o in snapshot.offers if o.interaction == iid] == [(iid, agent)]
     assert first[0].state == OfferState.OPEN
+
+
+async def test_a_router_sharing_its_process_leaves_the_collector_alone(routed: Routed) -> None:
+    before = gc.get_freeze_count()
+    await build_router(routed.container).rebuild()
+    assert gc.get_freeze_count() == before
+
+
+async def test_a_router_alone_in_its_process_freezes_what_it_rebuilt(routed: Routed) -> None:
+    gc.unfreeze()
+    try:
+        await build_router(routed.container, freeze_collector=True).rebuild()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 async def test_an_older_epoch_cannot_offer(routed: Routed) -> None:
