@@ -265,9 +265,9 @@ async def _seed(
                 chat_ids=(person.chat_id,),
             )
         )
-        channels = list(Channel)
-        rng.shuffle(channels)
-        for channel in channels[: rng.randint(1, 4)]:
+        contacted = list(Channel)
+        rng.shuffle(contacted)
+        for channel in contacted[: rng.randint(1, 4)]:
             clock.at = now - timedelta(days=rng.uniform(1, 27), hours=rng.uniform(0, 8))
             await _history(bus, clock, rng, person, channel, agent_ids)
             interactions += 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiohttp import web
 
 from contact_center.api.auth import STAFF, authenticate, require
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import agent as agent_doc
-from contact_center.api.validation import Body, omitted, parse_body, path_id, text
+from contact_center.api.validation import Body, length, omitted, parse_body, path_id
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import ForbiddenError
@@ -15,12 +17,12 @@ from contact_center.domain.errors import ForbiddenError
 routes = web.RouteTableDef()
 
 
-Password = text(1024)
-NewPassword = text(1024, min_length=1)
-DisplayName = text(200)
-Username = text(64, min_length=1)
-LoginName = text(200)
-ShortText = text(100)
+Password = Annotated[str, length(1024)]
+NewPassword = Annotated[str, length(1024, min_length=1)]
+DisplayName = Annotated[str, length(200)]
+Username = Annotated[str, length(64, min_length=1)]
+LoginName = Annotated[str, length(200)]
+ShortText = Annotated[str, length(100)]
 
 
 class TokenRequest(Body):

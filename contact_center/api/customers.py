@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
 
@@ -15,12 +15,12 @@ from contact_center.api.validation import (
     Id,
     decode_cursor,
     encode_cursor,
+    length,
     omitted,
     parse_body,
     path_id,
     query_int,
     query_text,
-    text,
 )
 from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
 from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
@@ -28,14 +28,14 @@ from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
 routes = web.RouteTableDef()
 
 
-Name = text(200, min_length=1)
-Company = text(200)
-Region = text(100)
-Industry = text(100)
-Tag = text(100)
-Phone = text(64)
-Email = text(254)
-ChatId = text(128)
+Name = Annotated[str, length(200, min_length=1)]
+Company = Annotated[str, length(200)]
+Region = Annotated[str, length(100)]
+Industry = Annotated[str, length(100)]
+Tag = Annotated[str, length(100)]
+Phone = Annotated[str, length(64)]
+Email = Annotated[str, length(254)]
+ChatId = Annotated[str, length(128)]
 
 
 class CustomerCreate(Body):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiohttp import web
 
 from contact_center.api.auth import STAFF, require
@@ -13,12 +15,12 @@ from contact_center.api.validation import (
     Int32,
     decode_cursor,
     encode_cursor,
+    length,
     parse_body,
     path_id,
     query_id,
     query_int,
     query_time,
-    text,
 )
 from contact_center.domain.commands import OpenInteraction, TransitionInteraction
 from contact_center.domain.enums import Channel, Direction, InteractionState
@@ -28,10 +30,10 @@ from contact_center.domain.states import TRANSITIONS
 routes = web.RouteTableDef()
 
 
-QueueName = text(100)
-Subject = text(500)
-MessageBody = text(100_000)
-WrapUpCode = text(50)
+QueueName = Annotated[str, length(100)]
+Subject = Annotated[str, length(500)]
+MessageBody = Annotated[str, length(100_000)]
+WrapUpCode = Annotated[str, length(50)]
 
 
 class InteractionCreate(Body):

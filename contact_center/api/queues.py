@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from contact_center.api.auth import STAFF, require
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
-from contact_center.api.validation import Body, Int32, parse_body, path_id, text
+from contact_center.api.validation import Body, Int32, length, parse_body, path_id
 from contact_center.domain.commands import CreateQueue
 from contact_center.domain.enums import Channel, Role
 from contact_center.queries.dashboard import dashboard, queue_figures
@@ -18,9 +18,9 @@ from contact_center.queries.dashboard import dashboard, queue_figures
 routes = web.RouteTableDef()
 
 
-QueueName = text(100, min_length=1)
-SkillName = text(100)
-TimeZone = text(64)
+QueueName = Annotated[str, length(100, min_length=1)]
+SkillName = Annotated[str, length(100)]
+TimeZone = Annotated[str, length(64)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
 
