@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,14 @@ import jinja2
 from aiohttp import WSMsgType, web
 
 from agent_ui.event_stream import EVENTS_KEY, EventStream
-from contact_center.api.auth import CONTAINER_KEY, COOKIE, STAFF, Principal, require
-from contact_center.bootstrap import Container
+from contact_center.api.auth import COOKIE, STAFF, Principal, require
+from contact_center.api.keys import BUS, SETTINGS, UOW
+from contact_center.bus import EventBroker
 from contact_center.domain.commands import IssueToken
 from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.events import Event
-from contact_center.reports import dashboard
+from contact_center.queries.dashboard import dashboard
+from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +41,8 @@ HUB_KEY: web.AppKey[DashboardHub] = web.AppKey("dashboard_hub")
 class DashboardHub:
     """Pushes fresh dashboard figures to open pages after events, coalescing bursts."""
 
-    def __init__(self, container: Container, *, min_interval_s: float = 0.5) -> None:
-        self._container = container
+    def __init__(self, uow: Callable[[], UnitOfWork], *, min_interval_s: float = 0.5) -> None:
+        self._uow = uow
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self._dirty = asyncio.Event()
         self._min_interval = min_interval_s
@@ -71,7 +74,7 @@ class DashboardHub:
             self._dirty.clear()
             if self._sockets:
                 try:
-                    payload = json.dumps(await dashboard(self._container.uow()), ensure_ascii=False)
+                    payload = json.dumps(await dashboard(self._uow()), ensure_ascii=False)
                 except Exception:  # the database may be briefly unavailable; try on the next event
                     log.exception("dashboard.refresh_failed")
                 else:
@@ -96,7 +99,7 @@ async def index(request: web.Request) -> web.StreamResponse:
     principal = await _principal_or_none(request)
     if principal is None:
         raise web.HTTPFound("/login")
-    data = await dashboard(request.app[CONTAINER_KEY].uow())
+    data = await dashboard(request.app[UOW]())
     return render("dashboard.html", user=principal, initial=json.dumps(data, ensure_ascii=False))
 
 
@@ -108,7 +111,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     try:
-        token = await request.app[CONTAINER_KEY].bus.handle(
+        token = await request.app[BUS].handle(
             IssueToken(username=username, password=password, label="web", actor=username)
         )
     except ContactCenterError as exc:
@@ -116,7 +119,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         response.set_status(401)
         return response
     response = web.HTTPFound("/")
-    secure = request.app[CONTAINER_KEY].settings.http.cookie_secure
+    secure = request.app[SETTINGS].http.cookie_secure
     response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", secure=secure, max_age=30 * 86400)
     raise response
 
@@ -134,7 +137,7 @@ async def dashboard_socket(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB_KEY]
     hub.add(ws)
     try:
-        await ws.send_str(json.dumps(await dashboard(request.app[CONTAINER_KEY].uow()), ensure_ascii=False))
+        await ws.send_str(json.dumps(await dashboard(request.app[UOW]()), ensure_ascii=False))
         async for message in ws:
             if message.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
                 break
@@ -143,10 +146,12 @@ async def dashboard_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-def setup_ui(app: web.Application, container: Container) -> None:
-    """Add the pages to the API application and subscribe the hub to every event (before start)."""
-    hub = DashboardHub(container)
-    container.broker.subscribe("ui", hub.on_event, live=True)
+def setup_ui(app: web.Application, *, uow: Callable[[], UnitOfWork], events: EventBroker) -> None:
+    """Add the pages to the API application and subscribe the hub to every event (before start).
+
+    `uow` gives the hub its reads; `events` is the broker every committed event reaches."""
+    hub = DashboardHub(uow)
+    events.subscribe("ui", hub.on_event, live=True)
     app[HUB_KEY] = hub
     app.on_startup.append(hub.start)
     app.on_shutdown.append(hub.stop)
@@ -156,10 +161,7 @@ def setup_ui(app: web.Application, container: Container) -> None:
     app.router.add_post("/logout", logout)
     app.router.add_get("/ws/dashboard", dashboard_socket)
     stream = app[EVENTS_KEY] = EventStream()
-    container.broker.subscribe("events", stream.on_event, live=True)
+    events.subscribe("events", stream.on_event, live=True)
     app.router.add_get("/ws/events", stream.handle)
     app.on_shutdown.append(stream.close_all)
     app.router.add_static("/static/", HERE / "static")
-    from agent_ui.planner import setup_planner  # here: planner imports this module
-
-    setup_planner(app)

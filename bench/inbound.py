@@ -79,11 +79,15 @@ class Desk:
             (f"{url}/transitions", {"to": "closed"}),
         ]
         for target, body in steps:
-            async with self.http.post(target, json=body or {}, headers=headers) as resp:
-                await resp.read()
-                if resp.status >= 300:
-                    self.failed += 1
-                    return
+            try:
+                async with self.http.post(target, json=body or {}, headers=headers) as resp:
+                    await resp.read()
+                    if resp.status >= 300:
+                        self.failed += 1
+                        return
+            except aiohttp.ClientError:
+                self.failed += 1
+                return
         self.answered += 1
 
 
@@ -123,7 +127,7 @@ async def prepare(http: aiohttp.ClientSession, base: str) -> tuple[dict[str, str
     async with http.post(
         f"{base}/api/v1/queues", json={"name": "bench-chat", "channels": ["chat"]}, headers=admin
     ) as r:
-        assert r.status == 201, await r.text()
+        assert r.status in (201, 409), await r.text()
     agents: dict[int, dict[str, str]] = {}
     async with http.get(f"{base}/api/v1/agents", headers=admin) as r:
         listed = (await r.json())["items"]
@@ -226,6 +230,8 @@ async def drive(
         await asyncio.sleep(2)  # let the agents clear what the closed loops left waiting
         steady = await open_loop(http, base, integration, desk, rate, seconds)
         listener.cancel()
+        if desk.tasks:  # the agents finish what they hold before the session closes under them
+            await asyncio.wait(desk.tasks, timeout=30)
         return runs, steady, desk
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +17,17 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contact_center.api.auth import CONTAINER_KEY
+from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, TokenCache
 from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
 from contact_center.jobs import InProcessJobRunner, JobRunner, RqJobRunner
+from contact_center.readiness import Readiness
+from contact_center.router.explain_rpc import Explain
+from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
+from contact_center.router.service import RouterService
 from contact_center.services import agents, customers, interactions, offers, queues, tokens
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.queue_directory import QueueDirectory
@@ -46,11 +51,9 @@ class Container:
     jobs: JobRunner
     bus: MessageBus
     clock: Clock
+    tokens: TokenCache
     redis: Redis | None = None
     started: list[Any] = field(default_factory=list)
-    #: Live "why is this interaction waiting / why this agent" from the router, when one answers.
-    explainer: Callable[[int], Awaitable[dict[str, Any] | None]] | None = None
-    tokens: TokenCache | None = None
     #: The inbound group commit (its counters tell the mean batch size).
     inbound_commits: GroupCommitter[Any, Any] | None = None
 
@@ -152,20 +155,69 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     inbound = InboundWriter(committer, queue_directory, clock=clock, default_region=settings.default_region)
     bus = MessageBus(uow_factory, command_handlers(settings, inbound))
     container = Container(
-        settings, database, sessions, read_sessions, broker, dispatcher, jobs, bus, clock, redis
+        settings,
+        database,
+        sessions,
+        read_sessions,
+        broker,
+        dispatcher,
+        jobs,
+        bus,
+        clock,
+        token_cache,
+        redis,
+        inbound_commits=committer,
     )
     holder["c"] = container
-    container.inbound_commits = committer
-    container.tokens = token_cache
     log.debug("container.built", extra={"role": role, "distributed": settings.is_distributed})
     return container
 
 
-def build_web_app(container: Container) -> web.Application:
-    """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
-    from agent_ui.web import setup_ui
+def build_router(container: Container, *, freeze_collector: bool = False) -> RouterService:
+    """The router of this process: the sole one (in process), or a candidate for the Redis lease."""
+    leadership: Leadership
+    if container.redis is None:
+        leadership = SoleLeadership(container.uow)
+        events, owns_events = container.broker, False
+    else:
+        namespace = container.settings.redis.stream
+        leadership = RedisLeadership(container.redis, container.uow, prefix=f"{namespace}:router")
+        events, owns_events = RedisStreamBroker(container.redis, stream=namespace), True
+    return RouterService(
+        container.uow,
+        container.bus,
+        events,
+        leadership,
+        clock=container.clock,
+        owns_events=owns_events,
+        freeze_collector=freeze_collector,
+    )
+
+
+def build_api_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:
+    """The REST API alone, each handler given only the narrow things it reads."""
     from contact_center.api.app import create_app
 
-    app = create_app(container)
-    setup_ui(app, container)
+    app = create_app(
+        settings=container.settings,
+        bus=container.bus,
+        uow=container.read_uow,
+        jobs=container.jobs,
+        clock=container.clock,
+        readiness=Readiness(container.engine, container.redis),
+        tokens=container.tokens,
+        explain=explain,
+    )
+    app[CONTAINER_KEY] = container  # only api/planning.py still reads it; it goes when that moves to UOW
+    return app
+
+
+def build_web_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:
+    """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
+    from agent_ui.planner import setup_planner
+    from agent_ui.web import setup_ui
+
+    app = build_api_app(container, explain=explain)
+    setup_ui(app, uow=container.read_uow, events=container.broker)
+    setup_planner(app)
     return app

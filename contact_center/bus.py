@@ -137,7 +137,7 @@ class RedisStreamBroker:
             # Start from the stream's current end by id, not "$": "$" re-read on every call would
             # skip what was added before the first read and between two empty reads.
             last = await self._redis.xrevrange(self._stream, count=1)
-            start = _text(last[0][0]) if last else "0-0"
+            start = _text(last[0][0]) if last and last[0][0] is not None else "0-0"
             self._tasks.append(asyncio.create_task(self._follow(start), name="events:live"))
 
     async def stop(self) -> None:
@@ -176,14 +176,15 @@ class RedisStreamBroker:
                     await self._claim_orphans(group)
                     last_claim = time.monotonic()
                 start = "0" if backlog else ">"
-                batches = await self._redis.xreadgroup(
-                    group,
-                    self._consumer,
-                    {self._stream: start},
-                    count=100,
-                    block=None if backlog else self._block_ms,
+                entries = _entries(
+                    await self._redis.xreadgroup(
+                        group,
+                        self._consumer,
+                        {self._stream: start},
+                        count=100,
+                        block=None if backlog else self._block_ms,
+                    )
                 )
-                entries = batches[0][1] if batches else []
                 if not entries:
                     # Idle: read new entries next, or look again for orphans of dead consumers.
                     backlog = not backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000
@@ -200,17 +201,23 @@ class RedisStreamBroker:
     async def _follow(self, last: str) -> None:
         while True:
             try:
-                batches = await self._redis.xread({self._stream: last}, count=100, block=self._block_ms)
-                for _stream, entries in batches or []:
-                    for entry_id, fields in entries:
-                        last = entry_id
-                        for handler in self._live:
-                            await _deliver("live", handler, _text(fields[b"type"]), _text(fields[b"payload"]))
+                reply = await self._redis.xread({self._stream: last}, count=100, block=self._block_ms)
+                for entry_id, fields in _entries(reply):
+                    last = _text(entry_id)
+                    for handler in self._live:
+                        await _deliver("live", handler, _text(fields[b"type"]), _text(fields[b"payload"]))
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("events.follow_failed")
                 await asyncio.sleep(1.0)
+
+
+def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:
+    """The entries of an XREAD or XREADGROUP reply, `[[stream, [(id, fields), ...]], ...]`.
+
+    Typed here once: redis-py declares these replies too loosely to unpack them checked."""
+    return [(entry_id, fields) for _stream, entries in reply or [] for entry_id, fields in entries]
 
 
 def _text(value: bytes | str) -> str:

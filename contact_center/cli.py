@@ -39,27 +39,31 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
     from contact_center.bootstrap import build_container
-    from contact_center.demo import DEMO_PASSWORD, STAFF, is_seeded, seed_demo
+    from contact_center.demo import DEMO_PASSWORD, STAFF, MovableClock, is_seeded, seed_demo
 
     async def run() -> int:
-        container = build_container(settings)
+        clock = MovableClock(datetime.now(UTC))
+        container = build_container(settings, clock=clock)
         try:
-            seeded = await is_seeded(container)
+            if await is_seeded(container.uow()):
+                if args.if_empty:
+                    print("demo data already present; nothing to do")
+                    return 0
+                print("the database already has the demo users; use a fresh database", file=sys.stderr)
+                return 1
+            counts = await seed_demo(
+                container.bus,
+                container.uow,
+                clock,
+                customers=args.customers,
+                progress=_progress("seeding customers"),
+                history_weeks=args.history_weeks,
+            )
         finally:
             await container.close()
-        if seeded:
-            if args.if_empty:
-                print("demo data already present; nothing to do")
-                return 0
-            print("the database already has the demo users; use a fresh database", file=sys.stderr)
-            return 1
-        counts = await seed_demo(
-            settings,
-            customers=args.customers,
-            progress=_progress("seeding customers"),
-            history_weeks=args.history_weeks,
-        )
         print("seeded " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         print(f"sign in as any of: {', '.join(u for u, *_ in STAFF)} (password: {DEMO_PASSWORD})")
         return 0
@@ -83,7 +87,7 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         container = build_container(settings)
         await container.start()
-        sim = Simulator(container, mean_interval_s=args.interval, seed=args.seed)
+        sim = Simulator(container.bus, container.uow, mean_interval_s=args.interval, seed=args.seed)
         try:
             await sim._agents_online()
             people = demo_customers(200, sim.rng)
@@ -131,7 +135,7 @@ def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_queues_list(settings: Settings, args: argparse.Namespace) -> int:
     from contact_center.bootstrap import build_container
-    from contact_center.reports import queue_figures
+    from contact_center.queries.dashboard import queue_figures
 
     async def run() -> int:
         container = build_container(settings)
@@ -156,32 +160,23 @@ def cmd_queues_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     from contact_center.bootstrap import build_container
+    from contact_center.readiness import Readiness
 
     async def run() -> int:
         container = build_container(settings)
-        ok = True
         try:
-            from sqlalchemy import text
-
-            try:
-                async with container.engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
-                print(f"database   ok    {_safe_url(settings.database.url)}")
-            except Exception as exc:  # check reports every failure as a line, not a trace
-                ok = False
-                print(f"database   FAIL  {_safe_url(settings.database.url)}: {type(exc).__name__}: {exc}")
-            if container.redis is not None:
-                try:
-                    await container.redis.ping()
-                    print(f"redis      ok    {settings.redis.url}")
-                except Exception as exc:
-                    ok = False
-                    print(f"redis      FAIL  {settings.redis.url}: {type(exc).__name__}")
+            failures = await Readiness(container.engine, container.redis).failures()
         finally:
             await container.close()
+        where = {"database": _safe_url(settings.database.url), "redis": str(settings.redis.url)}
+        for name, exc in failures.items():
+            if exc is None:
+                print(f"{name:<10} ok    {where[name]}")
+            else:  # the check reports every failure as a line, not a trace
+                print(f"{name:<10} FAIL  {where[name]}: {type(exc).__name__}: {exc}")
         mode = "distributed (web, router, worker processes)" if settings.is_distributed else "single process"
         print(f"config     ok    mode: {mode}")
-        return 0 if ok else 1
+        return 0 if all(exc is None for exc in failures.values()) else 1
 
     return asyncio.run(run())
 

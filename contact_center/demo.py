@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from contact_center.bootstrap import Container, build_container
+from contact_center.bus import MessageBus
 from contact_center.domain.commands import (
     CreateAgent,
     CreateCustomer,
@@ -21,7 +21,7 @@ from contact_center.domain.commands import (
 )
 from contact_center.domain.enums import Channel, CustomerClass, InteractionState, Role
 from contact_center.planning.seed import seed_history
-from contact_center.settings import Settings
+from contact_center.storage.uow import UnitOfWork
 
 DEMO_PASSWORD = "demo-password"
 
@@ -184,7 +184,9 @@ def demo_customers(count: int, rng: random.Random) -> list[DemoCustomer]:
 
 
 async def seed_demo(
-    settings: Settings,
+    bus: MessageBus,
+    uow: Callable[[], UnitOfWork],
+    clock: MovableClock,
     *,
     customers: int = 200,
     seed: int = 7,
@@ -194,35 +196,32 @@ async def seed_demo(
 ) -> dict[str, int]:
     """Create the demo; returns counts. Safe to call on an empty database only (`is_seeded` tells).
 
-    `history_weeks` whole weeks of planning history are then written in bulk (planning/seed.py),
-    so the planner pages forecast from something; 0 skips them."""
+    `bus` and `uow` must run on `clock`, which this moves through the past four weeks so the
+    history is dated then, and leaves at `now`. `history_weeks` whole weeks of planning history
+    are then written in bulk (planning/seed.py), so the planner pages forecast from something; 0
+    skips them."""
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
-    clock = MovableClock(now - timedelta(days=28))
-    container = build_container(settings, clock=clock)
-    try:
-        counts = await _seed(container, clock, rng, customers, now, progress)
-        if history_weeks > 0:
-            counts["history_interactions"] = await seed_history(container.uow, weeks=history_weeks, now=now)
-        return counts
-    finally:
-        await container.close()
+    clock.at = now - timedelta(days=28)
+    counts = await _seed(bus, clock, rng, customers, now, progress)
+    if history_weeks > 0:
+        counts["history_interactions"] = await seed_history(uow, weeks=history_weeks, now=now)
+    return counts
 
 
-async def is_seeded(container: Container) -> bool:
-    async with container.uow() as uow:
+async def is_seeded(uow: UnitOfWork) -> bool:
+    async with uow:
         return await uow.agents.by_username("admin") is not None
 
 
 async def _seed(
-    container: Container,
+    bus: MessageBus,
     clock: MovableClock,
     rng: random.Random,
     count: int,
     now: datetime,
     progress: Callable[[int, int], None] | None,
 ) -> dict[str, int]:
-    bus = container.bus
     for name, channels, skills, priority in QUEUES:
         await bus.handle(
             CreateQueue(
@@ -266,11 +265,11 @@ async def _seed(
                 chat_ids=(person.chat_id,),
             )
         )
-        channels = list(Channel)
-        rng.shuffle(channels)
-        for channel in channels[: rng.randint(1, 4)]:
+        contacted = list(Channel)
+        rng.shuffle(contacted)
+        for channel in contacted[: rng.randint(1, 4)]:
             clock.at = now - timedelta(days=rng.uniform(1, 27), hours=rng.uniform(0, 8))
-            await _history(container, clock, rng, person, channel, agent_ids)
+            await _history(bus, clock, rng, person, channel, agent_ids)
             interactions += 1
         if progress:
             progress(done, len(people))
@@ -284,7 +283,7 @@ async def _seed(
 
 
 async def _history(
-    container: Container,
+    bus: MessageBus,
     clock: MovableClock,
     rng: random.Random,
     person: DemoCustomer,
@@ -292,7 +291,7 @@ async def _history(
     agent_ids: list[int],
 ) -> None:
     sender = {Channel.EMAIL: person.email, Channel.CHAT: person.chat_id}.get(channel, person.phone)
-    received = await container.bus.handle(
+    received = await bus.handle(
         ReceiveInbound(
             channel=channel,
             sender=sender,
@@ -305,22 +304,22 @@ async def _history(
     )
     if rng.random() < 0.06:  # some customers give up before an agent answers
         clock.at += timedelta(seconds=rng.uniform(10, 120))
-        await _move(container, received.interaction_id, InteractionState.ABANDONED, None)
+        await _move(bus, received.interaction_id, InteractionState.ABANDONED, None)
         return
     agent_id = rng.choice(agent_ids)
     clock.at += timedelta(seconds=rng.expovariate(1 / 25))
-    await _move(container, received.interaction_id, InteractionState.OFFERED, agent_id)
+    await _move(bus, received.interaction_id, InteractionState.OFFERED, agent_id)
     clock.at += timedelta(seconds=rng.uniform(2, 8))
-    await _move(container, received.interaction_id, InteractionState.ACTIVE, agent_id)
+    await _move(bus, received.interaction_id, InteractionState.ACTIVE, agent_id)
     clock.at += timedelta(seconds=rng.lognormvariate(5.3, 0.5))
-    await _move(container, received.interaction_id, InteractionState.WRAP_UP, agent_id)
+    await _move(bus, received.interaction_id, InteractionState.WRAP_UP, agent_id)
     clock.at += timedelta(seconds=rng.uniform(10, 60))
-    await _move(container, received.interaction_id, InteractionState.CLOSED, agent_id)
+    await _move(bus, received.interaction_id, InteractionState.CLOSED, agent_id)
 
 
 async def _move(
-    container: Container, interaction_id: int, target: InteractionState, agent_id: int | None
+    bus: MessageBus, interaction_id: int, target: InteractionState, agent_id: int | None
 ) -> None:
-    await container.bus.handle(
+    await bus.handle(
         TransitionInteraction(interaction_id=interaction_id, target=target, agent_id=agent_id, actor="demo")
     )

@@ -10,15 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.bus import EventBroker
-from contact_center.storage.outbox import OutboxEvent
+from contact_center.storage.outbox import mark_published, pending_events, unpublished
 from contact_center.storage.uow import Clock, system_clock
 
 log = logging.getLogger(__name__)
@@ -58,38 +55,25 @@ class OutboxDispatcher:
 
     async def _dispatch_external(self) -> int:
         async with self._sessions() as session:
-            stmt = (
-                select(OutboxEvent)
-                .where(col(OutboxEvent.published_at).is_(None))
-                .order_by(col(OutboxEvent.id))
-                .limit(self._batch)
-                .with_for_update(skip_locked=True)
-            )
-            rows = list((await session.exec(stmt)).all())
+            rows = await unpublished(session, self._batch)
             if not rows:
                 await session.rollback()
                 return 0
             for row in rows:
                 await self._broker.publish(row.event_type, row.payload, row.id or 0)
-            await self._mark(session, [row.id or 0 for row in rows], self._clock())
+            await mark_published(session, [row.id or 0 for row in rows], self._clock())
             await session.commit()
             return len(rows)
 
     async def _dispatch_in_process(self) -> int:
         async with self._read_sessions() as session:
-            stmt = (
-                select(OutboxEvent.id, OutboxEvent.event_type, OutboxEvent.payload)
-                .where(col(OutboxEvent.published_at).is_(None))
-                .order_by(col(OutboxEvent.id))
-                .limit(self._batch)
-            )
-            pending = [(int(r[0] or 0), str(r[1]), str(r[2])) for r in (await session.exec(stmt)).all()]
+            pending = await pending_events(session, self._batch)
         if not pending:
             return 0
         for outbox_id, event_type, payload in pending:
             await self._broker.publish(event_type, payload, outbox_id)
         async with self._sessions() as session:
-            await self._mark(session, [p[0] for p in pending], self._clock())
+            await mark_published(session, [p[0] for p in pending], self._clock())
             await session.commit()
         return len(pending)
 
@@ -98,12 +82,6 @@ class OutboxDispatcher:
         while n := await self.dispatch_once():
             total += n
         return total
-
-    @staticmethod
-    async def _mark(session: AsyncSession, ids: list[int], at: datetime) -> None:
-        await session.exec(  # type: ignore[call-overload]
-            update(OutboxEvent).where(col(OutboxEvent.id).in_(ids)).values(published_at=at)
-        )
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")

@@ -11,9 +11,9 @@ import sys
 
 from aiohttp import web
 
-from contact_center.bootstrap import Container, build_container, build_web_app
-from contact_center.router.explain_rpc import remote_explainer, serve_explanations
-from contact_center.router.service import RouterService
+from contact_center.api.keys import no_explanation
+from contact_center.bootstrap import Container, build_container, build_router, build_web_app
+from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
 from contact_center.settings import Settings
 from contact_center.storage.migrate import schema_problem
 
@@ -38,11 +38,13 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     try:
+        explain: Explain = no_explanation
         if role in ("all", "router"):
-            tasks += _start_router(container)
+            explain, started = _start_router(container, tune_collector=tunes_collector(role))
+            tasks += started
         elif container.redis is not None:  # a web process asks the leading router over Redis
-            container.explainer = remote_explainer(container.redis, settings.redis.stream)
-        app = build_web_app(container) if role in ("all", "web") else None
+            explain = remote_explainer(container.redis, settings.redis.stream)
+        app = build_web_app(container, explain=explain) if role in ("all", "web") else None
         await container.start()
         if app is not None:
             runner = web.AppRunner(app, access_log=None)
@@ -64,7 +66,10 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
             from contact_center.simulator import Simulator
 
             sim = Simulator(
-                container, mean_interval_s=settings.simulator.mean_interval_s, seed=settings.simulator.seed
+                container.bus,
+                container.uow,
+                mean_interval_s=settings.simulator.mean_interval_s,
+                seed=settings.simulator.seed,
             )
             tasks.append(asyncio.create_task(sim.run(), name="simulator"))
             print(
@@ -89,15 +94,21 @@ short-lived objects (the engine's long-lived state is frozen after each rebuild)
 bench/routing_throughput.py ("tuned gc"); see docs/routing.md, "Performance"."""
 
 
-def _start_router(container: Container) -> list[asyncio.Task[None]]:
-    gc.set_threshold(*ROUTER_GC_THRESHOLDS)
-    router = RouterService(container)
-    container.explainer = router.explain
+def tunes_collector(role: str) -> bool:
+    """Only a process that does nothing but route: a web server sharing the process would keep its
+    own garbage (requests, sessions) longer, and have whatever it holds at a rebuild frozen for good."""
+    return role == "router"
+
+
+def _start_router(container: Container, *, tune_collector: bool) -> tuple[Explain, list[asyncio.Task[None]]]:
+    if tune_collector:
+        gc.set_threshold(*ROUTER_GC_THRESHOLDS)
+    router = build_router(container, freeze_collector=tune_collector)
     tasks = [asyncio.create_task(router.run(), name="router")]
     if container.redis is not None:
         namespace = container.settings.redis.stream
         tasks.append(asyncio.create_task(serve_explanations(container.redis, namespace, router.explain)))
-    return tasks
+    return router.explain, tasks
 
 
 async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:

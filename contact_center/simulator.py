@@ -10,13 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlmodel import col, select
-
-from contact_center.bootstrap import Container
+from contact_center.bus import MessageBus
 from contact_center.demo import SUBJECTS, DemoCustomer, demo_customers
-from contact_center.domain.agents import Agent
 from contact_center.domain.commands import (
     AcceptOffer,
     ReceiveInbound,
@@ -26,8 +24,8 @@ from contact_center.domain.commands import (
 )
 from contact_center.domain.enums import Channel, InteractionState, Presence, Role
 from contact_center.domain.errors import ContactCenterError
-from contact_center.domain.interactions import Interaction
-from contact_center.domain.routing import Offer, OfferState
+from contact_center.storage.routing import RoutingRepository
+from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,10 @@ REJECT_SHARE = 0.05
 
 @dataclass
 class Simulator:
-    container: Container
+    """Sends commands on `bus`; reads (open offers, agents, queues) in units of work from `uow`."""
+
+    bus: MessageBus
+    uow: Callable[[], UnitOfWork]
     mean_interval_s: float = 2.0
     seed: int | None = None
     rng: random.Random = field(init=False)
@@ -79,7 +80,7 @@ class Simulator:
         else:
             sender = {Channel.EMAIL: person.email, Channel.CHAT: person.chat_id}.get(channel, person.phone)
             name = person.name
-        received = await self.container.bus.handle(
+        received = await self.bus.handle(
             ReceiveInbound(
                 channel=channel,
                 queue=self.rng.choice(self._queues.get(channel) or [None]),
@@ -95,26 +96,20 @@ class Simulator:
 
     async def answer_offers(self) -> None:
         """Simulated agents answer the router's open offers: most accept, a few reject."""
-        async with self.container.uow() as uow:
-            stmt = (
-                select(Offer, Agent, Interaction)
-                .join(Agent, col(Agent.id) == col(Offer.agent_id))
-                .join(Interaction, col(Interaction.id) == col(Offer.interaction_id))
-                .where(Offer.state == OfferState.OPEN, Agent.role == Role.AGENT)
-            )
-            offers = (await uow.session.exec(stmt)).all()
-        for offer, _agent, interaction in offers:
+        async with self.uow() as uow:
+            offers = await RoutingRepository(uow.session).open_offers_to(Role.AGENT)
+        for offer, channel in offers:
             if offer.interaction_id in self._answering:
                 continue
             self._answering.add(offer.interaction_id)
             task = asyncio.create_task(
-                self._work(offer.interaction_id, offer.agent_id, Channel(interaction.channel))
+                self._work(offer.interaction_id, offer.agent_id, channel)
             )
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
     async def _work(self, interaction_id: int, agent_id: int, channel: Channel) -> None:
-        bus = self.container.bus
+        bus = self.bus
         try:
             await asyncio.sleep(self.rng.uniform(0.5, 2.5))
             if self.rng.random() < REJECT_SHARE:
@@ -147,14 +142,14 @@ class Simulator:
                 log.warning("simulator.answer_failed", extra={"error": exc.message})
 
     async def _agents_online(self) -> None:
-        async with self.container.uow() as uow:
+        async with self.uow() as uow:
             agents = [a for a in await uow.agents.list() if a.role == Role.AGENT]
             for queue in await uow.queues.list():
                 for channel in queue.channels:
                     self._queues.setdefault(Channel(channel), []).append(queue.name)
         for agent in agents:
             presence = Presence.AVAILABLE if self.rng.random() < 0.8 else Presence.AWAY
-            await self.container.bus.handle(
+            await self.bus.handle(
                 SetPresence(
                     agent_id=agent.id or 0,
                     presence=presence,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiohttp import web
 
-from contact_center.api import keys
-from contact_center.api.auth import CONTAINER_KEY, STAFF, authenticate, require
+from contact_center.api.auth import STAFF, authenticate, require
+from contact_center.api.keys import BUS, TOKENS, UOW
 from contact_center.api.serialize import agent as agent_doc
-from contact_center.api.validation import Body, omitted, parse_body, path_id, text
+from contact_center.api.validation import Body, length, omitted, parse_body, path_id
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import ForbiddenError
@@ -15,12 +17,12 @@ from contact_center.domain.errors import ForbiddenError
 routes = web.RouteTableDef()
 
 
-Password = text(1024)
-NewPassword = text(1024, min_length=1)
-DisplayName = text(200)
-Username = text(64, min_length=1)
-LoginName = text(200)
-ShortText = text(100)
+Password = Annotated[str, length(1024)]
+NewPassword = Annotated[str, length(1024, min_length=1)]
+DisplayName = Annotated[str, length(200)]
+Username = Annotated[str, length(64, min_length=1)]
+LoginName = Annotated[str, length(200)]
+ShortText = Annotated[str, length(100)]
 
 
 class TokenRequest(Body):
@@ -57,7 +59,7 @@ class PresenceRequest(Body):
 @routes.post("/api/v1/auth/token")
 async def issue_token(request: web.Request) -> web.Response:
     body = await parse_body(request, TokenRequest)
-    token = await request.app[CONTAINER_KEY].bus.handle(
+    token = await request.app[BUS].handle(
         IssueToken(username=body.username, password=body.password, label=body.label, actor=body.username)
     )
     return web.json_response({"token": token, "token_type": "bearer"}, status=201)
@@ -66,14 +68,14 @@ async def issue_token(request: web.Request) -> web.Response:
 @routes.get("/api/v1/me")
 async def me(request: web.Request) -> web.Response:
     principal = await authenticate(request)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         return web.json_response(agent_doc(await uow.agents.get(principal.agent_id)))
 
 
 @routes.get("/api/v1/agents")
 async def list_agents(request: web.Request) -> web.Response:
     await require(request, *STAFF)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         return web.json_response({"items": [agent_doc(a) for a in await uow.agents.list()]})
 
 
@@ -81,8 +83,7 @@ async def list_agents(request: web.Request) -> web.Response:
 async def create_agent(request: web.Request) -> web.Response:
     principal = await require(request, Role.ADMIN)
     body = await parse_body(request, AgentCreate)
-    container = request.app[CONTAINER_KEY]
-    agent_id = await container.bus.handle(
+    agent_id = await request.app[BUS].handle(
         CreateAgent(
             username=body.username,
             display_name=body.display_name,
@@ -93,14 +94,14 @@ async def create_agent(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    async with container.uow() as uow:
+    async with request.app[UOW]() as uow:
         return web.json_response(agent_doc(await uow.agents.get(agent_id)), status=201)
 
 
 @routes.get("/api/v1/agents/{id}")
 async def get_agent(request: web.Request) -> web.Response:
     await require(request, *STAFF)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         return web.json_response(agent_doc(await uow.agents.get(path_id(request))))
 
 
@@ -110,11 +111,11 @@ async def update_agent(request: web.Request) -> web.Response:
     agent_id = path_id(request)
     body = await parse_body(request, AgentPatch)
     changes = body.model_dump(exclude_unset=True, mode="json")
-    agent = await request.app[CONTAINER_KEY].bus.handle(
+    agent = await request.app[BUS].handle(
         UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
     )
     if {"role", "is_active"} & changes.keys():  # what a cached principal holds: refuse it at once
-        await request.app[keys.TOKENS].revoked(agent_id)
+        await request.app[TOKENS].revoked(agent_id)
     return web.json_response(agent_doc(agent))
 
 
@@ -126,7 +127,7 @@ async def set_presence(request: web.Request) -> web.Response:
     if agent_id != principal.agent_id and principal.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise ForbiddenError("only a supervisor can set another agent's presence")
     body = await parse_body(request, PresenceRequest)
-    agent = await request.app[CONTAINER_KEY].bus.handle(
+    agent = await request.app[BUS].handle(
         SetPresence(agent_id=agent_id, presence=body.presence, reason=body.reason, actor=principal.actor)
     )
     return web.json_response(agent_doc(agent))

@@ -1,6 +1,12 @@
-"""The aiohttp application of the REST API, with the error middleware and the body-size limit."""
+"""The aiohttp application of the REST API, with the error middleware and the body-size limit.
+
+It receives the narrow things handlers use and sets each under its key (`api/keys.py`); the
+composition root decides what they are.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -17,9 +23,14 @@ from contact_center.api import (
     queues,
     tokens,
 )
-from contact_center.api.auth import CONTAINER_KEY
 from contact_center.api.errors import error_middleware
-from contact_center.bootstrap import Container
+from contact_center.api.principals import TokenCache
+from contact_center.bus import MessageBus
+from contact_center.jobs import JobRunner
+from contact_center.readiness import Readiness
+from contact_center.router.explain_rpc import Explain
+from contact_center.settings import Settings
+from contact_center.storage.uow import Clock, UnitOfWork
 
 ROUTE_TABLES = (
     health.routes,
@@ -35,21 +46,26 @@ ROUTE_TABLES = (
 )
 
 
-def create_app(container: Container) -> web.Application:
-    app = web.Application(
-        middlewares=[error_middleware], client_max_size=container.settings.http.max_body_bytes
-    )
-    app[CONTAINER_KEY] = container
-    assert container.tokens is not None, "build the container with bootstrap.build_container"
-    keys.install(
-        app,
-        settings=container.settings,
-        bus=container.bus,
-        uow=container.read_uow,
-        jobs=container.jobs,
-        clock=container.clock,
-        tokens=container.tokens,
-    )
+def create_app(
+    *,
+    settings: Settings,
+    bus: MessageBus,
+    uow: Callable[[], UnitOfWork],
+    jobs: JobRunner,
+    clock: Clock,
+    readiness: Readiness,
+    tokens: TokenCache,
+    explain: Explain = keys.no_explanation,
+) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=settings.http.max_body_bytes)
+    app[keys.SETTINGS] = settings
+    app[keys.BUS] = bus
+    app[keys.UOW] = uow
+    app[keys.JOBS] = jobs
+    app[keys.CLOCK] = clock
+    app[keys.READINESS] = readiness
+    app[keys.TOKENS] = tokens
+    app[keys.EXPLAIN] = explain
     for table in ROUTE_TABLES:
         app.add_routes(table)
     return app

@@ -5,16 +5,25 @@ Tokens resolve through the cache in `principals.py`, so a request costs no trans
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from aiohttp import web
 
-from contact_center.api import keys
-from contact_center.api.principals import Principal
-from contact_center.bootstrap import Container
+from contact_center.api.keys import TOKENS
+from contact_center.api.principals import Principal as Principal
 from contact_center.domain.enums import Role
 from contact_center.domain.errors import ForbiddenError, UnauthenticatedError
+from contact_center.storage.uow import UnitOfWork
 
 COOKIE = "cc_session"
-CONTAINER_KEY = web.AppKey("container", Container)
+
+
+class _UnitsOfWork(Protocol):
+    def uow(self) -> UnitOfWork: ...
+
+
+#: Read only by api/planning.py, until it takes `keys.UOW` like every other handler; then it goes.
+CONTAINER_KEY: web.AppKey[_UnitsOfWork] = web.AppKey("container")
 
 
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
@@ -31,13 +40,12 @@ def bearer_token(request: web.Request) -> str | None:
 
 
 async def authenticate(request: web.Request) -> Principal:
-    cached = request.get(PRINCIPAL_KEY)
-    if cached is not None:
-        return cached
+    if PRINCIPAL_KEY in request:
+        return request[PRINCIPAL_KEY]
     token = bearer_token(request)
     if token is None:
         raise UnauthenticatedError("sign in: send Authorization: Bearer <token>")
-    principal = await request.app[keys.TOKENS].principal(token)
+    principal = await request.app[TOKENS].principal(token)
     request[PRINCIPAL_KEY] = principal
     return principal
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
 
-from contact_center.api.auth import CONTAINER_KEY, MANAGERS, STAFF, require
+from contact_center.api.auth import MANAGERS, STAFF, require
+from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import customer as customer_doc
 from contact_center.api.serialize import row
 from contact_center.api.validation import (
@@ -14,12 +15,12 @@ from contact_center.api.validation import (
     Id,
     decode_cursor,
     encode_cursor,
+    length,
     omitted,
     parse_body,
     path_id,
     query_int,
     query_text,
-    text,
 )
 from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
 from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
@@ -27,14 +28,14 @@ from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
 routes = web.RouteTableDef()
 
 
-Name = text(200, min_length=1)
-Company = text(200)
-Region = text(100)
-Industry = text(100)
-Tag = text(100)
-Phone = text(64)
-Email = text(254)
-ChatId = text(128)
+Name = Annotated[str, length(200, min_length=1)]
+Company = Annotated[str, length(200)]
+Region = Annotated[str, length(100)]
+Industry = Annotated[str, length(100)]
+Tag = Annotated[str, length(100)]
+Phone = Annotated[str, length(64)]
+Email = Annotated[str, length(254)]
+ChatId = Annotated[str, length(128)]
 
 
 class CustomerCreate(Body):
@@ -74,7 +75,7 @@ class CustomerMerge(Body):
 
 
 async def _document(request: web.Request, customer_id: int) -> dict[str, Any]:
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         customer = await uow.customers.get(customer_id)
         return customer_doc(customer, await uow.customers.identities(customer_id))
 
@@ -85,7 +86,7 @@ async def list_customers(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 50)
     after = decode_cursor(request.query.get("cursor"))
     query = query_text(request, "q")
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         if query:
             found = await uow.customers.search(query, limit=limit, after_id=after)
         else:
@@ -99,8 +100,7 @@ async def list_customers(request: web.Request) -> web.Response:
 async def create_customer(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     body = await parse_body(request, CustomerCreate)
-    container = request.app[CONTAINER_KEY]
-    customer_id = await container.bus.handle(
+    customer_id = await request.app[BUS].handle(
         CreateCustomer(
             name=body.name,
             company=body.company,
@@ -133,7 +133,7 @@ async def update_customer(request: web.Request) -> web.Response:
     customer_id = path_id(request)
     body = await parse_body(request, CustomerPatch)
     changes = body.model_dump(exclude_unset=True, mode="json")
-    await request.app[CONTAINER_KEY].bus.handle(
+    await request.app[BUS].handle(
         UpdateCustomer(customer_id=customer_id, changes=tuple(changes.items()), actor=principal.actor)
     )
     return web.json_response(await _document(request, customer_id))
@@ -144,7 +144,7 @@ async def merge_customer(request: web.Request) -> web.Response:
     principal = await require(request, *MANAGERS)
     survivor_id = path_id(request)
     body = await parse_body(request, CustomerMerge)
-    await request.app[CONTAINER_KEY].bus.handle(
+    await request.app[BUS].handle(
         MergeCustomers(survivor_id=survivor_id, merged_id=body.merge_id, actor=principal.actor)
     )
     return web.json_response(await _document(request, survivor_id))
@@ -155,7 +155,7 @@ async def customer_history(request: web.Request) -> web.Response:
     """The customer's history across every channel, oldest first."""
     await require(request, *STAFF)
     customer_id = path_id(request)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         await uow.customers.get(customer_id)
         items = [row(i) for i in await uow.interactions.for_customer(customer_id)]
     return web.json_response({"items": items})

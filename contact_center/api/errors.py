@@ -17,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from contact_center.domain.errors import ContactCenterError, RateLimitedError
+from contact_center.domain.errors import ConflictError, ContactCenterError, UnavailableError
 from contact_center.logs import log_context
 
 log = logging.getLogger(__name__)
@@ -81,11 +81,7 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
     try:
         response = await handler(request)
     except ContactCenterError as exc:
-        response = error_response(exc.http_status, exc.code, exc.message)
-        if isinstance(exc, RateLimitedError):
-            response.headers["Retry-After"] = str(exc.retry_after_s)
-    except web.HTTPRequestEntityTooLarge:
-        response = error_response(413, "too_large", "request body too large")
+        response = _domain_error(exc)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -98,15 +94,21 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
     return response
 
 
+def _domain_error(exc: ContactCenterError) -> web.Response:
+    response = error_response(exc.http_status, exc.code, exc.message)
+    if exc.retry_after_s is not None:
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
 def _unexpected(request: web.Request, request_id: str, exc: Exception) -> web.Response:
+    """A database or Redis out of reach, or a lost race on a unique key, is a domain error still."""
     if _is_unavailable(exc):
         log.warning("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
-        response = error_response(503, "unavailable", "a backing service is unavailable, retry shortly")
-        response.headers["Retry-After"] = "5"
-        return response
+        return _domain_error(UnavailableError("a backing service is unavailable, retry shortly"))
     if _is_unique_violation(exc):
         log.info("request.conflict", extra={"request_id": request_id, "path": request.path})
-        return error_response(409, "conflict", "this conflicts with a record stored meanwhile; retry")
+        return _domain_error(ConflictError("this conflicts with a record stored meanwhile; retry"))
     log.exception("request.failed", extra={"request_id": request_id, "path": request.path})
     return error_response(500, "internal", "internal error", request_id=request_id)
 

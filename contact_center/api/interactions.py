@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiohttp import web
 
-from contact_center.api.auth import CONTAINER_KEY, STAFF, require
+from contact_center.api.auth import STAFF, require
+from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import (
     Body,
@@ -12,12 +15,12 @@ from contact_center.api.validation import (
     Int32,
     decode_cursor,
     encode_cursor,
+    length,
     parse_body,
     path_id,
     query_id,
     query_int,
     query_time,
-    text,
 )
 from contact_center.domain.commands import OpenInteraction, TransitionInteraction
 from contact_center.domain.enums import Channel, Direction, InteractionState
@@ -27,10 +30,10 @@ from contact_center.domain.states import TRANSITIONS
 routes = web.RouteTableDef()
 
 
-QueueName = text(100)
-Subject = text(500)
-MessageBody = text(100_000)
-WrapUpCode = text(50)
+QueueName = Annotated[str, length(100)]
+Subject = Annotated[str, length(500)]
+MessageBody = Annotated[str, length(100_000)]
+WrapUpCode = Annotated[str, length(50)]
 
 
 class InteractionCreate(Body):
@@ -68,7 +71,7 @@ async def list_interactions(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 50)
     state = _enum_query(request, "state", InteractionState)
     channel = _enum_query(request, "channel", Channel)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         found = await uow.interactions.list(
             limit=limit,
             before_id=decode_cursor(request.query.get("cursor")),
@@ -88,8 +91,7 @@ async def list_interactions(request: web.Request) -> web.Response:
 async def open_interaction(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     body = await parse_body(request, InteractionCreate)
-    container = request.app[CONTAINER_KEY]
-    interaction_id = await container.bus.handle(
+    interaction_id = await request.app[BUS].handle(
         OpenInteraction(
             customer_id=body.customer_id,
             channel=body.channel,
@@ -116,7 +118,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     interaction_id = path_id(request)
     body = await parse_body(request, TransitionRequest)
-    await request.app[CONTAINER_KEY].bus.handle(
+    await request.app[BUS].handle(
         TransitionInteraction(
             interaction_id=interaction_id,
             target=body.to,
@@ -130,7 +132,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
 
 
 async def _document(request: web.Request, interaction_id: int) -> dict[str, object]:
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         interaction = await uow.interactions.get(interaction_id)
         doc = row(interaction)
         doc["messages"] = [row(m) for m in await uow.messages.for_interaction(interaction_id)]

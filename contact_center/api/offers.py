@@ -8,13 +8,13 @@ this one still waiting").
 from __future__ import annotations
 
 from aiohttp import web
-from sqlmodel import col, select
 
-from contact_center.api.auth import CONTAINER_KEY, STAFF, require
+from contact_center.api.auth import STAFF, require
+from contact_center.api.keys import BUS, EXPLAIN, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import path_id
 from contact_center.domain.commands import AcceptOffer, RejectOffer
-from contact_center.domain.routing import Offer, RoutingDecision
+from contact_center.storage.routing import RoutingRepository
 
 routes = web.RouteTableDef()
 
@@ -22,7 +22,7 @@ routes = web.RouteTableDef()
 @routes.post("/api/v1/interactions/{id}/accept")
 async def accept(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
-    interaction = await request.app[CONTAINER_KEY].bus.handle(
+    interaction = await request.app[BUS].handle(
         AcceptOffer(interaction_id=path_id(request), agent_id=principal.agent_id, actor=principal.actor)
     )
     return web.json_response(row(interaction))
@@ -32,7 +32,7 @@ async def accept(request: web.Request) -> web.Response:
 async def reject(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     interaction_id = path_id(request)
-    await request.app[CONTAINER_KEY].bus.handle(
+    await request.app[BUS].handle(
         RejectOffer(interaction_id=interaction_id, agent_id=principal.agent_id, actor=principal.actor)
     )
     return web.json_response({"interaction_id": interaction_id, "rejected": True})
@@ -42,21 +42,10 @@ async def reject(request: web.Request) -> web.Response:
 async def routing(request: web.Request) -> web.Response:
     await require(request, *STAFF)
     interaction_id = path_id(request)
-    container = request.app[CONTAINER_KEY]
-    async with container.uow() as uow:
+    async with request.app[UOW]() as uow:
         await uow.interactions.get(interaction_id)
-        decisions = (
-            await uow.session.exec(
-                select(RoutingDecision)
-                .where(RoutingDecision.interaction_id == interaction_id)
-                .order_by(col(RoutingDecision.id))
-            )
-        ).all()
-        offers = (
-            await uow.session.exec(
-                select(Offer).where(Offer.interaction_id == interaction_id).order_by(col(Offer.id))
-            )
-        ).all()
-        doc = {"decisions": [row(d) for d in decisions], "offers": [row(o) for o in offers]}
-    doc["live"] = await container.explainer(interaction_id) if container.explainer else None
-    return web.json_response(doc)
+        routing = RoutingRepository(uow.session)
+        decisions = [row(d) for d in await routing.decisions_for(interaction_id)]
+        offers = [row(o) for o in await routing.offers_for(interaction_id)]
+    live = await request.app[EXPLAIN](interaction_id)
+    return web.json_response({"decisions": decisions, "offers": offers, "live": live})

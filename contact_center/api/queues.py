@@ -7,19 +7,20 @@ from typing import Annotated, Literal
 from aiohttp import web
 from pydantic import Field, StringConstraints
 
-from contact_center.api.auth import CONTAINER_KEY, STAFF, require
+from contact_center.api.auth import STAFF, require
+from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
-from contact_center.api.validation import Body, Int32, parse_body, path_id, text
+from contact_center.api.validation import Body, Int32, length, parse_body, path_id
 from contact_center.domain.commands import CreateQueue
 from contact_center.domain.enums import Channel, Role
-from contact_center.reports import dashboard, queue_figures
+from contact_center.queries.dashboard import dashboard, queue_figures
 
 routes = web.RouteTableDef()
 
 
-QueueName = text(100, min_length=1)
-SkillName = text(100)
-TimeZone = text(64)
+QueueName = Annotated[str, length(100, min_length=1)]
+SkillName = Annotated[str, length(100)]
+TimeZone = Annotated[str, length(64)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
 
@@ -41,7 +42,7 @@ class QueueCreate(Body):
 @routes.get("/api/v1/queues")
 async def list_queues(request: web.Request) -> web.Response:
     await require(request, *STAFF)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         figures = {f.queue_id: f for f in await queue_figures(uow, uow.now())}
         items = []
         for queue in await uow.queues.list():
@@ -57,8 +58,7 @@ async def list_queues(request: web.Request) -> web.Response:
 async def create_queue(request: web.Request) -> web.Response:
     principal = await require(request, Role.ADMIN)
     body = await parse_body(request, QueueCreate)
-    container = request.app[CONTAINER_KEY]
-    queue_id = await container.bus.handle(
+    queue_id = await request.app[BUS].handle(
         CreateQueue(
             name=body.name,
             channels=tuple(body.channels),
@@ -72,14 +72,14 @@ async def create_queue(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    async with container.uow() as uow:
+    async with request.app[UOW]() as uow:
         return web.json_response(row(await uow.queues.get(queue_id)), status=201)
 
 
 @routes.get("/api/v1/queues/{id}")
 async def get_queue(request: web.Request) -> web.Response:
     await require(request, *STAFF)
-    async with request.app[CONTAINER_KEY].uow() as uow:
+    async with request.app[UOW]() as uow:
         return web.json_response(row(await uow.queues.get(path_id(request))))
 
 
@@ -87,4 +87,4 @@ async def get_queue(request: web.Request) -> web.Response:
 async def get_dashboard(request: web.Request) -> web.Response:
     """Live figures for the supervisor page: waiting, longest wait, agents by state, latest contacts."""
     await require(request, *STAFF)
-    return web.json_response(await dashboard(request.app[CONTAINER_KEY].uow()))
+    return web.json_response(await dashboard(request.app[UOW]()))

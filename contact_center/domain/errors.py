@@ -10,12 +10,16 @@ from __future__ import annotations
 class ContactCenterError(Exception):
     code: str = "error"
     http_status: int = 500
+    #: Seconds after which a retry may succeed (sent as Retry-After), when that is known.
+    retry_after_s: int | None = None
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, retry_after_s: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        if retry_after_s is not None:
+            self.retry_after_s = retry_after_s
 
 
 class NotFoundError(ContactCenterError):
@@ -53,6 +57,8 @@ class ForbiddenError(ContactCenterError):
 
 
 class TooLargeError(ContactCenterError):
+    """A request body over `http.max_body_bytes`: refused before any of it is parsed."""
+
     code = "too_large"
     http_status = 413
 
@@ -60,15 +66,15 @@ class TooLargeError(ContactCenterError):
 class RateLimitedError(ContactCenterError):
     code = "rate_limited"
     http_status = 429
-
-    def __init__(self, message: str, *, retry_after_s: int = 1) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
+    retry_after_s = 1
 
 
 class UnavailableError(ContactCenterError):
+    """The database or Redis cannot be reached: nothing was changed, and a retry soon may work."""
+
     code = "unavailable"
     http_status = 503
+    retry_after_s = 5
 
 
 class ConfigError(ContactCenterError):

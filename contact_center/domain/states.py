@@ -25,6 +25,8 @@ TRANSITIONS: dict[InteractionState, frozenset[InteractionState]] = {
 TERMINAL: frozenset[InteractionState] = frozenset({S.CLOSED, S.ABANDONED})
 WAITING: frozenset[InteractionState] = frozenset({S.QUEUED, S.OFFERED})
 OPEN: frozenset[InteractionState] = frozenset(set(InteractionState) - TERMINAL)
+#: An agent is handling it: it counts against their capacity, and makes an available agent busy.
+HANDLING: frozenset[InteractionState] = frozenset({S.ACTIVE, S.WRAP_UP})
 
 
 def check_transition(channel: Channel, current: InteractionState, target: InteractionState) -> None:

@@ -31,7 +31,7 @@ def remote_explainer(redis: Redis, namespace: str, timeout_s: float = 2.0) -> Ex
         await redis.lpush(
             requests_key(namespace), json.dumps({"interaction_id": interaction_id, "reply": reply})
         )
-        answer = await redis.blpop([reply], timeout=timeout_s)  # type: ignore[misc]
+        answer = await redis.blpop([reply], timeout=timeout_s)
         if answer is None:
             return None
         result: dict[str, Any] | None = json.loads(answer[1])
@@ -44,7 +44,7 @@ async def serve_explanations(redis: Redis, namespace: str, explain: Explain) -> 
     """Answer explain requests until cancelled (runs in the router process)."""
     while True:
         try:
-            item = await redis.blpop([requests_key(namespace)], timeout=1)  # type: ignore[misc]
+            item = await redis.blpop([requests_key(namespace)], timeout=1)
             if item is None:
                 continue
             request = json.loads(item[1])

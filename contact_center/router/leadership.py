@@ -107,7 +107,7 @@ class RedisLeadership:
         while True:
             await asyncio.sleep(self._lease_ms / 3000)
             try:
-                renewed = await self._redis.eval(RENEW, 1, self._key, self.holder, self._lease_ms)  # type: ignore[misc]
+                renewed = await self._redis.eval(RENEW, 1, self._key, self.holder, self._lease_ms)
             except OSError:
                 renewed = 0
             if not renewed:
@@ -116,6 +116,6 @@ class RedisLeadership:
 
     async def release(self) -> None:
         try:
-            await self._redis.eval(RELEASE, 1, self._key, self.holder)  # type: ignore[misc]
+            await self._redis.eval(RELEASE, 1, self._key, self.holder)
         except OSError:
             log.warning("router.release_failed", extra={"holder": self.holder})

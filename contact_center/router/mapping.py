@@ -11,15 +11,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-
 from contact_center.domain.agents import Agent
 from contact_center.domain.customers import Customer
 from contact_center.domain.enums import InteractionState
 from contact_center.domain.errors import InvalidInputError
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.queues import Queue
-from contact_center.domain.routing import Offer, OfferState
+from contact_center.storage.routing import RoutingRepository
 from contact_center.storage.uow import UnitOfWork
 from routing import (
     AgentChoice,
@@ -37,8 +35,6 @@ from routing import (
     Snapshot,
     WaitingInteraction,
 )
-
-HANDLING = [InteractionState.ACTIVE.value, InteractionState.WRAP_UP.value]
 
 
 def epoch(at: datetime) -> float:
@@ -91,13 +87,7 @@ def agent_state(agent: Agent, load: dict[str, int]) -> AgentState:
 
 async def loads(uow: UnitOfWork, agent_id: int | None = None) -> dict[int, dict[str, int]]:
     """Interactions each agent is handling now (active or in wrap-up), per channel."""
-    stmt = select(Interaction.agent_id, Interaction.channel).where(col(Interaction.state).in_(HANDLING))
-    if agent_id is not None:
-        stmt = stmt.where(Interaction.agent_id == agent_id)
-    counts: Counter[tuple[int, str]] = Counter()
-    for aid, channel in (await uow.session.exec(stmt)).all():
-        if aid is not None:
-            counts[(aid, str(channel))] += 1
+    counts = Counter((aid, channel.value) for aid, channel in await uow.interactions.handling(agent_id))
     out: dict[int, dict[str, int]] = {}
     for (aid, channel), n in counts.items():
         out.setdefault(aid, {})[channel] = n
@@ -131,14 +121,8 @@ def _waiting(
 
 async def _excluded(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, frozenset[AgentId]]:
     """Agents who already rejected or missed each interaction since it last entered its queue."""
-    if not ids:
-        return {}
-    stmt = select(Offer.interaction_id, Offer.agent_id, Offer.offered_at).where(
-        col(Offer.interaction_id).in_(ids),
-        col(Offer.state).in_([OfferState.REJECTED.value, OfferState.EXPIRED.value]),
-    )
     out: dict[int, set[AgentId]] = {}
-    for iid, aid, _at in (await uow.session.exec(stmt)).all():
+    for iid, aid in await RoutingRepository(uow.session).declined(ids):
         out.setdefault(iid, set()).add(AgentId(aid))
     return {iid: frozenset(aids) for iid, aids in out.items()}
 
@@ -148,18 +132,10 @@ async def build_snapshot(uow: UnitOfWork, policies: dict[QueueId, QueuePolicy]) 
     now = uow.now()
     agent_loads = await loads(uow)
     agents = tuple(agent_state(a, agent_loads.get(a.id or 0, {})) for a in await uow.agents.list())
-    stmt = (
-        select(Interaction, Customer)
-        .join(Customer, col(Customer.id) == col(Interaction.customer_id))
-        .where(col(Interaction.state).in_([InteractionState.QUEUED.value, InteractionState.OFFERED.value]))
-        .order_by(col(Interaction.id))
-    )
-    rows = [(i, c) for i, c in (await uow.session.exec(stmt)).all() if QueueId(i.queue_id or 0) in policies]
+    routing = RoutingRepository(uow.session)
+    rows = [(i, c) for i, c in await routing.waiting() if QueueId(i.queue_id or 0) in policies]
     excluded = await _excluded(uow, [i.id or 0 for i, _ in rows])
-    open_offers = {
-        o.interaction_id: o
-        for o in (await uow.session.exec(select(Offer).where(Offer.state == OfferState.OPEN))).all()
-    }
+    open_offers = {o.interaction_id: o for o in await routing.open_offers()}
     waiting: list[WaitingInteraction] = []
     offers: list[PendingOffer] = []
     for interaction, customer in rows:

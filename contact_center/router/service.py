@@ -13,18 +13,19 @@ import asyncio
 import contextlib
 import gc
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from contact_center.bootstrap import Container
-from contact_center.bus import RedisStreamBroker
+from contact_center.bus import EventBroker, MessageBus
 from contact_center.domain import events as ev
 from contact_center.domain.commands import CloseOffer, OfferInteraction, RecordDecision, SetPresence
 from contact_center.domain.enums import Presence
 from contact_center.domain.errors import ConflictError, FencedError, NotFoundError
-from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
+from contact_center.router.leadership import Leadership, SoleLeadership
 from contact_center.router.mapping import build_snapshot, policies_from
 from contact_center.router.translate import translate
+from contact_center.storage.uow import Clock, UnitOfWork
 from routing import COMPILED as ROUTING_COMPILED
 from routing import (
     Decision,
@@ -47,14 +48,29 @@ class LostLeadershipError(Exception):
 
 
 class RouterService:
-    def __init__(self, container: Container, leadership: Leadership | None = None) -> None:
-        self.container = container
-        if leadership is None:
-            if container.redis is not None:
-                namespace = f"{container.settings.redis.stream}:router"
-                leadership = RedisLeadership(container.redis, container.uow, prefix=namespace)
-            else:
-                leadership = SoleLeadership(container.uow)
+    """Routes while it leads. The composition root hands it what it uses.
+
+    `events` is where domain events come from: the process's shared broker (in process), or a
+    stream consumer of its own (`owns_events`) that it starts only while leading, so a standby does
+    not take the group's events. `freeze_collector` moves the engine's long-lived indexes out of
+    the collector's sight after each rebuild, worth it only in a process that does nothing else.
+    """
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        bus: MessageBus,
+        events: EventBroker,
+        leadership: Leadership,
+        *,
+        clock: Clock,
+        owns_events: bool = False,
+        freeze_collector: bool = False,
+    ) -> None:
+        self._uow = uow
+        self._bus = bus
+        self._clock = clock
+        self._freeze_collector = freeze_collector
         self.leadership = leadership
         self.engine: RoutingEngine | None = None
         self.epoch = 0
@@ -64,12 +80,8 @@ class RouterService:
         self._leading = False
         self._rebuilt_at = 0.0
         self._stopping = False
-        self._consumer: RedisStreamBroker | None = None
-        if container.redis is None:
-            container.broker.subscribe("router", self.on_event)
-        else:
-            self._consumer = RedisStreamBroker(container.redis, stream=container.settings.redis.stream)
-            self._consumer.subscribe("router", self.on_event)
+        self._consumer: EventBroker | None = events if owns_events else None
+        events.subscribe("router", self.on_event)
 
     # ---- running -----------------------------------------------------------------------------
 
@@ -123,13 +135,14 @@ class RouterService:
     async def rebuild(self) -> None:
         """A fresh engine from the database, and the decisions that state calls for."""
         async with self._lock:
-            async with self.container.uow() as uow:
+            async with self._uow() as uow:
                 policies = await policies_from(uow)
                 snapshot = await build_snapshot(uow, policies)
             self.engine = RoutingEngine(policies.values())
             self._rebuilt_at = self._now()
             decisions = self.engine.load(snapshot)
-            gc.freeze()  # the engine's long-lived indexes need not be scanned by every collection
+            if self._freeze_collector:  # its long-lived indexes need not be scanned by every collection
+                gc.freeze()
             log.info(
                 "router.rebuilt",
                 extra={
@@ -152,7 +165,7 @@ class RouterService:
                     await self.rebuild()
                 continue
             async with self._lock:
-                for routing_event in await translate(self.container, self.engine, event, self._now()):
+                for routing_event in await translate(self._uow(), self.engine, event, self._now()):
                     await self._apply(routing_event)
 
     async def _timer(self) -> None:
@@ -170,7 +183,7 @@ class RouterService:
                     await self._apply(Tick(self._now()))
 
     def _now(self) -> float:
-        return self.container.clock().timestamp()
+        return self._clock().timestamp()
 
     async def _apply(self, event: RoutingEvent) -> None:
         assert self.engine is not None
@@ -191,7 +204,7 @@ class RouterService:
                 pending.extend(self.engine.handle(follow))
 
     async def _command(self, decision: Decision) -> RoutingEvent | None:
-        bus, actor = self.container.bus, "router"
+        bus, actor = self._bus, "router"
         try:
             if isinstance(decision, Offer):
                 await bus.handle(

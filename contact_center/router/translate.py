@@ -7,14 +7,11 @@ fact: an old `offered` event for a call that is active by now must not free its 
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from contact_center.bootstrap import Container
 from contact_center.domain import events as ev
 from contact_center.domain.enums import InteractionState
 from contact_center.domain.errors import NotFoundError
-from contact_center.domain.routing import Offer, OfferState
 from contact_center.router.mapping import agent_state, loads, waiting_interaction
+from contact_center.storage.routing import RoutingRepository
 from contact_center.storage.uow import UnitOfWork
 from routing import (
     AgentId,
@@ -48,9 +45,10 @@ REMOVED = {
 
 
 async def translate(
-    container: Container, engine: RoutingEngine | None, event: ev.Event, now: float
+    uow: UnitOfWork, engine: RoutingEngine | None, event: ev.Event, now: float
 ) -> list[RoutingEvent]:
-    async with container.uow() as uow:
+    """What `event` means for the engine, read in `uow` (a fresh unit of work it opens and ends)."""
+    async with uow:
         if isinstance(event, ev.InteractionChanged):
             assert engine is not None
             return await _interaction_events(uow, engine, event, now)
@@ -99,7 +97,7 @@ async def _interaction_events(
         else:
             out.append(InteractionRemoved(iid, now, "in a queue the router does not know"))
     elif state is InteractionState.OFFERED:
-        if not await _has_open_offer(uow, event.interaction_id):
+        if not await RoutingRepository(uow.session).has_open_offer(event.interaction_id):
             out.append(InteractionRemoved(iid, now, "offered outside routing"))
     else:
         if interaction.agent_id is not None and state in HANDLED:
@@ -111,7 +109,3 @@ async def _interaction_events(
         out.append(AgentLoadChanged(AgentId(agent_id), {Channel(c): n for c, n in load.items()}, now))
     return out
 
-
-async def _has_open_offer(uow: UnitOfWork, interaction_id: int) -> bool:
-    stmt = select(Offer.id).where(Offer.interaction_id == interaction_id, Offer.state == OfferState.OPEN)
-    return (await uow.session.exec(stmt)).first() is not None

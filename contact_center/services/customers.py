@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
-from contact_center.domain.customers import Customer, CustomerIdentity
+from contact_center.domain.customers import Customer
 from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
 from contact_center.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from contact_center.domain.events import CustomerCreated, CustomersMerged, CustomerUpdated
 from contact_center.domain.identity import Address
-from contact_center.domain.interactions import Interaction
-from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore
 from contact_center.storage.uow import UnitOfWork
 
 UPDATABLE = frozenset(
@@ -124,10 +119,7 @@ async def merge_customers(cmd: MergeCustomers, uow: UnitOfWork) -> Customer:
         for c in (survivor, merged):
             if c.merged_into_id is not None:
                 raise ConflictError(f"customer {c.id} was already merged into {c.merged_into_id}")
-        for table in (CustomerIdentity, Interaction, Note, FollowUpTask, SatisfactionScore):
-            await uow.session.exec(  # type: ignore[call-overload]
-                update(table).where(col(table.customer_id) == merged.id).values(customer_id=survivor.id)
-            )
+        await uow.customers.move_history(cmd.merged_id, cmd.survivor_id)
         for key in ("company", "region", "industry", "size_band"):
             if not getattr(survivor, key) and getattr(merged, key):
                 setattr(survivor, key, getattr(merged, key))

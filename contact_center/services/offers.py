@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
-
 from contact_center.domain.commands import (
     AcceptOffer,
     CloseOffer,
@@ -24,13 +22,13 @@ from contact_center.domain.events import OfferDeclined
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.routing import Offer, OfferState, RouterLease, RoutingDecision
 from contact_center.services.interactions import transition
+from contact_center.storage.routing import LEASE_ID, RoutingRepository
 from contact_center.storage.uow import UnitOfWork
 
 
 async def check_epoch(uow: UnitOfWork, epoch: int) -> None:
     """Refuse the write of a router that is no longer the newest leader (the row lock serialises)."""
-    stmt = select(RouterLease).where(RouterLease.id == 1).with_for_update()
-    lease = (await uow.session.exec(stmt)).first()
+    lease = await RoutingRepository(uow.session).lease(for_update=True)
     if lease is None or lease.epoch != epoch:
         raise FencedError(f"router epoch {epoch} is not current ({lease.epoch if lease else 'none'})")
 
@@ -38,21 +36,20 @@ async def check_epoch(uow: UnitOfWork, epoch: int) -> None:
 async def claim_epoch(uow: UnitOfWork, epoch: int, holder: str) -> None:
     """Record a new leader's epoch; an older or equal epoch than the stored one is refused."""
     async with uow:
-        stmt = select(RouterLease).where(RouterLease.id == 1).with_for_update()
-        lease = (await uow.session.exec(stmt)).first()
+        lease = await RoutingRepository(uow.session).lease(for_update=True)
         if lease is None:
-            lease = RouterLease(id=1, epoch=0)
+            lease = RouterLease(id=LEASE_ID, epoch=0)
         if epoch <= lease.epoch:
             raise FencedError(f"epoch {epoch} is not newer than {lease.epoch}")
         lease.epoch, lease.holder, lease.renewed_at = epoch, holder[:200], uow.now()
         uow.session.add(lease)
-        uow.audit(holder, "router", 1, "lead", {"epoch": epoch})
+        uow.audit(holder, "router", LEASE_ID, "lead", {"epoch": epoch})
         await uow.commit()
 
 
 async def current_epoch(uow: UnitOfWork) -> int:
     async with uow:
-        lease = (await uow.session.exec(select(RouterLease).where(RouterLease.id == 1))).first()
+        lease = await RoutingRepository(uow.session).lease()
         return lease.epoch if lease else 0
 
 
@@ -151,10 +148,7 @@ async def record_decision(cmd: RecordDecision, uow: UnitOfWork) -> None:
 
 async def _open_offer(uow: UnitOfWork, interaction_id: int, agent_id: int) -> tuple[Offer, Interaction]:
     interaction = await uow.interactions.get(interaction_id, for_update=True)
-    stmt = select(Offer).where(
-        Offer.interaction_id == interaction_id, Offer.state == OfferState.OPEN, Offer.agent_id == agent_id
-    )
-    offer = (await uow.session.exec(stmt.order_by(col(Offer.id).desc()))).first()
+    offer = await RoutingRepository(uow.session).open_offer(interaction_id, agent_id)
     if offer is None or interaction.state != InteractionState.OFFERED:
         raise ConflictError(f"interaction {interaction_id} has no open offer for agent {agent_id}")
     return offer, interaction

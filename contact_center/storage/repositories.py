@@ -21,7 +21,8 @@ from contact_center.domain.errors import NotFoundError
 from contact_center.domain.identity import Address
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.queues import Queue
-from contact_center.domain.states import OPEN
+from contact_center.domain.states import HANDLING, OPEN
+from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore
 
 PHONE_PUNCTUATION = frozenset("+-(). ")
 
@@ -102,6 +103,12 @@ class CustomerRepository(_Repository):
             stmt = stmt.where(col(Customer.id) > after_id)
         return (await self.session.exec(stmt.order_by(col(Customer.id)).limit(limit))).all()
 
+    async def move_history(self, from_id: int, to_id: int) -> None:
+        """Every identity, interaction, note, task and score of one customer now belongs to another."""
+        for table in (CustomerIdentity, Interaction, Note, FollowUpTask, SatisfactionScore):
+            stmt = update(table).where(col(table.customer_id) == from_id).values(customer_id=to_id)
+            await self.session.exec(stmt)
+
 
 class InteractionRepository(_Repository):
     async def get(self, interaction_id: int, *, for_update: bool = False) -> Interaction:
@@ -166,6 +173,15 @@ class InteractionRepository(_Repository):
         stmt = select(Interaction).where(Interaction.customer_id == customer_id)
         return (await self.session.exec(stmt.order_by(col(Interaction.id)))).all()
 
+    async def handling(self, agent_id: int | None = None) -> Sequence[tuple[int, Channel]]:
+        """(agent, channel) for each interaction an agent (any, or this one) is handling now."""
+        stmt = select(Interaction.agent_id, Interaction.channel).where(
+            col(Interaction.state).in_([s.value for s in HANDLING]), col(Interaction.agent_id).is_not(None)
+        )
+        if agent_id is not None:
+            stmt = stmt.where(Interaction.agent_id == agent_id)
+        return [(aid or 0, Channel(channel)) for aid, channel in (await self.session.exec(stmt)).all()]
+
 
 class MessageRepository(_Repository):
     async def by_provider_id(self, channel: Channel, provider_message_id: str) -> Message | None:
@@ -195,7 +211,7 @@ class AgentRepository(_Repository):
         stmt = update(ApiToken).where(col(ApiToken.agent_id) == agent_id, col(ApiToken.revoked).is_(False))
         if token_hash is not None:
             stmt = stmt.where(col(ApiToken.token_hash) == token_hash)
-        result = await self.session.exec(stmt.values(revoked=True))  # type: ignore[call-overload]
+        result = await self.session.exec(stmt.values(revoked=True))
         return int(result.rowcount)
 
     async def by_token_hash(self, token_hash: str) -> tuple[ApiToken, Agent] | None:

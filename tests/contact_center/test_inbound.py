@@ -213,7 +213,7 @@ async def test_the_same_phone_written_twice_is_one_identity(container: Container
 async def test_an_available_agent_handling_an_interaction_counts_as_busy(container: Container) -> None:
     from contact_center.domain.commands import CreateAgent, SetPresence
     from contact_center.domain.enums import Presence
-    from contact_center.reports import agents_by_state
+    from contact_center.queries.dashboard import agents_by_state
 
     agent_id = await container.bus.handle(CreateAgent(username=unique("a")))
     await container.bus.handle(SetPresence(agent_id=agent_id, presence=Presence.AVAILABLE))

@@ -8,8 +8,7 @@ import logging
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from contact_center.api.app import create_app
-from contact_center.bootstrap import build_container
+from contact_center.bootstrap import build_api_app, build_container
 from contact_center.domain.commands import CreateAgent
 from contact_center.domain.enums import Role
 from contact_center.logs import JsonFormatter, TextFormatter, log_context
@@ -49,7 +48,7 @@ async def test_a_request_logs_its_id_on_every_line_it_causes(sqlite_url: str) ->
     try:
         agent_id = await container.bus.handle(CreateAgent(username=unique("a"), role=Role.AGENT))
         token = await create_token_for(container.uow(), agent_id, "test")
-        async with TestClient(TestServer(create_app(container))) as client:
+        async with TestClient(TestServer(build_api_app(container))) as client:
             resp = await client.post(
                 "/api/v1/customers",
                 json={"name": "王小明"},

@@ -17,8 +17,7 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from contact_center.api.app import create_app
-from contact_center.bootstrap import Container
+from contact_center.bootstrap import Container, build_api_app
 from contact_center.domain.commands import CreateAgent
 from contact_center.domain.enums import Role
 from contact_center.services.agents import create_token_for
@@ -70,7 +69,7 @@ async def new_agent(container: Container, role: Role = Role.AGENT) -> User:
 
 
 async def make_client(container: Container) -> TestClient[Any, Any]:
-    client: TestClient[Any, Any] = TestClient(TestServer(create_app(container)))
+    client: TestClient[Any, Any] = TestClient(TestServer(build_api_app(container)))
     await client.start_server()
     return client
 

@@ -9,8 +9,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from contact_center.api.app import create_app
-from contact_center.bootstrap import Container
+from contact_center.bootstrap import Container, build_api_app
 from tests.contact_center.api.conftest import Staff, error_of, ok
 
 Client = TestClient[Any, Any]
@@ -55,7 +54,7 @@ async def test_unexpected_exception_is_500_internal_with_request_id_and_no_trace
     async def explode(request: web.Request) -> web.Response:
         raise RuntimeError("secret detail: password=hunter2")
 
-    app = create_app(container)
+    app = build_api_app(container)
     app.router.add_get("/api/v1/explode", explode)
     async with TestClient(TestServer(app)) as client:
         with caplog.at_level(logging.ERROR, logger="contact_center.api.errors"):

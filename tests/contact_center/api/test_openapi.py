@@ -11,9 +11,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from contact_center.api.app import create_app
 from contact_center.api.openapi import OPERATIONS, document
-from contact_center.bootstrap import Container
+from contact_center.bootstrap import Container, build_api_app
 from tests.conftest import unique
 from tests.contact_center.api.conftest import PASSWORD, Staff, error_of, ok, phone_number
 
@@ -140,7 +139,7 @@ def _check_refs(doc: dict[str, Any], node: Any) -> None:
 
 
 def test_every_route_is_documented_and_every_operation_routed(container: Container) -> None:
-    app = create_app(container)
+    app = build_api_app(container)
     routed = {
         (route.method.lower(), route.resource.canonical)
         for route in app.router.routes()

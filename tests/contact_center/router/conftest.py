@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
-from contact_center.bootstrap import Container, build_container
+from contact_center.bootstrap import Container, build_container, build_router
 from contact_center.domain.commands import CreateAgent, CreateQueue, SetPresence
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.interactions import Interaction
@@ -85,7 +85,7 @@ async def routed(database_url: str) -> AsyncIterator[Routed]:
     container = build_container(make_settings(database_url))
     skill = unique("skill")
     queue = unique("q")
-    router = RouterService(container)
+    router = build_router(container)
     await container.bus.handle(
         CreateQueue(
             name=queue, channels=(Channel.CHAT, Channel.VOICE, Channel.EMAIL), required_skills=((skill, 3),)

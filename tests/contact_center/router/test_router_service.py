@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from contact_center.bootstrap import build_router
 from contact_center.domain.commands import (
     AcceptOffer,
     OfferInteraction,
@@ -16,7 +19,6 @@ from contact_center.domain.commands import (
 from contact_center.domain.enums import Channel, InteractionState, Presence
 from contact_center.domain.errors import ConflictError, FencedError
 from contact_center.domain.routing import Offer, OfferState, RoutingDecision
-from contact_center.router.service import RouterService
 from tests.conftest import unique
 from tests.contact_center.router.conftest import Routed, polled
 
@@ -172,12 +174,27 @@ async def test_a_new_router_rebuilds_pending_offers_from_the_database(routed: Ro
     agent = await routed.agent()
     iid = await _inbound(routed)
     first = await polled(lambda: _offers(routed, iid))
-    fresh = RouterService(routed.container)
+    fresh = build_router(routed.container)
     await fresh.rebuild()
     assert fresh.engine is not None
     snapshot = fresh.engine.snapshot()
     assert [(o.interaction, o.agent) for o in snapshot.offers if o.interaction == iid] == [(iid, agent)]
     assert first[0].state == OfferState.OPEN
+
+
+async def test_a_router_sharing_its_process_leaves_the_collector_alone(routed: Routed) -> None:
+    before = gc.get_freeze_count()
+    await build_router(routed.container).rebuild()
+    assert gc.get_freeze_count() == before
+
+
+async def test_a_router_alone_in_its_process_freezes_what_it_rebuilt(routed: Routed) -> None:
+    gc.unfreeze()
+    try:
+        await build_router(routed.container, freeze_collector=True).rebuild()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 async def test_an_older_epoch_cannot_offer(routed: Routed) -> None:

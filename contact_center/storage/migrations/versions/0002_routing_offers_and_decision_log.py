@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
 
 import contact_center.domain.columns
 
@@ -27,7 +27,7 @@ def upgrade() -> None:
         "router_lease",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("epoch", sa.Integer(), nullable=False),
-        sa.Column("holder", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("holder", AutoString(length=200), nullable=False),
         sa.Column("renewed_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -35,10 +35,10 @@ def upgrade() -> None:
         "routing_decision",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+        sa.Column("kind", AutoString(length=30), nullable=False),
         sa.Column("interaction_id", sa.Integer(), nullable=True),
         sa.Column("agent_id", sa.Integer(), nullable=True),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("text", AutoString(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("router_epoch", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("expires_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
         sa.Column("closed_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
         sa.Column("router_epoch", sa.Integer(), nullable=False),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("reason", AutoString(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agent_id"],
             ["agent.id"],

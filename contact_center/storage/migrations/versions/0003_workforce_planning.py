@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
 
 import contact_center.domain.columns
 
@@ -44,13 +44,13 @@ def upgrade() -> None:
         "forecast_override",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("queue_id", sa.Integer(), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("channel", AutoString(length=20), nullable=True),
         sa.Column("starts_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
         sa.Column("ends_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
         sa.Column("multiplier", sa.Float(), nullable=True),
         sa.Column("value", sa.Float(), nullable=True),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("reason", AutoString(length=200), nullable=False),
+        sa.Column("created_by", AutoString(length=100), nullable=False),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["queue_id"],
@@ -66,14 +66,14 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("queue_id", sa.Integer(), nullable=False),
         sa.Column("starts_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
-        sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("timezone", AutoString(length=64), nullable=False),
         sa.Column("interval_minutes", sa.Integer(), nullable=False),
         sa.Column("num_intervals", sa.Integer(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("solver_status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("status", AutoString(length=20), nullable=False),
+        sa.Column("solver_status", AutoString(length=20), nullable=False),
         sa.Column("required", sa.JSON(), nullable=False),
         sa.Column("summary", sa.JSON(), nullable=False),
-        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("created_by", AutoString(length=100), nullable=False),
         sa.Column("created_at", contact_center.domain.columns.UTCDateTime(), nullable=False),
         sa.Column("published_at", contact_center.domain.columns.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -91,8 +91,8 @@ def upgrade() -> None:
         sa.Column("schedule_id", sa.Integer(), nullable=False),
         sa.Column("agent_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Integer(), nullable=False),
-        sa.Column("template", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
-        sa.Column("skill", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("template", AutoString(length=50), nullable=False),
+        sa.Column("skill", AutoString(length=100), nullable=False),
         sa.Column("start_minute", sa.Integer(), nullable=False),
         sa.Column("end_minute", sa.Integer(), nullable=False),
         sa.Column("paid_minutes", sa.Integer(), nullable=False),

@@ -1,0 +1,103 @@
+"""Live queue figures for supervisors, per METRICS.md: waiting now, longest wait now, agents by state.
+
+Read by the supervisor page (first render and websocket pushes), `/api/v1/dashboard`,
+`/api/v1/queues`, `contact-center queues list` and the `reports.queue_summary` job, so they all
+show the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from contact_center.domain.customers import Customer
+from contact_center.domain.interactions import Interaction
+from contact_center.domain.queues import Queue
+from contact_center.domain.states import WAITING
+from contact_center.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFigures:
+    queue_id: int
+    name: str
+    channels: list[str]
+    waiting: int
+    longest_wait_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecentInteraction:
+    id: int
+    channel: str
+    state: str
+    queue: str | None
+    customer: str
+    subject: str
+    created_at: str
+
+
+async def queue_figures(uow: UnitOfWork, now: datetime) -> list[QueueFigures]:
+    """Waiting now and longest wait now (max of now − entered) for every queue."""
+    stmt = (
+        select(Interaction.queue_id, func.count(), func.min(Interaction.queued_at))
+        .where(col(Interaction.state).in_([s.value for s in WAITING]))
+        .group_by(col(Interaction.queue_id))
+    )
+    waiting = {row[0]: (row[1], row[2]) for row in (await uow.session.exec(stmt)).all()}
+    out = []
+    for queue in await uow.queues.list():
+        count, oldest = waiting.get(queue.id, (0, None))
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=now.tzinfo)
+        longest = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+        out.append(
+            QueueFigures(queue.id or 0, queue.name, list(queue.channels), int(count), round(longest, 1))
+        )
+    return out
+
+
+async def agents_by_state(uow: UnitOfWork) -> dict[str, int]:
+    """Per METRICS.md: an available agent handling at least one interaction counts as busy."""
+    handling = {agent_id for agent_id, _channel in await uow.interactions.handling()}
+    counts: Counter[str] = Counter()
+    for agent in await uow.agents.list():
+        if not agent.is_active:
+            continue
+        state = str(agent.presence)
+        counts["busy" if state == "available" and agent.id in handling else state] += 1
+    return {state: counts.get(state, 0) for state in ("available", "busy", "wrap_up", "away", "offline")}
+
+
+async def recent_interactions(uow: UnitOfWork, limit: int = 15) -> list[RecentInteraction]:
+    stmt = (
+        select(Interaction, Customer.name, Queue.name)
+        .join(Customer, col(Customer.id) == col(Interaction.customer_id))
+        .outerjoin(Queue, col(Queue.id) == col(Interaction.queue_id))
+        .order_by(col(Interaction.id).desc())
+        .limit(limit)
+    )
+    rows = (await uow.session.exec(stmt)).all()
+    return [
+        RecentInteraction(
+            i.id or 0, str(i.channel), str(i.state), qname, cname, i.subject, i.created_at.isoformat()
+        )
+        for i, cname, qname in rows
+    ]
+
+
+async def dashboard(uow: UnitOfWork) -> dict[str, Any]:
+    """Everything the supervisor page shows, as JSON-ready values, read in one unit of work."""
+    async with uow:
+        now = uow.now()
+        return {
+            "at": now.isoformat(),
+            "queues": [asdict(q) for q in await queue_figures(uow, now)],
+            "agents": await agents_by_state(uow),
+            "recent": [asdict(r) for r in await recent_interactions(uow)],
+        }
