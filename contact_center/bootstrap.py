@@ -21,10 +21,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
-from contact_center.jobs import InProcessJobRunner, JobRunner, RqJobRunner
-from contact_center.services import agents, customers, interactions, offers, queues
+from contact_center.domain import planning_commands as pc
+from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
+from contact_center.services import agents, customers, interactions, offers, planning, queues
 from contact_center.settings import Settings
 from contact_center.storage.engine import create_engine, session_factory
+from contact_center.storage.job_store import JobStore
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,11 @@ def command_handlers(settings: Settings) -> dict[type[c.Command], CommandHandler
         c.AcceptOffer: offers.accept_offer,
         c.RejectOffer: offers.reject_offer,
         c.RecordDecision: offers.record_decision,
+        pc.AddOverride: planning.add_override,
+        pc.DeleteOverride: planning.delete_override,
+        pc.SetContract: planning.set_contract,
+        pc.SaveSchedule: planning.save_schedule,
+        pc.PublishSchedule: planning.publish_schedule,
     }
 
 
@@ -97,26 +104,35 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     sessions = session_factory(engine)
     redis: Redis | None = None
     broker: EventBroker
-    jobs: JobRunner
-    holder: dict[str, Container] = {}
     if settings.is_distributed:
         assert settings.redis.url is not None
         redis = Redis.from_url(settings.redis.url)
         broker = RedisStreamBroker(redis, stream=settings.redis.stream)
-        jobs = RqJobRunner(SyncRedis.from_url(settings.redis.url), settings.redis.rq_queue)
     else:
         broker = InProcessBroker()
-        jobs = InProcessJobRunner(lambda: holder["c"])
     dispatcher = OutboxDispatcher(sessions, broker, clock=clock)
 
     def uow_factory() -> UnitOfWork:
         return UnitOfWork(sessions, clock=clock, after_commit=dispatcher.wake)
 
     bus = MessageBus(uow_factory, command_handlers(settings))
+    store = JobStore(sessions, clock)
+    jobs: JobRunner
+    if settings.is_distributed:
+        assert settings.redis.url is not None
+        jobs = RqJobRunner(store, SyncRedis.from_url(settings.redis.url), settings.redis.rq_queue)
+    else:
+        jobs = InProcessJobRunner(store, JobContext(uow_factory, bus, settings, clock))
     container = Container(settings, engine, sessions, broker, dispatcher, jobs, bus, clock, redis)
-    holder["c"] = container
     log.debug("container.built", extra={"role": role, "distributed": settings.is_distributed})
     return container
+
+
+def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callable[[], Awaitable[None]]]:
+    """What an rq worker needs to run one job: the job store, the jobs' context, and a closer."""
+    container = build_container(settings, role="worker")
+    context = JobContext(container.uow, container.bus, settings, container.clock)
+    return JobStore(container.sessions, container.clock), context, container.close
 
 
 def build_web_app(container: Container) -> web.Application:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -17,11 +17,8 @@ from contact_center.domain.customers import Customer
 from contact_center.domain.enums import InteractionState
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.queues import Queue
-from contact_center.jobs import job
+from contact_center.jobs import JobContext, job
 from contact_center.storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from contact_center.bootstrap import Container
 
 WAITING_STATES = [InteractionState.QUEUED.value, InteractionState.OFFERED.value]
 HANDLING_STATES = [InteractionState.ACTIVE.value, InteractionState.WRAP_UP.value]
@@ -114,5 +111,5 @@ async def dashboard(uow: UnitOfWork) -> dict[str, Any]:
 
 
 @job("reports.queue_summary")
-async def queue_summary_job(container: Container) -> dict[str, Any]:
-    return await dashboard(container.uow())
+async def queue_summary_job(ctx: JobContext) -> dict[str, Any]:
+    return await dashboard(ctx.uow())

@@ -9,6 +9,7 @@ from contact_center.api import (
     customers,
     health,
     interactions,
+    jobs,
     keys,
     offers,
     openapi,
@@ -27,6 +28,7 @@ ROUTE_TABLES = (
     agents.routes,
     queues.routes,
     planning.routes,
+    jobs.routes,
     openapi.routes,
 )
 

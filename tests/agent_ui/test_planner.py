@@ -9,8 +9,9 @@ from playwright.async_api import Browser, Page, expect
 from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateAgent, CreateCustomer, CreateQueue
 from contact_center.domain.enums import Channel, Role
+from contact_center.domain.planning_commands import PublishSchedule
 from contact_center.planning.published import my_schedule
-from contact_center.planning.schedules import BuildRequest, build_schedule, publish_schedule
+from contact_center.planning.schedules import BuildRequest, build_schedule
 from contact_center.planning.seed import HistoryProfile, seed_history
 from contact_center.planning.weeks import current_monday, zone
 from tests.conftest import unique
@@ -38,9 +39,9 @@ async def planned_queue(container: Container) -> tuple[int, list[str]]:
     async with container.uow() as uow:
         week = current_monday(uow.now(), zone("UTC"))
     schedule_id = await build_schedule(
-        container.uow(), queue_id, BuildRequest(week, days=1, time_limit_s=1.0), "test"
+        container.bus, container.uow, queue_id, BuildRequest(week, days=1, time_limit_s=1.0), "test"
     )
-    await publish_schedule(container.uow(), schedule_id, "test")
+    await container.bus.handle(PublishSchedule(schedule_id))
     return int(queue_id), agents
 
 
