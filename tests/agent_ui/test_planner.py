@@ -121,3 +121,43 @@ async def test_an_agent_cannot_open_the_planner_but_sees_their_own_schedule(
             await expect(page.locator("#my-schedule tbody")).to_contain_text("shift")
     finally:
         await page.close()
+
+
+RECORD_PROGRESS = """() => {
+  window.__progress = [];
+  const bar = document.getElementById("build-bar"), stage = document.getElementById("build-stage");
+  const note = () => window.__progress.push([bar.value, stage.textContent]);
+  new MutationObserver(note).observe(document.getElementById("build-progress"),
+    { subtree: true, childList: true, characterData: true, attributes: true });
+}"""
+
+
+async def test_a_build_started_from_the_page_shows_its_progress_then_the_schedule(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    queue_id, _agents = await planned_queue(container)
+    planner = unique("pla")
+    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
+    page = await browser.new_page()
+    try:
+        await sign_in(page, base, planner)
+        await page.goto(f"{base}/planner?queue={queue_id}")
+        await expect(page.locator("#schedule-info")).to_contain_text("published")
+        await expect(page.locator("#build-progress")).to_be_hidden()
+        await page.evaluate(RECORD_PROGRESS)
+        await page.fill("#build-days", "7")
+        await page.fill("#build-limit", "4")
+        await page.click("#build")
+        await expect(page.locator("#build-progress")).to_be_visible()
+        await expect(page.locator("#schedule-info")).to_contain_text("draft", timeout=90_000)
+        await expect(page.locator("#build-stage")).to_have_text("finished")
+        seen = await page.evaluate("window.__progress")
+        values = [float(v) for v, _ in seen]
+        assert seen[0] == [0, "queued"] and seen[-1] == [1, "finished"], seen
+        assert values == sorted(values)
+        rows = page.locator("#gantt g.gantt-row")
+        await expect(rows.first).to_be_visible()
+        await expect(page.locator("#coverage-chart rect.bar")).to_have_count(7 * 48)
+    finally:
+        await page.close()
