@@ -13,11 +13,11 @@ from datetime import date
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from contact_center.api.auth import STAFF, require
 from contact_center.api.keys import BUS, CLOCK, JOBS, UOW
-from contact_center.api.validation import Body, parse_body, path_id, text
+from contact_center.api.validation import Body, parse_body, path_id
 from contact_center.domain.enums import Channel, Role
 from contact_center.domain.errors import InvalidInputError, UnprocessableError
 from contact_center.domain.planning_commands import (
@@ -40,7 +40,7 @@ PLAN = (Role.PLANNER,)
 READ = (Role.PLANNER, Role.SUPERVISOR)
 WHAT_IF_QUERY = ("week", "aht_s", "sl_target", "sl_threshold_s")
 Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
-Reason = text(200)
+Reason = Annotated[str, StringConstraints(max_length=200)]
 
 
 #: The longest period one override may cover, and how far from now it may lie.
