@@ -26,7 +26,7 @@ services:
 
 test: install services compiled
 	$(BIN)/ruff check .
-	$(BIN)/mypy routing workforce contact_center/domain
+	$(BIN)/mypy
 	$(BIN)/pytest -q tests
 	ROUTING_BUILD_DIR=$(COMPILED) $(BIN)/pytest -q -p no:cacheprovider tests/routing $(wildcard tests/workforce/test_simulation_*.py)
 
@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff format --check . || true
 
 typecheck: install
-	$(BIN)/mypy routing workforce contact_center/domain
+	$(BIN)/mypy
 
 bench: install services compiled
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

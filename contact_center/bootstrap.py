@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,24 +18,36 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contact_center.api.auth import CONTAINER_KEY
+import contact_center.planning.jobs
+import contact_center.reports  # noqa: F401  (registers the report jobs)
 from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, TokenCache
 from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
-from contact_center.jobs import InProcessJobRunner, JobRunner, RqJobRunner
+from contact_center.domain import planning_commands as pc
+from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
 from contact_center.router.service import RouterService
-from contact_center.services import agents, customers, interactions, offers, queues, tokens
+from contact_center.services import (
+    agents,
+    customers,
+    interactions,
+    offers,
+    planning,
+    queues,
+    routing_pass,
+    tokens,
+)
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.queue_directory import QueueDirectory
 from contact_center.settings import Settings
 from contact_center.storage.engine import Database, open_database, session_factory
 from contact_center.storage.group_commit import GroupCommitter
 from contact_center.storage.inbound_batch import store_inbound
+from contact_center.storage.job_store import JobStore
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
 
 log = logging.getLogger(__name__)
@@ -64,7 +77,7 @@ class Container:
 
     def uow(self) -> UnitOfWork:
         """A unit of work that may write (on SQLite it waits for the one writer)."""
-        return UnitOfWork(self.sessions, clock=self.clock, after_commit=self.dispatcher.wake)
+        return UnitOfWork(self.sessions, clock=self.clock, after_commit=self.dispatcher.committed)
 
     def read_uow(self) -> UnitOfWork:
         """A unit of work for reads only: on SQLite it never takes, nor waits for, the write lock."""
@@ -113,6 +126,12 @@ def command_handlers(settings: Settings, inbound: InboundWriter) -> dict[type[c.
         c.AcceptOffer: offers.accept_offer,
         c.RejectOffer: offers.reject_offer,
         c.RecordDecision: offers.record_decision,
+        c.ApplyRoutingPass: routing_pass.apply_routing_pass,
+        pc.AddOverride: planning.add_override,
+        pc.DeleteOverride: planning.delete_override,
+        pc.SetContract: planning.set_contract,
+        pc.SaveSchedule: planning.save_schedule,
+        pc.PublishSchedule: planning.publish_schedule,
     }
 
 
@@ -124,20 +143,16 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     read_sessions = session_factory(database.reader)
     redis: Redis | None = None
     broker: EventBroker
-    jobs: JobRunner
-    holder: dict[str, Container] = {}
     if settings.is_distributed:
         assert settings.redis.url is not None
         redis = Redis.from_url(settings.redis.url)
         broker = RedisStreamBroker(redis, stream=settings.redis.stream)
-        jobs = RqJobRunner(SyncRedis.from_url(settings.redis.url), settings.redis.rq_queue)
     else:
         broker = InProcessBroker()
-        jobs = InProcessJobRunner(lambda: holder["c"])
     dispatcher = OutboxDispatcher(sessions, broker, clock=clock, read_sessions=read_sessions)
 
     def uow_factory() -> UnitOfWork:
-        return UnitOfWork(sessions, clock=clock, after_commit=dispatcher.wake)
+        return UnitOfWork(sessions, clock=clock, after_commit=dispatcher.committed)
 
     def read_uow() -> UnitOfWork:
         return UnitOfWork(read_sessions, clock=clock)
@@ -151,9 +166,16 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     broker.subscribe("tokens", token_cache.on_event, live=True)
     queue_directory = QueueDirectory(read_uow)
     broker.subscribe("queues", queue_directory.on_event, live=True)
-    committer = GroupCommitter(database.writer, store_inbound, after_commit=dispatcher.wake)
+    committer = GroupCommitter(database.writer, store_inbound, after_commit=dispatcher.committed)
     inbound = InboundWriter(committer, queue_directory, clock=clock, default_region=settings.default_region)
     bus = MessageBus(uow_factory, command_handlers(settings, inbound))
+    store = JobStore(sessions, clock)
+    jobs: JobRunner
+    if settings.is_distributed:
+        assert settings.redis.url is not None
+        jobs = RqJobRunner(store, SyncRedis.from_url(settings.redis.url), settings.redis.rq_queue)
+    else:
+        jobs = InProcessJobRunner(store, JobContext(uow_factory, bus, settings, clock))
     container = Container(
         settings,
         database,
@@ -168,9 +190,15 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
         redis,
         inbound_commits=committer,
     )
-    holder["c"] = container
     log.debug("container.built", extra={"role": role, "distributed": settings.is_distributed})
     return container
+
+
+def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callable[[], Awaitable[None]]]:
+    """What an rq worker needs to run one job: the job store, the jobs' context, and a closer."""
+    container = build_container(settings, role="worker")
+    context = JobContext(container.uow, container.bus, settings, container.clock)
+    return JobStore(container.sessions, container.clock), context, container.close
 
 
 def build_router(container: Container, *, freeze_collector: bool = False) -> RouterService:
@@ -191,6 +219,7 @@ def build_router(container: Container, *, freeze_collector: bool = False) -> Rou
         clock=container.clock,
         owns_events=owns_events,
         freeze_collector=freeze_collector,
+        read_uow=container.read_uow,
     )
 
 
@@ -198,7 +227,7 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
     """The REST API alone, each handler given only the narrow things it reads."""
     from contact_center.api.app import create_app
 
-    app = create_app(
+    return create_app(
         settings=container.settings,
         bus=container.bus,
         uow=container.read_uow,
@@ -208,8 +237,6 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
         tokens=container.tokens,
         explain=explain,
     )
-    app[CONTAINER_KEY] = container  # only api/planning.py still reads it; it goes when that moves to UOW
-    return app
 
 
 def build_web_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:

@@ -58,10 +58,14 @@ class EventBroker(Protocol):
 
 
 async def _deliver(group: str, handler: Subscriber, event_type: str, payload: str) -> bool:
+    return await _deliver_event(group, handler, event_from_json(event_type, payload))
+
+
+async def _deliver_event(group: str, handler: Subscriber, event: Event) -> bool:
     try:
-        await handler(event_from_json(event_type, payload))
+        await handler(event)
     except Exception:  # the edge of a subscriber: log once, keep the bus running
-        log.exception("event.handler_failed", extra={"group": group, "event_type": event_type})
+        log.exception("event.handler_failed", extra={"group": group, "event_type": event.type})
         return False
     return True
 
@@ -78,8 +82,12 @@ class InProcessBroker:
         self._subscribers.append((group, handler))
 
     async def publish(self, event_type: str, payload: str, outbox_id: int) -> None:
+        await self.deliver(event_from_json(event_type, payload))
+
+    async def deliver(self, event: Event) -> None:
+        """Run the subscribers on an event this process holds already (no JSON round trip)."""
         for group, handler in self._subscribers:
-            await _deliver(group, handler, event_type, payload)
+            await _deliver_event(group, handler, event)
 
     async def start(self) -> None:
         return None

@@ -317,9 +317,7 @@ async def _history(
     await _move(bus, received.interaction_id, InteractionState.CLOSED, agent_id)
 
 
-async def _move(
-    bus: MessageBus, interaction_id: int, target: InteractionState, agent_id: int | None
-) -> None:
+async def _move(bus: MessageBus, interaction_id: int, target: InteractionState, agent_id: int | None) -> None:
     await bus.handle(
         TransitionInteraction(interaction_id=interaction_id, target=target, agent_id=agent_id, actor="demo")
     )

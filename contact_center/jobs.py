@@ -1,7 +1,11 @@
 """Background jobs: an in-process runner by default, rq queues on Redis for several processes.
 
-A job is an async function registered by name with `@job("name")`; it receives the application
-container and keyword arguments made of plain JSON values, so the same function runs in both modes.
+A job is an async function registered by name with `@job("name")`. It receives a `JobContext` (the
+narrow things a job may use: units of work, the bus, settings, the clock, who asked, and a progress
+reporter) and keyword arguments made of plain JSON values, so the same function runs in both
+modes. Every job has a row in the `job` table (storage/job_store.py): its status, progress and
+result or error are readable by id from any process. CPU-heavy work inside a job goes to a thread
+(`asyncio.to_thread`): the in-process runner shares the web process's event loop.
 """
 
 from __future__ import annotations
@@ -9,20 +13,48 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
+
+from contact_center.bus import MessageBus
+from contact_center.domain.errors import ContactCenterError
+from contact_center.settings import Settings
+from contact_center.storage.job_store import JobRecord, JobStore
+from contact_center.storage.uow import Clock, UnitOfWork
 
 if TYPE_CHECKING:
     from redis import Redis as SyncRedis
 
-    from contact_center.bootstrap import Container
-
 log = logging.getLogger(__name__)
+
+RQ_QUEUE = "contact_center"
+#: An rq worker gives up on a job after this long (the longest solve is 300 s).
+RQ_JOB_TIMEOUT_S = 900
+#: A job's progress row is written at most this often, whatever the job reports.
+PROGRESS_EVERY_S = 0.2
+
+#: Called with a fraction from 0 to 1 and a short stage text, from any thread.
+Progress = Callable[[float, str], None]
+
+
+def ignore_progress(fraction: float, stage: str) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    uow: Callable[[], UnitOfWork]
+    bus: MessageBus
+    settings: Settings
+    clock: Clock
+    progress: Progress = ignore_progress
+    job_id: int | None = None
+    actor: str = "system"
+
 
 JobFunction = Callable[..., Awaitable[Any]]
 _JOBS: dict[str, JobFunction] = {}
-
-RQ_QUEUE = "contact_center"
 
 
 def job(name: str) -> Callable[[JobFunction], JobFunction]:
@@ -34,42 +66,110 @@ def job(name: str) -> Callable[[JobFunction], JobFunction]:
 
 
 def job_named(name: str) -> JobFunction:
-    _load_job_modules()
+    """A registered job; the composition root imports the modules that register them."""
     if name not in _JOBS:
         raise LookupError(f"no job named {name!r}")
     return _JOBS[name]
 
 
-def _load_job_modules() -> None:
-    import contact_center.reports  # noqa: F401  (registers its jobs)
-
-
 class JobRunner(Protocol):
-    async def enqueue(self, name: str, **kwargs: Any) -> str: ...
+    async def enqueue(
+        self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "system"
+    ) -> int:
+        """Record the job as queued and hand it to a worker; returns its id."""
+        ...
+
+    async def status(self, job_id: int) -> JobRecord | None: ...
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
 
-class InProcessJobRunner:
-    """An asyncio queue and a few worker tasks; results are kept by job id for callers that wait."""
+class ProgressWriter:
+    """Takes a job's progress from any thread and writes the latest value to its row from the
+    event loop, at most every PROGRESS_EVERY_S, so a chatty solver cannot flood the database."""
 
-    def __init__(self, container_ref: Callable[[], Container], *, workers: int = 2) -> None:
-        self._container_ref = container_ref
-        self._queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
+    def __init__(self, store: JobStore, job_id: int) -> None:
+        self._store, self._job_id = store, job_id
+        self._loop = asyncio.get_running_loop()
+        self._latest: tuple[float, str] | None = None
+        self._changed = asyncio.Event()
+        self._task = asyncio.create_task(self._write(), name=f"job-{job_id}-progress")
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        self._loop.call_soon_threadsafe(self._set, fraction, stage)
+
+    def _set(self, fraction: float, stage: str) -> None:
+        self._latest = (fraction, stage)
+        self._changed.set()
+
+    async def _write(self) -> None:
+        while True:
+            await self._changed.wait()
+            self._changed.clear()
+            if self._latest is not None:
+                try:
+                    await self._store.progress(self._job_id, *self._latest)
+                except Exception:  # progress is advisory: the job itself goes on
+                    log.warning("job.progress_unwritten", extra={"job_id": self._job_id}, exc_info=True)
+            await asyncio.sleep(PROGRESS_EVERY_S)
+
+    async def close(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+def _error_of(exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, ContactCenterError):
+        return {"code": exc.code, "message": exc.message, "http_status": exc.http_status}
+    return {"code": "internal", "message": "the job failed unexpectedly; the log has the details"}
+
+
+async def run_job(
+    store: JobStore, context: JobContext, job_id: int, name: str, kwargs: dict[str, Any]
+) -> Any:
+    """Run one job and record its course in its row; re-raises what the job raised."""
+    record = await store.get(job_id)
+    actor = record.created_by if record is not None else "system"
+    await store.start(job_id)
+    writer = ProgressWriter(store, job_id)
+    try:
+        result = await job_named(name)(
+            replace(context, progress=writer, job_id=job_id, actor=actor), **kwargs
+        )
+    except Exception as exc:  # the job runner is an edge: record, log, and pass the failure on
+        await writer.close()
+        await store.fail(job_id, _error_of(exc))
+        if not isinstance(exc, ContactCenterError):
+            log.exception("job.failed", extra={"job": name, "job_id": job_id})
+        raise
+    await writer.close()
+    await store.finish(job_id, result)
+    return result
+
+
+class InProcessJobRunner:
+    """An asyncio queue and a few worker tasks in this process."""
+
+    def __init__(self, store: JobStore, context: JobContext, *, workers: int = 2) -> None:
+        self._store = store
+        self._context = context
+        self._queue: asyncio.Queue[tuple[int, str, dict[str, Any]]] = asyncio.Queue()
         self._workers = workers
         self._tasks: list[asyncio.Task[None]] = []
-        self._counter = 0
-        self.results: dict[str, asyncio.Future[Any]] = {}
 
-    async def enqueue(self, name: str, **kwargs: Any) -> str:
+    async def enqueue(
+        self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "system"
+    ) -> int:
         job_named(name)  # fail at enqueue time on an unknown job
-        self._counter += 1
-        job_id = f"local-{self._counter}"
-        self.results[job_id] = asyncio.get_running_loop().create_future()
-        await self._queue.put((job_id, name, kwargs))
+        job_id = await self._store.create(name, actor)
+        await self._queue.put((job_id, name, dict(args or {})))
         return job_id
+
+    async def status(self, job_id: int) -> JobRecord | None:
+        return await self._store.get(job_id)
 
     async def start(self) -> None:
         for i in range(self._workers):
@@ -86,30 +186,37 @@ class InProcessJobRunner:
     async def _work(self) -> None:
         while True:
             job_id, name, kwargs = await self._queue.get()
-            future = self.results[job_id]
-            try:
-                future.set_result(await job_named(name)(self._container_ref(), **kwargs))
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the job runner is an edge: log and record the failure
-                log.exception("job.failed", extra={"job": name, "job_id": job_id})
-                future.set_exception(exc)
-            finally:
-                self._queue.task_done()
+            # A failure is recorded in the job's row (and logged) by run_job; the worker goes on.
+            with contextlib.suppress(Exception):
+                await run_job(self._store, self._context, job_id, name, kwargs)
+            self._queue.task_done()
 
 
 class RqJobRunner:
     """Enqueues on rq; `contact-center serve --role worker` (an rq worker) runs the jobs."""
 
-    def __init__(self, redis: SyncRedis, queue_name: str = RQ_QUEUE) -> None:
+    def __init__(self, store: JobStore, redis: SyncRedis, queue_name: str = RQ_QUEUE) -> None:
         from rq import Queue
 
+        self._store = store
         self.queue = Queue(queue_name, connection=redis)
 
-    async def enqueue(self, name: str, **kwargs: Any) -> str:
+    async def enqueue(
+        self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "system"
+    ) -> int:
         job_named(name)
-        rq_job = await asyncio.to_thread(self.queue.enqueue, run_rq_job, name, kwargs)
-        return str(rq_job.id)
+        job_id = await self._store.create(name, actor)
+        await asyncio.to_thread(
+            self.queue.enqueue,
+            run_rq_job,
+            args=(name, dict(args or {}), job_id),
+            job_id=f"cc-job-{job_id}",
+            job_timeout=RQ_JOB_TIMEOUT_S,
+        )
+        return job_id
+
+    async def status(self, job_id: int) -> JobRecord | None:
+        return await self._store.get(job_id)
 
     async def start(self) -> None:
         return None
@@ -118,16 +225,19 @@ class RqJobRunner:
         return None
 
 
-def run_rq_job(name: str, kwargs: dict[str, Any]) -> Any:
-    """Entry point inside an rq worker: build the container from settings and run the job once."""
-    from contact_center.bootstrap import build_container
+def run_rq_job(name: str, kwargs: dict[str, Any], job_id: int | None = None) -> Any:
+    """Entry point inside an rq worker: build this process's job context from settings, run the
+    job once (recorded in its row when it has one), and close what was opened."""
+    from contact_center.bootstrap import build_job_runtime
     from contact_center.settings import load_settings
 
     async def run() -> Any:
-        container = build_container(load_settings(), role="worker")
+        store, context, close = build_job_runtime(load_settings())
         try:
-            return await job_named(name)(container, **kwargs)
+            if job_id is None:
+                return await job_named(name)(context, **kwargs)
+            return await run_job(store, context, job_id, name, kwargs)
         finally:
-            await container.close()
+            await close()
 
     return asyncio.run(run())

@@ -102,9 +102,7 @@ class Simulator:
             if offer.interaction_id in self._answering:
                 continue
             self._answering.add(offer.interaction_id)
-            task = asyncio.create_task(
-                self._work(offer.interaction_id, offer.agent_id, channel)
-            )
+            task = asyncio.create_task(self._work(offer.interaction_id, offer.agent_id, channel))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 

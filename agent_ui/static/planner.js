@@ -1,5 +1,7 @@
 // The planner page: loads forecast, requirements and the latest schedule of the chosen queue from
 // /api/v1/planning and draws them; what-if inputs refetch the requirements without a reload.
+// Building a schedule starts a background job (202): the page polls the job, shows its progress,
+// and draws the schedule once the job has finished.
 (function () {
   "use strict";
   const C = window.PlannerCharts;
@@ -101,6 +103,24 @@
     state.timer = setTimeout(() => loadRequirements(false).catch((err) => say(err.message)), 150);
   }
 
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function showProgress(job) {
+    $("build-progress").hidden = false;
+    $("build-bar").value = job.progress || 0;
+    $("build-stage").textContent = job.status === "running" ? job.stage + " " + Math.round((job.progress || 0) * 100) + " %" : job.status;
+  }
+
+  async function followJob(location) {
+    for (;;) {
+      const job = await api(location);
+      showProgress(job);
+      if (job.status === "finished") return job;
+      if (job.status === "failed") throw new Error(job.error ? job.error.message : "the build failed");
+      await sleep(300);
+    }
+  }
+
   async function build() {
     $("build").disabled = true;
     say("solving…");
@@ -110,8 +130,11 @@
       if (query.get("aht_s")) body.aht_s = Number(query.get("aht_s"));
       if (query.get("sl_target")) body.sl_target = Number(query.get("sl_target"));
       if (query.get("sl_threshold_s")) body.sl_threshold_s = Number(query.get("sl_threshold_s"));
-      drawSchedule(await api("/api/v1/planning/queues/" + state.queue + "/schedules", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }));
+      const started = await api("/api/v1/planning/queues/" + state.queue + "/schedules", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      showProgress(started);
+      const job = await followJob(started.links.job);
+      drawSchedule(await api(job.links.schedule));
       say("");
     } catch (err) {
       say(err.message);

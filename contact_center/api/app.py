@@ -16,6 +16,7 @@ from contact_center.api import (
     health,
     inbound,
     interactions,
+    jobs,
     keys,
     offers,
     openapi,
@@ -42,6 +43,7 @@ ROUTE_TABLES = (
     agents.routes,
     queues.routes,
     planning.routes,
+    jobs.routes,
     openapi.routes,
 )
 

@@ -5,25 +5,14 @@ Tokens resolve through the cache in `principals.py`, so a request costs no trans
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from aiohttp import web
 
 from contact_center.api.keys import TOKENS
 from contact_center.api.principals import Principal as Principal
 from contact_center.domain.enums import Role
 from contact_center.domain.errors import ForbiddenError, UnauthenticatedError
-from contact_center.storage.uow import UnitOfWork
 
 COOKIE = "cc_session"
-
-
-class _UnitsOfWork(Protocol):
-    def uow(self) -> UnitOfWork: ...
-
-
-#: Read only by api/planning.py, until it takes `keys.UOW` like every other handler; then it goes.
-CONTAINER_KEY: web.AppKey[_UnitsOfWork] = web.AppKey("container")
 
 
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)

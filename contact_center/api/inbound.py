@@ -9,14 +9,13 @@ provider's message id when the body carries one, else by the `Idempotency-Key` h
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from aiohttp import web
-from pydantic import StringConstraints
 
 from contact_center.api import keys
 from contact_center.api.auth import require
-from contact_center.api.validation import Body, parse_body
+from contact_center.api.validation import Body, length, parse_body
 from contact_center.domain.commands import ReceiveInbound
 from contact_center.domain.enums import Channel, Role
 from contact_center.domain.errors import InvalidInputError
@@ -28,19 +27,15 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 
 
-def _text(max_length: int, min_length: int = 0) -> Any:
-    return StringConstraints(min_length=min_length, max_length=max_length)
-
-
-Name = Annotated[str, _text(255, 1)]
-ContentType = Annotated[str, _text(100, 1)]
-Url = Annotated[str, _text(2000, 1)]
-Sender = Annotated[str, _text(254, 1)]
-MessageBody = Annotated[str, _text(100_000)]
-SenderName = Annotated[str, _text(200)]
-Subject = Annotated[str, _text(500)]
-QueueName = Annotated[str, _text(100)]
-ProviderId = Annotated[str, _text(200)]
+Name = Annotated[str, length(255, 1)]
+ContentType = Annotated[str, length(100, 1)]
+Url = Annotated[str, length(2000, 1)]
+Sender = Annotated[str, length(254, 1)]
+MessageBody = Annotated[str, length(100_000)]
+SenderName = Annotated[str, length(200)]
+Subject = Annotated[str, length(500)]
+QueueName = Annotated[str, length(100)]
+ProviderId = Annotated[str, length(200)]
 
 
 class InboundAttachment(Body):

@@ -36,4 +36,3 @@ EXPLAIN: web.AppKey[Explain] = web.AppKey("explain")
 async def no_explanation(interaction_id: int) -> None:
     """Where no router answers: the stored decision log is all there is."""
     return
-

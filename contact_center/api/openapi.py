@@ -151,9 +151,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "post",
         "/api/v1/planning/queues/{id}/schedules",
-        "Build a draft schedule with the CP-SAT solver (planner)",
+        "Start building a draft schedule with the CP-SAT solver (planner): 202 with the job to poll",
         ScheduleBuild,
-        status=201,
+        status=202,
     ),
     Operation("get", "/api/v1/planning/schedules/{id}", "A schedule: shifts per agent and coverage"),
     Operation("post", "/api/v1/planning/schedules/{id}/publish", "Publish a draft schedule (planner)"),
@@ -170,6 +170,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Set an agent's contract terms (planner)",
         ContractTerms,
     ),
+    Operation("get", "/api/v1/jobs/{id}", "A background job: status, progress, and result or error"),
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
 )
 

@@ -1,39 +1,38 @@
 """/api/v1/planning: history, forecasts, overrides, requirements with what-if, schedules, adherence.
 
 Planners (and admins) plan; supervisors may read every planning figure; any signed-in user reads
-their own published schedule. The maths lives in contact_center.planning and workforce/; this
-module parses, authorises and answers. Design: docs/planning.md.
+their own published schedule. Reads are the queries of contact_center.planning.queries, changes
+are commands on the bus, and building a schedule is a background job: the POST answers 202 with
+the job to poll. This module parses, authorises and answers. Design: docs/planning.md.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StringConstraints
 
-from contact_center.api.auth import CONTAINER_KEY, STAFF, require
-from contact_center.api.validation import Body, parse_body, path_id, query_int, text
+from contact_center.api.auth import STAFF, require
+from contact_center.api.keys import BUS, CLOCK, JOBS, UOW
+from contact_center.api.validation import Body, parse_body, path_id
 from contact_center.domain.enums import Channel, Role
-from contact_center.domain.errors import InvalidInputError
-from contact_center.planning import documents as docs
-from contact_center.planning.adherence import schedule_adherence
-from contact_center.planning.forecast import DEFAULT_WEEKS, forecast_week, held_out_accuracy, week_grid
-from contact_center.planning.history import load_history
-from contact_center.planning.overrides import OverrideSpec, add_override, delete_override, list_overrides
-from contact_center.planning.published import export_csv, export_icalendar, my_schedule, usernames
-from contact_center.planning.requirements import WhatIf, requirements
-from contact_center.planning.schedules import (
-    BuildRequest,
-    build_schedule,
-    list_schedules,
-    load_schedule,
-    publish_schedule,
+from contact_center.domain.errors import InvalidInputError, UnprocessableError
+from contact_center.domain.planning_commands import (
+    AddOverride,
+    DeleteOverride,
+    PublishSchedule,
+    SetContract,
+    Terms,
 )
-from contact_center.planning.staff import Terms, contract_terms, set_contract
-from contact_center.planning.weeks import current_monday, zone
+from contact_center.planning import documents as docs
+from contact_center.planning import queries
+from contact_center.planning.forecast import DEFAULT_WEEKS
+from contact_center.planning.jobs import BUILD_SCHEDULE, build_args
+from contact_center.planning.requirements import WhatIf
+from contact_center.planning.schedules import BuildRequest
 
 routes = web.RouteTableDef()
 
@@ -41,7 +40,12 @@ PLAN = (Role.PLANNER,)
 READ = (Role.PLANNER, Role.SUPERVISOR)
 WHAT_IF_QUERY = ("week", "aht_s", "sl_target", "sl_threshold_s")
 Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
-Reason = text(200)
+Reason = Annotated[str, StringConstraints(max_length=200)]
+
+
+#: The longest period one override may cover, and how far from now it may lie.
+MAX_OVERRIDE_DAYS = 92
+OVERRIDE_REACH_DAYS = 2 * 366
 
 
 class OverrideCreate(Body):
@@ -84,14 +88,24 @@ def query_float(request: web.Request, name: str) -> float | None:
     return value
 
 
-def query_week(request: web.Request, default: date) -> date:
+def query_week(request: web.Request) -> date | None:
     raw = request.query.get("week")
     if raw is None or raw == "":
-        return default
+        return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
         raise InvalidInputError("week must be a date, YYYY-MM-DD") from None
+
+
+def query_weeks(request: web.Request, default: int) -> int:
+    """A count of weeks: not a number is a 400; the query checks its bound (422 beyond it)."""
+    raw = request.query.get("weeks")
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+        raise InvalidInputError("weeks must be a whole number")
+    return int(raw)
 
 
 def what_if_of(request: web.Request) -> WhatIf:
@@ -102,167 +116,139 @@ def what_if_of(request: web.Request) -> WhatIf:
     )
 
 
-def _next_week(now_monday: date) -> date:
-    return now_monday + timedelta(weeks=1)
-
-
 @routes.get("/api/v1/planning/queues/{id}/history")
 async def get_history(request: web.Request) -> web.Response:
     await require(request, *READ)
-    weeks = query_int(request, "weeks", 4, high=26)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        queue = await uow.queues.get(path_id(request))
-        monday = current_monday(uow.now(), zone(queue.timezone))
-        grid = week_grid(queue, monday - timedelta(weeks=weeks), weeks)
-        history = await load_history(uow, queue.id or 0, grid)
-    return web.json_response(docs.history_doc(queue.id or 0, history))
+    weeks = query_weeks(request, 4)
+    return web.json_response(await queries.history(request.app[UOW], path_id(request), weeks))
 
 
 @routes.get("/api/v1/planning/queues/{id}/forecast")
 async def get_forecast(request: web.Request) -> web.Response:
     await require(request, *READ)
-    weeks = query_int(request, "weeks", DEFAULT_WEEKS, high=26)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        queue = await uow.queues.get(path_id(request))
-        week = query_week(request, _next_week(current_monday(uow.now(), zone(queue.timezone))))
-        made = await forecast_week(uow, queue, week, weeks=weeks)
-        held = await held_out_accuracy(uow, queue, weeks=weeks)
-    return web.json_response(docs.forecast_doc(made, held))
+    weeks, week = query_weeks(request, DEFAULT_WEEKS), query_week(request)
+    return web.json_response(await queries.forecast(request.app[UOW], path_id(request), week, weeks))
 
 
 @routes.get("/api/v1/planning/queues/{id}/requirements")
 async def get_requirements(request: web.Request) -> web.Response:
     await require(request, *READ)
-    what_if = what_if_of(request)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        queue = await uow.queues.get(path_id(request))
-        week = query_week(request, _next_week(current_monday(uow.now(), zone(queue.timezone))))
-        made = await forecast_week(uow, queue, week)
-    return web.json_response(docs.requirements_doc(made, requirements(made, what_if), what_if))
+    what_if, week = what_if_of(request), query_week(request)
+    doc = await queries.week_requirements(request.app[UOW], path_id(request), week, what_if)
+    return web.json_response(doc)
 
 
 @routes.get("/api/v1/planning/queues/{id}/overrides")
 async def get_overrides(request: web.Request) -> web.Response:
     await require(request, *READ)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        queue = await uow.queues.get(path_id(request))
-        rows = await list_overrides(uow, queue.id or 0)
-    return web.json_response({"items": [docs.override_doc(r) for r in rows]})
+    return web.json_response(await queries.overrides(request.app[UOW], path_id(request)))
+
+
+def _check_override_reach(request: web.Request, body: OverrideCreate) -> None:
+    now = request.app[CLOCK]()
+    if (body.ends_at - body.starts_at).days > MAX_OVERRIDE_DAYS:
+        raise UnprocessableError(
+            f"an override covers at most {MAX_OVERRIDE_DAYS} days", code="horizon_too_long"
+        )
+    if abs((body.starts_at - now).days) > OVERRIDE_REACH_DAYS:
+        raise UnprocessableError(
+            f"an override starts within {OVERRIDE_REACH_DAYS} days of today", code="horizon_too_long"
+        )
 
 
 @routes.post("/api/v1/planning/queues/{id}/overrides")
 async def post_override(request: web.Request) -> web.Response:
     principal = await require(request, *PLAN)
     body = await parse_body(request, OverrideCreate)
-    spec = OverrideSpec(body.starts_at, body.ends_at, body.multiplier, body.value, body.channel, body.reason)
-    row = await add_override(request.app[CONTAINER_KEY].uow(), path_id(request), spec, principal.actor)
+    _check_override_reach(request, body)
+    row = await request.app[BUS].handle(
+        AddOverride(
+            queue_id=path_id(request),
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            multiplier=body.multiplier,
+            value=body.value,
+            channel=body.channel,
+            reason=body.reason,
+            actor=principal.actor,
+        )
+    )
     return web.json_response(docs.override_doc(row), status=201)
 
 
 @routes.delete("/api/v1/planning/overrides/{id}")
 async def remove_override(request: web.Request) -> web.Response:
     principal = await require(request, *PLAN)
-    await delete_override(request.app[CONTAINER_KEY].uow(), path_id(request), principal.actor)
+    await request.app[BUS].handle(DeleteOverride(override_id=path_id(request), actor=principal.actor))
     return web.json_response({"deleted": path_id(request)})
 
 
 @routes.get("/api/v1/planning/queues/{id}/schedules")
 async def get_schedules(request: web.Request) -> web.Response:
     await require(request, *READ)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        queue = await uow.queues.get(path_id(request))
-        rows = await list_schedules(uow, queue.id or 0)
-    return web.json_response({"items": [docs.schedule_row_doc(r) for r in rows]})
+    return web.json_response(await queries.schedules(request.app[UOW], path_id(request)))
 
 
 @routes.post("/api/v1/planning/queues/{id}/schedules")
 async def post_schedule(request: web.Request) -> web.Response:
+    """Start a build and answer 202 at once: the solve may take minutes, and runs as a job."""
     principal = await require(request, *PLAN)
     body = await parse_body(request, ScheduleBuild)
-    container = request.app[CONTAINER_KEY]
     queue_id = path_id(request)
-    async with container.uow() as uow:
-        queue = await uow.queues.get(queue_id)
-        week = body.week_start or _next_week(current_monday(uow.now(), zone(queue.timezone)))
+    week = await queries.planning_week(request.app[UOW], queue_id, body.week_start)
     what_if = WhatIf(body.aht_s, body.sl_target, body.sl_threshold_s)
     build = BuildRequest(week, body.days, body.time_limit_s, body.seed, what_if)
-    schedule_id = await build_schedule(container.uow(), queue_id, build, principal.actor)
-    return web.json_response(await _schedule_doc(request, schedule_id), status=201)
-
-
-async def _schedule_doc(request: web.Request, schedule_id: int) -> dict[str, object]:
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        schedule = await load_schedule(uow, schedule_id)
-        agents = await uow.agents.list()
-    return docs.schedule_doc(schedule, agents)
+    job_id = await request.app[JOBS].enqueue(
+        BUILD_SCHEDULE, build_args(queue_id, build), actor=principal.actor
+    )
+    location = f"/api/v1/jobs/{job_id}"
+    doc = {"job_id": job_id, "status": "queued", "links": {"job": location}}
+    return web.json_response(doc, status=202, headers={"Location": location})
 
 
 @routes.get("/api/v1/planning/schedules/{id}")
 async def get_schedule(request: web.Request) -> web.Response:
     await require(request, *READ)
-    return web.json_response(await _schedule_doc(request, path_id(request)))
+    return web.json_response(await queries.schedule(request.app[UOW], path_id(request)))
 
 
 @routes.post("/api/v1/planning/schedules/{id}/publish")
 async def post_publish(request: web.Request) -> web.Response:
     principal = await require(request, *PLAN)
-    await publish_schedule(request.app[CONTAINER_KEY].uow(), path_id(request), principal.actor)
-    return web.json_response(await _schedule_doc(request, path_id(request)))
+    await request.app[BUS].handle(PublishSchedule(schedule_id=path_id(request), actor=principal.actor))
+    return web.json_response(await queries.schedule(request.app[UOW], path_id(request)))
 
 
 @routes.get("/api/v1/planning/schedules/{id}/export.csv")
 async def get_csv(request: web.Request) -> web.Response:
     await require(request, *READ)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        body = await export_csv(uow, await load_schedule(uow, path_id(request)))
+    body = await queries.schedule_csv(request.app[UOW], path_id(request))
     return web.Response(text=body, content_type="text/csv", charset="utf-8")
 
 
 @routes.get("/api/v1/planning/schedules/{id}/export.ics")
 async def get_ics(request: web.Request) -> web.Response:
     await require(request, *READ)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        body = await export_icalendar(uow, await load_schedule(uow, path_id(request)))
+    body = await queries.schedule_ics(request.app[UOW], path_id(request))
     return web.Response(text=body, content_type="text/calendar", charset="utf-8")
 
 
 @routes.get("/api/v1/planning/schedules/{id}/adherence")
 async def get_adherence(request: web.Request) -> web.Response:
     await require(request, *READ)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        schedule = await load_schedule(uow, path_id(request))
-        report = await schedule_adherence(uow, schedule, uow.now())
-        names = await usernames(uow, {int(a.agent_id) for a in report})
-    return web.json_response(docs.adherence_doc(schedule, report, names))
+    return web.json_response(await queries.adherence(request.app[UOW], path_id(request)))
 
 
 @routes.get("/api/v1/planning/my-schedule")
 async def get_my_schedule(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        segments = await my_schedule(uow, principal.agent_id, uow.now())
-    items = [
-        {
-            "schedule_id": s.schedule_id,
-            "queue_id": s.queue_id,
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "activity": s.activity,
-        }
-        for s in segments
-    ]
-    return web.json_response({"agent_id": principal.agent_id, "items": items})
+    return web.json_response(await queries.own_schedule(request.app[UOW], principal.agent_id))
 
 
 @routes.get("/api/v1/planning/agents/{id}/contract")
 async def get_contract(request: web.Request) -> web.Response:
     await require(request, *READ)
-    agent_id = path_id(request)
-    async with request.app[CONTAINER_KEY].uow() as uow:
-        await uow.agents.get(agent_id)
-        row = (await contract_terms(uow, [agent_id])).get(agent_id)
-    terms = Terms() if row is None else Terms(**{f: getattr(row, f) for f in Terms.__dataclass_fields__})
-    return web.json_response(_terms_doc(agent_id, terms, row is None))
+    return web.json_response(await queries.contract(request.app[UOW], path_id(request)))
 
 
 @routes.put("/api/v1/planning/agents/{id}/contract")
@@ -270,10 +256,5 @@ async def put_contract(request: web.Request) -> web.Response:
     principal = await require(request, *PLAN)
     body = await parse_body(request, ContractTerms)
     terms = Terms(**body.model_dump())
-    await set_contract(request.app[CONTAINER_KEY].uow(), path_id(request), terms, principal.actor)
-    return web.json_response(_terms_doc(path_id(request), terms, False))
-
-
-def _terms_doc(agent_id: int, terms: Terms, is_default: bool) -> dict[str, object]:
-    fields = {name: getattr(terms, name) for name in Terms.__dataclass_fields__}
-    return {"agent_id": agent_id, "is_default": is_default, **fields}
+    await request.app[BUS].handle(SetContract(agent_id=path_id(request), terms=terms, actor=principal.actor))
+    return web.json_response(docs.terms_doc(path_id(request), terms, False))

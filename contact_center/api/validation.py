@@ -35,11 +35,6 @@ def length(max_length: int, min_length: int = 0) -> StringConstraints:
     return StringConstraints(min_length=min_length, max_length=max_length)
 
 
-def text(max_length: int, min_length: int = 0) -> Any:
-    """`Annotated[str, length(...)]` made at run time: only api/planning.py still writes it so."""
-    return Annotated[str, length(max_length, min_length)]
-
-
 def omitted() -> Any:
     """Default of a PATCH field that may be left out but not set to null: its column is NOT NULL.
 

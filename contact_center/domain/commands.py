@@ -185,3 +185,14 @@ class RecordDecision(Command):
     epoch: int
     interaction_id: int | None = None
     agent_id: int | None = None
+
+
+RoutingStep = OfferInteraction | CloseOffer | RecordDecision | SetPresence
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyRoutingPass(Command):
+    """The decisions of one router pass, written in one transaction fenced once by `epoch`."""
+
+    epoch: int
+    steps: tuple[RoutingStep, ...]

@@ -111,7 +111,14 @@ class InteractionQueued(InteractionChanged):
 @event_type("interaction.offered")
 @dataclasses.dataclass(frozen=True, slots=True)
 class InteractionOffered(InteractionChanged):
-    pass
+    """Carries what an agent's screen shows of an offer, so a desk is pushed it without a read.
+
+    The offer's fields are None only for an interaction moved to `offered` by hand, outside routing.
+    """
+
+    offer_id: int | None = None
+    expires_at: datetime | None = None
+    reason: str = ""
 
 
 @event_type("interaction.accepted")

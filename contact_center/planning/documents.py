@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
 from contact_center.domain.agents import Agent
-from contact_center.domain.planning import ForecastOverride, Schedule
+from contact_center.domain.planning import AgentContractTerms, ForecastOverride, Schedule
+from contact_center.domain.planning_commands import Terms
 from contact_center.planning.forecast import HeldOut, WeekForecast
 from contact_center.planning.history import QueueHistory
 from contact_center.planning.requirements import WeekRequirements, WhatIf
@@ -233,3 +235,14 @@ def adherence_doc(
             for a in report
         ],
     }
+
+
+def terms_of(row: AgentContractTerms | None) -> Terms:
+    """An agent's terms: their contract row's, or the defaults without one."""
+    if row is None:
+        return Terms()
+    return Terms(**{name: getattr(row, name) for name in Terms.__dataclass_fields__})
+
+
+def terms_doc(agent_id: int, terms: Terms, is_default: bool) -> dict[str, Any]:
+    return {"agent_id": agent_id, "is_default": is_default, **asdict(terms)}

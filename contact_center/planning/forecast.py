@@ -10,12 +10,14 @@ chosen by rolling-origin back-test), AHT from forecast_aht; then the planner's o
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 
 from contact_center.domain.errors import UnprocessableError
+from contact_center.domain.planning import ForecastOverride
 from contact_center.domain.queues import Queue
 from contact_center.planning.history import FloatArray, QueueHistory, load_history
 from contact_center.planning.overrides import apply_overrides, list_overrides
@@ -65,15 +67,27 @@ def week_grid(queue: Queue, first_day: date, weeks: int = 1) -> WeekGrid:
     return WeekGrid(zone(queue.timezone), queue.interval_minutes, monday_of(first_day), weeks)
 
 
-async def forecast_week(
+@dataclass(frozen=True, slots=True)
+class ForecastInputs:
+    """The rows a week's forecast needs, read in one unit of work and computed on outside it."""
+
+    queue: Queue
+    target: WeekGrid
+    gap: int  # whole weeks between the history and the target week
+    history: QueueHistory
+    actual: FloatArray | None
+    overrides: tuple[ForecastOverride, ...] | None  # None: the model's forecast alone
+
+
+async def forecast_inputs(
     uow: UnitOfWork,
     queue: Queue,
     week_start: date,
     *,
     weeks: int = DEFAULT_WEEKS,
     with_overrides: bool = True,
-) -> WeekForecast:
-    """Forecast the week starting on the Monday of `week_start` (inside an open unit of work)."""
+) -> ForecastInputs:
+    """Read what the forecast of the week of `week_start` needs (inside an open unit of work)."""
     target = week_grid(queue, week_start)
     this_monday = current_monday(uow.now(), target.tz)
     history_end = min(target.first_day, this_monday)
@@ -81,10 +95,19 @@ async def forecast_week(
     history = await load_history(
         uow, queue.id or 0, target.shifted(history_end - timedelta(weeks=weeks), weeks)
     )
-    history = _trim(history)
     actual = None
     if target.end_day <= this_monday:
         actual = (await load_history(uow, queue.id or 0, target)).total()
+    overrides = None
+    if with_overrides:
+        found = await list_overrides(uow, queue.id or 0, start=target.start_utc, end=target.end_utc)
+        overrides = tuple(found)
+    return ForecastInputs(queue, target, gap, history, actual, overrides)
+
+
+def compute_forecast(inputs: ForecastInputs) -> WeekForecast:
+    """The forecast itself: CPU only (model selection by back-test), so callers run it in a thread."""
+    history, target, gap = _trim(inputs.history), inputs.target, inputs.gap
     horizon = (gap + 1) * target.period
     channels: dict[str, ChannelForecast] = {}
     for name in history.channels:
@@ -98,14 +121,27 @@ async def forecast_week(
         channels[name] = ChannelForecast(
             made.values[week], made.baseline[week], aht[week], made.model, made.scores
         )
-    if with_overrides:
-        rows = await list_overrides(uow, queue.id or 0, start=target.start_utc, end=target.end_utc)
-        adjusted = apply_overrides(target, {n: c.contacts for n, c in channels.items()}, rows)
+    if inputs.overrides is not None:
+        adjusted = apply_overrides(target, {n: c.contacts for n, c in channels.items()}, inputs.overrides)
         channels = {
             n: ChannelForecast(adjusted[n], c.baseline, c.aht_s, c.model, c.scores)
             for n, c in channels.items()
         }
-    return WeekForecast(queue, target, history.grid.weeks, channels, actual, history.total())
+    return WeekForecast(inputs.queue, target, history.grid.weeks, channels, inputs.actual, history.total())
+
+
+async def forecast_week(
+    uow: UnitOfWork,
+    queue: Queue,
+    week_start: date,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    with_overrides: bool = True,
+) -> WeekForecast:
+    """Forecast the week starting on the Monday of `week_start` (inside an open unit of work; the
+    computation runs in a worker thread)."""
+    inputs = await forecast_inputs(uow, queue, week_start, weeks=weeks, with_overrides=with_overrides)
+    return await asyncio.to_thread(compute_forecast, inputs)
 
 
 def _trim(history: QueueHistory) -> QueueHistory:
@@ -136,18 +172,29 @@ class HeldOut:
     report: AccuracyReport
 
 
-async def held_out_accuracy(
-    uow: UnitOfWork, queue: Queue, *, weeks: int = DEFAULT_WEEKS, week_start: date | None = None
-) -> HeldOut | None:
-    """Forecast the last complete week from the weeks before it and score it against what came
-    (WAPE, bias, MASE beside the seasonal naive); None without two weeks of history before it."""
+def held_out_week(uow: UnitOfWork, queue: Queue, week_start: date | None = None) -> date:
+    """The week the accuracy is scored on: the last complete one, unless another is asked for."""
     tz = zone(queue.timezone)
-    held = monday_of(week_start) if week_start else current_monday(uow.now(), tz) - timedelta(weeks=1)
+    return monday_of(week_start) if week_start else current_monday(uow.now(), tz) - timedelta(weeks=1)
+
+
+def compute_held_out(inputs: ForecastInputs) -> HeldOut | None:
+    """Forecast the held-out week from the weeks before it and score it against what came (WAPE,
+    bias, MASE beside the seasonal naive); None without two weeks of history before it."""
     try:
-        made = await forecast_week(uow, queue, held, weeks=weeks, with_overrides=False)
+        made = compute_forecast(inputs)
     except UnprocessableError:
         return None
     if made.actual is None or made.history_weeks < 2:
         return None
     report = accuracy_report(made.actual, made.total(), made.history, made.grid.period)
     return HeldOut(made, report)
+
+
+async def held_out_accuracy(
+    uow: UnitOfWork, queue: Queue, *, weeks: int = DEFAULT_WEEKS, week_start: date | None = None
+) -> HeldOut | None:
+    """compute_held_out over the rows read here (inside an open unit of work)."""
+    held = held_out_week(uow, queue, week_start)
+    inputs = await forecast_inputs(uow, queue, held, weeks=weeks, with_overrides=False)
+    return await asyncio.to_thread(compute_held_out, inputs)

@@ -2,63 +2,23 @@
 
 An override covers wall-clock time [starts_at, ends_at), for one channel or all of the queue's, and
 either multiplies the model's forecast or replaces it with an absolute number of contacts per
-interval. Later overrides win where they overlap. A value for all channels is shared between the
+interval. Later overrides win where they overlap. Adding and deleting them are commands
+(services/planning.py); this module reads and applies them. A value for all channels is shared between the
 channels in proportion to their forecast in each interval (equally where it is zero).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from sqlmodel import col, select
 
-from contact_center.domain.enums import Channel
-from contact_center.domain.errors import NotFoundError, UnprocessableError
 from contact_center.domain.planning import ForecastOverride
 from contact_center.planning.history import FloatArray
 from contact_center.planning.weeks import WeekGrid
 from contact_center.storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class OverrideSpec:
-    starts_at: datetime
-    ends_at: datetime
-    multiplier: float | None = None
-    value: float | None = None
-    channel: Channel | None = None
-    reason: str = ""
-
-
-async def add_override(uow: UnitOfWork, queue_id: int, spec: OverrideSpec, actor: str) -> ForecastOverride:
-    if spec.ends_at <= spec.starts_at:
-        raise UnprocessableError("an override must end after it starts")
-    if (spec.multiplier is None) == (spec.value is None):
-        raise UnprocessableError("give exactly one of multiplier and value")
-    amount = spec.multiplier if spec.multiplier is not None else spec.value
-    if amount is None or amount < 0:
-        raise UnprocessableError("multiplier or value must be >= 0")
-    async with uow:
-        await uow.queues.get(queue_id)
-        row = ForecastOverride(
-            queue_id=queue_id,
-            channel=spec.channel.value if spec.channel else None,
-            starts_at=spec.starts_at,
-            ends_at=spec.ends_at,
-            multiplier=spec.multiplier,
-            value=spec.value,
-            reason=spec.reason,
-            created_by=actor,
-            created_at=uow.now(),
-        )
-        uow.session.add(row)
-        await uow.session.flush()
-        uow.audit(actor, "forecast_override", row.id or 0, "create", {"queue_id": queue_id})
-        await uow.commit()
-        return row
 
 
 async def list_overrides(
@@ -71,16 +31,6 @@ async def list_overrides(
     if end is not None:
         stmt = stmt.where(col(ForecastOverride.starts_at) < end)
     return (await uow.session.exec(stmt.order_by(col(ForecastOverride.id)))).all()
-
-
-async def delete_override(uow: UnitOfWork, override_id: int, actor: str) -> None:
-    async with uow:
-        row = await uow.session.get(ForecastOverride, override_id)
-        if row is None:
-            raise NotFoundError(f"override {override_id} not found")
-        await uow.session.delete(row)
-        uow.audit(actor, "forecast_override", override_id, "delete", {"queue_id": row.queue_id})
-        await uow.commit()
 
 
 def apply_overrides(

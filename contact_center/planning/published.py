@@ -13,7 +13,8 @@ from sqlmodel import col, select
 
 from contact_center.domain.agents import Agent
 from contact_center.domain.planning import Schedule, ScheduleShift
-from contact_center.planning.schedules import PUBLISHED, StoredSchedule, _shift, horizon_of
+from contact_center.planning.bookings import PUBLISHED
+from contact_center.planning.schedules import StoredSchedule, _shift, horizon_of
 from contact_center.storage.uow import UnitOfWork
 from workforce.scheduling import AgentId, schedule_csv, schedule_icalendar, shift_segments
 

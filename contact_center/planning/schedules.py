@@ -1,32 +1,30 @@
-"""Build a schedule for a queue's week with CP-SAT, store it, read it back, publish it.
+"""Build a schedule for a queue's week with CP-SAT, and read stored schedules back.
 
 The requirement is the forecast's productive agents per interval (what-if applied), mapped from
 the week's wall-clock slots onto the elapsed-time horizon the solver works in (weeks.wall_index).
-The solve runs in a worker thread (`asyncio.to_thread`) so a long time limit never blocks the
-event loop. Coverage, totals and exports are recomputed from the stored shifts with
+Building is a background job (planning/jobs.py): the forecast and the solve run in worker threads
+(`asyncio.to_thread`), so a long time limit never blocks the event loop, and the result is saved
+by the `SaveSchedule` command (services/planning.py), as publishing is by `PublishSchedule`.
+Coverage, totals and exports are recomputed from the stored shifts with
 workforce.scheduling.build_result, so what the planner sees is what the agents were given.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
-from typing import Any
 
-from sqlalchemy import update
 from sqlmodel import col, select
 
-from contact_center.domain.errors import ConflictError, NotFoundError, UnprocessableError
+from contact_center.bus import MessageBus
+from contact_center.domain.errors import NotFoundError, UnprocessableError
 from contact_center.domain.planning import Schedule, ScheduleShift
-from contact_center.planning.bookings import (
-    PUBLISHED,
-    booked_contract,
-    published_bookings,
-    refuse_double_booking,
-)
-from contact_center.planning.forecast import forecast_week
+from contact_center.domain.planning_commands import SaveSchedule
+from contact_center.jobs import Progress, ignore_progress
+from contact_center.planning.bookings import booked_contract, published_bookings
+from contact_center.planning.forecast import compute_forecast, forecast_inputs
 from contact_center.planning.requirements import WhatIf, requirements
 from contact_center.planning.staff import (
     contract,
@@ -52,6 +50,8 @@ from workforce.scheduling import (
 from workforce.scheduling.model import Activity
 
 DRAFT, SUPERSEDED = "draft", "superseded"
+# Progress of a build: the forecast and reads end at PLANNED, the solve at SOLVED.
+PLANNED, SOLVED = 0.1, 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +70,27 @@ class StoredSchedule:
     result: ScheduleResult
 
 
-async def build_schedule(uow: UnitOfWork, queue_id: int, request: BuildRequest, actor: str) -> int:
-    """Solve and store a draft schedule; returns its id."""
+@dataclass(frozen=True, slots=True)
+class SchedulePlan:
+    """Everything the solver needs for one build, read from the store in one unit of work."""
+
+    queue_id: int
+    timezone: str
+    horizon: Horizon
+    required: tuple[int, ...]
+    problem: SchedulingProblem
+    eligible: int
+    booked: int
+
+
+async def plan_schedule(uow: UnitOfWork, queue_id: int, request: BuildRequest) -> SchedulePlan:
+    """Forecast the week and read the eligible agents, their terms and bookings elsewhere."""
     async with uow:
         queue = await uow.queues.get(queue_id)
-        made = await forecast_week(uow, queue, request.week_start)
-        need = requirements(made, request.what_if)
+        inputs = await forecast_inputs(uow, queue, request.week_start)
         agents = await eligible_agents(uow, queue)
         terms = await contract_terms(uow, [a.id or 0 for a in agents])
-        horizon = week_horizon(made.grid, request.days)
+        horizon = week_horizon(inputs.target, request.days)
         # Shifts published elsewhere, and a day either side for the rest between shifts.
         booked = await published_bookings(
             uow,
@@ -89,6 +101,8 @@ async def build_schedule(uow: UnitOfWork, queue_id: int, request: BuildRequest, 
         )
     if not agents:
         raise UnprocessableError("no active agent has the skills this queue requires")
+    made = await asyncio.to_thread(compute_forecast, inputs)
+    need = await asyncio.to_thread(requirements, made, request.what_if)
     required = tuple(need.agents[wall_index(made.grid, horizon, i)] for i in range(horizon.num_intervals))
     skill = skill_of(queue)
     problem = SchedulingProblem(
@@ -97,32 +111,48 @@ async def build_schedule(uow: UnitOfWork, queue_id: int, request: BuildRequest, 
         default_templates(),
         tuple(booked_contract(contract(a, terms.get(a.id or 0), skill), horizon, booked) for a in agents),
     )
+    booked_agents = len({b.agent_id for b in booked})
+    return SchedulePlan(queue_id, queue.timezone, horizon, required, problem, len(agents), booked_agents)
+
+
+async def build_schedule(
+    bus: MessageBus,
+    uow: Callable[[], UnitOfWork],
+    queue_id: int,
+    request: BuildRequest,
+    actor: str,
+    progress: Progress = ignore_progress,
+) -> int:
+    """Plan, solve in a worker thread (never on the event loop) and save a draft; returns its id.
+
+    Progress: the forecast up to PLANNED, the solver's own reports up to SOLVED, then the save."""
+    progress(0.0, "forecasting the week")
+    plan = await plan_schedule(uow(), queue_id, request)
     settings = SolverSettings(time_limit_s=request.time_limit_s, random_seed=request.seed)
-    result = await asyncio.to_thread(solve_schedule, problem, settings)
-    async with uow:
-        row = Schedule(
+
+    def solver_progress(fraction: float, stage: str) -> None:
+        progress(PLANNED + (SOLVED - PLANNED) * fraction, stage)
+
+    result = await asyncio.to_thread(solve_schedule, plan.problem, settings, solver_progress)
+    progress(SOLVED, "saving the schedule")
+    saved: int = await bus.handle(
+        SaveSchedule(
             queue_id=queue_id,
-            starts_at=horizon.start,
-            timezone=queue.timezone,
-            interval_minutes=horizon.interval_minutes,
-            num_intervals=horizon.num_intervals,
-            status=DRAFT,
+            starts_at=plan.horizon.start,
+            timezone=plan.timezone,
+            interval_minutes=plan.horizon.interval_minutes,
+            num_intervals=plan.horizon.num_intervals,
             solver_status=result.status,
-            required=list(required),
-            summary=_summary(result, len(agents), len({b.agent_id for b in booked})),
-            created_by=actor,
-            created_at=uow.now(),
+            required=plan.required,
+            summary=tuple(_summary(result, plan.eligible, plan.booked).items()),
+            shifts=result.shifts,
+            actor=actor,
         )
-        uow.session.add(row)
-        await uow.session.flush()
-        for shift in result.shifts:
-            uow.session.add(_shift_row(row.id or 0, shift))
-        uow.audit(actor, "schedule", row.id or 0, "build", {"queue_id": queue_id, "status": result.status})
-        await uow.commit()
-        return row.id or 0
+    )
+    return saved
 
 
-def _summary(result: ScheduleResult, eligible: int, booked: int) -> dict[str, Any]:
+def _summary(result: ScheduleResult, eligible: int, booked: int) -> dict[str, float]:
     return {
         "eligible_agents": eligible,
         "booked_elsewhere_agents": booked,
@@ -137,7 +167,7 @@ def _summary(result: ScheduleResult, eligible: int, booked: int) -> dict[str, An
     }
 
 
-def _shift_row(schedule_id: int, shift: ScheduledShift) -> ScheduleShift:
+def shift_row(schedule_id: int, shift: ScheduledShift) -> ScheduleShift:
     return ScheduleShift(
         schedule_id=schedule_id,
         agent_id=int(shift.agent_id),
@@ -197,35 +227,6 @@ async def load_schedule(uow: UnitOfWork, schedule_id: int) -> StoredSchedule:
 async def list_schedules(uow: UnitOfWork, queue_id: int, limit: int = 20) -> Sequence[Schedule]:
     stmt = select(Schedule).where(Schedule.queue_id == queue_id).order_by(col(Schedule.id).desc())
     return (await uow.session.exec(stmt.limit(limit))).all()
-
-
-async def publish_schedule(uow: UnitOfWork, schedule_id: int, actor: str) -> Schedule:
-    """Publish a draft; a schedule published earlier for the same queue and start is superseded.
-
-    Refused (409, nothing changes) if it would give an agent a shift overlapping one they already
-    have in another published schedule; the check and the publication are one transaction."""
-    async with uow:
-        stmt = select(Schedule).where(Schedule.id == schedule_id).with_for_update()
-        row = (await uow.session.exec(stmt)).first()
-        if row is None:
-            raise NotFoundError(f"schedule {schedule_id} not found")
-        if row.status != DRAFT:
-            raise ConflictError(f"schedule {schedule_id} is {row.status}, only a draft can be published")
-        shifts = (
-            await uow.session.exec(select(ScheduleShift).where(ScheduleShift.schedule_id == schedule_id))
-        ).all()
-        await refuse_double_booking(uow, row, shifts)
-        await uow.session.exec(
-            update(Schedule)
-            .where(col(Schedule.queue_id) == row.queue_id, col(Schedule.starts_at) == row.starts_at)
-            .where(col(Schedule.status) == PUBLISHED)
-            .values(status=SUPERSEDED)
-        )
-        row.status, row.published_at = PUBLISHED, uow.now()
-        uow.session.add(row)
-        uow.audit(actor, "schedule", schedule_id, "publish", {"queue_id": row.queue_id})
-        await uow.commit()
-        return row
 
 
 def week_of(row: Schedule) -> date:

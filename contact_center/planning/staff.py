@@ -8,13 +8,11 @@ the defaults of AgentContractTerms (40 hours and 5 shifts a week, 2 days off, 11
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlmodel import col, select
 
 from contact_center.domain.agents import Agent
 from contact_center.domain.enums import Role
-from contact_center.domain.errors import UnprocessableError
 from contact_center.domain.planning import AgentContractTerms
 from contact_center.domain.queues import Queue
 from contact_center.storage.uow import UnitOfWork
@@ -77,34 +75,3 @@ def contract(agent: Agent, terms: AgentContractTerms | None, skill: str) -> Agen
         min_days_off=t.min_days_off,
         min_rest_minutes=t.min_rest_minutes,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Terms:
-    min_weekly_minutes: int = 0
-    max_weekly_minutes: int = 40 * 60
-    max_weekly_shifts: int = 5
-    min_days_off: int = 2
-    min_rest_minutes: int = 11 * 60
-
-
-async def set_contract(uow: UnitOfWork, agent_id: int, terms: Terms, actor: str) -> AgentContractTerms:
-    if not 0 <= terms.min_weekly_minutes <= terms.max_weekly_minutes <= 7 * 24 * 60:
-        raise UnprocessableError("weekly minutes: 0 <= min <= max <= a week")
-    if not 0 <= terms.max_weekly_shifts <= 7 or not 0 <= terms.min_days_off <= 7:
-        raise UnprocessableError("max_weekly_shifts and min_days_off are 0 to 7")
-    if not 0 <= terms.min_rest_minutes <= 24 * 60:
-        raise UnprocessableError("min_rest_minutes is 0 to 1440")
-    async with uow:
-        await uow.agents.get(agent_id)
-        row = (await contract_terms(uow, [agent_id])).get(agent_id)
-        row = row or AgentContractTerms(agent_id=agent_id, updated_at=uow.now())
-        for name in Terms.__dataclass_fields__:
-            setattr(row, name, getattr(terms, name))
-        row.updated_at = uow.now()
-        uow.session.add(row)
-        uow.audit(
-            actor, "agent", agent_id, "contract", {k: getattr(terms, k) for k in Terms.__dataclass_fields__}
-        )
-        await uow.commit()
-        return row

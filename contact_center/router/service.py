@@ -17,14 +17,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from contact_center.bus import EventBroker, MessageBus
 from contact_center.domain import events as ev
-from contact_center.domain.commands import CloseOffer, OfferInteraction, RecordDecision, SetPresence
+from contact_center.domain.commands import (
+    ApplyRoutingPass,
+    CloseOffer,
+    OfferInteraction,
+    RecordDecision,
+    RoutingStep,
+    SetPresence,
+)
 from contact_center.domain.enums import Presence
 from contact_center.domain.errors import ConflictError, FencedError, NotFoundError
 from contact_center.router.leadership import Leadership, SoleLeadership
 from contact_center.router.mapping import build_snapshot, policies_from
-from contact_center.router.translate import translate
+from contact_center.router.translate import concerns_routing, translate_all
 from contact_center.storage.uow import Clock, UnitOfWork
 from routing import COMPILED as ROUTING_COMPILED
 from routing import (
@@ -41,6 +50,9 @@ from routing import (
 from routing import Event as RoutingEvent
 
 log = logging.getLogger(__name__)
+
+#: Events read and decided together in one pass (one read transaction, one write transaction).
+PASS_EVENTS = 500
 
 
 class LostLeadershipError(Exception):
@@ -66,15 +78,23 @@ class RouterService:
         clock: Clock,
         owns_events: bool = False,
         freeze_collector: bool = False,
+        read_uow: Callable[[], UnitOfWork] | None = None,
+        inbox_size: int = 10_000,
     ) -> None:
         self._uow = uow
+        #: Reads that never wait for the writer (SQLite); the same as `uow` where that does not matter.
+        self._read_uow = read_uow or uow
         self._bus = bus
         self._clock = clock
         self._freeze_collector = freeze_collector
         self.leadership = leadership
         self.engine: RoutingEngine | None = None
         self.epoch = 0
-        self._inbox: asyncio.Queue[ev.Event] = asyncio.Queue()
+        #: Bounded: past it the router stops queueing events and catches up from the database.
+        self._inbox: asyncio.Queue[ev.Event] = asyncio.Queue(maxsize=inbox_size)
+        self._overflowed = False
+        #: Events this router's own writes will bring back, which need no reading: (interaction, type).
+        self._echoes: dict[tuple[int, str], int] = {}
         self._lock = asyncio.Lock()
         self._wake_timer = asyncio.Event()
         self._leading = False
@@ -135,7 +155,7 @@ class RouterService:
     async def rebuild(self) -> None:
         """A fresh engine from the database, and the decisions that state calls for."""
         async with self._lock:
-            async with self._uow() as uow:
+            async with self._read_uow() as uow:
                 policies = await policies_from(uow)
                 snapshot = await build_snapshot(uow, policies)
             self.engine = RoutingEngine(policies.values())
@@ -154,19 +174,65 @@ class RouterService:
             await self._execute(decisions)
 
     async def on_event(self, event: ev.Event) -> None:
-        if self._leading or self._consumer is None:
-            await self._inbox.put(event)
+        if not (self._leading or self._consumer is None):
+            return
+        try:
+            self._inbox.put_nowait(event)
+        except asyncio.QueueFull:
+            # Nothing is lost: every fact is in the database, and the next pass rebuilds from it.
+            if not self._overflowed:
+                log.warning("router.inbox_overflow", extra={"size": self._inbox.maxsize})
+            self._overflowed = True
 
     async def _drain_inbox(self) -> None:
         while not self._stopping:
-            event = await self._inbox.get()
+            batch = [await self._inbox.get()]
+            while len(batch) < PASS_EVENTS and not self._inbox.empty():
+                batch.append(self._inbox.get_nowait())
+            if self._overflowed:
+                await self._catch_up()
+                continue
+            await self._route(batch)
+
+    async def _catch_up(self) -> None:
+        while not self._inbox.empty():
+            self._inbox.get_nowait()
+        self._overflowed = False
+        log.info("router.catching_up")
+        await self.rebuild()
+
+    async def _route(self, batch: list[ev.Event]) -> None:
+        """One pass: what the batch's events mean, read in one transaction, decided, then written."""
+        relevant: list[ev.Event] = []
+        for event in batch:
             if isinstance(event, ev.QueueCreated | ev.QueueUpdated):
                 if event.at.timestamp() > self._rebuilt_at:  # older ones are in the last rebuild
                     await self.rebuild()
-                continue
-            async with self._lock:
-                for routing_event in await translate(self._uow(), self.engine, event, self._now()):
-                    await self._apply(routing_event)
+                    return  # the rebuild read everything the rest of the batch says
+            elif concerns_routing(event) and not self._is_echo(event):
+                relevant.append(event)
+        if not relevant:
+            return
+        async with self._lock:
+            assert self.engine is not None
+            decisions: list[Decision] = []
+            for routing_event in await translate_all(self._read_uow(), self.engine, relevant, self._now()):
+                decisions += self.engine.handle(routing_event)
+            await self._execute(decisions)
+            self._wake_timer.set()
+
+    def _is_echo(self, event: ev.Event) -> bool:
+        if not isinstance(event, ev.InteractionChanged):
+            return False
+        key = (event.interaction_id, event.type)
+        count = self._echoes.get(key, 0)
+        if count == 0:
+            return False
+        if count == 1:
+            del self._echoes[key]
+        else:
+            self._echoes[key] = count - 1
+        return True
 
     async def _timer(self) -> None:
         while True:
@@ -193,6 +259,80 @@ class RouterService:
     # ---- decisions out -----------------------------------------------------------------------
 
     async def _execute(self, decisions: list[Decision]) -> None:
+        """Write the decisions in one transaction; what the database refused goes back to the engine."""
+        pending = list(decisions)
+        while pending:
+            steps = [(d, step) for d in pending for step in self._steps(d)]
+            pending = []
+            if not steps:
+                return
+            try:
+                outcomes = await self._bus.handle(
+                    ApplyRoutingPass(epoch=self.epoch, steps=tuple(s for _, s in steps))
+                )
+            except FencedError as exc:
+                raise LostLeadershipError(str(exc)) from exc
+            except IntegrityError:  # the pass as a whole was refused: write decision by decision
+                log.info("router.pass_refused", extra={"steps": len(steps)})
+                await self._one_by_one(list(dict.fromkeys(d for d, _ in steps)))
+                return
+            for (decision, step), refusal in zip(steps, outcomes, strict=True):
+                if refusal is None:
+                    self._expect_echo(step)
+                    continue
+                log.info(
+                    "router.decision_refused", extra={"decision": type(decision).__name__, "error": refusal}
+                )
+                if isinstance(decision, Offer) and self.engine is not None:  # it stopped waiting meanwhile
+                    removed = InteractionRemoved(decision.interaction, self._now(), "no longer queued")
+                    pending += self.engine.handle(removed)
+
+    def _expect_echo(self, step: RoutingStep) -> None:
+        if isinstance(step, OfferInteraction):
+            key = (step.interaction_id, ev.InteractionOffered.type)
+        elif isinstance(step, CloseOffer):
+            key = (step.interaction_id, ev.InteractionQueued.type)
+        else:
+            return
+        self._echoes[key] = self._echoes.get(key, 0) + 1
+
+    def _steps(self, decision: Decision) -> list[RoutingStep]:
+        actor = "router"
+        if isinstance(decision, Offer):
+            return [
+                OfferInteraction(
+                    interaction_id=decision.interaction,
+                    agent_id=decision.agent,
+                    expires_at=datetime.fromtimestamp(decision.expires_at, UTC),
+                    reason=decision.reason.text(),
+                    epoch=self.epoch,
+                    actor=actor,
+                )
+            ]
+        if isinstance(decision, OfferExpired | OfferWithdrawn):
+            outcome = "expired" if isinstance(decision, OfferExpired) else "withdrawn"
+            return [
+                CloseOffer(
+                    interaction_id=decision.interaction,
+                    agent_id=decision.agent,
+                    outcome=outcome,
+                    reason=decision.reason,
+                    epoch=self.epoch,
+                    actor=actor,
+                )
+            ]
+        if isinstance(decision, SetAgentAway):
+            return [
+                RecordDecision(
+                    kind="away", text=decision.reason, agent_id=decision.agent, epoch=self.epoch, actor=actor
+                ),
+                SetPresence(
+                    agent_id=decision.agent, presence=Presence.AWAY, reason="missed offers", actor=actor
+                ),
+            ]
+        return []
+
+    async def _one_by_one(self, decisions: list[Decision]) -> None:
         pending = list(decisions)
         while pending:
             decision = pending.pop(0)
@@ -204,46 +344,10 @@ class RouterService:
                 pending.extend(self.engine.handle(follow))
 
     async def _command(self, decision: Decision) -> RoutingEvent | None:
-        bus, actor = self._bus, "router"
         try:
-            if isinstance(decision, Offer):
-                await bus.handle(
-                    OfferInteraction(
-                        interaction_id=decision.interaction,
-                        agent_id=decision.agent,
-                        expires_at=datetime.fromtimestamp(decision.expires_at, UTC),
-                        reason=decision.reason.text(),
-                        epoch=self.epoch,
-                        actor=actor,
-                    )
-                )
-            elif isinstance(decision, OfferExpired | OfferWithdrawn):
-                outcome = "expired" if isinstance(decision, OfferExpired) else "withdrawn"
-                await bus.handle(
-                    CloseOffer(
-                        interaction_id=decision.interaction,
-                        agent_id=decision.agent,
-                        outcome=outcome,
-                        reason=decision.reason,
-                        epoch=self.epoch,
-                        actor=actor,
-                    )
-                )
-            elif isinstance(decision, SetAgentAway):
-                await bus.handle(
-                    RecordDecision(
-                        kind="away",
-                        text=decision.reason,
-                        agent_id=decision.agent,
-                        epoch=self.epoch,
-                        actor=actor,
-                    )
-                )
-                await bus.handle(
-                    SetPresence(
-                        agent_id=decision.agent, presence=Presence.AWAY, reason="missed offers", actor=actor
-                    )
-                )
+            for step in self._steps(decision):
+                await self._bus.handle(step)
+                self._expect_echo(step)
         except (ConflictError, NotFoundError) as exc:
             if isinstance(exc, FencedError):
                 raise

@@ -44,19 +44,35 @@ REMOVED = {
 }
 
 
+def concerns_routing(event: ev.Event) -> bool:
+    """Whether `event` can change what the engine knows (most events, a message say, cannot)."""
+    if isinstance(event, ev.OfferDeclined):
+        return event.outcome == "rejected"
+    return isinstance(event, ev.InteractionChanged | ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated)
+
+
 async def translate(
     uow: UnitOfWork, engine: RoutingEngine | None, event: ev.Event, now: float
 ) -> list[RoutingEvent]:
     """What `event` means for the engine, read in `uow` (a fresh unit of work it opens and ends)."""
+    return await translate_all(uow, engine, [event], now)
+
+
+async def translate_all(
+    uow: UnitOfWork, engine: RoutingEngine | None, events: list[ev.Event], now: float
+) -> list[RoutingEvent]:
+    """What each of `events` means, in order, all read in one unit of work (one transaction)."""
+    out: list[RoutingEvent] = []
     async with uow:
-        if isinstance(event, ev.InteractionChanged):
-            assert engine is not None
-            return await _interaction_events(uow, engine, event, now)
-        if isinstance(event, ev.OfferDeclined) and event.outcome == "rejected":
-            return [OfferRejected(InteractionId(event.interaction_id), AgentId(event.agent_id), now)]
-        if isinstance(event, ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated):
-            return await _agent_events(uow, event, now)
-    return []
+        for event in events:
+            if isinstance(event, ev.InteractionChanged):
+                assert engine is not None
+                out += await _interaction_events(uow, engine, event, now)
+            elif isinstance(event, ev.OfferDeclined) and event.outcome == "rejected":
+                out.append(OfferRejected(InteractionId(event.interaction_id), AgentId(event.agent_id), now))
+            elif isinstance(event, ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated):
+                out += await _agent_events(uow, event, now)
+    return out
 
 
 async def _agent_events(
@@ -108,4 +124,3 @@ async def _interaction_events(
         load = (await loads(uow, agent_id)).get(agent_id, {})
         out.append(AgentLoadChanged(AgentId(agent_id), {Channel(c): n for c, n in load.items()}, now))
     return out
-

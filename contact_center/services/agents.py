@@ -1,7 +1,13 @@
-"""Agent handlers: accounts, skills and capacity, presence, and sign-in tokens."""
+"""Agent handlers: accounts, skills and capacity, presence, and sign-in tokens.
+
+Argon2 is slow on purpose (tens of milliseconds of CPU per hash), so hashing and verifying run in
+a worker thread: on the event loop, a few concurrent sign-ins would stall every other request. No
+transaction is open meanwhile (SQLite's BEGIN IMMEDIATE would hold the write lock for it).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import secrets
@@ -25,6 +31,23 @@ UPDATABLE = frozenset({"display_name", "role", "skills", "capacity", "is_active"
 @functools.cache
 def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def verify_password(stored: str | None, password: str) -> bool:
+    """True when `password` matches `stored`; None (no usable account) verifies against a dummy
+    hash, so the time taken does not reveal which usernames exist."""
+
+    def verify() -> bool:
+        try:
+            return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(verify)
 
 
 def token_hash(token: str) -> str:
@@ -53,6 +76,7 @@ async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
     ):
         raise InvalidInputError("a username has 1 to 64 letters, digits, dots or underscores")
     skills = check_skills(dict(cmd.skills))
+    password_hash = await hash_password(cmd.password) if cmd.password else ""
     async with uow:
         if await uow.agents.by_username(cmd.username) is not None:
             raise ConflictError(f"username {cmd.username!r} is taken")
@@ -61,7 +85,7 @@ async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
             username=cmd.username,
             display_name=cmd.display_name or cmd.username,
             role=cmd.role,
-            password_hash=_hasher.hash(cmd.password) if cmd.password else "",
+            password_hash=password_hash,
             skills=skills,
             presence=Presence.OFFLINE,
             presence_changed_at=now,
@@ -85,12 +109,14 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise InvalidInputError(f"unknown agent fields: {', '.join(sorted(unknown))}")
+    if "password" in changes:
+        changes["password"] = await hash_password(str(changes["password"]))
     async with uow:
         agent = await uow.agents.get(cmd.agent_id)
         audit: dict[str, object] = {}
         for key, value in changes.items():
             if key == "password":
-                agent.password_hash = _hasher.hash(str(value))
+                agent.password_hash = value
                 audit[key] = "changed"
                 continue
             if key == "skills":
@@ -110,31 +136,37 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
 
 async def set_presence(cmd: SetPresence, uow: UnitOfWork) -> Agent:
     async with uow:
-        agent = await uow.agents.get(cmd.agent_id)
-        previous = Presence(agent.presence)
-        now = uow.now()
-        agent.presence = cmd.presence
-        agent.presence_reason = cmd.reason[:100]
-        agent.presence_changed_at = now
-        uow.session.add(agent)
-        uow.audit(
-            cmd.actor,
-            "agent",
-            agent.id or 0,
-            "presence",
-            {"from": previous.value, "to": cmd.presence.value, "reason": cmd.reason},
-        )
-        uow.emit(
-            PresenceChanged(
-                agent_id=agent.id or 0,
-                presence=cmd.presence.value,
-                previous=previous.value,
-                reason=cmd.reason,
-                at=now,
-            )
-        )
+        agent = await presence_step(uow, cmd)
         await uow.commit()
         return agent
+
+
+async def presence_step(uow: UnitOfWork, cmd: SetPresence) -> Agent:
+    """A presence change inside the caller's transaction (the router's pass uses it too)."""
+    agent = await uow.agents.get(cmd.agent_id)
+    previous = Presence(agent.presence)
+    now = uow.now()
+    agent.presence = cmd.presence
+    agent.presence_reason = cmd.reason[:100]
+    agent.presence_changed_at = now
+    uow.session.add(agent)
+    uow.audit(
+        cmd.actor,
+        "agent",
+        agent.id or 0,
+        "presence",
+        {"from": previous.value, "to": cmd.presence.value, "reason": cmd.reason},
+    )
+    uow.emit(
+        PresenceChanged(
+            agent_id=agent.id or 0,
+            presence=cmd.presence.value,
+            previous=previous.value,
+            reason=cmd.reason,
+            at=now,
+        )
+    )
+    return agent
 
 
 async def issue_token(cmd: IssueToken, uow: UnitOfWork) -> str:
@@ -142,13 +174,13 @@ async def issue_token(cmd: IssueToken, uow: UnitOfWork) -> str:
     async with uow:
         agent = await uow.agents.by_username(cmd.username)
         usable = agent is not None and agent.is_active and bool(agent.password_hash)
-        # Verify against a dummy hash for unknown users too, so timing does not reveal who exists.
-        stored = agent.password_hash if usable and agent is not None else _dummy_hash()
-        try:
-            valid = _hasher.verify(stored, cmd.password) and usable
-        except (VerificationError, InvalidHashError):
-            valid = False
-        if agent is None or not valid:
+        stored = agent.password_hash if usable and agent is not None else None
+    if agent is None or not await verify_password(stored, cmd.password):
+        raise UnauthenticatedError("wrong username or password")
+    async with uow:
+        # Read again: the account may have changed while the password was being checked.
+        agent = await uow.agents.get(agent.id or 0)
+        if not agent.is_active or agent.password_hash != stored:
             raise UnauthenticatedError("wrong username or password")
         token = secrets.token_urlsafe(32)
         now = uow.now()

@@ -7,6 +7,7 @@ arriving together); `transition` is the one place a single interaction changes s
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from contact_center.domain.commands import OpenInteraction, TransitionInteraction
 from contact_center.domain.customers import Customer
@@ -102,8 +103,11 @@ async def transition(
     *,
     actor: str,
     agent_id: int | None = None,
+    event_fields: dict[str, Any] | None = None,
 ) -> None:
-    """Move, stamp, audit and emit in one place, so no transition escapes the history."""
+    """Move, stamp, audit and emit in one place, so no transition escapes the history.
+
+    `event_fields` are the extra fields of the target state's event (an offer's id and expiry)."""
     now = uow.now()
     previous = interaction.move_to(target, now)
     uow.session.add(interaction)
@@ -135,6 +139,7 @@ async def transition(
             to_state=target.value,
             priority=interaction.priority,
             at=now,
+            **(event_fields or {}),
         )
     )
 

@@ -56,49 +56,63 @@ async def current_epoch(uow: UnitOfWork) -> int:
 async def offer_interaction(cmd: OfferInteraction, uow: UnitOfWork) -> int:
     async with uow:
         await check_epoch(uow, cmd.epoch)
-        interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
-        if interaction.state != InteractionState.QUEUED:
-            raise ConflictError(f"interaction {cmd.interaction_id} is {interaction.state}, not queued")
-        agent = await uow.agents.get(cmd.agent_id)
-        now = uow.now()
-        offer = Offer(
-            interaction_id=cmd.interaction_id,
-            agent_id=cmd.agent_id,
-            queue_id=interaction.queue_id,
-            offered_at=now,
-            expires_at=cmd.expires_at,
-            router_epoch=cmd.epoch,
-            reason=cmd.reason,
-        )
-        await uow.interactions.added(offer)
-        interaction.agent_id = agent.id
-        await transition(uow, interaction, InteractionState.OFFERED, actor=cmd.actor, agent_id=agent.id)
-        _log(uow, now, "offer", cmd.interaction_id, cmd.agent_id, cmd.reason, cmd.epoch)
+        offer_id = await offer_step(uow, cmd)
         await uow.commit()
-        return offer.id or 0
+        return offer_id
+
+
+async def offer_step(uow: UnitOfWork, cmd: OfferInteraction) -> int:
+    """An offer inside the caller's transaction (whose epoch was checked); refused before it writes."""
+    interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
+    if interaction.state != InteractionState.QUEUED:
+        raise ConflictError(f"interaction {cmd.interaction_id} is {interaction.state}, not queued")
+    agent = await uow.agents.get(cmd.agent_id)
+    now = uow.now()
+    offer = Offer(
+        interaction_id=cmd.interaction_id,
+        agent_id=cmd.agent_id,
+        queue_id=interaction.queue_id,
+        offered_at=now,
+        expires_at=cmd.expires_at,
+        router_epoch=cmd.epoch,
+        reason=cmd.reason,
+    )
+    await uow.interactions.added(offer)
+    interaction.agent_id = agent.id
+    screen = {"offer_id": offer.id, "expires_at": cmd.expires_at, "reason": cmd.reason}
+    await transition(
+        uow, interaction, InteractionState.OFFERED, actor=cmd.actor, agent_id=agent.id, event_fields=screen
+    )
+    _log(uow, now, "offer", cmd.interaction_id, cmd.agent_id, cmd.reason, cmd.epoch)
+    return offer.id or 0
 
 
 async def close_offer(cmd: CloseOffer, uow: UnitOfWork) -> None:
-    """Expire or withdraw: the interaction waits again; an expiry counts as the agent's miss."""
-    outcome = OfferState(cmd.outcome)
     async with uow:
         await check_epoch(uow, cmd.epoch)
-        offer, interaction = await _open_offer(uow, cmd.interaction_id, cmd.agent_id)
-        now = uow.now()
-        offer.state, offer.closed_at = outcome, now
-        uow.session.add(offer)
-        if outcome is OfferState.EXPIRED:
-            agent = await uow.agents.get(cmd.agent_id)
-            agent.missed_offers += 1
-            uow.session.add(agent)
-        await transition(uow, interaction, InteractionState.QUEUED, actor=cmd.actor)
-        _log(uow, now, outcome.value, cmd.interaction_id, cmd.agent_id, cmd.reason, cmd.epoch)
-        uow.emit(
-            OfferDeclined(
-                interaction_id=cmd.interaction_id, agent_id=cmd.agent_id, outcome=outcome.value, at=now
-            )
-        )
+        await close_step(uow, cmd)
         await uow.commit()
+
+
+async def close_step(uow: UnitOfWork, cmd: CloseOffer) -> None:
+    """Expire or withdraw: the interaction waits again; an expiry counts as the agent's miss."""
+    outcome = OfferState(cmd.outcome)
+    offer, interaction = await _open_offer(uow, cmd.interaction_id, cmd.agent_id)
+    now = uow.now()
+    offer.state, offer.closed_at = outcome, now
+    uow.session.add(offer)
+    if outcome is OfferState.EXPIRED:
+        agent = await uow.agents.get(cmd.agent_id)
+        agent.missed_offers += 1
+        uow.session.add(agent)
+    await transition(uow, interaction, InteractionState.QUEUED, actor=cmd.actor)
+    _log(uow, now, outcome.value, cmd.interaction_id, cmd.agent_id, cmd.reason, cmd.epoch)
+    uow.emit(
+        OfferDeclined(interaction_id=cmd.interaction_id, agent_id=cmd.agent_id, outcome=outcome.value, at=now)
+    )
+    # Written now, so a new offer for the same interaction later in the transaction finds it closed
+    # (one open offer per interaction is a unique index).
+    await uow.session.flush()
 
 
 async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> Interaction:
@@ -142,8 +156,12 @@ async def reject_offer(cmd: RejectOffer, uow: UnitOfWork) -> None:
 async def record_decision(cmd: RecordDecision, uow: UnitOfWork) -> None:
     async with uow:
         await check_epoch(uow, cmd.epoch)
-        _log(uow, uow.now(), cmd.kind, cmd.interaction_id, cmd.agent_id, cmd.text, cmd.epoch)
+        await decision_step(uow, cmd)
         await uow.commit()
+
+
+async def decision_step(uow: UnitOfWork, cmd: RecordDecision) -> None:
+    _log(uow, uow.now(), cmd.kind, cmd.interaction_id, cmd.agent_id, cmd.text, cmd.epoch)
 
 
 async def _open_offer(uow: UnitOfWork, interaction_id: int, agent_id: int) -> tuple[Offer, Interaction]:

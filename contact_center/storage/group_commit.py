@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: `process` returns per item its result, or the error that item alone must get.
-Process = Callable[[AsyncConnection, Sequence[T]], Awaitable[list[R | Exception]]]
+#: `process` returns per item its result, or the error that item alone must get. What it adds to
+#: its third argument (the events it recorded, say) is handed to `after_commit` once committed.
+Process = Callable[[AsyncConnection, Sequence[T], list[Any]], Awaitable[list[R | Exception]]]
 
 
 class GroupCommitter(Generic[T, R]):
@@ -37,7 +38,7 @@ class GroupCommitter(Generic[T, R]):
         process: Process[T, R],
         *,
         max_batch: int = 200,
-        after_commit: Callable[[], None] | None = None,
+        after_commit: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self._engine = engine
         self._process = process
@@ -88,12 +89,13 @@ class GroupCommitter(Generic[T, R]):
                 future.set_result(outcome)
 
     async def _run(self, items: Sequence[T]) -> list[R | Exception]:
+        recorded: list[Any] = []
         async with self._engine.begin() as conn:
-            outcomes = await self._process(conn, items)
+            outcomes = await self._process(conn, items, recorded)
         self.batches += 1
         self.items += len(items)
-        if self._after_commit is not None:
-            self._after_commit()
+        if self._after_commit is not None and recorded:
+            self._after_commit(recorded)
         return outcomes
 
     async def _alone(self, item: T) -> R | Exception:

@@ -21,6 +21,7 @@ from contact_center.domain.identity import Address
 from contact_center.domain.states import OPEN
 from contact_center.storage.inbound_types import CheckedInbound, Received
 from contact_center.storage.inbound_writes import BatchWrites, Thread, apply_contacts
+from contact_center.storage.row_ids import insert_with_ids
 from contact_center.storage.tables import CUSTOMER, IDENTITY, INTERACTION, MESSAGE
 
 OPEN_STATES = sorted(s.value for s in OPEN)
@@ -28,8 +29,11 @@ OPEN_STATES = sorted(s.value for s in OPEN)
 __all__ = ["CheckedInbound", "Received", "store_inbound"]
 
 
-async def store_inbound(conn: AsyncConnection, items: Sequence[CheckedInbound]) -> list[Received | Exception]:
-    batch = BatchWrites(conn)
+async def store_inbound(
+    conn: AsyncConnection, items: Sequence[CheckedInbound], recorded: list[tuple[int, ev.Event]]
+) -> list[Received | Exception]:
+    """Store the batch; `recorded` receives each event with its outbox id, for the dispatcher."""
+    batch = BatchWrites(conn, recorded)
     results: list[Received | None] = [None] * len(items)
     fresh: list[int] = []
     seen: dict[tuple[str, str], int] = {}
@@ -118,15 +122,7 @@ async def _customers_for(batch: BatchWrites, items: list[CheckedInbound]) -> dic
             }
             for item in new
         ]
-        ids = (
-            (
-                await conn.execute(
-                    insert(CUSTOMER).returning(CUSTOMER.c.id, sort_by_parameter_order=True), rows
-                )
-            )
-            .scalars()
-            .all()
-        )
+        ids = await insert_with_ids(conn, CUSTOMER, rows)
         await conn.execute(
             insert(IDENTITY),
             [

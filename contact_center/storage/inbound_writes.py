@@ -16,6 +16,7 @@ from contact_center.domain import events as ev
 from contact_center.domain.enums import AuthorKind, Channel, DeliveryStatus, Direction, InteractionState
 from contact_center.domain.identity import Address
 from contact_center.storage.inbound_types import CheckedInbound, Received
+from contact_center.storage.row_ids import insert_with_ids
 from contact_center.storage.tables import AUDIT, CUSTOMER, INTERACTION, MESSAGE, OUTBOX, TRANSITION
 
 
@@ -38,10 +39,12 @@ class Thread:
 class BatchWrites:
     """The rows and events one batch will write, collected while its contacts are applied."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, recorded: list[tuple[int, ev.Event]]) -> None:
         self.conn = conn
         self.audit: list[dict[str, Any]] = []
         self.events: list[tuple[ev.Event, datetime]] = []
+        #: Each event written, with its outbox id: published from memory once the batch commits.
+        self.recorded = recorded
 
     def record(
         self, at: datetime, actor: str, entity: str, entity_id: int, action: str, **changes: Any
@@ -65,7 +68,8 @@ class BatchWrites:
                 {"event_type": e.type, "payload": e.to_json(), "created_at": at, "attempts": 0}
                 for e, at in self.events
             ]
-            await self.conn.execute(insert(OUTBOX), rows)
+            ids = await insert_with_ids(self.conn, OUTBOX, rows)
+            self.recorded.extend(zip(ids, (e for e, _ in self.events), strict=True))
 
 
 async def apply_contacts(
@@ -104,11 +108,7 @@ async def apply_contacts(
     rows = [_message_row(items[i], resolved[i].id) for i in fresh]
     if not rows:
         return
-    ids = (
-        (await conn.execute(insert(MESSAGE).returning(MESSAGE.c.id, sort_by_parameter_order=True), rows))
-        .scalars()
-        .all()
-    )
+    ids = await insert_with_ids(conn, MESSAGE, rows)
     for i, message_id in zip(fresh, ids, strict=True):
         item, thread = items[i], resolved[i]
         cid = customers[item.address]
@@ -155,15 +155,7 @@ async def _open(
         }
         for item in items
     ]
-    ids = (
-        (
-            await batch.conn.execute(
-                insert(INTERACTION).returning(INTERACTION.c.id, sort_by_parameter_order=True), rows
-            )
-        )
-        .scalars()
-        .all()
-    )
+    ids = await insert_with_ids(batch.conn, INTERACTION, rows)
     threads = [
         Thread(
             iid,

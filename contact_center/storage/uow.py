@@ -1,7 +1,8 @@
 """The unit of work: one transaction holding a command's rows, its audit entries and its events.
 
 Either everything a command changed commits together with the outbox rows of its events, or
-nothing does. After a commit that emitted events, `after_commit` wakes the outbox dispatcher.
+nothing does. After a commit that emitted events, `after_commit` hands them, with their outbox ids,
+to the outbox dispatcher.
 """
 
 from __future__ import annotations
@@ -45,14 +46,14 @@ class UnitOfWork:
         sessions: async_sessionmaker[AsyncSession],
         *,
         clock: Clock = system_clock,
-        after_commit: Callable[[], None] | None = None,
+        after_commit: Callable[[list[tuple[int, Event]]], None] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._after_commit = after_commit
-        self._emitted = 0
         self._committed = False
         self.events: list[Event] = []
+        self._outbox: list[tuple[OutboxEvent, Event]] = []
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
@@ -61,9 +62,9 @@ class UnitOfWork:
         self.messages = MessageRepository(self.session)
         self.agents = AgentRepository(self.session)
         self.queues = QueueRepository(self.session)
-        self._emitted = 0
         self._committed = False
         self.events = []
+        self._outbox = []
         return self
 
     async def __aexit__(
@@ -77,9 +78,10 @@ class UnitOfWork:
         return self._clock()
 
     def emit(self, event: Event) -> None:
-        self.session.add(OutboxEvent(event_type=event.type, payload=event.to_json(), created_at=self.now()))
+        row = OutboxEvent(event_type=event.type, payload=event.to_json(), created_at=self.now())
+        self.session.add(row)
         self.events.append(event)
-        self._emitted += 1
+        self._outbox.append((row, event))
 
     def audit(self, actor: str, entity: str, entity_id: int, action: str, changes: dict[str, Any]) -> None:
         self.session.add(
@@ -91,8 +93,9 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
         self._committed = True
-        if self._emitted and self._after_commit is not None:
-            self._after_commit()
+        if self._outbox and self._after_commit is not None:
+            # The rows have their ids now; the dispatcher publishes the events without reading them back.
+            self._after_commit([(row.id or 0, event) for row, event in self._outbox])
 
     async def rollback(self) -> None:
         await self.session.rollback()

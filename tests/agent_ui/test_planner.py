@@ -9,8 +9,9 @@ from playwright.async_api import Browser, Page, expect
 from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateAgent, CreateCustomer, CreateQueue
 from contact_center.domain.enums import Channel, Role
+from contact_center.domain.planning_commands import PublishSchedule
 from contact_center.planning.published import my_schedule
-from contact_center.planning.schedules import BuildRequest, build_schedule, publish_schedule
+from contact_center.planning.schedules import BuildRequest, build_schedule
 from contact_center.planning.seed import HistoryProfile, seed_history
 from contact_center.planning.weeks import current_monday, zone
 from tests.conftest import unique
@@ -38,9 +39,9 @@ async def planned_queue(container: Container) -> tuple[int, list[str]]:
     async with container.uow() as uow:
         week = current_monday(uow.now(), zone("UTC"))
     schedule_id = await build_schedule(
-        container.uow(), queue_id, BuildRequest(week, days=1, time_limit_s=1.0), "test"
+        container.bus, container.uow, queue_id, BuildRequest(week, days=1, time_limit_s=1.0), "test"
     )
-    await publish_schedule(container.uow(), schedule_id, "test")
+    await container.bus.handle(PublishSchedule(schedule_id))
     return int(queue_id), agents
 
 
@@ -121,5 +122,45 @@ async def test_an_agent_cannot_open_the_planner_but_sees_their_own_schedule(
         await expect(page.locator("#my-schedule tbody tr")).to_have_count(len(own[agent]))
         await expect(page.locator("#my-schedule tbody tr.segment-shift").first).to_be_visible()
         await expect(page.locator("#my-empty")).to_be_hidden()
+    finally:
+        await page.close()
+
+
+RECORD_PROGRESS = """() => {
+  window.__progress = [];
+  const bar = document.getElementById("build-bar"), stage = document.getElementById("build-stage");
+  const note = () => window.__progress.push([bar.value, stage.textContent]);
+  new MutationObserver(note).observe(document.getElementById("build-progress"),
+    { subtree: true, childList: true, characterData: true, attributes: true });
+}"""
+
+
+async def test_a_build_started_from_the_page_shows_its_progress_then_the_schedule(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    queue_id, _agents = await planned_queue(container)
+    planner = unique("pla")
+    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
+    page = await browser.new_page()
+    try:
+        await sign_in(page, base, planner)
+        await page.goto(f"{base}/planner?queue={queue_id}")
+        await expect(page.locator("#schedule-info")).to_contain_text("published")
+        await expect(page.locator("#build-progress")).to_be_hidden()
+        await page.evaluate(RECORD_PROGRESS)
+        await page.fill("#build-days", "7")
+        await page.fill("#build-limit", "4")
+        await page.click("#build")
+        await expect(page.locator("#build-progress")).to_be_visible()
+        await expect(page.locator("#schedule-info")).to_contain_text("draft", timeout=90_000)
+        await expect(page.locator("#build-stage")).to_have_text("finished")
+        seen = await page.evaluate("window.__progress")
+        values = [float(v) for v, _ in seen]
+        assert seen[0] == [0, "queued"] and seen[-1] == [1, "finished"], seen
+        assert values == sorted(values)
+        rows = page.locator("#gantt g.gantt-row")
+        await expect(rows.first).to_be_visible()
+        await expect(page.locator("#coverage-chart rect.bar")).to_have_count(7 * 48)
     finally:
         await page.close()

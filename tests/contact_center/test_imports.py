@@ -45,9 +45,6 @@ ENTRY_POINTS: dict[str, frozenset[str] | None] = {
 }
 #: Known arrows that close a circle, each with why it is still there. Add none; remove when fixed.
 TOLERATED: dict[tuple[str, str], str] = {
-    ("contact_center.jobs", BOOTSTRAP): "type only: jobs still receive the container (issue 10)",
-    ("contact_center.reports", BOOTSTRAP): "type only: queue_summary_job takes the container (issue 10)",
-    ("contact_center.jobs", "contact_center.reports"): "the job registry loads the jobs it runs (issue 10)",
     ("routing.groups", "routing.waiting"): "type only: groups and waiting records point at each other",
     ("routing.waiting", "routing.agent_record"): "type only: waiting and agent records point at each other",
 }

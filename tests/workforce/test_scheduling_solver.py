@@ -281,3 +281,16 @@ def test_solver_without_the_greedy_start_finds_the_same_optimum() -> None:
     cold = solve_schedule(problem, SolverSettings(time_limit_s=5.0, use_greedy_hint=False))
     assert cold.status == "OPTIMAL"
     assert (cold.shortfall_agent_hours, len(cold.shifts)) == (0, 3)
+
+
+def test_progress_rises_from_the_model_to_the_schedule_found() -> None:
+    reports: list[tuple[float, str]] = []
+    problem = SchedulingProblem(
+        horizon(2), (Requirement(need(2, (2, 8, 17))),), (template("day", (8,), 9, LUNCH_3_TO_5),), agents(3)
+    )
+    result = solve_schedule(problem, FAST, lambda fraction, stage: reports.append((fraction, stage)))
+    fractions = [f for f, _ in reports]
+    assert result.shifts
+    assert reports[0] == (0.0, "building the model") and reports[-1] == (1.0, "schedule found")
+    assert fractions == sorted(fractions) and all(0 <= f <= 1 for f in fractions)
+    assert len({stage for _, stage in reports}) >= 3

@@ -7,11 +7,16 @@ the second one small, and stage one often proves its optimum (zero shortfall) at
 time to stage two. The search starts from the best of a few greedy schedules (greedy.py), and stage two from
 stage one's solution. Solve time is
 CP-SAT's reported wall time, summed: no clock is read here.
+
+A caller that shows progress passes `progress(fraction, stage)`: it is called, from the thread that
+solves, when a stage starts and on each better solution, with the share of the time limit used
+so far (CP-SAT's own wall time again) and a short text.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -24,6 +29,26 @@ from workforce.scheduling.result import PlacedBreak, ScheduledShift, ScheduleRes
 
 _MIN_STAGE_SECONDS = 0.05
 _WASTE_WEIGHTS = (1, 2, 3)
+# Progress shares: building the model and the greedy start, then the solver's time limit.
+_SEARCH_STARTS = 0.1
+
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, stage: str) -> None:
+    return None
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Reports each better solution of one stage as a share of the whole time limit."""
+
+    def __init__(self, progress: Progress, stage: str, before_s: float, budget_s: float) -> None:
+        super().__init__()
+        self._progress, self._stage, self._before_s, self._budget_s = progress, stage, before_s, budget_s
+
+    def on_solution_callback(self) -> None:
+        used = (self._before_s + float(self.wall_time)) / max(self._budget_s, 1e-9)
+        self._progress(_SEARCH_STARTS + (1 - _SEARCH_STARTS) * min(used, 1.0), self._stage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +58,15 @@ class _Outcome:
     seconds: float
 
 
-def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None = None) -> ScheduleResult:
+def solve_schedule(
+    problem: SchedulingProblem, settings: SolverSettings | None = None, progress: Progress | None = None
+) -> ScheduleResult:
     """Schedule the named agents against the requirement; see docs/scheduling.md for the model."""
     settings = settings or SolverSettings()
+    report = progress or _no_progress
+    report(0.0, "building the model")
     sm = build_model(problem)
+    report(_SEARCH_STARTS / 2, "finding a first schedule")
     start: dict[int, int] = {}
     if settings.use_greedy_hint:
         # The greedy is cheap and which surplus weight suits depends on the instance: try a few,
@@ -47,7 +77,8 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
         values, is_valid = min(starts, key=lambda s: (not s[1], _score(sm, s[0])))
         start = values if is_valid else {}
         _hint(sm, values)
-    outcome = _lexicographic(sm, settings, start)
+    outcome = _lexicographic(sm, settings, start, report)
+    report(1.0, "schedule found" if outcome.values or start else "no schedule found")
     if outcome.values:
         return build_result(
             problem, outcome.status, outcome.seconds, _read_shifts(problem, sm, outcome.values)
@@ -57,7 +88,9 @@ def solve_schedule(problem: SchedulingProblem, settings: SolverSettings | None =
     return build_result(problem, outcome.status, outcome.seconds, ())
 
 
-def _lexicographic(sm: ScheduleModel, settings: SolverSettings, start: dict[int, int]) -> _Outcome:
+def _lexicographic(
+    sm: ScheduleModel, settings: SolverSettings, start: dict[int, int], report: Progress
+) -> _Outcome:
     seconds, budget = 0.0, settings.time_limit_s
     if start and _score(sm, start)[0] == 0:
         # No shortfall already: stage one has nothing to prove, so stage two gets all the time.
@@ -65,7 +98,9 @@ def _lexicographic(sm: ScheduleModel, settings: SolverSettings, start: dict[int,
     else:
         sm.model.minimize(sm.under_total)
         first = _solver(settings, budget * settings.first_stage_share)
-        status = first.solve(sm.model)
+        stage = "reducing the shortfall"
+        report(_SEARCH_STARTS, stage)
+        status = first.solve(sm.model, _Reporter(report, stage, 0.0, budget))
         seconds = float(first.wall_time)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Outcome(first.status_name(status), {}, seconds)
@@ -77,7 +112,9 @@ def _lexicographic(sm: ScheduleModel, settings: SolverSettings, start: dict[int,
     sm.model.add(sm.under_total <= sum(values[r.under.index] for r in sm.rows))
     sm.model.minimize(sm.second_stage)
     second = _solver(settings, remaining)
-    second_status = second.solve(sm.model)
+    stage = "reducing surplus and paid hours"
+    report(_SEARCH_STARTS + (1 - _SEARCH_STARTS) * seconds / budget, stage)
+    second_status = second.solve(sm.model, _Reporter(report, stage, seconds, budget))
     seconds += float(second.wall_time)
     if second_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _Outcome("FEASIBLE", values, seconds)

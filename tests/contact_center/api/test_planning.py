@@ -13,6 +13,7 @@ from contact_center.planning.seed import HistoryProfile, seed_history
 from contact_center.services.agents import create_token_for
 from tests.conftest import unique
 from tests.contact_center.api.conftest import Staff, User, error_of, ok
+from tests.contact_center.planning.conftest import job_of_build, schedule_built_by_job
 
 Client = TestClient[Any, Any]
 _QUEUES: dict[str, tuple[int, list[User]]] = {}
@@ -56,8 +57,10 @@ async def test_agents_cannot_plan_supervisors_read_and_planners_build(
     history = await ok(await client.get(base + "/history?weeks=3", headers=staff.planner.headers))
     assert sum(history["offered"]) > 0 and len(history["offered"]) == 3 * 7 * 48
 
+    await container.jobs.start()
+    built = await schedule_built_by_job(client, staff.planner.headers, queue_id, build)
     schedule = await ok(
-        await client.post(base + "/schedules", json=build, headers=staff.planner.headers), 201
+        await client.get(f"/api/v1/planning/schedules/{built}", headers=staff.planner.headers)
     )
     assert schedule["status"] == "draft" and len(schedule["required"]) == 48
     assert schedule["agents"]  # someone has a shift, so the my-schedule checks below are not all empty
@@ -147,7 +150,7 @@ async def test_bad_planning_input_is_a_json_4xx(
     await error_of(await client.get(base + "/requirements?sl_target=1.5", headers=h), 422)
     await error_of(await client.get(base + "/requirements?aht_s=nan", headers=h), 400)
     await error_of(await client.get(base + "/forecast?week=2026-13-01", headers=h), 400)
-    await error_of(await client.get(base + "/history?weeks=99", headers=h), 400)
+    await error_of(await client.get(base + "/history?weeks=x", headers=h), 400)
     await error_of(await client.post(base + "/schedules", json={"days": 9}, headers=h), 422)
     await error_of(await client.post(base + "/schedules", json={"time_limit_s": "1"}, headers=h), 422)
     await error_of(await client.get("/api/v1/planning/queues/999999/forecast", headers=h), 404)
@@ -169,3 +172,67 @@ async def test_bad_planning_input_is_a_json_4xx(
     assert fine["max_weekly_shifts"] == 4 and fine["is_default"] is False
     read = await ok(await client.get(f"/api/v1/planning/agents/{staff.agent.agent_id}/contract", headers=h))
     assert read["max_weekly_shifts"] == 4
+
+
+async def test_every_planning_horizon_is_bounded_with_a_422(
+    client: Client, staff: Staff, container: Container, database_url: str
+) -> None:
+    queue_id, _ = await planned_queue(container, database_url)
+    base = f"/api/v1/planning/queues/{queue_id}"
+    h = staff.planner.headers
+    for path in (
+        "/history?weeks=27",
+        "/history?weeks=0",
+        "/forecast?weeks=17",
+        "/forecast?week=2031-01-06",
+        "/forecast?week=9999-12-31",
+        "/forecast?week=0001-01-01",
+        "/requirements?week=9999-12-27",
+        "/requirements?week=2001-01-01",
+    ):
+        error = await error_of(await client.get(base + path, headers=h), 422, "horizon_too_long")
+        assert "week" in error["message"]
+    await error_of(await client.get(base + "/forecast?week=10000-01-01", headers=h), 400)
+    await error_of(await client.get(base + "/history?weeks=99999999999999999999", headers=h), 400)
+    far = {"week_start": "9999-12-27", "days": 1}
+    await error_of(await client.post(base + "/schedules", json=far, headers=h), 422, "horizon_too_long")
+    await error_of(await client.post(base + "/schedules", json={"time_limit_s": 301}, headers=h), 422)
+    long_override = {
+        "starts_at": "2026-12-07T00:00:00+00:00",
+        "ends_at": "2027-12-07T00:00:00+00:00",
+        "multiplier": 2.0,
+    }
+    await error_of(await client.post(base + "/overrides", json=long_override, headers=h), 422)
+    distant = {
+        **long_override,
+        "starts_at": "9999-12-30T00:00:00+00:00",
+        "ends_at": "9999-12-31T00:00:00+00:00",
+    }
+    await error_of(await client.post(base + "/overrides", json=distant, headers=h), 422, "horizon_too_long")
+    await error_of(await client.post("/api/v1/planning/queues/999999/schedules", json={}, headers=h), 404)
+
+
+async def test_a_build_that_cannot_run_ends_as_a_failed_job_with_the_reason(
+    client: Client, staff: Staff, container: Container
+) -> None:
+    empty = await container.bus.handle(
+        CreateQueue(name=unique("nobody"), channels=(Channel.VOICE,), required_skills=((unique("rare"), 9),))
+    )
+    await container.jobs.start()
+    job = await job_of_build(client, staff.planner.headers, int(empty), {"days": 1, "time_limit_s": 1.0})
+    assert job["status"] == "failed" and job["result"] is None
+    assert job["error"]["code"] == "unprocessable" and "no active agent" in job["error"]["message"]
+    assert "Traceback" not in str(job)
+
+
+async def test_a_job_is_read_by_who_started_it_only(
+    client: Client, staff: Staff, container: Container
+) -> None:
+    job_id = await container.jobs.enqueue("reports.queue_summary", actor=f"agent:{staff.planner.username}")
+    path = f"/api/v1/jobs/{job_id}"
+    await error_of(await client.get(path, headers=staff.supervisor.headers), 404)
+    await error_of(await client.get(path), 401)
+    mine = await ok(await client.get(path, headers=staff.planner.headers))
+    assert mine["id"] == job_id and mine["name"] == "reports.queue_summary"
+    assert (await ok(await client.get(path, headers=staff.admin.headers)))["id"] == job_id
+    await error_of(await client.get("/api/v1/jobs/999999", headers=staff.admin.headers), 404)

@@ -3,11 +3,15 @@ small builders for queues, agents and contacts that go through the service layer
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 
 from contact_center.bootstrap import Container, build_container
 from contact_center.demo import MovableClock
@@ -24,6 +28,38 @@ from tests.conftest import make_settings, unique
 from tests.contact_center.conftest import random_phone
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
+JOB_DEADLINE_S = 120.0
+
+
+async def job_of_build(
+    client: TestClient[Any, Any], headers: dict[str, str], queue_id: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Start a schedule build through the API (202 and a Location) and poll the job until it
+    has ended; returns the job's last document."""
+    resp = await client.post(f"/api/v1/planning/queues/{queue_id}/schedules", json=body, headers=headers)
+    started = await resp.json()
+    assert resp.status == 202, started
+    location = resp.headers["Location"]
+    assert location == started["links"]["job"] == f"/api/v1/jobs/{started['job_id']}"
+    deadline = time.monotonic() + JOB_DEADLINE_S
+    while True:
+        got = await client.get(location, headers=headers)
+        job: dict[str, Any] = await got.json()
+        assert got.status == 200, job
+        if job["status"] in ("finished", "failed"):
+            return job
+        assert time.monotonic() < deadline, f"job still {job['status']} at the deadline"
+        await asyncio.sleep(0.05)
+
+
+async def schedule_built_by_job(
+    client: TestClient[Any, Any], headers: dict[str, str], queue_id: int, body: dict[str, Any]
+) -> int:
+    job = await job_of_build(client, headers, queue_id, body)
+    assert job["status"] == "finished", job
+    schedule_id: int = job["result"]["schedule_id"]
+    assert job["links"]["schedule"] == f"/api/v1/planning/schedules/{schedule_id}"
+    return schedule_id
 
 
 @dataclass

@@ -14,12 +14,13 @@ from aiohttp.test_utils import TestClient
 from contact_center.domain.enums import Role
 from contact_center.domain.errors import ConflictError
 from contact_center.domain.planning import Schedule, ScheduleShift
+from contact_center.domain.planning_commands import PublishSchedule
 from contact_center.planning.bookings import Booking, booked_contract
 from contact_center.planning.published import my_schedule
-from contact_center.planning.schedules import BuildRequest, build_schedule, load_schedule, publish_schedule
+from contact_center.planning.schedules import BuildRequest, build_schedule, load_schedule
 from contact_center.planning.seed import HistoryProfile, seed_history
 from tests.contact_center.api.conftest import error_of, make_client, new_agent, ok
-from tests.contact_center.planning.conftest import NEXT_MONDAY, NOW, Planning
+from tests.contact_center.planning.conftest import NEXT_MONDAY, NOW, Planning, schedule_built_by_job
 from workforce.scheduling import AgentContract, AgentId, Horizon, ScheduledShift, TimeWindow
 
 Span = tuple[int, datetime, datetime]
@@ -90,7 +91,7 @@ async def draft_with(
 
 async def build(planning: Planning, queue_id: int, week: date, days: int) -> int:
     request = BuildRequest(week, days=days, time_limit_s=1.0)
-    return await build_schedule(planning.container.uow(), queue_id, request, "test")
+    return await build_schedule(planning.container.bus, planning.container.uow, queue_id, request, "test")
 
 
 async def test_a_queue_sharing_agents_schedules_them_around_a_published_schedule(
@@ -98,7 +99,7 @@ async def test_a_queue_sharing_agents_schedules_them_around_a_published_schedule
 ) -> None:
     first, second, agents = await shared_queues(planning, database_url)
     published_id = await build(planning, first, NEXT_MONDAY, days=1)
-    await publish_schedule(planning.container.uow(), published_id, "test")
+    await planning.container.bus.handle(PublishSchedule(published_id))
     draft_id = await build(planning, second, NEXT_MONDAY, days=2)
     async with planning.container.uow() as uow:
         published = await load_schedule(uow, published_id)
@@ -119,7 +120,7 @@ async def test_publishing_a_draft_that_double_books_an_agent_is_refused_and_chan
     first, second, _ = await shared_queues(planning, database_url)
     week = NEXT_MONDAY + timedelta(weeks=1)
     published_id = await build(planning, first, week, days=1)
-    await publish_schedule(planning.container.uow(), published_id, "test")
+    await planning.container.bus.handle(PublishSchedule(published_id))
     # A draft of the other queue made before the publication: it has the same agent at the same time.
     async with planning.container.uow() as uow:
         published = await load_schedule(uow, published_id)
@@ -129,7 +130,7 @@ async def test_publishing_a_draft_that_double_books_an_agent_is_refused_and_chan
     draft_id = await draft_with(planning, second, row.starts_at, agent, shift.start + 60, shift.start + 300)
 
     with pytest.raises(ConflictError) as refused:
-        await publish_schedule(planning.container.uow(), draft_id, "test")
+        await planning.container.bus.handle(PublishSchedule(draft_id))
     assert refused.value.code == "double_booked" and refused.value.http_status == 409
     assert username in refused.value.message and f"published schedule {published_id}" in refused.value.message
     assert (row.starts_at + timedelta(minutes=shift.start + 60)).isoformat() in refused.value.message
@@ -152,7 +153,7 @@ async def test_of_two_overlapping_drafts_published_at_once_one_is_refused(
         await draft_with(planning, second, monday, agents[0], 12 * 60, 16 * 60),
     ]
     outcomes = await asyncio.gather(
-        *(publish_schedule(planning.container.uow(), d, "test") for d in drafts), return_exceptions=True
+        *(planning.container.bus.handle(PublishSchedule(d)) for d in drafts), return_exceptions=True
     )
     assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "Schedule"]
     async with planning.container.uow() as uow:
@@ -167,17 +168,12 @@ async def test_the_api_answers_a_double_booking_publication_with_a_json_409(
     week = (NEXT_MONDAY + timedelta(weeks=2)).isoformat()
     planner = await new_agent(planning.container, Role.PLANNER)
     client: TestClient[Any, Any] = await make_client(planning.container)
+    await planning.container.jobs.start()
     try:
         body = {"week_start": week, "days": 1, "time_limit_s": 1.0}
         # Both drafts are built before either is published, so neither saw the other.
         drafts = [
-            await ok(
-                await client.post(
-                    f"/api/v1/planning/queues/{q}/schedules", json=body, headers=planner.headers
-                ),
-                201,
-            )
-            for q in (first, second)
+            {"id": await schedule_built_by_job(client, planner.headers, q, body)} for q in (first, second)
         ]
         async with planning.container.uow() as uow:
             built = [await load_schedule(uow, d["id"]) for d in drafts]

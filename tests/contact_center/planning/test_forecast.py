@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from contact_center.domain.enums import Channel
+from contact_center.domain.planning_commands import AddOverride, DeleteOverride
 from contact_center.domain.queues import Queue
 from contact_center.planning.forecast import (
     ChannelForecast,
@@ -15,7 +16,6 @@ from contact_center.planning.forecast import (
     held_out_accuracy,
     week_grid,
 )
-from contact_center.planning.overrides import OverrideSpec, add_override, delete_override
 from contact_center.planning.requirements import WhatIf, requirements
 from tests.contact_center.planning.conftest import NEXT_MONDAY, Planning, seeded_queue
 from workforce.erlang import StaffingTargets, required_agents, service_level, traffic_erlangs
@@ -47,15 +47,19 @@ async def test_overrides_multiply_or_replace_the_forecast_and_can_be_deleted(
     seeded = await seeded_queue(planning, database_url)
     week = NEXT_MONDAY + timedelta(weeks=1)  # a week no other test plans
     monday = datetime(week.year, week.month, week.day, tzinfo=UTC)
-    doubled = OverrideSpec(monday, monday + timedelta(days=1), multiplier=2.0, reason="campaign")
-    fixed = OverrideSpec(
+    bus = planning.container.bus
+    doubled = AddOverride(
+        seeded.queue_id, monday, monday + timedelta(days=1), multiplier=2.0, reason="campaign"
+    )
+    fixed = AddOverride(
+        seeded.queue_id,
         monday + timedelta(hours=10),
         monday + timedelta(hours=11, minutes=10),
         value=9.0,
         channel=Channel.VOICE,
     )
-    first = await add_override(planning.container.uow(), seeded.queue_id, doubled, "test")
-    second = await add_override(planning.container.uow(), seeded.queue_id, fixed, "test")
+    first = await bus.handle(doubled)
+    second = await bus.handle(fixed)
     try:
         async with planning.container.uow() as uow:
             made = await forecast_week(uow, await uow.queues.get(seeded.queue_id), week)
@@ -65,8 +69,8 @@ async def test_overrides_multiply_or_replace_the_forecast_and_can_be_deleted(
         np.testing.assert_allclose(voice.contacts[:20], 2 * voice.baseline[:20])
         np.testing.assert_allclose(voice.contacts[48:], voice.baseline[48:])
     finally:
-        await delete_override(planning.container.uow(), first.id or 0, "test")
-        await delete_override(planning.container.uow(), second.id or 0, "test")
+        await bus.handle(DeleteOverride(first.id or 0))
+        await bus.handle(DeleteOverride(second.id or 0))
 
 
 def _flat_forecast(contacts: float, aht_s: float) -> WeekForecast:

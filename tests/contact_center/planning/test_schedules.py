@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from contact_center.domain.commands import SetPresence
 from contact_center.domain.enums import Presence
 from contact_center.domain.planning import Schedule, ScheduleShift
+from contact_center.domain.planning_commands import PublishSchedule
 from contact_center.planning.adherence import schedule_adherence
 from contact_center.planning.published import export_csv, export_icalendar, my_schedule
 from contact_center.planning.schedules import (
     BuildRequest,
     build_schedule,
     load_schedule,
-    publish_schedule,
     stored,
 )
 from tests.contact_center.planning.conftest import NEXT_MONDAY, NOW, Planning, seeded_queue
@@ -25,7 +25,9 @@ async def test_a_built_schedule_covers_the_day_is_published_and_exported(
 ) -> None:
     seeded = await seeded_queue(planning, database_url)
     request = BuildRequest(NEXT_MONDAY, days=2, time_limit_s=3.0)
-    schedule_id = await build_schedule(planning.container.uow(), seeded.queue_id, request, "test")
+    schedule_id = await build_schedule(
+        planning.container.bus, planning.container.uow, seeded.queue_id, request, "test"
+    )
     async with planning.container.uow() as uow:
         built = await load_schedule(uow, schedule_id)
     assert built.row.status == "draft" and built.row.solver_status in ("OPTIMAL", "FEASIBLE")
@@ -41,7 +43,7 @@ async def test_a_built_schedule_covers_the_day_is_published_and_exported(
     assert covered > 0.85
     assert built.result.shortfall_pct < 50
 
-    await publish_schedule(planning.container.uow(), schedule_id, "test")
+    await planning.container.bus.handle(PublishSchedule(schedule_id))
     worker = int(shifts[0].agent_id)
     outsider = await planning.agent()  # in no queue, so certainly without a shift (all six may have one)
     idle = [a for a in seeded.agent_ids if a not in {int(s.agent_id) for s in shifts}] + [outsider]
