@@ -78,8 +78,7 @@ class Counts:
 
     Decisions cite copies of the counters. `version` changes with every change of a counter, so
     a copy is shared until the counters it was taken from change: a burst of interactions waiting
-    on the same skill stores one copy, not one each. (An attribute rather than a list item, the
-    version stays unboxed in the compiled build however large it grows.)
+    on the same skill stores one copy, not one each.
     """
 
     __slots__ = ("_copy", "_copy_version", "counts", "version")
@@ -110,11 +109,7 @@ class PoolCopy:
         self.versions = [part.version for part in parts]
 
     def is_current(self) -> bool:
-        parts, versions = self.parts, self.versions
-        for i in range(len(parts)):  # noqa: SIM110 (all() costs a generator compiled)
-            if parts[i].version != versions[i]:
-                return False
-        return True
+        return all(part.version == version for part, version in zip(self.parts, self.versions, strict=True))
 
 
 class StatusCounters:

@@ -98,7 +98,8 @@ class DecisionLog:
         if rec.state == "accepted":
             entries.append((rec.ended_at, "accepted", rec.offered_to, rec.ended_at - rec.enqueued_at))
         return tuple(
-            LogEntry(at, kind, agent, render(kind, payload, rec)) for at, kind, agent, payload in entries
+            LogEntry(at=at, kind=kind, agent=agent, text=render(kind, payload, rec))
+            for at, kind, agent, payload in entries
         )
 
 
@@ -116,8 +117,30 @@ def render(kind: str, payload: Payload, rec: WaitingRecord) -> str:
         return payload
     if isinstance(payload, float):
         return f"{kind} after {payload:.1f}s"
-    pools = (Pool(*c) for c in payload)
+    pools = (Pool(skill, level, counts) for skill, level, counts in payload)
     return "no free eligible agent; pool " + "; ".join(p.text() for p in pools)
+
+
+def explanation(
+    iid: InteractionId,
+    rec: WaitingRecord | None,
+    log: DecisionLog,
+    agents: AgentIndex,
+    policies: dict[QueueId, QueuePolicy],
+    now: float,
+) -> Explanation:
+    """Why interaction `iid` (its record `rec` while it is routed) went to its agent, or why it
+    is still waiting, with its history."""
+    history = log.history(iid, rec)
+    if rec is None:
+        state = log.state(iid) or "unknown"
+        summary = "no longer routed" if state != "unknown" else "not known to the engine"
+        return Explanation(interaction=iid, state=state, summary=summary, history=history)
+    if rec.offered_to is not None:
+        summary = f"offered to agent {rec.offered_to} at {rec.offered_at:.1f}, waiting for the answer"
+        return Explanation(interaction=iid, state="offered", summary=summary, history=history)
+    summary = waiting_summary(rec, agents, policies, now, rec.is_sticky(now))
+    return Explanation(interaction=iid, state="waiting", summary=summary, history=history)
 
 
 def waiting_summary(
