@@ -253,21 +253,19 @@ class AgentIndex:
     def set_load(self, rec: AgentRecord, new_load: list[int], now: float) -> None:
         """Take the agent's load per channel position (pending offers not included)."""
         load, active = rec.load, rec.active  # changed in place: pending offers are active - load
-        changed = -1
-        many = freed = False
+        changed: list[int] = []
+        freed = False
         for c in range(N_CHANNELS):
             n = new_load[c]
             if n != load[c]:
-                now_active = active[c] + n - load[c]
-                many = changed >= 0
-                changed = c
+                active[c] += n - load[c]
                 freed = freed or n < load[c]
                 load[c] = n
-                active[c] = now_active
-        if many:
+                changed.append(c)
+        if len(changed) == 1:
+            self.refresh(rec, now, self.affected[changed[0]], freed=freed)
+        elif changed:
             self.refresh(rec, now, freed=freed)
-        elif changed >= 0:
-            self.refresh(rec, now, self.affected[changed], freed=freed)
 
     def set_presence(self, rec: AgentRecord, presence: Presence, now: float) -> None:
         rec.presence = Presence(presence)

@@ -109,7 +109,10 @@ class PoolCopy:
         self.versions = [part.version for part in parts]
 
     def is_current(self) -> bool:
-        return all(part.version == version for part, version in zip(self.parts, self.versions, strict=True))
+        for part, version in zip(self.parts, self.versions, strict=True):  # noqa: SIM110
+            if part.version != version:
+                return False
+        return True
 
 
 class StatusCounters:

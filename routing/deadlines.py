@@ -11,7 +11,6 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import Final
 
@@ -28,16 +27,27 @@ class Timer(IntEnum):
     STICKY = 2
 
 
-@dataclass(slots=True, order=True)
 class Entry:
     """One timer: due `at`, of `kind`, for interaction `iid`, live while the interaction's token
-    is still `token`. Timers due at the same moment go by kind, then interaction id (the
-    dataclass order), so the order is fixed without a sequence number."""
+    is still `token`. Timers due at the same moment go by kind, then interaction id, so the
+    order is fixed without a sequence number."""
 
-    at: float
-    kind: Timer
-    iid: InteractionId
-    token: int
+    __slots__ = ("at", "iid", "kind", "token")
+
+    def __init__(self, *, at: float, kind: Timer, iid: InteractionId, token: int) -> None:
+        self.at = at
+        self.kind = kind
+        self.iid = iid
+        self.token = token
+
+    def __lt__(self, other: Entry) -> bool:
+        if self.at != other.at:
+            return self.at < other.at
+        if self.kind != other.kind:
+            return self.kind < other.kind
+        if self.iid != other.iid:
+            return self.iid < other.iid
+        return self.token < other.token
 
 
 class Deadlines:

@@ -32,9 +32,9 @@ from routing.matching import Matcher
 from routing.offers import Offers
 from routing.policy import QueuePolicy, RoutingRules, alternatives
 from routing.queues import Queues
-from routing.snapshot import PendingOffer, Snapshot, WaitingInteraction
+from routing.snapshot import Snapshot, WaitingInteraction
 from routing.touched import Touched
-from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence, RoutingError
+from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence
 from routing.waiting import WaitingIndex, WaitingRecord
 
 
@@ -95,20 +95,12 @@ class RoutingEngine:
         for item in snapshot.interactions:
             self.touched_items.add(self._take_in(item), "snapshot loaded")
         for offer in snapshot.offers:
-            self._restore_offer(offer, out)
+            self.offers.restore(offer, self.now, out)
         for agent in self.agents.agents.values():
             self.touched_agents.add(agent, "snapshot loaded")
         self.offers.fire_timers(self.now, out)
         self.matcher.settle(self.now, out)
         return out
-
-    def _restore_offer(self, offer: PendingOffer, out: list[Decision]) -> None:
-        rec = self.waiting.items.get(offer.interaction)
-        agent = self.agents.agents.get(offer.agent)
-        if rec is None or agent is None or rec.offered_agent is not None:
-            raise RoutingError(f"snapshot offer {offer} names an unknown or doubly offered interaction")
-        self.touched_items.discard(rec)
-        self.offers.restore(rec, agent, offer.offered_at, self.now, out)
 
     def handle(self, event: Event) -> list[Decision]:
         """Apply every timer due by `event.at`, then the event; return the resulting decisions.
@@ -116,9 +108,16 @@ class RoutingEngine:
         Raises `RoutingError`, before changing anything, for an event it cannot apply (an unknown
         queue, channel or presence, a bad skill level: `routing.checks`).
         """
-        check_event(event, self.policies)
-        out: list[Decision] = []
-        self._apply(event, out)
+        if isinstance(event, AgentLoadChanged):
+            # The most frequent event: reading its load is checking it, so it is read once.
+            load = per_channel(event.load, event.agent)
+            out: list[Decision] = []
+            self._advance(event.at, out)
+            self._set_load(event.agent, load)
+        else:
+            check_event(event, self.policies)
+            out = []
+            self._apply(event, out)
         self._conclude(out)
         return out
 
@@ -161,31 +160,29 @@ class RoutingEngine:
 
     def snapshot(self) -> Snapshot:
         """The current state in the form `load` takes (pending offers keep their times)."""
-        items: list[WaitingInteraction] = []
-        offers: list[PendingOffer] = []
-        for rec in self.waiting.items.values():
-            items.append(rec.snapshot())
-            if rec.offered_to is not None:
-                offers.append(
-                    PendingOffer(interaction=rec.id, agent=rec.offered_to, offered_at=rec.offered_at)
-                )
-        agents = tuple(sorted((a.snapshot() for a in self.agents.agents.values()), key=lambda a: a.id))
-        items.sort(key=lambda i: i.id)
-        offers.sort(key=lambda o: o.interaction)
-        return Snapshot(at=self.now, agents=agents, interactions=tuple(items), offers=tuple(offers))
+        records = sorted(self.waiting.items.values(), key=lambda rec: rec.id)
+        return Snapshot(
+            at=self.now,
+            agents=tuple(sorted((a.snapshot() for a in self.agents.agents.values()), key=lambda a: a.id)),
+            interactions=tuple(rec.snapshot() for rec in records),
+            offers=tuple(rec.pending_offer() for rec in records if rec.offered_agent is not None),
+        )
 
-    def _apply(self, event: Event, out: list[Decision]) -> None:
-        """Move the clock to the event's `at` (never back), fire the timers due, apply the event."""
-        if event.at > self.now:
-            self.now = event.at
+    def _advance(self, at: float, out: list[Decision]) -> None:
+        """Move the clock to `at` (never back) and fire the timers due by then."""
+        if at > self.now:
+            self.now = at
         if self.deadlines.due(self.now):
             self.offers.fire_timers(self.now, out)
+
+    def _apply(self, event: Event, out: list[Decision]) -> None:
+        self._advance(event.at, out)
         if isinstance(event, InteractionQueued):
             self._on_queued(event)
         elif isinstance(event, OfferAccepted):
             self._on_accepted(event)
         elif isinstance(event, AgentLoadChanged):
-            self._on_load(event)
+            self._set_load(event.agent, per_channel(event.load, event.agent))
         elif isinstance(event, AgentPresenceChanged):
             self._on_presence(event, out)
         elif isinstance(event, OfferRejected):
@@ -231,10 +228,10 @@ class RoutingEngine:
             self.agents.change_skills(agent, event.skills, event.capacity, self.now)
             self.touched_agents.add(agent, "skills or capacity changed")
 
-    def _on_load(self, event: AgentLoadChanged) -> None:
-        agent = self.agents.agents.get(event.agent)
+    def _set_load(self, aid: AgentId, load: list[int]) -> None:
+        agent = self.agents.agents.get(aid)
         if agent is not None:
-            self.agents.set_load(agent, per_channel(event.load, event.agent), self.now)
+            self.agents.set_load(agent, load, self.now)
             self.touched_agents.add(agent, "load changed")
 
     def _on_queued(self, event: InteractionQueued) -> None:

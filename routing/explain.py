@@ -8,6 +8,7 @@ scanning the agents once, which is fine for a query and kept off the routing pat
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from routing.agent_record import AgentRecord
@@ -49,14 +50,13 @@ class DecisionLog:
 
     A live interaction keeps its entries on its own record (`WaitingRecord.log`), so adding one
     is a list append (the first and the last, "queued" and "accepted", are made from the record's
-    fields when read); finishing puts the record itself in a ring, whose slot held the one to
-    forget: no new object and no dictionary on the accept path. Finding a finished interaction
-    (for `explain`, on request) scans the ring from the newest, a few thousand pointers.
+    fields when read); finishing puts the record itself in a bounded deque, which forgets the
+    oldest: no new object and no dictionary on the accept path. Finding a finished interaction
+    (for `explain`, on request) scans it from the newest, a few thousand pointers.
     """
 
     def __init__(self, history_limit: int) -> None:
-        self._ring: list[WaitingRecord | None] = [None] * history_limit  # a list: no method calls
-        self._next = 0
+        self._finished: deque[WaitingRecord] = deque(maxlen=history_limit)
 
     @staticmethod
     def add(rec: WaitingRecord, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
@@ -64,21 +64,11 @@ class DecisionLog:
 
     def finish(self, rec: WaitingRecord, state: str, at: float) -> None:
         rec.state, rec.ended_at = state, at
-        ring = self._ring
-        if ring:
-            slot = self._next
-            ring[slot] = rec
-            self._next = slot + 1 if slot + 1 < len(ring) else 0
+        self._finished.append(rec)
 
     def finished(self, iid: InteractionId) -> WaitingRecord | None:
         """The last finished interaction with this id, if it is still remembered."""
-        ring = self._ring
-        slot = self._next
-        for _ in range(len(ring)):
-            slot = slot - 1 if slot > 0 else len(ring) - 1
-            rec = ring[slot]
-            if rec is None:
-                return None  # the ring never filled this far
+        for rec in reversed(self._finished):
             if rec.id == iid:
                 return rec
         return None

@@ -14,8 +14,9 @@ from routing.deadlines import Deadlines, Entry, Timer
 from routing.decisions import Decision, Offer, OfferExpired, OfferReason, OfferWithdrawn, SetAgentAway
 from routing.explain import DecisionLog
 from routing.policy import RoutingRules
+from routing.snapshot import PendingOffer
 from routing.touched import Touched
-from routing.vocabulary import ROUTABLE_PRESENCE, Presence
+from routing.vocabulary import ROUTABLE_PRESENCE, Presence, RoutingError
 from routing.waiting import WaitingIndex, WaitingRecord
 
 
@@ -59,10 +60,13 @@ class Offers:
             )
         )
 
-    def restore(
-        self, rec: WaitingRecord, agent: AgentRecord, offered_at: float, now: float, out: list[Decision]
-    ) -> None:
+    def restore(self, offer: PendingOffer, now: float, out: list[Decision]) -> None:
         """Take back an offer made before a snapshot; withdraw it if the agent is not routable."""
+        rec = self.waiting.items.get(offer.interaction)
+        agent = self.agents.agents.get(offer.agent)
+        if rec is None or agent is None or rec.offered_agent is not None:
+            raise RoutingError(f"snapshot offer {offer} names an unknown or doubly offered interaction")
+        self.touched_items.discard(rec)
         reason = OfferReason(
             trigger="offer restored from snapshot",
             rule="restored",
@@ -73,7 +77,7 @@ class Offers:
             waited=0.0,
             priority=0.0,
         )
-        self.make(rec, agent, reason, now, [], offered_at=offered_at)
+        self.make(rec, agent, reason, now, [], offered_at=offer.offered_at)
         if agent.presence not in ROUTABLE_PRESENCE:
             why = f"agent is {agent.presence}"
             out.append(OfferWithdrawn(interaction=rec.id, agent=agent.id, at=now, reason=why))

@@ -20,7 +20,6 @@ from routing.snapshot import WaitingInteraction
 from routing.vocabulary import (
     CHANNEL_INDEX,
     CHANNELS,
-    CustomerClass,
     Presence,
     QueueId,
     RoutingError,
@@ -64,7 +63,6 @@ class Queues:
         ch = CHANNEL_INDEX.get(item.channel)
         if ch is None:
             raise RoutingError(f"interaction {item.id}: unknown channel {item.channel!r}")
-        customer_class = CustomerClass(item.customer_class)
         own_skills = dict(item.required_skills)
         step = step_at(policy, now - item.enqueued_at)
         rec = WaitingRecord(
@@ -75,9 +73,9 @@ class Queues:
             policy=policy,
             enqueued_at=item.enqueued_at,
             enq_rel=item.enqueued_at - self.origin,
-            base=item.priority + policy.priority + policy.class_boost.get(customer_class, 0.0),
+            base=item.priority + policy.priority + policy.class_boost.get(item.customer_class, 0.0),
             own_skills=own_skills,
-            customer_class=customer_class,
+            customer_class=item.customer_class,
             preferred=item.preferred_agent,
             excluded=frozenset(item.excluded_agents),
             step=step,

@@ -7,7 +7,6 @@ position, enqueue time, id), never by set order, so replays give the same answer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 from routing.agent_record import AgentRecord, FreeSet
@@ -20,24 +19,38 @@ from routing.waiting import WaitingIndex, WaitingRecord
 _NO_LEVELS: Final[list[FreeSet]] = []  # never filled
 
 
-@dataclass(slots=True)
 class AgentPick:
     """The agent chosen for an interaction, which met the requirement `rec.alts[matched_at]`.
     `chosen_by` is empty for the longest idle agent: the offer's reason words it from
     `idle_since` only when read."""
 
-    agent: AgentRecord
-    matched_at: int
-    considered: int
-    chosen_by: str
-    idle_since: float | None = None
+    __slots__ = ("agent", "chosen_by", "considered", "idle_since", "matched_at")
+
+    def __init__(
+        self,
+        *,
+        agent: AgentRecord,
+        matched_at: int,
+        considered: int,
+        chosen_by: str,
+        idle_since: float | None = None,
+    ) -> None:
+        self.agent = agent
+        self.matched_at = matched_at
+        self.considered = considered
+        self.chosen_by = chosen_by
+        self.idle_since = idle_since
 
 
-@dataclass(slots=True)
 class InteractionPick:
-    interaction: WaitingRecord
-    matched: Requirement
-    considered: int
+    """The interaction chosen for a freed agent, which meets `matched` of its requirements."""
+
+    __slots__ = ("considered", "interaction", "matched")
+
+    def __init__(self, *, interaction: WaitingRecord, matched: Requirement, considered: int) -> None:
+        self.interaction = interaction
+        self.matched = matched
+        self.considered = considered
 
 
 def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPick | None:

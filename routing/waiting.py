@@ -11,7 +11,6 @@ See docs/routing.md, "Indexes".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from routing.availability import ANY_SKILL, PoolCounts
@@ -19,7 +18,7 @@ from routing.decisions import OfferReason
 from routing.groups import Group, GroupKey
 from routing.in_force import InForce
 from routing.policy import QueuePolicy, Requirement, meets
-from routing.snapshot import WaitingInteraction
+from routing.snapshot import PendingOffer, WaitingInteraction
 from routing.vocabulary import (
     CHANNELS,
     N_CHANNELS,
@@ -43,44 +42,87 @@ Met = tuple["Group", Requirement]
 _COMPACT_SLACK: Final = 64
 
 
-@dataclass(slots=True, eq=False)
 class WaitingRecord:
     """The engine's mutable view of one interaction, from queued until accepted or removed.
 
     Records are compared by identity: the indexes key dicts by the record itself.
     """
 
-    id: InteractionId
-    channel: Channel
-    ch: int  # the channel's position in `CHANNELS`
-    queue: QueueId
-    policy: QueuePolicy
-    enqueued_at: float
-    enq_rel: float  # `enqueued_at` from the engine's origin
-    base: float  # priority with the queue's and the customer class's points
-    own_skills: dict[Skill, int]
-    customer_class: CustomerClass
-    preferred: AgentId | None
-    excluded: frozenset[AgentId]
-    step: int  # the escalation step in force
-    in_force: InForce
-    queued_at: float  # when the engine took it in: the log's "queued" entry
-    sticky_until: float = 0.0
-    sticky_at_queue: float = 0.0  # the sticky window as it was when queued, for the log
-    offered_agent: AgentRecord | None = None  # the agent offered it, until answered
-    offered_at: float = 0.0
-    group: Group | None = None
-    token: int = 0  # bumped whenever its index entries and timers go stale
-    # The decision log between "queued" and how it ended, both worded from the fields when read.
-    log: list[RawEntry] = field(default_factory=list)
-    state: str = "waiting"  # how it ended, once finished
-    ended_at: float = 0.0
-    rate: float = field(init=False)  # aging, points per second
-    k: float = field(init=False)  # `rate * enqueued - priority`: the order key, fixed in time
+    __slots__ = (
+        "base",
+        "ch",
+        "channel",
+        "customer_class",
+        "ended_at",
+        "enq_rel",
+        "enqueued_at",
+        "excluded",
+        "group",
+        "id",
+        "in_force",
+        "k",
+        "log",
+        "offered_agent",
+        "offered_at",
+        "own_skills",
+        "policy",
+        "preferred",
+        "queue",
+        "queued_at",
+        "rate",
+        "state",
+        "step",
+        "sticky_at_queue",
+        "sticky_until",
+        "token",
+    )
 
-    def __post_init__(self) -> None:
-        self.rate = self.policy.aging_per_second
-        self.k = self.rate * self.enq_rel - self.base
+    def __init__(
+        self,
+        *,
+        id: InteractionId,
+        channel: Channel,
+        ch: int,
+        queue: QueueId,
+        policy: QueuePolicy,
+        enqueued_at: float,
+        enq_rel: float,
+        base: float,
+        own_skills: dict[Skill, int],
+        customer_class: CustomerClass,
+        preferred: AgentId | None,
+        excluded: frozenset[AgentId],
+        step: int,
+        in_force: InForce,
+        queued_at: float,
+    ) -> None:
+        self.id = id
+        self.channel = channel
+        self.ch = ch  # the channel's position in `CHANNELS`
+        self.queue = queue
+        self.policy = policy
+        self.enqueued_at = enqueued_at
+        self.enq_rel = enq_rel  # `enqueued_at` from the engine's origin
+        self.base = base  # priority with the queue's and the customer class's points
+        self.rate = policy.aging_per_second
+        self.k = self.rate * enq_rel - base  # the order key in its group: fixed in time
+        self.own_skills = own_skills
+        self.customer_class = customer_class
+        self.preferred = preferred
+        self.excluded = excluded
+        self.step = step  # the escalation step in force
+        self.in_force = in_force
+        self.queued_at = queued_at  # when the engine took it in: the log's "queued" entry
+        self.sticky_until = 0.0
+        self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
+        self.offered_agent: AgentRecord | None = None  # the agent offered it, until answered
+        self.offered_at = 0.0
+        self.group: Group | None = None
+        self.token = 0  # bumped whenever its index entries and timers go stale
+        # The decision log between "queued" and how it ended, both worded from the fields when read.
+        self.log: list[RawEntry] = []
+        self.state = "waiting"  # how it ended, once finished
+        self.ended_at = 0.0
 
     @property
     def alts(self) -> tuple[Requirement, ...]:
@@ -107,6 +149,11 @@ class WaitingRecord:
             excluded_agents=frozenset(self.excluded),
         )
 
+    def pending_offer(self) -> PendingOffer:
+        """Its offer as `RoutingEngine.load` takes it back; only while it is offered."""
+        assert self.offered_agent is not None
+        return PendingOffer(interaction=self.id, agent=self.offered_agent.id, offered_at=self.offered_at)
+
     def is_sticky(self, now: float) -> bool:
         return self.preferred is not None and now < self.sticky_until
 
@@ -125,14 +172,16 @@ class WaitingRecord:
         return None
 
 
-@dataclass(slots=True)
 class MetCache:
     """One agent's groups met per channel (`WaitingIndex.groups_met`), valid while no group was
     created or dropped (`version`) and the agent keeps the same skills dict."""
 
-    version: int = -1
-    skills: dict[Skill, int] = field(default_factory=dict)
-    lists: list[list[Met] | None] = field(default_factory=list)
+    __slots__ = ("lists", "skills", "version")
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.skills: dict[Skill, int] = {}
+        self.lists: list[list[Met] | None] = []
 
 
 class WaitingIndex:
