@@ -101,15 +101,14 @@ class PoolCopy:
     """The counters of a requirement's skills on one channel as copied for a decision, reused
     while none of them changed."""
 
-    __slots__ = ("found", "parts", "versions")
+    __slots__ = ("found", "seen")
 
     def __init__(self, found: tuple[PoolCounts, ...], parts: list[Counts]) -> None:
         self.found = found
-        self.parts = parts
-        self.versions = [part.version for part in parts]
+        self.seen = [(part, part.version) for part in parts]
 
     def is_current(self) -> bool:
-        for part, version in zip(self.parts, self.versions, strict=True):  # noqa: SIM110
+        for part, version in self.seen:  # noqa: SIM110 (runs for most decisions: no generator)
             if part.version != version:
                 return False
         return True

@@ -65,7 +65,7 @@ class Matcher:
         if pick is not None:
             reason = OfferReason(
                 trigger=trigger,
-                rule="sticky" if sticky else rec.policy.agent_choice.value,
+                rule="sticky" if sticky else rec.policy.agent_choice,
                 step=rec.step,
                 matched=rec.alts[pick.matched_at],
                 considered=pick.considered,
