@@ -152,7 +152,7 @@ def waiting_summary(
         parts.append(f"no free agent with {describe(req)}: " + _pool_text(req, rec, agents))
     later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
     if later is not None:
-        widened = alternatives(policies, rec.queue, rec.own_skills, rec.step + 1)
+        widened = alternatives(policies, rec.queue, dict(rec.own_skills), rec.step + 1)
         parts.append(
             f"escalation step {rec.step + 1} at {later - rec.enqueued_at:g}s (t={later:.1f}) "
             f"will accept {' or '.join(describe(r) for r in widened)}"

@@ -23,7 +23,6 @@ from routing.vocabulary import (
     Presence,
     QueueId,
     RoutingError,
-    Skill,
 )
 from routing.waiting import WaitingRecord
 
@@ -63,7 +62,7 @@ class Queues:
         ch = CHANNEL_INDEX.get(item.channel)
         if ch is None:
             raise RoutingError(f"interaction {item.id}: unknown channel {item.channel!r}")
-        own_skills = dict(item.required_skills)
+        own_skills = as_requirement(item.required_skills)
         step = step_at(policy, now - item.enqueued_at)
         rec = WaitingRecord(
             id=item.id,
@@ -103,12 +102,12 @@ class Queues:
         rec.step, rec.in_force = step, self._in_force_for(rec.queue, rec.own_skills, step)
         return f"escalation step {step} now accepts {' or '.join(describe(r) for r in rec.alts)}"
 
-    def _in_force_for(self, queue: QueueId, own_skills: dict[Skill, int], step: int) -> InForce:
+    def _in_force_for(self, queue: QueueId, own_skills: Requirement, step: int) -> InForce:
         if not own_skills:  # the common case: the queue's own alternatives
             return self._in_force[queue][step]
-        key = (queue, as_requirement(own_skills), step)
+        key = (queue, own_skills, step)
         found = self._own_in_force.get(key)
         if found is None:
-            found = InForce(alternatives(self.policies, queue, own_skills, step))
+            found = InForce(alternatives(self.policies, queue, dict(own_skills), step))
             self._own_in_force[key] = found
         return found

@@ -88,7 +88,7 @@ class WaitingRecord:
         enqueued_at: float,
         enq_rel: float,
         base: float,
-        own_skills: dict[Skill, int],
+        own_skills: Requirement,
         customer_class: CustomerClass,
         preferred: AgentId | None,
         excluded: frozenset[AgentId],
@@ -106,7 +106,7 @@ class WaitingRecord:
         self.base = base  # priority with the queue's and the customer class's points
         self.rate = policy.aging_per_second
         self.k = self.rate * enq_rel - base  # the order key in its group: fixed in time
-        self.own_skills = own_skills
+        self.own_skills = own_skills  # the skills it asks itself, on top of its queue's
         self.customer_class = customer_class
         self.preferred = preferred
         self.excluded = excluded
