@@ -12,20 +12,22 @@ from typing import Final
 from routing.availability import ANY_SKILL, AWAY, FREE, OFFLINE, WRAP_UP, Counts
 from routing.snapshot import AgentState
 from routing.vocabulary import (
+    CHANNEL_INDEX,
     CHANNELS,
     MAX_LEVEL,
     MIN_LEVEL,
+    N_CHANNELS,
     AgentId,
     Channel,
     Presence,
     RoutingError,
     Skill,
-    find_channel,
 )
 from routing.waiting import MetCache, WaitingRecord
 
-PRESENCE_STATUS: Final = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
 NOT_INDEXED: Final = -1
+"""The status of an agent the indexes do not count (being added or replaced)."""
+PRESENCE_STATUS: Final = {Presence.OFFLINE: OFFLINE, Presence.AWAY: AWAY, Presence.WRAP_UP: WRAP_UP}
 
 FreeSet = dict["AgentRecord", None]
 """Agents free on one channel with one skill level, in idle-line order (keyed by the record
@@ -38,18 +40,15 @@ def per_channel(values: Mapping[Channel, int], aid: AgentId) -> list[int]:
     Counts below zero count as zero. A key that is not a channel raises `RoutingError` naming
     agent `aid`, before the caller changes anything: this is the check of `routing.checks` too.
     """
-    found = [0, 0, 0, 0]  # N_CHANNELS zeros, as a literal (a multiplied list is a call compiled)
+    found = [0] * N_CHANNELS
     try:
-        # A typed plain dict: compiled code walks it without method calls and compares machine
-        # ints (and refuses, with TypeError, a key or count of another type).
-        plain: dict[Channel, int] = values if isinstance(values, dict) else dict(values)
-        for ch, n in plain.items():
-            at = find_channel(ch)
-            if at < 0:
+        for ch, n in values.items():
+            at = CHANNEL_INDEX.get(ch)
+            if at is None:
                 raise RoutingError(f"agent {aid}: unknown channel {ch!r}")
             if n > 0:
                 found[at] = n
-    except TypeError as error:
+    except TypeError as error:  # a key or count of another type (the compiled build checks types)
         raise RoutingError(f"agent {aid}: malformed channels {values!r}: {error}") from error
     return found
 
@@ -92,8 +91,8 @@ class AgentRecord:
         self.misses = state.consecutive_misses
         self.met = MetCache()  # the waiting groups it meets (routing.waiting)
         self.offers: dict[WaitingRecord, int] = {}  # pending offers: interaction -> channel position
-        self.status = [NOT_INDEXED] * len(CHANNELS)
-        self.shown = [NOT_INDEXED] * len(CHANNELS)
+        self.status = [NOT_INDEXED] * N_CHANNELS
+        self.shown = [NOT_INDEXED] * N_CHANNELS
         self.shown_seq = 0  # the idle_seq the free sets reflect
         self.pending = False
         self.slots: list[tuple[list[Counts], int]] = []  # (counters per channel, level offset) per skill
@@ -101,17 +100,21 @@ class AgentRecord:
 
     def is_free(self) -> bool:
         """Free on at least one channel."""
-        # A typed loop: `in` on a list, or any() on a generator, costs a generic call compiled.
-        for status in self.status:  # noqa: SIM110
-            if status == FREE:
-                return True
-        return False
+        return FREE in self.status
 
     def snapshot(self) -> AgentState:
         load = {ch: n for ch, n in zip(CHANNELS, self.load, strict=True) if n}
         capacity = {ch: n for ch, n in zip(CHANNELS, self.capacity, strict=True) if n > 0}
         skills = dict(self.skills)
-        return AgentState(self.id, self.presence, skills, capacity, load, self.idle_since, self.misses)
+        return AgentState(
+            id=self.id,
+            presence=self.presence,
+            skills=skills,
+            capacity=capacity,
+            load=load,
+            idle_since=self.idle_since,
+            consecutive_misses=self.misses,
+        )
 
 
 def checked_skills(aid: AgentId, skills: Mapping[Skill, int]) -> dict[Skill, int]:

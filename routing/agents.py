@@ -89,7 +89,7 @@ class AgentIndex:
             self._detach(old)
             rec.offers = old.offers
             for item, c in old.offers.items():
-                rec.active[c] = rec.active[c] + 1
+                rec.active[c] += 1
                 item.offered_agent = rec
         self.agents[rec.id] = rec
         self._attach(rec, now)
@@ -154,6 +154,8 @@ class AgentIndex:
     def flush(self) -> None:
         """Bring the free sets and counters in step with every pending agent's status."""
         pending = self.pending
+        if not pending:
+            return
         if len(pending) > 1:
             pending.sort(key=_by_idle_seq)  # the free sets stay in idle-line order
         for rec in pending:
@@ -170,26 +172,13 @@ class AgentIndex:
             if old == new and not (moved and new == FREE):
                 continue
             if old != new:
-                # `x = x + 1`, not `+=`: compiled, an augmented subscript is a generic call.
-                if old == NOT_INDEXED:
-                    for row, base in rec.slots:
-                        part = row[c]
-                        counts = part.counts
-                        counts[base + new] = counts[base + new] + 1
-                        part.version = part.version + 1
-                elif new == NOT_INDEXED:
-                    for row, base in rec.slots:
-                        part = row[c]
-                        counts = part.counts
-                        counts[base + old] = counts[base + old] - 1
-                        part.version = part.version + 1
-                else:
-                    for row, base in rec.slots:
-                        part = row[c]
-                        counts = part.counts
-                        counts[base + old] = counts[base + old] - 1
-                        counts[base + new] = counts[base + new] + 1
-                        part.version = part.version + 1
+                for row, base in rec.slots:
+                    counts = row[c]
+                    if old != NOT_INDEXED:
+                        counts.counts[base + old] -= 1
+                    if new != NOT_INDEXED:
+                        counts.counts[base + new] += 1
+                    counts.version += 1
                 shown[c] = new
             if old == FREE:
                 for pool in rec.lanes[c]:
@@ -224,7 +213,7 @@ class AgentIndex:
 
     def _detach(self, rec: AgentRecord) -> None:
         """Take `rec` out of the counters and free sets (as they show it) until `_attach`."""
-        rec.status = [NOT_INDEXED] * len(CHANNELS)
+        rec.status = [NOT_INDEXED] * N_CHANNELS
         self._show(rec)
 
     def pools(self, c: int, in_force: InForce, i: int) -> tuple[PoolCounts, ...]:
@@ -236,7 +225,6 @@ class AgentIndex:
             return known.found
         req = in_force.reqs[i]
         wanted = req if req else _ANY_REQUIREMENT
-        # Plain loops: compiled, zip() with a keyword and generators are generic calls.
         parts: list[Counts] = []
         copies: list[PoolCounts] = []
         for skill, level in wanted:
@@ -247,39 +235,37 @@ class AgentIndex:
         in_force.pools[at] = PoolCopy(found, parts)
         return found
 
-    def reserve(self, rec: AgentRecord, item: WaitingRecord, c: int, now: float) -> None:
+    def reserve(self, rec: AgentRecord, item: WaitingRecord, now: float) -> None:
+        c = item.ch
         rec.offers[item] = c
-        rec.active[c] = rec.active[c] + 1
+        rec.active[c] += 1
         self.refresh(rec, now, self.affected[c])
 
     def unreserve(self, rec: AgentRecord, item: WaitingRecord, now: float, *, accepted: bool) -> None:
         """End a pending offer; if accepted its capacity turns into load instead of being freed."""
-        c = rec.offers[item]
-        del rec.offers[item]  # not dict.pop: a method call in compiled code
+        c = rec.offers.pop(item)
         if accepted:
-            rec.load[c] = rec.load[c] + 1
+            rec.load[c] += 1
             return
-        rec.active[c] = rec.active[c] - 1
+        rec.active[c] -= 1
         self.refresh(rec, now, self.affected[c], freed=True)
 
     def set_load(self, rec: AgentRecord, new_load: list[int], now: float) -> None:
         """Take the agent's load per channel position (pending offers not included)."""
         load, active = rec.load, rec.active  # changed in place: pending offers are active - load
-        changed = -1
-        many = freed = False
+        changed: list[int] = []
+        freed = False
         for c in range(N_CHANNELS):
             n = new_load[c]
             if n != load[c]:
-                now_active = active[c] + n - load[c]
-                many = changed >= 0
-                changed = c
+                active[c] += n - load[c]
                 freed = freed or n < load[c]
                 load[c] = n
-                active[c] = now_active
-        if many:
+                changed.append(c)
+        if len(changed) == 1:
+            self.refresh(rec, now, self.affected[changed[0]], freed=freed)
+        elif changed:
             self.refresh(rec, now, freed=freed)
-        elif changed >= 0:
-            self.refresh(rec, now, self.affected[changed], freed=freed)
 
     def set_presence(self, rec: AgentRecord, presence: Presence, now: float) -> None:
         rec.presence = Presence(presence)

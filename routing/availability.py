@@ -78,8 +78,7 @@ class Counts:
 
     Decisions cite copies of the counters. `version` changes with every change of a counter, so
     a copy is shared until the counters it was taken from change: a burst of interactions waiting
-    on the same skill stores one copy, not one each. (An attribute rather than a list item, the
-    version stays unboxed in the compiled build however large it grows.)
+    on the same skill stores one copy, not one each.
     """
 
     __slots__ = ("_copy", "_copy_version", "counts", "version")
@@ -102,17 +101,15 @@ class PoolCopy:
     """The counters of a requirement's skills on one channel as copied for a decision, reused
     while none of them changed."""
 
-    __slots__ = ("found", "parts", "versions")
+    __slots__ = ("found", "seen")
 
     def __init__(self, found: tuple[PoolCounts, ...], parts: list[Counts]) -> None:
         self.found = found
-        self.parts = parts
-        self.versions = [part.version for part in parts]
+        self.seen = [(part, part.version) for part in parts]
 
     def is_current(self) -> bool:
-        parts, versions = self.parts, self.versions
-        for i in range(len(parts)):  # noqa: SIM110 (all() costs a generator compiled)
-            if parts[i].version != versions[i]:
+        for part, version in self.seen:  # noqa: SIM110 (runs for most decisions: no generator)
+            if part.version != version:
                 return False
         return True
 

@@ -9,54 +9,45 @@ stale entries.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
+from enum import IntEnum
 from typing import Final
 
 from routing.vocabulary import InteractionId
 
-_NEVER: Final = float("inf")
 _COMPACT_AT: Final = 1024  # a lane drops its popped entries once this many and half of it
-# Bound once: a compiled module would look `heapq.heappush` up on the module at every call.
-_heappush: Final = heapq.heappush
-_heappop: Final = heapq.heappop
 
 
-class Timer:
-    """The kinds of timer, as plain ints: they index the lanes (an enum member would be a
-    generic lookup there in compiled code)."""
+class Timer(IntEnum):
+    """The kinds of timer; each kind has its lane."""
 
-    OFFER: Final = 0
-    STEP: Final = 1
-    STICKY: Final = 2
-    KINDS: Final = 3
+    OFFER = 0
+    STEP = 1
+    STICKY = 2
 
 
 class Entry:
     """One timer: due `at`, of `kind`, for interaction `iid`, live while the interaction's token
-    is still `token`. A small native object, not a tuple: its time and ids are stored unboxed.
-    Timers due at the same moment go by kind, then interaction id, so the order is fixed without
-    a sequence number to allocate."""
+    is still `token`. Timers due at the same moment go by kind, then interaction id, so the
+    order is fixed without a sequence number."""
 
     __slots__ = ("at", "iid", "kind", "token")
 
-    def __init__(self, at: float, kind: int, iid: InteractionId, token: int) -> None:
+    def __init__(self, *, at: float, kind: Timer, iid: InteractionId, token: int) -> None:
         self.at = at
         self.kind = kind
         self.iid = iid
         self.token = token
 
-    def __lt__(self, other: Entry) -> bool:  # the heap's order
-        return before(self, other)
-
-
-def before(a: Entry, b: Entry) -> bool:
-    if a.at != b.at:
-        return a.at < b.at
-    if a.kind != b.kind:
-        return a.kind < b.kind
-    if a.iid != b.iid:
-        return a.iid < b.iid
-    return a.token < b.token
+    def __lt__(self, other: Entry) -> bool:
+        if self.at != other.at:
+            return self.at < other.at
+        if self.kind != other.kind:
+            return self.kind < other.kind
+        if self.iid != other.iid:
+            return self.iid < other.iid
+        return self.token < other.token
 
 
 class Deadlines:
@@ -66,17 +57,17 @@ class Deadlines:
 
     def __init__(self) -> None:
         self._heap: list[Entry] = []
-        self._lanes: list[list[Entry]] = [[] for _ in range(Timer.KINDS)]
-        self._heads = [0 for _ in range(Timer.KINDS)]  # the first entry of each lane not yet popped
-        self._soonest = _NEVER  # never later than the earliest entry
+        self._lanes: list[list[Entry]] = [[] for _ in Timer]
+        self._heads = [0 for _ in Timer]  # the first entry of each lane not yet popped
+        self._soonest = math.inf  # never later than the earliest entry
 
-    def add(self, at: float, timer: int, iid: InteractionId, token: int) -> None:
-        entry = Entry(at, timer, iid, token)
+    def add(self, at: float, timer: Timer, iid: InteractionId, token: int) -> None:
+        entry = Entry(at=at, kind=timer, iid=iid, token=token)
         lane = self._lanes[timer]
         if len(lane) == self._heads[timer] or lane[-1].at <= at:
             lane.append(entry)
         else:
-            _heappush(self._heap, entry)
+            heapq.heappush(self._heap, entry)
         if at < self._soonest:
             self._soonest = at
 
@@ -84,7 +75,7 @@ class Deadlines:
         while True:
             source, first = self._first()
             if first is None:
-                self._soonest = _NEVER
+                self._soonest = math.inf
                 return None
             if is_live(first):
                 self._soonest = first.at
@@ -100,7 +91,7 @@ class Deadlines:
         while True:
             source, first = self._first()
             if first is None or first.at > now:
-                self._soonest = _NEVER if first is None else first.at
+                self._soonest = math.inf if first is None else first.at
                 return due
             due.append(self._pop(source))
 
@@ -109,13 +100,13 @@ class Deadlines:
         source, first = -1, (self._heap[0] if self._heap else None)
         for kind in range(len(self._lanes)):
             lane, head = self._lanes[kind], self._heads[kind]
-            if head < len(lane) and (first is None or before(lane[head], first)):
+            if head < len(lane) and (first is None or lane[head] < first):
                 source, first = kind, lane[head]
         return source, first
 
     def _pop(self, source: int) -> Entry:
         if source < 0:
-            return _heappop(self._heap)
+            return heapq.heappop(self._heap)
         lane, head = self._lanes[source], self._heads[source]
         entry = lane[head]
         head += 1

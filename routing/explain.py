@@ -8,6 +8,7 @@ scanning the agents once, which is fine for a query and kept off the routing pat
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from routing.agent_record import AgentRecord
@@ -49,14 +50,13 @@ class DecisionLog:
 
     A live interaction keeps its entries on its own record (`WaitingRecord.log`), so adding one
     is a list append (the first and the last, "queued" and "accepted", are made from the record's
-    fields when read); finishing puts the record itself in a ring, whose slot held the one to
-    forget: no new object and no dictionary on the accept path. Finding a finished interaction
-    (for `explain`, on request) scans the ring from the newest, a few thousand pointers.
+    fields when read); finishing puts the record itself in a bounded deque, which forgets the
+    oldest: no new object and no dictionary on the accept path. Finding a finished interaction
+    (for `explain`, on request) scans it from the newest, a few thousand pointers.
     """
 
     def __init__(self, history_limit: int) -> None:
-        self._ring: list[WaitingRecord | None] = [None] * history_limit  # a list: no method calls
-        self._next = 0
+        self._finished: deque[WaitingRecord] = deque(maxlen=history_limit)
 
     @staticmethod
     def add(rec: WaitingRecord, at: float, kind: str, agent: AgentId | None, payload: Payload) -> None:
@@ -64,21 +64,11 @@ class DecisionLog:
 
     def finish(self, rec: WaitingRecord, state: str, at: float) -> None:
         rec.state, rec.ended_at = state, at
-        ring = self._ring
-        if ring:
-            slot = self._next
-            ring[slot] = rec
-            self._next = slot + 1 if slot + 1 < len(ring) else 0
+        self._finished.append(rec)
 
     def finished(self, iid: InteractionId) -> WaitingRecord | None:
         """The last finished interaction with this id, if it is still remembered."""
-        ring = self._ring
-        slot = self._next
-        for _ in range(len(ring)):
-            slot = slot - 1 if slot > 0 else len(ring) - 1
-            rec = ring[slot]
-            if rec is None:
-                return None  # the ring never filled this far
+        for rec in reversed(self._finished):
             if rec.id == iid:
                 return rec
         return None
@@ -98,7 +88,8 @@ class DecisionLog:
         if rec.state == "accepted":
             entries.append((rec.ended_at, "accepted", rec.offered_to, rec.ended_at - rec.enqueued_at))
         return tuple(
-            LogEntry(at, kind, agent, render(kind, payload, rec)) for at, kind, agent, payload in entries
+            LogEntry(at=at, kind=kind, agent=agent, text=render(kind, payload, rec))
+            for at, kind, agent, payload in entries
         )
 
 
@@ -116,8 +107,30 @@ def render(kind: str, payload: Payload, rec: WaitingRecord) -> str:
         return payload
     if isinstance(payload, float):
         return f"{kind} after {payload:.1f}s"
-    pools = (Pool(*c) for c in payload)
+    pools = (Pool(skill, level, counts) for skill, level, counts in payload)
     return "no free eligible agent; pool " + "; ".join(p.text() for p in pools)
+
+
+def explanation(
+    iid: InteractionId,
+    rec: WaitingRecord | None,
+    log: DecisionLog,
+    agents: AgentIndex,
+    policies: dict[QueueId, QueuePolicy],
+    now: float,
+) -> Explanation:
+    """Why interaction `iid` (its record `rec` while it is routed) went to its agent, or why it
+    is still waiting, with its history."""
+    history = log.history(iid, rec)
+    if rec is None:
+        state = log.state(iid) or "unknown"
+        summary = "no longer routed" if state != "unknown" else "not known to the engine"
+        return Explanation(interaction=iid, state=state, summary=summary, history=history)
+    if rec.offered_to is not None:
+        summary = f"offered to agent {rec.offered_to} at {rec.offered_at:.1f}, waiting for the answer"
+        return Explanation(interaction=iid, state="offered", summary=summary, history=history)
+    summary = waiting_summary(rec, agents, policies, now, rec.is_sticky(now))
+    return Explanation(interaction=iid, state="waiting", summary=summary, history=history)
 
 
 def waiting_summary(
@@ -139,7 +152,7 @@ def waiting_summary(
         parts.append(f"no free agent with {describe(req)}: " + _pool_text(req, rec, agents))
     later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
     if later is not None:
-        widened = alternatives(policies, rec.queue, rec.own_skills, rec.step + 1)
+        widened = alternatives(policies, rec.queue, dict(rec.own_skills), rec.step + 1)
         parts.append(
             f"escalation step {rec.step + 1} at {later - rec.enqueued_at:g}s (t={later:.1f}) "
             f"will accept {' or '.join(describe(r) for r in widened)}"

@@ -49,7 +49,7 @@ class Group:
     def __init__(self, key: GroupKey) -> None:
         self.key = key
         self.ch, self.rate, self.alts = key
-        self.lanes: list[Lane] = []  # one per base priority: a handful, searched in order
+        self.lanes: list[Lane] = []  # one per base priority
         self.head: WaitingRecord | None = None  # the best live interaction, None when empty
         self.size = 0  # live interactions
         self.filed = 0  # entries in the lanes, live or stale
@@ -57,7 +57,7 @@ class Group:
 
     def add(self, rec: WaitingRecord) -> None:
         """File `rec`, whose `group` and `token` are already set."""
-        for lane in self.lanes:  # a few float comparisons: no float boxed to hash
+        for lane in self.lanes:  # a handful of priorities: searched in order
             if lane.base == rec.base:
                 break
         else:

@@ -3,13 +3,11 @@
 Interactions of one queue at one escalation step (with the same skills of their own) share one
 `InForce`: its requirements, the waiting group they are filed in on each channel, and the pool
 counts last copied for each requirement and channel. The hot paths find those through the object
-the record already holds, instead of hashing nested requirement tuples or boxing an `id()` per
-arrival. The engine makes new ones whenever it rebuilds its indexes (`RoutingCore._reset`).
+the record already holds, instead of hashing nested requirement tuples per arrival. The engine
+makes new ones whenever it rebuilds its indexes (`Queues.reset`).
 """
 
 from __future__ import annotations
-
-from typing import Final
 
 from routing.availability import PoolCopy
 from routing.groups import Group
@@ -23,10 +21,6 @@ class InForce:
     def __init__(self, reqs: tuple[Requirement, ...]) -> None:
         self.reqs = reqs
         # The group of waiting interactions per channel position (checked: a group can be dropped).
-        self.groups: list[Group | None] = [None, None, None, None]  # N_CHANNELS, as a literal
+        self.groups: list[Group | None] = [None] * N_CHANNELS
         # Per requirement `i` and channel position `c`, at `i * N_CHANNELS + c` (`AgentIndex.pools`).
         self.pools: list[PoolCopy | None] = [None] * (len(reqs) * N_CHANNELS)
-
-
-NOTHING_IN_FORCE: Final = InForce(())
-"""A record's until the engine sets its step; never filled."""

@@ -7,77 +7,86 @@ index is flushed before any search that reads its free sets or counters, and at 
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import dataclass
 
 from routing.agent_record import AgentRecord
-from routing.core import RoutingCore
-from routing.deadlines import Timer
+from routing.agents import AgentIndex
+from routing.deadlines import Deadlines, Timer
 from routing.decisions import Decision, OfferReason
+from routing.explain import DecisionLog
+from routing.offers import Offers
 from routing.policy import next_step_time
+from routing.queues import Queues
 from routing.selection import best_interaction, find_agent
-from routing.vocabulary import AgentChoice
-from routing.waiting import WaitingRecord
-
-# The rule's name per agent choice: `.value` on an enum member is a generic lookup compiled.
-_RULE: Final[dict[AgentChoice, str]] = {choice: choice.value for choice in AgentChoice}
+from routing.touched import Touched
+from routing.waiting import WaitingIndex, WaitingRecord
 
 
-class MatchingCore(RoutingCore):
-    def _settle(self, out: list[Decision]) -> None:
+@dataclass(slots=True, eq=False)
+class Matcher:
+    queues: Queues
+    agents: AgentIndex
+    waiting: WaitingIndex
+    log: DecisionLog
+    deadlines: Deadlines
+    offers: Offers
+    touched_items: Touched[WaitingRecord]
+    touched_agents: Touched[AgentRecord]
+
+    def settle(self, now: float, out: list[Decision]) -> None:
         """Route the touched interactions, then the touched agents; leave the indexes flushed."""
-        # The common cases, kept cheap: one agent or one interaction touched (`routing.touched`).
-        agents, items = self._dirty_agents, self._dirty_items
+        agents, items = self.touched_agents, self.touched_items
+        # The common cases first: one agent or one interaction touched (`routing.touched`).
         if items.is_empty() and (agent := agents.take_one()) is not None:
-            self._route_agent(agent, agents.one_trigger, out)
+            self._route_agent(agent, agents.one_trigger, now, out)
         elif agents.is_empty() and (rec := items.take_one()) is not None:
-            if rec.offered_to is None:
-                self._route_item(rec, items.one_trigger, out)
+            if rec.offered_agent is None:
+                self._route_item(rec, items.one_trigger, now, out)
         else:
-            self._settle_all(out)
-        if self.agents.pending:
-            self.agents.flush()
+            self._settle_all(now, out)
+        self.agents.flush()
 
-    def _settle_all(self, out: list[Decision]) -> None:
-        now_rel = self.now - self._origin
-        todo = [(rec, trigger) for rec, trigger in self._dirty_items.take_all() if rec.offered_to is None]
+    def _settle_all(self, now: float, out: list[Decision]) -> None:
+        now_rel = now - self.queues.origin
+        todo = [(rec, trigger) for rec, trigger in self.touched_items.take_all() if rec.offered_agent is None]
         todo.sort(key=lambda t: (-t[0].priority_at(now_rel), t[0].enq_rel, t[0].id))
         for rec, trigger in todo:
-            self._route_item(rec, trigger, out)
-        for agent, trigger in self._dirty_agents.take_all():
-            self._route_agent(agent, trigger, out)
+            self._route_item(rec, trigger, now, out)
+        for agent, trigger in self.touched_agents.take_all():
+            self._route_agent(agent, trigger, now, out)
 
-    def _route_item(self, rec: WaitingRecord, trigger: str, out: list[Decision]) -> None:
-        if self.agents.pending:
-            self.agents.flush()  # the free sets and counters are read below
-        self._set_step(rec)
-        sticky = self._is_sticky(rec)
+    def _route_item(self, rec: WaitingRecord, trigger: str, now: float, out: list[Decision]) -> None:
+        self.agents.flush()  # the free sets and counters are read below
+        widened = self.queues.set_step(rec, now)
+        if widened is not None:
+            self.log.add(rec, now, "escalated", None, widened)
+        sticky = rec.is_sticky(now)
         pick = find_agent(self.agents, rec, sticky)
         if pick is not None:
-            rule = "sticky" if sticky else _RULE[rec.policy.agent_choice]
             reason = OfferReason(
-                trigger,
-                rule,
-                rec.step,
-                rec.alts[pick.matched_at],
-                pick.considered,
-                pick.chosen_by,
-                self.now - rec.enqueued_at,
-                rec.priority_at(self.now - self._origin),
-                self.agents.pools(rec.ch, rec.in_force, pick.matched_at),
+                trigger=trigger,
+                rule="sticky" if sticky else rec.policy.agent_choice,
+                step=rec.step,
+                matched=rec.alts[pick.matched_at],
+                considered=pick.considered,
+                chosen_by=pick.chosen_by,
+                waited=now - rec.enqueued_at,
+                priority=rec.priority_at(now - self.queues.origin),
+                counts=self.agents.pools(rec.ch, rec.in_force, pick.matched_at),
                 idle_since=pick.idle_since,
             )
-            self._offer(rec, pick.agent, reason, out)
+            self.offers.make(rec, pick.agent, reason, now, out)
             return
-        self.waiting.place(rec, self.now)
-        self.log.add(rec, self.now, "waiting", None, self.agents.pools(rec.ch, rec.in_force, 0))
+        self.waiting.place(rec, now)
+        self.log.add(rec, now, "waiting", None, self.agents.pools(rec.ch, rec.in_force, 0))
         later = next_step_time(rec.policy, rec.step, rec.enqueued_at)
         if later is not None:
-            self._deadlines.add(later, Timer.STEP, rec.id, rec.token)
+            self.deadlines.add(later, Timer.STEP, rec.id, rec.token)
         if sticky:
-            self._deadlines.add(rec.sticky_until, Timer.STICKY, rec.id, rec.token)
+            self.deadlines.add(rec.sticky_until, Timer.STICKY, rec.id, rec.token)
 
-    def _route_agent(self, agent: AgentRecord, trigger: str, out: list[Decision]) -> None:
-        now_rel = self.now - self._origin
+    def _route_agent(self, agent: AgentRecord, trigger: str, now: float, out: list[Decision]) -> None:
+        now_rel = now - self.queues.origin
         while agent.is_free():
             pick = best_interaction(self.waiting, agent, now_rel)
             if pick is None:
@@ -85,14 +94,14 @@ class MatchingCore(RoutingCore):
             rec = pick.interaction
             self.waiting.unplace(rec)
             reason = OfferReason(
-                trigger,
-                "highest priority then oldest",
-                rec.step,
-                pick.matched,
-                pick.considered,
-                "",
-                self.now - rec.enqueued_at,
-                rec.priority_at(now_rel),
+                trigger=trigger,
+                rule="highest priority then oldest",
+                step=rec.step,
+                matched=pick.matched,
+                considered=pick.considered,
+                chosen_by="",
+                waited=now - rec.enqueued_at,
+                priority=rec.priority_at(now_rel),
                 freed_agent=agent.id,
             )
-            self._offer(rec, agent, reason, out)
+            self.offers.make(rec, agent, reason, now, out)

@@ -193,9 +193,8 @@ def _weaker(a: Requirement, b: Requirement) -> bool:
 
 
 def meets(skills: dict[Skill, int], req: Requirement) -> bool:
-    # A plain loop over a plain dict: this runs for every candidate on the hot path, where all()
-    # costs a generator and a Mapping's get() a method call in compiled code.
-    for skill, level in req:  # noqa: SIM110
+    """Whether an agent with these skills meets requirement `req` (every skill at its level)."""
+    for skill, level in req:  # noqa: SIM110 (a loop: this runs for every candidate agent)
         if skills.get(skill, 0) < level:
             return False
     return True

@@ -16,18 +16,19 @@ from routing.policy import Requirement, meets
 from routing.vocabulary import N_CHANNELS, AgentChoice
 from routing.waiting import WaitingIndex, WaitingRecord
 
-_LONGEST_IDLE: Final = AgentChoice.LONGEST_IDLE
 _NO_LEVELS: Final[list[FreeSet]] = []  # never filled
 
 
 class AgentPick:
-    """The requirement met is `rec.alts[matched_at]`. `chosen_by` is empty for the longest idle
-    agent: the offer's reason words it from `idle_since` only when read."""
+    """The agent chosen for an interaction, which met the requirement `rec.alts[matched_at]`.
+    `chosen_by` is empty for the longest idle agent: the offer's reason words it from
+    `idle_since` only when read."""
 
     __slots__ = ("agent", "chosen_by", "considered", "idle_since", "matched_at")
 
     def __init__(
         self,
+        *,
         agent: AgentRecord,
         matched_at: int,
         considered: int,
@@ -42,9 +43,11 @@ class AgentPick:
 
 
 class InteractionPick:
+    """The interaction chosen for a freed agent, which meets `matched` of its requirements."""
+
     __slots__ = ("considered", "interaction", "matched")
 
-    def __init__(self, interaction: WaitingRecord, matched: Requirement, considered: int) -> None:
+    def __init__(self, *, interaction: WaitingRecord, matched: Requirement, considered: int) -> None:
         self.interaction = interaction
         self.matched = matched
         self.considered = considered
@@ -61,9 +64,11 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
         if agent is None or agent.status[ch] != FREE or agent.id in rec.excluded:
             return None
         at = rec.matching_at(agent.skills)
-        return None if at < 0 else AgentPick(agent, at, 1, "sticky to the customer's agent")
+        if at is None:
+            return None
+        return AgentPick(agent=agent, matched_at=at, considered=1, chosen_by="sticky to the customer's agent")
     choice = rec.policy.agent_choice
-    if choice == _LONGEST_IDLE:
+    if choice == AgentChoice.LONGEST_IDLE:
         return _longest_idle(agents, rec, ch)
     return _best_by_score(agents, rec, ch, choice)
 
@@ -99,14 +104,9 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
     best: AgentRecord | None = None
     best_at = 0
     considered = 0
-    alts = rec.alts
-    for at in range(len(alts)):
-        req = alts[at]
+    for at, req in enumerate(rec.alts):
         levels, start = _candidates(agents, ch, req)
-        for i in range(start, len(levels)):
-            pool = levels[i]
-            if not pool:
-                continue
+        for pool in levels[start:]:
             for agent in pool:
                 considered += 1
                 if (excluded and agent.id in excluded) or not meets(agent.skills, req):
@@ -116,7 +116,9 @@ def _longest_idle(agents: AgentIndex, rec: WaitingRecord, ch: int) -> AgentPick 
                 break
     if best is None:
         return None
-    return AgentPick(best, best_at, considered, "", best.idle_since)
+    return AgentPick(
+        agent=best, matched_at=best_at, considered=considered, chosen_by="", idle_since=best.idle_since
+    )
 
 
 def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: AgentChoice) -> AgentPick | None:
@@ -145,7 +147,7 @@ def _best_by_score(agents: AgentIndex, rec: WaitingRecord, ch: int, choice: Agen
         how = f"least occupied, {agent.active[ch]}/{agent.capacity[ch]} on {rec.channel}"
     else:
         how = f"best skill, level sum {-int(key[0])}"
-    return AgentPick(agent, at, considered, how)
+    return AgentPick(agent=agent, matched_at=at, considered=considered, chosen_by=how)
 
 
 def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) -> InteractionPick | None:
@@ -180,7 +182,9 @@ def best_interaction(waiting: WaitingIndex, agent: AgentRecord, now_rel: float) 
             p = rec.priority_at(now_rel)
             if best is None or p > best_p or (p == best_p and _older(rec, best)):
                 best, best_req, best_p = rec, met, p
-    return None if best is None else InteractionPick(best, best_req, considered)
+    if best is None:
+        return None
+    return InteractionPick(interaction=best, matched=best_req, considered=considered)
 
 
 def _older(rec: WaitingRecord, than: WaitingRecord) -> bool:

@@ -1,8 +1,8 @@
 """Identifiers and closed vocabularies shared by every routing module.
 
 Ids are `NewType`s over int so an agent id cannot be passed where an interaction id is expected.
-The vocabularies are `StrEnum`s whose values equal the strings stored by `contact_center`, so the
-router service maps a row with `Channel(row.channel)` and nothing else.
+`Channel`, `Presence` and `CustomerClass` are defined here once: `contact_center.domain.enums`
+re-exports them, so the values the database stores are these `StrEnum`s' values.
 """
 
 from __future__ import annotations
@@ -27,29 +27,16 @@ class Channel(StrEnum):
     EMAIL = "email"
     CHAT = "chat"
 
+    @property
+    def is_async(self) -> bool:
+        """Email and SMS threads may wait on the customer (`pending`); calls and chats may not."""
+        return self in (Channel.EMAIL, Channel.SMS)
+
 
 CHANNELS: Final[tuple[Channel, ...]] = tuple(Channel)
 CHANNEL_INDEX: Final[dict[Channel, int]] = {ch: i for i, ch in enumerate(CHANNELS)}
 """Inside the engine a channel is its position in `CHANNELS`, so per-channel state is a list."""
-N_CHANNELS: Final = 4
-assert len(CHANNELS) == N_CHANNELS  # per-channel lists are written out with four entries
-
-
-_POSITIONS: Final[dict[object, int]] = {ch: i for ch, i in CHANNEL_INDEX.items()}  # noqa: C416 (any key)
-
-
-def find_channel(ch: object) -> int:
-    """The position of channel `ch` in `CHANNELS` (an enum member or its string), or -1 if it is
-    none. Identity first: compiled, four pointer comparisons cost less than hashing a member."""
-    for i in range(N_CHANNELS):
-        if CHANNELS[i] is ch:
-            return i
-    return _POSITIONS.get(ch, -1)
-
-
-def as_channel(value: str) -> Channel:
-    """`Channel(value)`, skipping the enum lookup when `value` already is one (hot path)."""
-    return value if type(value) is Channel else Channel(value)  # type(): no attribute lookup
+N_CHANNELS: Final = len(CHANNELS)
 
 
 class Presence(StrEnum):
@@ -66,6 +53,8 @@ ROUTABLE_PRESENCE: Final = frozenset({Presence.AVAILABLE, Presence.BUSY})
 
 
 class CustomerClass(StrEnum):
+    """The company rules' four classes: important, general, potential and dissenting customers."""
+
     VIP = "vip"
     REGULAR = "regular"
     POTENTIAL = "potential"

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Final
 from routing.availability import ANY_SKILL, PoolCounts
 from routing.decisions import OfferReason
 from routing.groups import Group, GroupKey
-from routing.in_force import NOTHING_IN_FORCE, InForce
+from routing.in_force import InForce
 from routing.policy import QueuePolicy, Requirement, meets
+from routing.snapshot import PendingOffer, WaitingInteraction
 from routing.vocabulary import (
     CHANNELS,
     N_CHANNELS,
@@ -27,7 +28,6 @@ from routing.vocabulary import (
     InteractionId,
     QueueId,
     Skill,
-    find_channel,
 )
 
 if TYPE_CHECKING:
@@ -40,15 +40,15 @@ RawEntry = tuple[float, str, AgentId | None, Payload]
 
 Met = tuple["Group", Requirement]
 _COMPACT_SLACK: Final = 64
-_NO_STEPS: Final[list[InForce]] = []  # until the engine sets them; never mutated
 
 
 class WaitingRecord:
-    """The engine's mutable view of one interaction, from queued until accepted or removed."""
+    """The engine's mutable view of one interaction, from queued until accepted or removed.
+
+    Records are compared by identity: the indexes key dicts by the record itself.
+    """
 
     __slots__ = (
-        "alts",
-        "alts_by_step",
         "base",
         "ch",
         "channel",
@@ -79,70 +79,97 @@ class WaitingRecord:
 
     def __init__(
         self,
-        iid: InteractionId,
+        *,
+        id: InteractionId,
         channel: Channel,
+        ch: int,
         queue: QueueId,
         policy: QueuePolicy,
         enqueued_at: float,
         enq_rel: float,
         base: float,
-        own_skills: dict[Skill, int],
+        own_skills: Requirement,
         customer_class: CustomerClass,
         preferred: AgentId | None,
         excluded: frozenset[AgentId],
+        step: int,
+        in_force: InForce,
+        queued_at: float,
     ) -> None:
-        self.id = iid
+        self.id = id
         self.channel = channel
-        self.ch = find_channel(channel)  # a Channel already: never -1
+        self.ch = ch  # the channel's position in `CHANNELS`
         self.queue = queue
         self.policy = policy
         self.enqueued_at = enqueued_at
-        self.enq_rel = enq_rel
-        self.base = base
+        self.enq_rel = enq_rel  # `enqueued_at` from the engine's origin
+        self.base = base  # priority with the queue's and the customer class's points
         self.rate = policy.aging_per_second
-        self.k = self.rate * enq_rel - base
-        self.own_skills = own_skills
+        self.k = self.rate * enq_rel - base  # the order key in its group: fixed in time
+        self.own_skills = own_skills  # the skills it asks itself, on top of its queue's
         self.customer_class = customer_class
         self.preferred = preferred
         self.excluded = excluded
-        self.step = 0
-        self.alts: tuple[Requirement, ...] = ()  # `in_force.reqs`, at hand
-        self.in_force = NOTHING_IN_FORCE
-        # The queue's own alternatives per escalation step (shared), for an interaction that
-        # asks no skills of its own: its step changes without a lookup.
-        self.alts_by_step: list[InForce] = _NO_STEPS
+        self.step = step  # the escalation step in force
+        self.in_force = in_force
+        self.queued_at = queued_at  # when the engine took it in: the log's "queued" entry
         self.sticky_until = 0.0
         self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
         self.offered_agent: AgentRecord | None = None  # the agent offered it, until answered
         self.offered_at = 0.0
         self.group: Group | None = None
-        self.token = 0
-        # Its decision log (routing.explain): the entries between "queued" and how it ended, which
-        # are worded from these fields when read.
+        self.token = 0  # bumped whenever its index entries and timers go stale
+        # The decision log between "queued" and how it ended, both worded from the fields when read.
         self.log: list[RawEntry] = []
-        self.queued_at = enqueued_at
         self.state = "waiting"  # how it ended, once finished
         self.ended_at = 0.0
+
+    @property
+    def alts(self) -> tuple[Requirement, ...]:
+        """The requirements in force; an agent meeting any one of them may take it."""
+        return self.in_force.reqs
 
     @property
     def offered_to(self) -> AgentId | None:
         agent = self.offered_agent
         return None if agent is None else agent.id
 
+    def snapshot(self) -> WaitingInteraction:
+        """The interaction as `RoutingEngine.load` takes it back."""
+        own = self.base - self.policy.priority - self.policy.class_boost.get(self.customer_class, 0.0)
+        return WaitingInteraction(
+            id=self.id,
+            channel=self.channel,
+            queue=self.queue,
+            enqueued_at=self.enqueued_at,
+            priority=own,
+            required_skills=dict(self.own_skills),
+            customer_class=self.customer_class,
+            preferred_agent=self.preferred,
+            excluded_agents=frozenset(self.excluded),
+        )
+
+    def pending_offer(self) -> PendingOffer:
+        """Its offer as `RoutingEngine.load` takes it back; only while it is offered."""
+        assert self.offered_agent is not None
+        return PendingOffer(interaction=self.id, agent=self.offered_agent.id, offered_at=self.offered_at)
+
+    def is_sticky(self, now: float) -> bool:
+        return self.preferred is not None and now < self.sticky_until
+
     def priority_at(self, now_rel: float) -> float:
         return self.rate * now_rel - self.k
 
     def matching(self, skills: dict[Skill, int]) -> Requirement | None:
         at = self.matching_at(skills)
-        return None if at < 0 else self.alts[at]
+        return None if at is None else self.alts[at]
 
-    def matching_at(self, skills: dict[Skill, int]) -> int:
-        """The position in `alts` of the first requirement these skills meet, or -1."""
-        alts = self.alts
-        for at in range(len(alts)):
-            if meets(skills, alts[at]):
+    def matching_at(self, skills: dict[Skill, int]) -> int | None:
+        """The position in `alts` of the first requirement these skills meet."""
+        for at, req in enumerate(self.alts):
+            if meets(skills, req):
                 return at
-        return -1
+        return None
 
 
 class MetCache:

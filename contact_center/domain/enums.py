@@ -1,20 +1,30 @@
-"""Closed vocabularies of the domain, stored as their string values."""
+"""Closed vocabularies of the domain, stored as their string values.
+
+`Channel`, `Presence` and `CustomerClass` are the routing engine's own (`routing.vocabulary`),
+re-exported: one definition, so a stored value and what the engine routes cannot drift apart.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from routing.vocabulary import Channel, CustomerClass, Presence
 
-class Channel(StrEnum):
-    VOICE = "voice"
-    SMS = "sms"
-    EMAIL = "email"
-    CHAT = "chat"
-
-    @property
-    def is_async(self) -> bool:
-        """Email and SMS threads may wait on the customer (`pending`); calls and chats may not."""
-        return self in (Channel.EMAIL, Channel.SMS)
+__all__ = [
+    "CHANNEL_IDENTITY",
+    "DEFAULT_CAPACITY",
+    "AuthorKind",
+    "Channel",
+    "CustomerClass",
+    "DeliveryStatus",
+    "Direction",
+    "IdentityKind",
+    "InteractionState",
+    "LifecycleStage",
+    "Presence",
+    "Role",
+    "SizeBand",
+]
 
 
 class Direction(StrEnum):
@@ -34,14 +44,6 @@ class InteractionState(StrEnum):
     PENDING = "pending"
 
 
-class Presence(StrEnum):
-    OFFLINE = "offline"
-    AVAILABLE = "available"
-    AWAY = "away"
-    BUSY = "busy"
-    WRAP_UP = "wrap_up"
-
-
 class Role(StrEnum):
     AGENT = "agent"
     SUPERVISOR = "supervisor"
@@ -49,15 +51,6 @@ class Role(StrEnum):
     ADMIN = "admin"
     #: A system that sends contacts in (`POST /api/v1/inbound`) and may do nothing else.
     INTEGRATION = "integration"
-
-
-class CustomerClass(StrEnum):
-    """The company rules' four classes: important, general, potential and dissenting customers."""
-
-    VIP = "vip"
-    REGULAR = "regular"
-    POTENTIAL = "potential"
-    COMPLAINT = "complaint"
 
 
 class LifecycleStage(StrEnum):
