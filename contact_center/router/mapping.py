@@ -7,7 +7,7 @@ float epoch seconds, which is what the engine takes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -85,22 +85,27 @@ def agent_state(agent: Agent, load: dict[str, int]) -> AgentState:
     )
 
 
-async def loads(uow: UnitOfWork, agent_id: int | None = None) -> dict[int, dict[str, int]]:
-    """Interactions each agent is handling now (active or in wrap-up), per channel."""
-    counts = Counter((aid, channel.value) for aid, channel in await uow.interactions.handling(agent_id))
+async def loads(
+    uow: UnitOfWork, agent_id: int | None = None, *, agents: Collection[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """Interactions each agent (or this one, or these) is handling now (active or in wrap-up), per channel."""
+    handling = await uow.interactions.handling(agent_id, agents=agents)
+    counts = Counter((aid, channel.value) for aid, channel in handling)
     out: dict[int, dict[str, int]] = {}
     for (aid, channel), n in counts.items():
         out.setdefault(aid, {})[channel] = n
     return out
 
 
-async def waiting_interaction(
-    uow: UnitOfWork, interaction: Interaction, policy: QueuePolicy
+def waiting_from(
+    interaction: Interaction, customer: Customer, excluded: frozenset[AgentId]
 ) -> WaitingInteraction:
-    customer = await uow.customers.get(interaction.customer_id)
-    preferred = customer.owner_agent_id or customer.last_agent_id
-    excluded = await _excluded(uow, [interaction.id or 0])
-    return _waiting(interaction, customer, preferred, excluded.get(interaction.id or 0, frozenset()))
+    """The engine's view of a queued interaction, from rows already read."""
+    return _waiting(interaction, customer, customer.owner_agent_id or customer.last_agent_id, excluded)
+
+
+async def excluded_agents(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, frozenset[AgentId]]:
+    return await _excluded(uow, ids)
 
 
 def _waiting(

@@ -6,7 +6,7 @@ assume what it holds exists.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -173,13 +173,17 @@ class InteractionRepository(_Repository):
         stmt = select(Interaction).where(Interaction.customer_id == customer_id)
         return (await self.session.exec(stmt.order_by(col(Interaction.id)))).all()
 
-    async def handling(self, agent_id: int | None = None) -> Sequence[tuple[int, Channel]]:
-        """(agent, channel) for each interaction an agent (any, or this one) is handling now."""
+    async def handling(
+        self, agent_id: int | None = None, *, agents: Collection[int] | None = None
+    ) -> Sequence[tuple[int, Channel]]:
+        """(agent, channel) for each interaction an agent (any, this one, or these) is handling now."""
         stmt = select(Interaction.agent_id, Interaction.channel).where(
             col(Interaction.state).in_([s.value for s in HANDLING]), col(Interaction.agent_id).is_not(None)
         )
         if agent_id is not None:
             stmt = stmt.where(Interaction.agent_id == agent_id)
+        if agents is not None:
+            stmt = stmt.where(col(Interaction.agent_id).in_(list(agents)))
         return [(aid or 0, Channel(channel)) for aid, channel in (await self.session.exec(stmt)).all()]
 
 

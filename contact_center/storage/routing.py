@@ -6,7 +6,7 @@ Like the other repositories it never commits. The router's service, the offer ha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -64,6 +64,28 @@ class RoutingRepository:
             col(Offer.state).in_([OfferState.REJECTED.value, OfferState.EXPIRED.value]),
         )
         return [(iid, aid) for iid, aid in (await self.session.exec(stmt)).all()]
+
+    async def with_customers(
+        self, interaction_ids: Collection[int]
+    ) -> dict[int, tuple[Interaction, Customer]]:
+        """These interactions as they are now, each with its customer, by id."""
+        if not interaction_ids:
+            return {}
+        stmt = (
+            select(Interaction, Customer)
+            .join(Customer, col(Customer.id) == col(Interaction.customer_id))
+            .where(col(Interaction.id).in_(list(interaction_ids)))
+        )
+        return {i.id or 0: (i, c) for i, c in (await self.session.exec(stmt)).all()}
+
+    async def with_open_offer(self, interaction_ids: Collection[int]) -> set[int]:
+        """Those of these interactions that have an open offer."""
+        if not interaction_ids:
+            return set()
+        stmt = select(Offer.interaction_id).where(
+            col(Offer.interaction_id).in_(list(interaction_ids)), Offer.state == OfferState.OPEN
+        )
+        return set((await self.session.exec(stmt)).all())
 
     async def waiting(self) -> list[tuple[Interaction, Customer]]:
         """Queued and offered interactions, oldest first, each with its customer."""
