@@ -22,6 +22,7 @@ from sqlalchemy import JSON, Column, Text, UniqueConstraint, delete
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from contact_center.domain.columns import utc_field
 
@@ -153,7 +154,7 @@ class IdempotencyStore:
             await session.commit()
 
 
-def _by_key(scope: str, key: str) -> Any:
+def _by_key(scope: str, key: str) -> SelectOfScalar[IdempotencyRecord]:
     return select(IdempotencyRecord).where(
         col(IdempotencyRecord.scope) == scope, col(IdempotencyRecord.key) == key
     )
