@@ -10,6 +10,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -46,6 +47,7 @@ from contact_center.services.queue_directory import QueueDirectory
 from contact_center.settings import Settings
 from contact_center.storage.engine import Database, open_database, session_factory
 from contact_center.storage.group_commit import GroupCommitter
+from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.inbound_batch import store_inbound
 from contact_center.storage.job_store import JobStore
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
@@ -235,6 +237,11 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
         clock=container.clock,
         readiness=Readiness(container.engine, container.redis),
         tokens=container.tokens,
+        idempotency=IdempotencyStore(
+            container.sessions,
+            container.clock,
+            ttl=timedelta(seconds=container.settings.http.idempotency_key_ttl_s),
+        ),
         explain=explain,
     )
 

@@ -67,6 +67,8 @@ class HttpSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: How long an Idempotency-Key is remembered (24 hours, as Stripe keeps them).
+    idempotency_key_ttl_s: int = Field(default=24 * 3600, ge=60)
     public_base_url: str | None = None
     cookie_secure: bool = False
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from aiohttp import web
 
 from contact_center.api.auth import STAFF, authenticate, require
+from contact_center.api.idempotency import idempotent, named_user
 from contact_center.api.keys import BUS, TOKENS, UOW
 from contact_center.api.serialize import agent as agent_doc
 from contact_center.api.validation import Body, length, omitted, parse_body, path_id
@@ -57,6 +58,7 @@ class PresenceRequest(Body):
 
 
 @routes.post("/api/v1/auth/token")
+@idempotent(caller=named_user, holds_secret=True)
 async def issue_token(request: web.Request) -> web.Response:
     body = await parse_body(request, TokenRequest)
     token = await request.app[BUS].handle(
@@ -80,6 +82,7 @@ async def list_agents(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/agents")
+@idempotent(holds_secret=True)
 async def create_agent(request: web.Request) -> web.Response:
     principal = await require(request, Role.ADMIN)
     body = await parse_body(request, AgentCreate)

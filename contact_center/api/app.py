@@ -31,6 +31,7 @@ from contact_center.jobs import JobRunner
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.settings import Settings
+from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.uow import Clock, UnitOfWork
 
 ROUTE_TABLES = (
@@ -57,6 +58,7 @@ def create_app(
     clock: Clock,
     readiness: Readiness,
     tokens: TokenCache,
+    idempotency: IdempotencyStore,
     explain: Explain = keys.no_explanation,
 ) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.http.max_body_bytes)
@@ -67,6 +69,7 @@ def create_app(
     app[keys.CLOCK] = clock
     app[keys.READINESS] = readiness
     app[keys.TOKENS] = tokens
+    app[keys.IDEMPOTENCY] = idempotency
     app[keys.EXPLAIN] = explain
     for table in ROUTE_TABLES:
         app.add_routes(table)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from aiohttp import web
 
 from contact_center.api.auth import MANAGERS, STAFF, require
+from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import customer as customer_doc
 from contact_center.api.serialize import row
@@ -97,6 +98,7 @@ async def list_customers(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/customers")
+@idempotent()
 async def create_customer(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     body = await parse_body(request, CustomerCreate)

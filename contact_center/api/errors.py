@@ -81,7 +81,7 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
     try:
         response = await handler(request)
     except ContactCenterError as exc:
-        response = _domain_error(exc)
+        response = domain_error_response(exc)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -94,7 +94,8 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
     return response
 
 
-def _domain_error(exc: ContactCenterError) -> web.Response:
+def domain_error_response(exc: ContactCenterError) -> web.Response:
+    """The answer to a domain error, as the middleware renders it (idempotency stores it too)."""
     response = error_response(exc.http_status, exc.code, exc.message)
     if exc.retry_after_s is not None:
         response.headers["Retry-After"] = str(exc.retry_after_s)
@@ -105,10 +106,10 @@ def _unexpected(request: web.Request, request_id: str, exc: Exception) -> web.Re
     """A database or Redis out of reach, or a lost race on a unique key, is a domain error still."""
     if _is_unavailable(exc):
         log.warning("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
-        return _domain_error(UnavailableError("a backing service is unavailable, retry shortly"))
+        return domain_error_response(UnavailableError("a backing service is unavailable, retry shortly"))
     if _is_unique_violation(exc):
         log.info("request.conflict", extra={"request_id": request_id, "path": request.path})
-        return _domain_error(ConflictError("this conflicts with a record stored meanwhile; retry"))
+        return domain_error_response(ConflictError("this conflicts with a record stored meanwhile; retry"))
     log.exception("request.failed", extra={"request_id": request_id, "path": request.path})
     return error_response(500, "internal", "internal error", request_id=request_id)
 

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from contact_center.api import keys
 from contact_center.api.auth import require
+from contact_center.api.idempotency import REPLAYED_HEADER, idempotency_key
 from contact_center.api.validation import Body, length, parse_body
 from contact_center.domain.commands import ReceiveInbound
 from contact_center.domain.enums import Channel, Role
@@ -22,10 +23,6 @@ from contact_center.domain.errors import InvalidInputError
 from contact_center.storage.inbound_types import Received
 
 routes = web.RouteTableDef()
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 200
-
 
 Name = Annotated[str, length(255, 1)]
 ContentType = Annotated[str, length(100, 1)]
@@ -56,18 +53,6 @@ class InboundRequest(Body):
     provider_message_id: ProviderId | None = None
     received_at: datetime | None = None
     attachments: list[InboundAttachment] = []
-
-
-def idempotency_key(request: web.Request) -> str | None:
-    """The caller's key, checked: printable ASCII, at most 200 characters."""
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is None:
-        return None
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
-        raise InvalidInputError(
-            f"{IDEMPOTENCY_HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
-        )
-    return key
 
 
 @routes.post("/api/v1/inbound")
@@ -101,5 +86,5 @@ async def receive_inbound(request: web.Request) -> web.Response:
         "customer_id": received.customer_id,
     }
     # A replay gets the first answer, word for word; only this header tells it apart.
-    headers = {"Idempotent-Replayed": "true"} if received.duplicate else None
+    headers = {REPLAYED_HEADER: "true"} if received.duplicate else None
     return web.json_response(answer, status=201, headers=headers)

@@ -7,6 +7,7 @@ from typing import Annotated
 from aiohttp import web
 
 from contact_center.api.auth import STAFF, require
+from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import (
@@ -88,6 +89,7 @@ async def list_interactions(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/interactions")
+@idempotent()
 async def open_interaction(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     body = await parse_body(request, InteractionCreate)

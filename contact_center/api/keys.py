@@ -17,6 +17,7 @@ from contact_center.jobs import JobRunner
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.settings import Settings
+from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.uow import Clock, UnitOfWork
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -29,6 +30,8 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 TOKENS = web.AppKey("tokens", TokenCache)
 #: What /readyz asks: can the database (and Redis, when there is one) be reached?
 READINESS = web.AppKey("readiness", Readiness)
+#: Idempotency-Key claims and the answers they gave (`api/idempotency.py`).
+IDEMPOTENCY = web.AppKey("idempotency", IdempotencyStore)
 #: The router's live "why is this one waiting": in process, over Redis, or `no_explanation`.
 EXPLAIN: web.AppKey[Explain] = web.AppKey("explain")
 

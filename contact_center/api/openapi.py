@@ -174,6 +174,14 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
 )
 
+#: Creating POSTs honour it (docs/api.md): a retry with the same key gets the first answer.
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["error"],
@@ -219,6 +227,8 @@ def document() -> dict[str, Any]:
         parameters += [
             {"name": q, "in": "query", "required": False, "schema": {"type": "string"}} for q in op.query
         ]
+        if op.method == "post" and op.status in (201, 202):
+            parameters.append(IDEMPOTENCY_PARAMETER)
         if parameters:
             entry["parameters"] = parameters
         if op.body is not None:

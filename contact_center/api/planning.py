@@ -16,6 +16,7 @@ from aiohttp import web
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from contact_center.api.auth import STAFF, require
+from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, CLOCK, JOBS, UOW
 from contact_center.api.validation import Body, parse_body, path_id
 from contact_center.domain.enums import Channel, Role
@@ -157,6 +158,7 @@ def _check_override_reach(request: web.Request, body: OverrideCreate) -> None:
 
 
 @routes.post("/api/v1/planning/queues/{id}/overrides")
+@idempotent()
 async def post_override(request: web.Request) -> web.Response:
     principal = await require(request, *PLAN)
     body = await parse_body(request, OverrideCreate)
@@ -190,6 +192,7 @@ async def get_schedules(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/planning/queues/{id}/schedules")
+@idempotent()
 async def post_schedule(request: web.Request) -> web.Response:
     """Start a build and answer 202 at once: the solve may take minutes, and runs as a job."""
     principal = await require(request, *PLAN)

@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import Field, StringConstraints
 
 from contact_center.api.auth import STAFF, require
+from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import Body, Int32, length, parse_body, path_id
@@ -55,6 +56,7 @@ async def list_queues(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/queues")
+@idempotent()
 async def create_queue(request: web.Request) -> web.Response:
     principal = await require(request, Role.ADMIN)
     body = await parse_body(request, QueueCreate)

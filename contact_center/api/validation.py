@@ -52,14 +52,19 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
-async def parse_body(request: web.Request, model: type[M]) -> M:
-    if request.content_type != "application/json":
-        raise web.HTTPUnsupportedMediaType(reason="send the body as application/json")
+async def read_body(request: web.Request) -> bytes:
+    """The raw body (read once, then cached by aiohttp), or a 413 past `http.max_body_bytes`."""
     try:
-        raw = await request.read()
+        return await request.read()
     except web.HTTPRequestEntityTooLarge:
         limit = request.app[SETTINGS].http.max_body_bytes
         raise TooLargeError(f"the body is larger than the limit of {limit} bytes") from None
+
+
+async def parse_body(request: web.Request, model: type[M]) -> M:
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(reason="send the body as application/json")
+    raw = await read_body(request)
     try:
         data = json.loads(raw.decode("utf-8") or "null")  # UTF-8 only (RFC 8259), as pydantic reads it
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.domain.columns import utc_field
+from contact_center.storage import idempotency
 from contact_center.storage.uow import Clock
 
 QUEUED, RUNNING, FINISHED, FAILED = "queued", "running", "finished", "failed"
@@ -51,7 +52,9 @@ class JobStore:
         async with self._sessions() as session:
             row = JobRecord(name=name, created_by=actor[:100], created_at=self._clock())
             session.add(row)
+            claim = idempotency.stage(session)  # a request that starts a job claims its key here
             await session.commit()
+            idempotency.mark_committed(claim)
             return row.id or 0
 
     async def get(self, job_id: int) -> JobRecord | None:

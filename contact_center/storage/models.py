@@ -12,6 +12,7 @@ from contact_center.domain.planning import AgentContractTerms, ForecastOverride,
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, WrapUpCode
+from contact_center.storage.idempotency import IdempotencyRecord
 from contact_center.storage.job_store import JobRecord
 from contact_center.storage.outbox import OutboxEvent
 
@@ -26,6 +27,7 @@ __all__ = [
     "CustomerIdentity",
     "FollowUpTask",
     "ForecastOverride",
+    "IdempotencyRecord",
     "Interaction",
     "InteractionTransition",
     "JobRecord",

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.domain.audit import AuditEntry
 from contact_center.domain.events import Event
+from contact_center.storage import idempotency
 from contact_center.storage.outbox import OutboxEvent
 from contact_center.storage.repositories import (
     AgentRepository,
@@ -91,7 +92,10 @@ class UnitOfWork:
         )
 
     async def commit(self) -> None:
+        # A creating request's Idempotency-Key commits with the command's rows, or not at all.
+        claim = idempotency.stage(self.session)
         await self.session.commit()
+        idempotency.mark_committed(claim)
         self._committed = True
         if self._outbox and self._after_commit is not None:
             # The rows have their ids now; the dispatcher publishes the events without reading them back.

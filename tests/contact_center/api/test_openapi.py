@@ -115,8 +115,8 @@ def test_document_has_the_shape_of_openapi_3_1() -> None:
             declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
             assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
             for param in op.get("parameters", []):
-                assert param["in"] in ("path", "query") and "schema" in param
-                assert param["required"] is True or param["in"] == "query"
+                assert param["in"] in ("path", "query", "header") and "schema" in param
+                assert param["required"] is True or param["in"] in ("query", "header")
             for requirement in op.get("security", []):
                 assert set(requirement) <= set(schemes)
             if "requestBody" in op:
