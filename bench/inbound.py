@@ -7,10 +7,13 @@ opens an interaction), a supervisor's console listening on `/ws/events`, and the
 accept every offer made to them and close the interaction at once, so they stay free.
 
 It prints, per database:
-- closed loop at rising concurrency: contacts/s committed and acknowledged, p50 and p99 of the
-  acknowledgement;
-- open loop at a fixed rate (200 contacts/s by default): p50/p99 acknowledgement, and p50/p99 from
-  the acknowledgement to the `interaction.offered` event reaching the console;
+- first, on the fresh server, an open loop at a fixed rate (200 contacts/s by default): p50/p99
+  acknowledgement, and p50/p99 from the acknowledgement to the `interaction.offered` event reaching
+  the console, while the agents accept each offer and close the interaction at once;
+- then a closed loop at rising concurrency: contacts/s committed and acknowledged, p50 and p99 of
+  the acknowledgement. The agents still accept every offer made to them but close nothing, so once
+  they are full the contacts wait in the queue, as they would in a contact center with more
+  contacts than agents (the router still takes every arrival into account);
 - in the same run, two ceilings: the database's single-row durable commit rate, and a bare aiohttp
   handler's request rate from the same client at the same concurrency.
 Asserts nothing: goals are read off the figures (docs/performance.md).
@@ -52,6 +55,8 @@ class Desk:
     base: str
     tokens: dict[int, dict[str, str]]
     offered_at: dict[int, float] = field(default_factory=dict)
+    #: Close each accepted interaction at once, freeing the agent (the open loop); else keep it.
+    closing: bool = True
     answered: int = 0
     failed: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -73,11 +78,9 @@ class Desk:
         if headers is None:
             return
         url = f"{self.base}/api/v1/interactions/{interaction_id}"
-        steps = [
-            (f"{url}/accept", None),
-            (f"{url}/transitions", {"to": "wrap_up"}),
-            (f"{url}/transitions", {"to": "closed"}),
-        ]
+        steps: list[tuple[str, dict[str, str] | None]] = [(f"{url}/accept", None)]
+        if self.closing:
+            steps += [(f"{url}/transitions", {"to": "wrap_up"}), (f"{url}/transitions", {"to": "closed"})]
         for target, body in steps:
             try:
                 async with self.http.post(target, json=body or {}, headers=headers) as resp:
@@ -225,10 +228,10 @@ async def drive(
         integration, admin, desk = await prepare(http, base)
         listener = asyncio.create_task(desk.listen(admin))
         await asyncio.sleep(0.5)
-        await closed_loop(http, base, integration, 200, 8)  # warm-up
-        runs = [(c, await closed_loop(http, base, integration, contacts, c)) for c in CONCURRENCY]
-        await asyncio.sleep(2)  # let the agents clear what the closed loops left waiting
+        await open_loop(http, base, integration, desk, rate, 1.0)  # warm-up
         steady = await open_loop(http, base, integration, desk, rate, seconds)
+        desk.closing = False
+        runs = [(c, await closed_loop(http, base, integration, contacts, c)) for c in CONCURRENCY]
         listener.cancel()
         if desk.tasks:  # the agents finish what they hold before the session closes under them
             await asyncio.wait(desk.tasks, timeout=30)
