@@ -203,8 +203,12 @@ def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callabl
     return JobStore(container.sessions, container.clock), context, container.close
 
 
-def build_router(container: Container, *, freeze_collector: bool = False) -> RouterService:
-    """The router of this process: the sole one (in process), or a candidate for the Redis lease."""
+def build_router(
+    container: Container, *, freeze_collector: bool = False, inbox_size: int = 10_000
+) -> RouterService:
+    """The router of this process: the sole one (in process), or a candidate for the Redis lease.
+
+    `inbox_size` bounds the events waiting for a pass (tests make it tiny to see an overflow)."""
     leadership: Leadership
     if container.redis is None:
         leadership = SoleLeadership(container.uow)
@@ -222,6 +226,7 @@ def build_router(container: Container, *, freeze_collector: bool = False) -> Rou
         owns_events=owns_events,
         freeze_collector=freeze_collector,
         read_uow=container.read_uow,
+        inbox_size=inbox_size,
     )
 
 

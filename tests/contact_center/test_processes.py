@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import socket
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -26,80 +21,16 @@ from rq.job import Job
 
 from contact_center.jobs import run_rq_job
 from tests.conftest import REDIS_TEST_URL, unique
+from tests.contact_center.server_process import clean_env, cli, free_port, run_cli, wait_ready
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _clean_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("CC_") and k not in ("DATABASE_URL", "REDIS_URL")
-    }
-    env.update(extra)
-    return env
-
-
-def _cli(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(
-            [sys.executable, "-m", "contact_center.cli", *args], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-async def _run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "contact_center.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    for proc in started:
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()  # reaped below: an unreaped child fails a later test with ResourceWarning
-            proc.wait(timeout=10)
-
-
-async def _wait_ready(base: str, deadline_s: float = 30) -> dict[str, object]:
-    deadline = time.monotonic() + deadline_s
-    async with aiohttp.ClientSession() as http:
-        while True:
-            try:
-                async with http.get(base + "/readyz") as resp:
-                    if resp.status == 200:
-                        return dict(await resp.json())
-            except aiohttp.ClientError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{base} did not become ready")
-            await asyncio.sleep(0.2)
 
 
 async def test_web_router_and_worker_processes_share_postgres_and_redis(
     postgres_url: str, redis_names: dict[str, str], processes: list[subprocess.Popen[bytes]], tmp_path: Path
 ) -> None:
-    port = _free_port()
-    env = _clean_env(
+    port = free_port()
+    env = clean_env(
         {
             "DATABASE_URL": postgres_url,
             "REDIS_URL": REDIS_TEST_URL,
@@ -109,12 +40,12 @@ async def test_web_router_and_worker_processes_share_postgres_and_redis(
         }
     )
     admin = unique("admin")
-    added = await _run_cli("users", "add", admin, "--role", "admin", "--password", "pw-admin-1", env=env)
+    added = await run_cli("users", "add", admin, "--role", "admin", "--password", "pw-admin-1", env=env)
     assert added.returncode == 0, added.stdout + added.stderr
     for role in ("web", "router", "worker"):
-        processes.append(_cli("serve", "--role", role, env=env, log=tmp_path / f"{role}.log"))
+        processes.append(cli("serve", "--role", role, env=env, log=tmp_path / f"{role}.log"))
     base = f"http://127.0.0.1:{port}"
-    ready = await _wait_ready(base)
+    ready = await wait_ready(base)
     assert ready["checks"] == {"database": "ok", "redis": "ok"}
 
     async with aiohttp.ClientSession() as http:
@@ -176,8 +107,8 @@ async def test_web_router_and_worker_processes_share_postgres_and_redis(
 async def test_single_process_demo_on_sqlite_moves_the_queue(
     tmp_path: Path, processes: list[subprocess.Popen[bytes]]
 ) -> None:
-    port = _free_port()
-    env = _clean_env(
+    port = free_port()
+    env = clean_env(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
             "CC_HTTP__PORT": str(port),
@@ -186,11 +117,11 @@ async def test_single_process_demo_on_sqlite_moves_the_queue(
         }
     )
     for args in (["migrate"], ["seed-demo", "--customers", "10"]):
-        done = await _run_cli(*args, env=env)
+        done = await run_cli(*args, env=env)
         assert done.returncode == 0, done.stdout + done.stderr
-    processes.append(_cli("serve", "--simulate", env=env, log=tmp_path / "serve.log"))
+    processes.append(cli("serve", "--simulate", env=env, log=tmp_path / "serve.log"))
     base = f"http://127.0.0.1:{port}"
-    ready = await _wait_ready(base)
+    ready = await wait_ready(base)
     assert ready["checks"] == {"database": "ok"}
     async with aiohttp.ClientSession() as http:
         async with http.post(

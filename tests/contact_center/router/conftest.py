@@ -6,6 +6,7 @@ import asyncio
 import io
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -14,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from contact_center.bootstrap import Container, build_container, build_router
-from contact_center.domain.commands import CreateAgent, CreateQueue, SetPresence
+from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound, SetPresence
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.routing import Offer, OfferState
@@ -62,6 +63,14 @@ class Routed:
         await self.container.bus.handle(SetPresence(agent_id=agent_id, presence=presence))
         return agent_id
 
+    async def inbound(self, channel: Channel = Channel.CHAT) -> int:
+        """A contact from a new customer into this queue; returns its interaction id."""
+        sender = unique("visitor") if channel is Channel.CHAT else f"{unique('c')}@example.com"
+        received = await self.container.bus.handle(
+            ReceiveInbound(channel=channel, sender=sender, body="hello", queue=self.queue)
+        )
+        return int(received.interaction_id)
+
     async def offer_timeout(self, seconds: float) -> None:
         """Change the queue's offer timeout and rebuild the router, as a queue update would."""
         await _set_offer_timeout(self.container, self.queue, seconds)
@@ -82,10 +91,17 @@ async def routed(database_url: str) -> AsyncIterator[Routed]:
 
     Tests share the database, so every agent made here has only this queue's skill.
     """
+    async with running_router(database_url) as started:
+        yield started
+
+
+@asynccontextmanager
+async def running_router(database_url: str, *, inbox_size: int = 10_000) -> AsyncIterator[Routed]:
+    """What `routed` gives, for a test that needs the router built otherwise (a tiny inbox)."""
     container = build_container(make_settings(database_url))
     skill = unique("skill")
     queue = unique("q")
-    router = build_router(container)
+    router = build_router(container, inbox_size=inbox_size)
     await container.bus.handle(
         CreateQueue(
             name=queue, channels=(Channel.CHAT, Channel.VOICE, Channel.EMAIL), required_skills=((skill, 3),)

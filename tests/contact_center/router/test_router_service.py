@@ -11,24 +11,14 @@ from contact_center.bootstrap import build_router
 from contact_center.domain.commands import (
     AcceptOffer,
     OfferInteraction,
-    ReceiveInbound,
     RejectOffer,
     SetPresence,
     TransitionInteraction,
 )
-from contact_center.domain.enums import Channel, InteractionState, Presence
+from contact_center.domain.enums import InteractionState, Presence
 from contact_center.domain.errors import ConflictError, FencedError
 from contact_center.domain.routing import Offer, OfferState, RoutingDecision
-from tests.conftest import unique
 from tests.contact_center.router.conftest import Routed, polled
-
-
-async def _inbound(routed: Routed, channel: Channel = Channel.CHAT) -> int:
-    sender = unique("visitor") if channel is Channel.CHAT else f"{unique('c')}@example.com"
-    received = await routed.container.bus.handle(
-        ReceiveInbound(channel=channel, sender=sender, body="hello", queue=routed.queue)
-    )
-    return int(received.interaction_id)
 
 
 async def _offers(routed: Routed, interaction_id: int) -> list[Offer]:
@@ -52,7 +42,7 @@ async def test_a_queued_chat_is_offered_to_the_available_skilled_agent(routed: R
     await routed.agent(presence=Presence.AWAY)  # skilled enough, but away
     await routed.agent(level=2)  # available, but below the queue's level 3
     skilled = await routed.agent(level=6)
-    iid = await _inbound(routed)
+    iid = await routed.inbound()
     offers = await polled(lambda: _offers(routed, iid))
     assert [o.agent_id for o in offers] == [skilled]
     assert offers[0].state == OfferState.OPEN
@@ -67,7 +57,7 @@ async def test_a_queued_chat_is_offered_to_the_available_skilled_agent(routed: R
 
 async def test_accepting_makes_it_active_and_a_late_second_answer_is_refused(routed: Routed) -> None:
     agent = await routed.agent()
-    iid = await _inbound(routed)
+    iid = await routed.inbound()
     await polled(lambda: _offers(routed, iid))
     await routed.container.bus.handle(AcceptOffer(interaction_id=iid, agent_id=agent))
     assert await _state(routed, iid) == "active"
@@ -83,7 +73,7 @@ async def test_accepting_makes_it_active_and_a_late_second_answer_is_refused(rou
 async def test_a_rejected_offer_goes_to_another_agent(routed: Routed) -> None:
     first = await routed.agent()
     second = await routed.agent()
-    iid = await _inbound(routed)
+    iid = await routed.inbound()
     offers = await polled(lambda: _offers(routed, iid))
     rejecting = offers[0].agent_id
     await routed.container.bus.handle(RejectOffer(interaction_id=iid, agent_id=rejecting))
@@ -99,7 +89,7 @@ async def test_a_rejected_offer_goes_to_another_agent(routed: Routed) -> None:
 
 async def test_an_unanswered_offer_expires_and_three_misses_set_the_agent_away(routed: Routed) -> None:
     agent = await routed.agent()
-    iids = [await _inbound(routed) for _ in range(3)]  # a missed interaction is not offered again
+    iids = [await routed.inbound() for _ in range(3)]  # a missed interaction is not offered again
 
     async def agent_away() -> bool:
         async with routed.container.uow() as uow:
@@ -126,7 +116,7 @@ async def test_an_unanswered_offer_expires_and_three_misses_set_the_agent_away(r
 
 async def test_an_agent_going_away_withdraws_the_offer_and_it_waits_again(routed: Routed) -> None:
     agent = await routed.agent()
-    iid = await _inbound(routed)
+    iid = await routed.inbound()
     await polled(lambda: _offers(routed, iid))
     await routed.container.bus.handle(SetPresence(agent_id=agent, presence=Presence.AWAY, reason="lunch"))
 
@@ -143,7 +133,7 @@ async def test_an_agent_going_away_withdraws_the_offer_and_it_waits_again(routed
 
 async def test_capacity_is_respected_and_freed_capacity_is_used(routed: Routed) -> None:
     agent = await routed.agent(capacity={"chat": 1})
-    first, second = await _inbound(routed), await _inbound(routed)
+    first, second = await routed.inbound(), await routed.inbound()
     await polled(lambda: _offers(routed, first))
     await routed.container.bus.handle(AcceptOffer(interaction_id=first, agent_id=agent))
     await polled(lambda: _routed_state_is(routed, first, "accepted"))  # the router took the answer in
@@ -159,12 +149,12 @@ async def test_capacity_is_respected_and_freed_capacity_is_used(routed: Routed) 
 async def test_an_abandoned_interaction_withdraws_its_offer(routed: Routed) -> None:
     await routed.offer_timeout(600)  # so only the withdrawal, never an expiry, can free the agent
     agent = await routed.agent(capacity={"chat": 1})
-    abandoned = await _inbound(routed)
+    abandoned = await routed.inbound()
     await polled(lambda: _offers(routed, abandoned))
     await routed.container.bus.handle(
         TransitionInteraction(interaction_id=abandoned, target=InteractionState.ABANDONED)
     )
-    following = await _inbound(routed)
+    following = await routed.inbound()
     offers = await polled(lambda: _offers(routed, following))
     assert [o.agent_id for o in offers] == [agent]  # its one chat slot was freed
     assert await _routed_state_is(routed, abandoned, "removed")
@@ -172,7 +162,7 @@ async def test_an_abandoned_interaction_withdraws_its_offer(routed: Routed) -> N
 
 async def test_a_new_router_rebuilds_pending_offers_from_the_database(routed: Routed) -> None:
     agent = await routed.agent()
-    iid = await _inbound(routed)
+    iid = await routed.inbound()
     first = await polled(lambda: _offers(routed, iid))
     fresh = build_router(routed.container)
     await fresh.rebuild()
@@ -199,7 +189,7 @@ async def test_a_router_alone_in_its_process_freezes_what_it_rebuilt(routed: Rou
 
 async def test_an_older_epoch_cannot_offer(routed: Routed) -> None:
     agent = await routed.agent(presence=Presence.AWAY)
-    iid = await _inbound(routed)
+    iid = await routed.inbound()
     from datetime import UTC, datetime, timedelta
 
     try:
@@ -221,7 +211,7 @@ async def test_an_older_epoch_cannot_offer(routed: Routed) -> None:
 
 async def test_the_database_holds_one_open_offer_per_interaction(routed: Routed) -> None:
     agent = await routed.agent()
-    iid = await _inbound(routed)
+    iid = await routed.inbound()
     offers = await polled(lambda: _offers(routed, iid))
     async with routed.container.uow() as uow:
         duplicate = Offer(
