@@ -150,9 +150,8 @@ class OutboxDispatcher:
             self._wake.clear()
             try:
                 published = await self.dispatch_once()
-                if self._unmarked and (
-                    not published or time.monotonic() - self._marked_at >= self._mark_interval
-                ):
+                # At most one marking write per interval: each is a transaction on the one writer.
+                if self._unmarked and time.monotonic() - self._marked_at >= self._mark_interval:
                     async with self._one_at_a_time:
                         await self.mark()
             except asyncio.CancelledError:
@@ -162,7 +161,9 @@ class OutboxDispatcher:
                 published = 0
             if published or self._fresh:
                 continue
-            timeout = self._poll if not self._unmarked else self._mark_interval
+            timeout = self._poll
+            if self._unmarked:
+                timeout = max(0.0, self._mark_interval - (time.monotonic() - self._marked_at))
             # Not `wait_for`: on Python 3.11 it swallows a cancel that arrives as the wait ends
             # (an event recorded just before `stop`), and this loop would then never end.
             with contextlib.suppress(TimeoutError):
