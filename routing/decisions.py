@@ -7,14 +7,14 @@ costs a few small tuples, not string formatting.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from routing.availability import Pool, PoolCounts
 from routing.policy import Requirement, describe
 from routing.vocabulary import AgentId, Channel, InteractionId, QueueId
 
 
-@dataclass(frozen=True, slots=True)
-class OfferReason:
+class OfferReason(NamedTuple):
     """Why this agent got this interaction.
 
     `trigger` is the event that made the match possible; `rule` how the winner was picked;
@@ -63,8 +63,7 @@ class OfferReason:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Offer:
+class Offer(NamedTuple):
     """Offer `interaction` to `agent` now; it holds the agent's capacity until answered or expired."""
 
     interaction: InteractionId
