@@ -1,19 +1,23 @@
 """What the engine tells the router service to do, each with the reason it was taken.
 
 Reasons are structured values rendered to text only when someone asks (`explain`), so a decision
-costs a few small tuples, not string formatting.
+costs a few small tuples, not string formatting. `Offer` and `OfferReason`, made for every offer,
+are dataclasses with `Final` fields: mypy rejects any assignment, and the compiled build makes
+them read-only, so they write their own keyword-only `__init__` (the generated one could not set
+them there). See docs/routing.md, "Performance".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from routing.availability import Pool, PoolCounts
 from routing.policy import Requirement, describe
 from routing.vocabulary import AgentId, Channel, InteractionId, QueueId
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class OfferReason:
     """Why this agent got this interaction.
 
@@ -25,17 +29,44 @@ class OfferReason:
     as the wait; with `idle_since` it reads as the longest idle choice.
     """
 
-    trigger: str
-    rule: str
-    step: int
-    matched: Requirement
-    considered: int
-    chosen_by: str
-    waited: float
-    priority: float
-    counts: tuple[PoolCounts, ...] = ()
-    freed_agent: AgentId | None = None
-    idle_since: float | None = None
+    trigger: Final[str]
+    rule: Final[str]
+    step: Final[int]
+    matched: Final[Requirement]
+    considered: Final[int]
+    chosen_by: Final[str]
+    waited: Final[float]
+    priority: Final[float]
+    counts: Final[tuple[PoolCounts, ...]]
+    freed_agent: Final[AgentId | None]
+    idle_since: Final[float | None]
+
+    def __init__(
+        self,
+        *,
+        trigger: str,
+        rule: str,
+        step: int,
+        matched: Requirement,
+        considered: int,
+        chosen_by: str,
+        waited: float,
+        priority: float,
+        counts: tuple[PoolCounts, ...] = (),
+        freed_agent: AgentId | None = None,
+        idle_since: float | None = None,
+    ) -> None:
+        self.trigger = trigger
+        self.rule = rule
+        self.step = step
+        self.matched = matched
+        self.considered = considered
+        self.chosen_by = chosen_by
+        self.waited = waited
+        self.priority = priority
+        self.counts = counts
+        self.freed_agent = freed_agent
+        self.idle_since = idle_since
 
     @property
     def pools(self) -> tuple[Pool, ...]:
@@ -63,17 +94,36 @@ class OfferReason:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class Offer:
     """Offer `interaction` to `agent` now; it holds the agent's capacity until answered or expired."""
 
-    interaction: InteractionId
-    agent: AgentId
-    channel: Channel
-    queue: QueueId
-    at: float
-    expires_at: float
-    reason: OfferReason
+    interaction: Final[InteractionId]
+    agent: Final[AgentId]
+    channel: Final[Channel]
+    queue: Final[QueueId]
+    at: Final[float]
+    expires_at: Final[float]
+    reason: Final[OfferReason]
+
+    def __init__(
+        self,
+        *,
+        interaction: InteractionId,
+        agent: AgentId,
+        channel: Channel,
+        queue: QueueId,
+        at: float,
+        expires_at: float,
+        reason: OfferReason,
+    ) -> None:
+        self.interaction = interaction
+        self.agent = agent
+        self.channel = channel
+        self.queue = queue
+        self.at = at
+        self.expires_at = expires_at
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

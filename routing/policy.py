@@ -126,7 +126,7 @@ def merge(*parts: Mapping[Skill, int]) -> dict[Skill, int]:
 
 
 def as_requirement(skills: Mapping[Skill, int]) -> Requirement:
-    return tuple(sorted(skills.items()))
+    return tuple(sorted(skills.items())) if skills else ()
 
 
 def step_at(policy: QueuePolicy, waited: float) -> int:
