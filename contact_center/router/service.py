@@ -17,34 +17,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from contact_center.bus import EventBroker, MessageBus
 from contact_center.domain import events as ev
-from contact_center.domain.commands import (
-    ApplyRoutingPass,
-    CloseOffer,
-    OfferInteraction,
-    RecordDecision,
-    RoutingStep,
-    SetPresence,
-)
-from contact_center.domain.enums import Presence
-from contact_center.domain.errors import ConflictError, FencedError, NotFoundError
+from contact_center.domain.errors import FencedError
 from contact_center.router.leadership import Leadership, SoleLeadership
 from contact_center.router.mapping import build_snapshot, policies_from
+from contact_center.router.pass_writer import PassWriter
 from contact_center.router.translate import concerns_routing, translate_all
 from contact_center.storage.uow import Clock, UnitOfWork
 from routing import COMPILED as ROUTING_COMPILED
 from routing import (
     Decision,
     InteractionId,
-    InteractionRemoved,
-    Offer,
-    OfferExpired,
-    OfferWithdrawn,
     RoutingEngine,
-    SetAgentAway,
     Tick,
 )
 from routing import Event as RoutingEvent
@@ -93,8 +78,7 @@ class RouterService:
         #: Bounded: past it the router stops queueing events and catches up from the database.
         self._inbox: asyncio.Queue[ev.Event] = asyncio.Queue(maxsize=inbox_size)
         self._overflowed = False
-        #: Events this router's own writes will bring back, which need no reading: (interaction, type).
-        self._echoes: dict[tuple[int, str], int] = {}
+        self._writer = PassWriter(bus, self._now)
         self._lock = asyncio.Lock()
         self._wake_timer = asyncio.Event()
         self._leading = False
@@ -209,7 +193,7 @@ class RouterService:
                 if event.at.timestamp() > self._rebuilt_at:  # older ones are in the last rebuild
                     await self.rebuild()
                     return  # the rebuild read everything the rest of the batch says
-            elif concerns_routing(event) and not self._is_echo(event):
+            elif concerns_routing(event) and not self._writer.is_echo(event):
                 relevant.append(event)
         if not relevant:
             return
@@ -220,19 +204,6 @@ class RouterService:
                 decisions += self.engine.handle(routing_event)
             await self._execute(decisions)
             self._wake_timer.set()
-
-    def _is_echo(self, event: ev.Event) -> bool:
-        if not isinstance(event, ev.InteractionChanged):
-            return False
-        key = (event.interaction_id, event.type)
-        count = self._echoes.get(key, 0)
-        if count == 0:
-            return False
-        if count == 1:
-            del self._echoes[key]
-        else:
-            self._echoes[key] = count - 1
-        return True
 
     async def _timer(self) -> None:
         while True:
@@ -256,107 +227,12 @@ class RouterService:
         await self._execute(self.engine.handle(event))
         self._wake_timer.set()
 
-    # ---- decisions out -----------------------------------------------------------------------
-
     async def _execute(self, decisions: list[Decision]) -> None:
-        """Write the decisions in one transaction; what the database refused goes back to the engine."""
-        pending = list(decisions)
-        while pending:
-            steps = [(d, step) for d in pending for step in self._steps(d)]
-            pending = []
-            if not steps:
-                return
-            try:
-                outcomes = await self._bus.handle(
-                    ApplyRoutingPass(epoch=self.epoch, steps=tuple(s for _, s in steps))
-                )
-            except FencedError as exc:
-                raise LostLeadershipError(str(exc)) from exc
-            except IntegrityError:  # the pass as a whole was refused: write decision by decision
-                log.info("router.pass_refused", extra={"steps": len(steps)})
-                await self._one_by_one(list(dict.fromkeys(d for d, _ in steps)))
-                return
-            for (decision, step), refusal in zip(steps, outcomes, strict=True):
-                if refusal is None:
-                    self._expect_echo(step)
-                    continue
-                log.info(
-                    "router.decision_refused", extra={"decision": type(decision).__name__, "error": refusal}
-                )
-                if isinstance(decision, Offer) and self.engine is not None:  # it stopped waiting meanwhile
-                    removed = InteractionRemoved(decision.interaction, self._now(), "no longer queued")
-                    pending += self.engine.handle(removed)
-
-    def _expect_echo(self, step: RoutingStep) -> None:
-        if isinstance(step, OfferInteraction):
-            key = (step.interaction_id, ev.InteractionOffered.type)
-        elif isinstance(step, CloseOffer):
-            key = (step.interaction_id, ev.InteractionQueued.type)
-        else:
-            return
-        self._echoes[key] = self._echoes.get(key, 0) + 1
-
-    def _steps(self, decision: Decision) -> list[RoutingStep]:
-        actor = "router"
-        if isinstance(decision, Offer):
-            return [
-                OfferInteraction(
-                    interaction_id=decision.interaction,
-                    agent_id=decision.agent,
-                    expires_at=datetime.fromtimestamp(decision.expires_at, UTC),
-                    reason=decision.reason.text(),
-                    epoch=self.epoch,
-                    actor=actor,
-                )
-            ]
-        if isinstance(decision, OfferExpired | OfferWithdrawn):
-            outcome = "expired" if isinstance(decision, OfferExpired) else "withdrawn"
-            return [
-                CloseOffer(
-                    interaction_id=decision.interaction,
-                    agent_id=decision.agent,
-                    outcome=outcome,
-                    reason=decision.reason,
-                    epoch=self.epoch,
-                    actor=actor,
-                )
-            ]
-        if isinstance(decision, SetAgentAway):
-            return [
-                RecordDecision(
-                    kind="away", text=decision.reason, agent_id=decision.agent, epoch=self.epoch, actor=actor
-                ),
-                SetPresence(
-                    agent_id=decision.agent, presence=Presence.AWAY, reason="missed offers", actor=actor
-                ),
-            ]
-        return []
-
-    async def _one_by_one(self, decisions: list[Decision]) -> None:
-        pending = list(decisions)
-        while pending:
-            decision = pending.pop(0)
-            try:
-                follow = await self._command(decision)
-            except FencedError as exc:
-                raise LostLeadershipError(str(exc)) from exc
-            if follow is not None and self.engine is not None:
-                pending.extend(self.engine.handle(follow))
-
-    async def _command(self, decision: Decision) -> RoutingEvent | None:
+        assert self.engine is not None
         try:
-            for step in self._steps(decision):
-                await self._bus.handle(step)
-                self._expect_echo(step)
-        except (ConflictError, NotFoundError) as exc:
-            if isinstance(exc, FencedError):
-                raise
-            log.info(
-                "router.decision_refused", extra={"decision": type(decision).__name__, "error": exc.message}
-            )
-            if isinstance(decision, Offer):  # the interaction stopped waiting meanwhile
-                return InteractionRemoved(decision.interaction, self._now(), "no longer queued")
-        return None
+            await self._writer.write(self.engine, self.epoch, decisions)
+        except FencedError as exc:
+            raise LostLeadershipError(str(exc)) from exc
 
     # ---- explain -----------------------------------------------------------------------------
 
