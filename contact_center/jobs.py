@@ -72,6 +72,10 @@ def job_named(name: str) -> JobFunction:
     return _JOBS[name]
 
 
+#: What an rq worker runs for every job, named by path: it is an entry point (it builds the process).
+RQ_ENTRY = "contact_center.server.run_rq_job"
+
+
 class JobRunner(Protocol):
     async def enqueue(
         self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "system"
@@ -208,7 +212,7 @@ class RqJobRunner:
         job_id = await self._store.create(name, actor)
         await asyncio.to_thread(
             self.queue.enqueue,
-            run_rq_job,
+            RQ_ENTRY,
             args=(name, dict(args or {}), job_id),
             job_id=f"cc-job-{job_id}",
             job_timeout=RQ_JOB_TIMEOUT_S,
@@ -223,21 +227,3 @@ class RqJobRunner:
 
     async def stop(self) -> None:
         return None
-
-
-def run_rq_job(name: str, kwargs: dict[str, Any], job_id: int | None = None) -> Any:
-    """Entry point inside an rq worker: build this process's job context from settings, run the
-    job once (recorded in its row when it has one), and close what was opened."""
-    from contact_center.bootstrap import build_job_runtime
-    from contact_center.settings import load_settings
-
-    async def run() -> Any:
-        store, context, close = build_job_runtime(load_settings())
-        try:
-            if job_id is None:
-                return await job_named(name)(context, **kwargs)
-            return await run_job(store, context, job_id, name, kwargs)
-        finally:
-            await close()
-
-    return asyncio.run(run())

@@ -8,13 +8,21 @@ import gc
 import logging
 import signal
 import sys
+from typing import Any
 
 from aiohttp import web
 
 from contact_center.api.keys import no_explanation
-from contact_center.bootstrap import Container, build_container, build_router, build_web_app
+from contact_center.bootstrap import (
+    Container,
+    build_container,
+    build_job_runtime,
+    build_router,
+    build_web_app,
+)
+from contact_center.jobs import job_named, run_job
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
-from contact_center.settings import Settings
+from contact_center.settings import Settings, load_settings
 from contact_center.storage.migrate import schema_problem
 
 log = logging.getLogger(__name__)
@@ -123,7 +131,7 @@ async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
 
 
 def run_worker(settings: Settings) -> int:
-    """An rq worker on the contact center's queue; jobs run `contact_center.jobs.run_rq_job`."""
+    """An rq worker on the contact center's queue; jobs run `run_rq_job` below."""
     from redis import Redis
     from rq import Worker
 
@@ -133,3 +141,19 @@ def run_worker(settings: Settings) -> int:
     print(f"worker listening on rq queue {settings.redis.rq_queue!r}", flush=True)
     worker.work(with_scheduler=False)
     return 0
+
+
+def run_rq_job(name: str, kwargs: dict[str, Any], job_id: int | None = None) -> Any:
+    """Entry point inside an rq worker: build this process's job context from settings, run the
+    job once (recorded in its row when it has one), and close what was opened."""
+
+    async def run() -> Any:
+        store, context, close = build_job_runtime(load_settings())
+        try:
+            if job_id is None:
+                return await job_named(name)(context, **kwargs)
+            return await run_job(store, context, job_id, name, kwargs)
+        finally:
+            await close()
+
+    return asyncio.run(run())

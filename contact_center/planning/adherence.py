@@ -4,7 +4,7 @@ Every presence change is an audit entry (entity 'agent', action 'presence', chan
 An agent's state from the horizon start is the `from` of its first change inside the horizon, or
 the `to` of its last change before it; each change then holds until the next one, and the last
 until the end of the horizon or now, whichever comes first (the future is not measured). The
-maths is workforce.scheduling.adherence_report (METRICS.md: adherence = minutes in the scheduled
+maths is workforce.scheduling.adherence_report (docs/metrics.md: adherence = minutes in the scheduled
 activity / scheduled minutes; conformance = worked minutes / scheduled work minutes).
 """
 

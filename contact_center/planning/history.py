@@ -1,6 +1,6 @@
 """Offered contacts and handle time per interval, per channel, read from the transitions of a queue.
 
-Counting rules (METRICS.md): an offer is a transition into the queue (`to_state = 'queued'` with
+Counting rules (docs/metrics.md): an offer is a transition into the queue (`to_state = 'queued'` with
 this queue), counted in the wall-clock interval of the queue's time zone it happened in; a
 transfer into another queue is a new offer there. Handle time = time in `active` (talk or chat,
 hold included) + time in `wrap_up`, and belongs to the offer it follows: the handling between one

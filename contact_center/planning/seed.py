@@ -4,7 +4,7 @@ This is the one place rows bypass the service layer. The demo's seed through the
 few hundred interactions, far too few for half-hourly forecasts, and tens of thousands of commands
 would take minutes; so this writes `interaction` and `interaction_transition` rows directly, one
 transaction per queue and week, with no messages, audit entries or outbox events (nothing live
-should react to the past). The rows keep the counting rules (METRICS.md): each contact enters its
+should react to the past). The rows keep the counting rules (docs/metrics.md): each contact enters its
 queue once (`new → queued`) in the interval it is counted in, on the queue's clock; answered ones
 go `queued → offered → active → wrap_up → closed`, the handle time being active + wrap-up; a few
 abandon. Counts are Poisson around a daily × weekly shape (workforce.forecasting.synthetic), with

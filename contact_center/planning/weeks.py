@@ -1,6 +1,6 @@
 """Whole weeks of wall-clock intervals in a queue's time zone, from a local Monday 00:00.
 
-Contacts are counted in the interval they were offered in, on the queue's wall clock (METRICS.md):
+Contacts are counted in the interval they were offered in, on the queue's wall clock (docs/metrics.md):
 interval k of day d is local time d + k·length. On a daylight-saving day the clock skips or
 repeats an hour, so one interval gets no contacts or two hours' worth; the layout stays 7 ×
 intervals_per_day long, which the forecasting layout needs. Schedules instead count elapsed time

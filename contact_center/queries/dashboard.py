@@ -1,4 +1,4 @@
-"""Live queue figures for supervisors, per METRICS.md: waiting now, longest wait now, agents by state.
+"""Live queue figures for supervisors, per docs/metrics.md: waiting now, longest wait now, agents by state.
 
 Read by the supervisor page (first render and websocket pushes), `/api/v1/dashboard`,
 `/api/v1/queues`, `contact-center queues list` and the `reports.queue_summary` job, so they all
@@ -63,7 +63,7 @@ async def queue_figures(uow: UnitOfWork, now: datetime) -> list[QueueFigures]:
 
 
 async def agents_by_state(uow: UnitOfWork) -> dict[str, int]:
-    """Per METRICS.md: an available agent handling at least one interaction counts as busy."""
+    """Per docs/metrics.md: an available agent handling at least one interaction counts as busy."""
     handling = {agent_id for agent_id, _channel in await uow.interactions.handling()}
     counts: Counter[str] = Counter()
     for agent in await uow.agents.list():

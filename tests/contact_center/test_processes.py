@@ -19,7 +19,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 
-from contact_center.jobs import run_rq_job
+from contact_center.server import run_rq_job
 from tests.conftest import REDIS_TEST_URL, unique
 from tests.contact_center.server_process import clean_env, cli, free_port, run_cli, wait_ready
 

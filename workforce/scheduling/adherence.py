@@ -1,4 +1,4 @@
-"""Schedule adherence and conformance from presence history (METRICS.md).
+"""Schedule adherence and conformance from presence history (docs/metrics.md).
 
 Adherence = minutes in the scheduled activity / scheduled minutes, where the scheduled minutes are
 those of every segment (work, breaks and lunch). During a work segment the agent is in the scheduled

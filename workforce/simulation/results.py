@@ -2,7 +2,7 @@
 and per agent group and interval the time behind occupancy.
 
 Results keep counts and sums, never only ratios, so intervals, classes and replications add up
-exactly; the ratios are the shared metrics definitions (/work/shared/METRICS.md): a contact
+exactly; the ratios are the shared metrics definitions (docs/metrics.md): a contact
 belongs to the interval in which it was offered, short abandons are counted but left out of
 service level and abandon rate, ASA is over answered contacts, occupancy is handling time over
 handling plus available idle time, counted once per agent-second whatever the concurrency.
