@@ -46,7 +46,7 @@ class GroupCommitter(Generic[T, R]):
         self._after_commit = after_commit
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._worker: asyncio.Task[None] | None = None
-        #: How many batches and items were committed (the benchmark prints the mean batch size).
+        #: How many batches and items were committed (tests and profiles read the mean batch size).
         self.batches = 0
         self.items = 0
 
