@@ -27,6 +27,7 @@ from contact_center.domain.commands import OpenInteraction, TransitionInteractio
 from contact_center.domain.enums import Channel, Direction, InteractionState
 from contact_center.domain.errors import InvalidInputError
 from contact_center.domain.states import TRANSITIONS
+from contact_center.services.interactions import InteractionRecord
 
 routes = web.RouteTableDef()
 
@@ -93,7 +94,7 @@ async def list_interactions(request: web.Request) -> web.Response:
 async def open_interaction(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     body = await parse_body(request, InteractionCreate)
-    interaction_id = await request.app[BUS].handle(
+    record = await request.app[BUS].handle(
         OpenInteraction(
             customer_id=body.customer_id,
             channel=body.channel,
@@ -106,7 +107,7 @@ async def open_interaction(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    return web.json_response(await _document(request, interaction_id), status=201)
+    return web.json_response(_answer(record), status=201)
 
 
 @routes.get("/api/v1/interactions/{id}")
@@ -120,7 +121,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
     principal = await require(request, *STAFF)
     interaction_id = path_id(request)
     body = await parse_body(request, TransitionRequest)
-    await request.app[BUS].handle(
+    record = await request.app[BUS].handle(
         TransitionInteraction(
             interaction_id=interaction_id,
             target=body.to,
@@ -130,14 +131,25 @@ async def transition_interaction(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    return web.json_response(await _document(request, interaction_id))
+    return web.json_response(_answer(record))
 
 
 async def _document(request: web.Request, interaction_id: int) -> dict[str, object]:
     async with request.app[UOW]() as uow:
         interaction = await uow.interactions.get(interaction_id)
-        doc = row(interaction)
-        doc["messages"] = [row(m) for m in await uow.messages.for_interaction(interaction_id)]
-        doc["transitions"] = [row(t) for t in await uow.interactions.transitions(interaction_id)]
-        doc["allowed_transitions"] = sorted(s.value for s in TRANSITIONS[InteractionState(interaction.state)])
+        record = InteractionRecord(
+            interaction,
+            await uow.messages.for_interaction(interaction_id),
+            await uow.interactions.transitions(interaction_id),
+        )
+    return _answer(record)
+
+
+def _answer(record: InteractionRecord) -> dict[str, object]:
+    """The interaction document, from what a command returned or a read found."""
+    doc = row(record.interaction)
+    doc["messages"] = [row(m) for m in record.messages]
+    doc["transitions"] = [row(t) for t in record.transitions]
+    state = InteractionState(record.interaction.state)
+    doc["allowed_transitions"] = sorted(s.value for s in TRANSITIONS[state])
     return doc

@@ -7,6 +7,8 @@ arriving together); `transition` is the one place a single interaction changes s
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from contact_center.domain.commands import OpenInteraction, TransitionInteraction
@@ -27,7 +29,25 @@ from contact_center.storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 
-async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> int:
+@dataclass(frozen=True, slots=True)
+class InteractionRecord:
+    """An interaction as its command left it, with its messages and transitions, read inside the
+    command's own transaction: the answer is built from it, nothing is read back afterwards."""
+
+    interaction: Interaction
+    messages: Sequence[Message]
+    transitions: Sequence[InteractionTransition]
+
+
+async def _record(uow: UnitOfWork, interaction: Interaction) -> InteractionRecord:
+    await uow.session.flush()
+    iid = interaction.id or 0
+    return InteractionRecord(
+        interaction, await uow.messages.for_interaction(iid), await uow.interactions.transitions(iid)
+    )
+
+
+async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> InteractionRecord:
     """Open an interaction from our side: queued for routing, or active when an agent starts it."""
     async with uow:
         customer = await uow.customers.get(cmd.customer_id, follow_merge=True)
@@ -60,11 +80,12 @@ async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> int:
             await uow.messages.added(message)
             uow.emit(_message_added(message))
         customer.last_contact_at = uow.now()
+        record = await _record(uow, interaction)
         await uow.commit()
-        return interaction.id or 0
+        return record
 
 
-async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) -> Interaction:
+async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) -> InteractionRecord:
     async with uow:
         interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
         target = cmd.target
@@ -92,8 +113,9 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
         if target is InteractionState.CLOSED and interaction.agent_id is not None:
             customer = await uow.customers.get(interaction.customer_id)
             customer.last_agent_id = interaction.agent_id
+        record = await _record(uow, interaction)
         await uow.commit()
-        return interaction
+        return record
 
 
 async def transition(
