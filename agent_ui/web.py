@@ -100,7 +100,7 @@ async def index(request: web.Request) -> web.StreamResponse:
     if principal is None:
         raise web.HTTPFound("/login")
     data = await dashboard(request.app[UOW]())
-    return render("dashboard.html", user=principal, initial=json.dumps(data, ensure_ascii=False))
+    return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
 
 
 async def login_form(request: web.Request) -> web.Response:

@@ -63,3 +63,37 @@ async def test_wrong_password_shows_an_error_and_no_session(
         await expect(page).to_have_url(base + "/login")
     finally:
         await page.close()
+
+
+async def test_markup_in_the_first_page_data_is_shown_as_text_and_never_runs(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    username, queue = unique("sup"), unique("queue")
+    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password="pw-123456"))
+    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    subject = "</script><script>window.pwned = 1</script>"
+    name = '<img src=x onerror="window.pwned = 2">'
+    await container.bus.handle(
+        ReceiveInbound(
+            channel=Channel.CHAT,
+            sender=unique("visitor"),
+            sender_name=name,
+            body="hi",
+            subject=subject,
+            queue=queue,
+        )
+    )
+    await container.dispatcher.drain()
+    page = await browser.new_page()
+    try:
+        await page.goto(base + "/login")  # the data is embedded in the very first page, before any push
+        await page.fill("input[name=username]", username)
+        await page.fill("input[name=password]", "pw-123456")
+        await page.click("button[type=submit]")
+        await expect(page).to_have_url(base + "/")
+        await expect(page.get_by_text(subject, exact=True)).to_have_count(1)
+        await expect(page.get_by_text(name, exact=True)).to_have_count(1)
+        assert await page.evaluate("window.pwned") is None
+    finally:
+        await page.close()
