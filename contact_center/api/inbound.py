@@ -16,6 +16,7 @@ from aiohttp import web
 from contact_center.api import keys
 from contact_center.api.auth import require
 from contact_center.api.idempotency import REPLAYED_HEADER, idempotency_key
+from contact_center.api.interactions import MessageBody, QueueName, Subject
 from contact_center.api.validation import Body, length, parse_body
 from contact_center.domain.commands import ReceiveInbound
 from contact_center.domain.enums import Channel, Role
@@ -28,10 +29,7 @@ Name = Annotated[str, length(255, 1)]
 ContentType = Annotated[str, length(100, 1)]
 Url = Annotated[str, length(2000, 1)]
 Sender = Annotated[str, length(254, 1)]
-MessageBody = Annotated[str, length(100_000)]
 SenderName = Annotated[str, length(200)]
-Subject = Annotated[str, length(500)]
-QueueName = Annotated[str, length(100)]
 ProviderId = Annotated[str, length(200)]
 
 
