@@ -60,11 +60,6 @@ class OutboxDispatcher:
         self._poll_due = True
         self._polled_at = time.monotonic()
 
-    def wake(self) -> None:
-        """Look in the outbox now (rows written by someone who did not hand their events over)."""
-        self._poll_due = True
-        self._wake.set()
-
     def committed(self, entries: list[tuple[int, Event]]) -> None:
         """A commit's events with their outbox ids (called right after the commit, in its order)."""
         if self._local is not None:

@@ -104,10 +104,6 @@ def waiting_from(
     return _waiting(interaction, customer, customer.owner_agent_id or customer.last_agent_id, excluded)
 
 
-async def excluded_agents(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, frozenset[AgentId]]:
-    return await _excluded(uow, ids)
-
-
 def _waiting(
     interaction: Interaction, customer: Customer, preferred: int | None, excluded: frozenset[AgentId]
 ) -> WaitingInteraction:
@@ -124,7 +120,7 @@ def _waiting(
     )
 
 
-async def _excluded(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, frozenset[AgentId]]:
+async def excluded_agents(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, frozenset[AgentId]]:
     """Agents who already rejected or missed each interaction since it last entered its queue."""
     out: dict[int, set[AgentId]] = {}
     for iid, aid in await RoutingRepository(uow.session).declined(ids):
@@ -139,7 +135,7 @@ async def build_snapshot(uow: UnitOfWork, policies: dict[QueueId, QueuePolicy]) 
     agents = tuple(agent_state(a, agent_loads.get(a.id or 0, {})) for a in await uow.agents.list())
     routing = RoutingRepository(uow.session)
     rows = [(i, c) for i, c in await routing.waiting() if QueueId(i.queue_id or 0) in policies]
-    excluded = await _excluded(uow, [i.id or 0 for i, _ in rows])
+    excluded = await excluded_agents(uow, [i.id or 0 for i, _ in rows])
     open_offers = {o.interaction_id: o for o in await routing.open_offers()}
     waiting: list[WaitingInteraction] = []
     offers: list[PendingOffer] = []

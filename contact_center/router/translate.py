@@ -54,13 +54,6 @@ def concerns_routing(event: ev.Event) -> bool:
     return isinstance(event, ev.InteractionChanged | ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated)
 
 
-async def translate(
-    uow: UnitOfWork, engine: RoutingEngine | None, event: ev.Event, now: float
-) -> list[RoutingEvent]:
-    """What `event` means for the engine, read in `uow` (a fresh unit of work it opens and ends)."""
-    return await translate_all(uow, engine, [event], now)
-
-
 async def translate_all(
     uow: UnitOfWork, engine: RoutingEngine | None, events: list[ev.Event], now: float
 ) -> list[RoutingEvent]:

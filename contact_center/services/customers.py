@@ -29,22 +29,6 @@ UPDATABLE = frozenset(
 )
 
 
-async def resolve_customer(uow: UnitOfWork, address: Address, name: str, actor: str) -> Customer:
-    """The customer owning `address`, created on first contact (inside the caller's transaction)."""
-    customer = await uow.customers.by_address(address)
-    if customer is not None:
-        return customer
-    now = uow.now()
-    customer = Customer(name=name.strip()[:200] or address.value, created_at=now, updated_at=now)
-    await uow.customers.added(customer)
-    await uow.customers.add_identity(customer.id or 0, address, now)
-    uow.audit(
-        actor, "customer", customer.id or 0, "create", {"identity": f"{address.kind.value}:{address.value}"}
-    )
-    uow.emit(CustomerCreated(customer_id=customer.id or 0, name=customer.name, at=now))
-    return customer
-
-
 async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, default_region: str = "US") -> int:
     addresses = [Address.phone(p, default_region) for p in cmd.phones]
     addresses += [Address.email(e) for e in cmd.emails] + [Address.chat(c) for c in cmd.chat_ids]
@@ -158,4 +142,4 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, CustomerClass | LifecycleStage) else value
 
 
-__all__ = ["NotFoundError", "create_customer", "merge_customers", "resolve_customer", "update_customer"]
+__all__ = ["NotFoundError", "create_customer", "merge_customers", "update_customer"]

@@ -19,7 +19,6 @@ from contact_center.domain.errors import ConflictError, InvalidInputError
 from contact_center.domain.identity import Address
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore
-from contact_center.services.customers import resolve_customer
 from contact_center.storage.outbox import OutboxEvent
 from tests.conftest import unique
 from tests.contact_center.conftest import count_rows, random_phone
@@ -30,11 +29,20 @@ def local_and_e164() -> tuple[str, str]:
     return f"(628) {digits[:3]}-{digits[3:]}", f"+1628{digits}"
 
 
+CHANNEL_OF = {
+    IdentityKind.PHONE: Channel.SMS,
+    IdentityKind.EMAIL: Channel.EMAIL,
+    IdentityKind.CHAT: Channel.CHAT,
+}
+
+
 async def resolve(container: Container, address: Address, name: str = "") -> Customer:
-    async with container.uow() as uow:
-        customer = await resolve_customer(uow, address, name, "test")
-        await uow.commit()
-        return customer
+    """The customer a message from `address` resolves to, on the path every inbound contact takes."""
+    received = await container.bus.handle(
+        ReceiveInbound(channel=CHANNEL_OF[address.kind], sender=address.value, body="hi", sender_name=name)
+    )
+    async with container.read_uow() as uow:
+        return await uow.customers.get(received.customer_id)
 
 
 async def search(container: Container, query: str) -> list[int]:
