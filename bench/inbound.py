@@ -147,6 +147,17 @@ async def prepare(http: aiohttp.ClientSession, base: str) -> tuple[dict[str, str
     return await token(http, base, "bench_integration"), admin, Desk(http, base, agents)
 
 
+async def post_contact(
+    http: aiohttp.ClientSession, base: str, headers: dict[str, str], sender: str
+) -> tuple[int | None, float]:
+    """One contact from `sender`: its interaction id (None if refused) and the acknowledgement time."""
+    body = {"channel": "chat", "sender": sender, "body": "Hello, I need help", "queue": "bench-chat"}
+    start = time.perf_counter()
+    async with http.post(f"{base}/api/v1/inbound", json=body, headers=headers) as resp:
+        answer = await resp.json()
+    return (answer["interaction_id"] if resp.status == 201 else None), time.perf_counter() - start
+
+
 async def closed_loop(
     http: aiohttp.ClientSession, base: str, headers: dict[str, str], contacts: int, concurrency: int
 ) -> Run:
@@ -158,19 +169,9 @@ async def closed_loop(
     async def worker() -> None:
         nonlocal errors
         while todo:
-            n = todo.pop()
-            body = {
-                "channel": "chat",
-                "sender": f"v-{tag}-{n}",
-                "body": "Hello, I need help",
-                "queue": "bench-chat",
-            }
-            start = time.perf_counter()
-            async with http.post(f"{base}/api/v1/inbound", json=body, headers=headers) as resp:
-                await resp.read()
-                if resp.status != 201:
-                    errors += 1
-            acks.append(time.perf_counter() - start)
+            interaction_id, ack = await post_contact(http, base, headers, f"v-{tag}-{todo.pop()}")
+            errors += interaction_id is None
+            acks.append(ack)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -187,20 +188,12 @@ async def open_loop(
 
     async def one(n: int) -> None:
         nonlocal errors
-        body = {
-            "channel": "chat",
-            "sender": f"o-{tag}-{n}",
-            "body": "Hello, I need help",
-            "queue": "bench-chat",
-        }
-        start = time.perf_counter()
-        async with http.post(f"{base}/api/v1/inbound", json=body, headers=headers) as resp:
-            answer = await resp.json()
-            if resp.status != 201:
-                errors += 1
-                return
-        acked_at[answer["interaction_id"]] = time.perf_counter()
-        acks.append(acked_at[answer["interaction_id"]] - start)
+        interaction_id, ack = await post_contact(http, base, headers, f"o-{tag}-{n}")
+        if interaction_id is None:
+            errors += 1
+            return
+        acked_at[interaction_id] = time.perf_counter()
+        acks.append(ack)
 
     tasks = []
     start = time.perf_counter()
