@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from contact_center.bootstrap import Container, build_container, build_web_app
 from tests.conftest import make_settings
 
 CHROMIUM = "/usr/bin/chromium"
+#: The password the page tests give the accounts they sign in with.
+PASSWORD = "pw-123456"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -55,3 +57,12 @@ async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
     finally:
         await runner.cleanup()
         await container.close()
+
+
+async def sign_in(page: Page, base: str, username: str) -> None:
+    """Sign in through the login form and land on the first page."""
+    await page.goto(base + "/login")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await expect(page).to_have_url(base + "/")

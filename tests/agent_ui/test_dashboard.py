@@ -8,6 +8,7 @@ from playwright.async_api import Browser, expect
 from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
 from contact_center.domain.enums import Channel, Role
+from tests.agent_ui.conftest import PASSWORD, sign_in
 from tests.conftest import unique
 
 pytestmark = pytest.mark.browser
@@ -70,7 +71,7 @@ async def test_markup_in_the_first_page_data_is_shown_as_text_and_never_runs(
 ) -> None:
     base, container = served
     username, queue = unique("sup"), unique("queue")
-    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password="pw-123456"))
+    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password=PASSWORD))
     await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
     subject = "</script><script>window.pwned = 1</script>"
     name = '<img src=x onerror="window.pwned = 2">'
@@ -87,11 +88,7 @@ async def test_markup_in_the_first_page_data_is_shown_as_text_and_never_runs(
     await container.dispatcher.drain()
     page = await browser.new_page()
     try:
-        await page.goto(base + "/login")  # the data is embedded in the very first page, before any push
-        await page.fill("input[name=username]", username)
-        await page.fill("input[name=password]", "pw-123456")
-        await page.click("button[type=submit]")
-        await expect(page).to_have_url(base + "/")
+        await sign_in(page, base, username)  # the data is embedded in the very first page, before any push
         await expect(page.get_by_text(subject, exact=True)).to_have_count(1)
         await expect(page.get_by_text(name, exact=True)).to_have_count(1)
         assert await page.evaluate("window.pwned") is None

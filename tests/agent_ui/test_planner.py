@@ -14,10 +14,10 @@ from contact_center.planning.published import my_schedule
 from contact_center.planning.schedules import BuildRequest, build_schedule
 from contact_center.planning.seed import HistoryProfile, seed_history
 from contact_center.planning.weeks import current_monday, zone
+from tests.agent_ui.conftest import PASSWORD, sign_in
 from tests.conftest import unique
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-123456"
 
 
 async def planned_queue(container: Container) -> tuple[int, list[str]]:
@@ -43,14 +43,6 @@ async def planned_queue(container: Container) -> tuple[int, list[str]]:
     )
     await container.bus.handle(PublishSchedule(schedule_id))
     return int(queue_id), agents
-
-
-async def sign_in(page: Page, base: str, username: str) -> None:
-    await page.goto(base + "/login")
-    await page.fill("input[name=username]", username)
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("button[type=submit]")
-    await expect(page).to_have_url(base + "/")
 
 
 async def drawn(page: Page, chart: str) -> list[float]:
