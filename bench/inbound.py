@@ -4,21 +4,23 @@ For SQLite and for PostgreSQL, a server runs as its own process, one process for
 (`contact-center serve`: web, router, outbox). This client plays three parts at once: an
 integration posting contacts to `POST /api/v1/inbound` (each from a new chat visitor, so each
 opens an interaction), a supervisor's console listening on `/ws/events`, and the agents, who
-accept every offer made to them and close the interaction at once, so they stay free.
+accept every offer made to them. There are enough of them (250 agents, 10 chats each) for every
+contact of the open loop to find a free agent at once, so its offer latency is the software's and
+not a queue waiting for staff.
 
 It prints, per database:
 - first, on the fresh server, an open loop at a fixed rate (200 contacts/s by default): p50/p99
   acknowledgement, and p50/p99 from the acknowledgement to the `interaction.offered` event reaching
-  the console, while the agents accept each offer and close the interaction at once;
+  the console, while the agents accept each offer as it reaches them;
 - then a closed loop at rising concurrency: contacts/s committed and acknowledged, p50 and p99 of
-  the acknowledgement. The agents still accept every offer made to them but close nothing, so once
-  they are full the contacts wait in the queue, as they would in a contact center with more
-  contacts than agents (the router still takes every arrival into account);
+  the acknowledgement. Once the agents are full the contacts wait in the queue, as they would in a
+  contact center with more contacts than agents (the router still takes every arrival into account);
 - in the same run, two ceilings: the database's single-row durable commit rate, and a bare aiohttp
   handler's request rate from the same client at the same concurrency.
 Asserts nothing: goals are read off the figures (docs/performance.md).
 
     .venv/bin/python bench/inbound.py [--contacts 3000] [--rate 200] [--seconds 10] [--only sqlite]
+                                      [--open-only]
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ from ceilings import bare_aiohttp_rate, free_port, postgres_commits, sqlite_comm
 
 PG_ADMIN = os.environ.get("CC_BENCH_PG", "postgresql://127.0.0.1:5432/postgres")
 PASSWORD = "bench-password-1"
-AGENTS = 20
+#: Staffed for the open loop: every contact of it (warm-up included) finds a free chat slot at once,
+#: so the offer latency is the software's, not a queue waiting for staff.
+AGENTS = 250
+CHAT_CAPACITY = 10
 CONCURRENCY = (1, 8, 32, 128)
 
 
@@ -55,8 +60,6 @@ class Desk:
     base: str
     tokens: dict[int, dict[str, str]]
     offered_at: dict[int, float] = field(default_factory=dict)
-    #: Close each accepted interaction at once, freeing the agent (the open loop); else keep it.
-    closing: bool = True
     answered: int = 0
     failed: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -77,20 +80,16 @@ class Desk:
         headers = self.tokens.get(agent_id)
         if headers is None:
             return
-        url = f"{self.base}/api/v1/interactions/{interaction_id}"
-        steps: list[tuple[str, dict[str, str] | None]] = [(f"{url}/accept", None)]
-        if self.closing:
-            steps += [(f"{url}/transitions", {"to": "wrap_up"}), (f"{url}/transitions", {"to": "closed"})]
-        for target, body in steps:
-            try:
-                async with self.http.post(target, json=body or {}, headers=headers) as resp:
-                    await resp.read()
-                    if resp.status >= 300:
-                        self.failed += 1
-                        return
-            except aiohttp.ClientError:
-                self.failed += 1
-                return
+        url = f"{self.base}/api/v1/interactions/{interaction_id}/accept"
+        try:
+            async with self.http.post(url, json={}, headers=headers) as resp:
+                await resp.read()
+                if resp.status >= 300:
+                    self.failed += 1
+                    return
+        except aiohttp.ClientError:
+            self.failed += 1
+            return
         self.answered += 1
 
 
@@ -131,19 +130,23 @@ async def prepare(http: aiohttp.ClientSession, base: str) -> tuple[dict[str, str
         f"{base}/api/v1/queues", json={"name": "bench-chat", "channels": ["chat"]}, headers=admin
     ) as r:
         assert r.status in (201, 409), await r.text()
-    agents: dict[int, dict[str, str]] = {}
-    async with http.get(f"{base}/api/v1/agents", headers=admin) as r:
-        listed = (await r.json())["items"]
-    for agent in listed:
-        if agent["username"].startswith("bench_agent_"):
-            headers = await token(http, base, agent["username"])
+    sem = asyncio.Semaphore(8)
+
+    async def staff(n: int) -> tuple[int, dict[str, str]]:
+        async with sem:
+            username = f"bench_agent_{n}"
+            body = {"username": username, "password": PASSWORD, "capacity": {"chat": CHAT_CAPACITY}}
+            async with http.post(f"{base}/api/v1/agents", json=body, headers=admin) as r:
+                assert r.status == 201, await r.text()
+                agent_id = (await r.json())["id"]
+            headers = await token(http, base, username)
             async with http.put(
-                f"{base}/api/v1/agents/{agent['id']}/presence",
-                json={"presence": "available"},
-                headers=headers,
+                f"{base}/api/v1/agents/{agent_id}/presence", json={"presence": "available"}, headers=headers
             ) as r:
                 assert r.status == 200, await r.text()
-            agents[agent["id"]] = headers
+            return agent_id, headers
+
+    agents = dict(await asyncio.gather(*(staff(n) for n in range(AGENTS))))
     return await token(http, base, "bench_integration"), admin, Desk(http, base, agents)
 
 
@@ -214,24 +217,26 @@ async def open_loop(
 
 
 async def drive(
-    base: str, contacts: int, rate: float, seconds: float
+    base: str, contacts: int, rate: float, seconds: float, steps: tuple[int, ...]
 ) -> tuple[list[tuple[int, Run]], Run, Desk]:
     await wait_answering(base + "/readyz")
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         integration, admin, desk = await prepare(http, base)
         listener = asyncio.create_task(desk.listen(admin))
         await asyncio.sleep(0.5)
+        print("open loop starts", file=sys.stderr, flush=True)  # a profiler may attach now
         await open_loop(http, base, integration, desk, rate, 1.0)  # warm-up
         steady = await open_loop(http, base, integration, desk, rate, seconds)
-        desk.closing = False
-        runs = [(c, await closed_loop(http, base, integration, contacts, c)) for c in CONCURRENCY]
+        runs = [(c, await closed_loop(http, base, integration, contacts, c)) for c in steps]
         listener.cancel()
         if desk.tasks:  # the agents finish what they hold before the session closes under them
             await asyncio.wait(desk.tasks, timeout=30)
         return runs, steady, desk
 
 
-def serve(url: str, contacts: int, rate: float, seconds: float) -> tuple[list[tuple[int, Run]], Run, Desk]:
+def serve(
+    url: str, contacts: int, rate: float, seconds: float, steps: tuple[int, ...]
+) -> tuple[list[tuple[int, Run]], Run, Desk]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CC_")}
     env.update({"DATABASE_URL": url, "CC_HTTP__PORT": str(port), "CC_LOG_LEVEL": "WARNING"})
@@ -239,13 +244,11 @@ def serve(url: str, contacts: int, rate: float, seconds: float) -> tuple[list[tu
     cli(env, "migrate")
     for name, role in (("bench_admin", "admin"), ("bench_integration", "integration")):
         cli(env, "users", "add", name, "--role", role, "--password", PASSWORD)
-    for n in range(AGENTS):
-        cli(env, "users", "add", f"bench_agent_{n}", "--role", "agent", "--password", PASSWORD)
     server = subprocess.Popen(
         [sys.executable, "-m", "contact_center.cli", "serve"], env=env, stdout=subprocess.DEVNULL
     )
     try:
-        return asyncio.run(drive(f"http://127.0.0.1:{port}", contacts, rate, seconds))
+        return asyncio.run(drive(f"http://127.0.0.1:{port}", contacts, rate, seconds, steps))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -280,12 +283,16 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--open-only", action="store_true", help="skip the closed-loop steps")
     args = parser.parse_args()
     print(f"inbound path, one server process; {os.cpu_count()} cores shared by client, server and database")
+    steps = () if args.open_only else CONCURRENCY
     bare = bare_aiohttp_rate(args.contacts, max(CONCURRENCY))
     if args.only != "postgres":
         with tempfile.TemporaryDirectory() as tmp:
-            runs, steady, desk = serve(f"sqlite:///{tmp}/bench.db", args.contacts, args.rate, args.seconds)
+            runs, steady, desk = serve(
+                f"sqlite:///{tmp}/bench.db", args.contacts, args.rate, args.seconds, steps
+            )
             commits = sqlite_commits(Path(tmp) / "raw.db", 5.0)
         report("SQLite", runs, steady, desk, commits, bare, args.rate)
     if args.only != "sqlite":
@@ -293,7 +300,7 @@ def main() -> None:
         asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
         dsn = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
         try:
-            runs, steady, desk = serve(dsn, args.contacts, args.rate, args.seconds)
+            runs, steady, desk = serve(dsn, args.contacts, args.rate, args.seconds, steps)
             commits = asyncio.run(postgres_commits(dsn, 5.0, 16))
             report("PostgreSQL", runs, steady, desk, commits, bare, args.rate)
         finally:

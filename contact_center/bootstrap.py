@@ -45,6 +45,7 @@ from contact_center.services import (
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.queue_directory import QueueDirectory
 from contact_center.settings import Settings
+from contact_center.storage.accept_batch import TimedAccept, store_accepts
 from contact_center.storage.engine import Database, open_database, session_factory
 from contact_center.storage.group_commit import GroupCommitter
 from contact_center.storage.idempotency import IdempotencyStore
@@ -104,11 +105,19 @@ class Container:
         await self.database.dispose()
 
 
-def command_handlers(settings: Settings, inbound: InboundWriter) -> dict[type[c.Command], CommandHandler]:
+def command_handlers(
+    settings: Settings,
+    inbound: InboundWriter,
+    accepts: GroupCommitter[TimedAccept, Any],
+    clock: Clock,
+) -> dict[type[c.Command], CommandHandler]:
     region = settings.default_region
 
     async def receive_inbound(cmd: c.ReceiveInbound, _uow: UnitOfWork) -> object:
         return await inbound.receive(cmd)  # group commit: its own transaction, shared with others
+
+    async def accept_offer(cmd: c.AcceptOffer, _uow: UnitOfWork) -> object:
+        return await accepts.submit(TimedAccept(cmd, clock()))  # group commit, as inbound contacts
 
     return {
         c.ReceiveInbound: receive_inbound,
@@ -125,7 +134,7 @@ def command_handlers(settings: Settings, inbound: InboundWriter) -> dict[type[c.
         c.CreateQueue: queues.create_queue,
         c.OfferInteraction: offers.offer_interaction,
         c.CloseOffer: offers.close_offer,
-        c.AcceptOffer: offers.accept_offer,
+        c.AcceptOffer: accept_offer,
         c.RejectOffer: offers.reject_offer,
         c.RecordDecision: offers.record_decision,
         c.ApplyRoutingPass: routing_pass.apply_routing_pass,
@@ -170,7 +179,8 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     broker.subscribe("queues", queue_directory.on_event, live=True)
     committer = GroupCommitter(database.writer, store_inbound, after_commit=dispatcher.committed)
     inbound = InboundWriter(committer, queue_directory, clock=clock, default_region=settings.default_region)
-    bus = MessageBus(uow_factory, command_handlers(settings, inbound))
+    accepts = GroupCommitter(database.writer, store_accepts, after_commit=dispatcher.committed)
+    bus = MessageBus(uow_factory, command_handlers(settings, inbound, accepts, clock))
     store = JobStore(sessions, clock)
     jobs: JobRunner
     if settings.is_distributed:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from contact_center.domain.commands import (
-    AcceptOffer,
     CloseOffer,
     OfferInteraction,
     RecordDecision,
@@ -113,20 +112,6 @@ async def close_step(uow: UnitOfWork, cmd: CloseOffer) -> None:
     # Written now, so a new offer for the same interaction later in the transaction finds it closed
     # (one open offer per interaction is a unique index).
     await uow.session.flush()
-
-
-async def accept_offer(cmd: AcceptOffer, uow: UnitOfWork) -> Interaction:
-    async with uow:
-        offer, interaction = await _open_offer(uow, cmd.interaction_id, cmd.agent_id)
-        now = uow.now()
-        offer.state, offer.closed_at = OfferState.ACCEPTED, now
-        uow.session.add(offer)
-        agent = await uow.agents.get(cmd.agent_id)
-        agent.missed_offers = 0
-        uow.session.add(agent)
-        await transition(uow, interaction, InteractionState.ACTIVE, actor=cmd.actor, agent_id=cmd.agent_id)
-        await uow.commit()
-        return interaction
 
 
 async def reject_offer(cmd: RejectOffer, uow: UnitOfWork) -> None:

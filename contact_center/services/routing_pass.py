@@ -1,6 +1,7 @@
 """One router pass, one transaction: every offer, expiry, withdrawal and away-setting it decided.
 
-The epoch is checked once, under the lease row's lock, for the whole pass. A step the database
+The epoch is checked once, under the lease row's lock, for the whole pass. Offers, by far the most
+common step, are written set-wise (`storage/offer_batch.py`); the rarer steps one by one. A step the database
 refuses (the customer hung up, so the interaction is no longer queued) is skipped and named in the
 answer, and the others commit: the router then tells the engine the interaction is gone.
 """
@@ -18,13 +19,15 @@ from contact_center.domain.commands import (
     SetPresence,
 )
 from contact_center.domain.errors import ConflictError, FencedError, NotFoundError
+from contact_center.domain.events import Event
+from contact_center.domain.interactions import Interaction
 from contact_center.services.agents import presence_step
-from contact_center.services.offers import check_epoch, close_step, decision_step, offer_step
+from contact_center.services.offers import check_epoch, close_step, decision_step
+from contact_center.storage.offer_batch import store_offers
 from contact_center.storage.uow import UnitOfWork
 
 Step = Callable[[UnitOfWork, Any], Awaitable[object]]
 STEPS: dict[type, Step] = {
-    OfferInteraction: offer_step,
     CloseOffer: close_step,
     RecordDecision: decision_step,
     SetPresence: presence_step,
@@ -36,7 +39,14 @@ async def apply_routing_pass(cmd: ApplyRoutingPass, uow: UnitOfWork) -> tuple[st
     outcomes: list[str | None] = []
     async with uow:
         await check_epoch(uow, cmd.epoch)
+        offers: list[OfferInteraction] = []  # consecutive offers, written together
         for step in cmd.steps:
+            if isinstance(step, OfferInteraction):
+                offers.append(step)
+                continue
+            if offers:
+                outcomes += await _offer_all(uow, offers)
+                offers = []
             try:
                 await STEPS[type(step)](uow, step)
             except FencedError:
@@ -45,5 +55,17 @@ async def apply_routing_pass(cmd: ApplyRoutingPass, uow: UnitOfWork) -> tuple[st
                 outcomes.append(exc.message)
             else:
                 outcomes.append(None)
+        if offers:
+            outcomes += await _offer_all(uow, offers)
         await uow.commit()
     return tuple(outcomes)
+
+
+async def _offer_all(uow: UnitOfWork, steps: list[OfferInteraction]) -> list[str | None]:
+    recorded: list[tuple[int, Event]] = []
+    outcomes = await store_offers(await uow.connection(), steps, uow.now(), recorded)
+    uow.written(recorded)
+    for loaded in list(uow.session.identity_map.values()):
+        if isinstance(loaded, Interaction):  # changed under the session by the statements above
+            uow.session.expire(loaded)
+    return outcomes

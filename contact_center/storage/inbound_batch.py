@@ -19,8 +19,9 @@ from contact_center.domain import events as ev
 from contact_center.domain.enums import Channel, InteractionState
 from contact_center.domain.identity import Address
 from contact_center.domain.states import OPEN
+from contact_center.storage.batch_writes import BatchWrites
 from contact_center.storage.inbound_types import CheckedInbound, Received
-from contact_center.storage.inbound_writes import BatchWrites, Thread, apply_contacts
+from contact_center.storage.inbound_writes import Thread, apply_contacts
 from contact_center.storage.row_ids import insert_with_ids
 from contact_center.storage.tables import CUSTOMER, IDENTITY, INTERACTION, MESSAGE
 

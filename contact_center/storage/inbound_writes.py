@@ -6,18 +6,17 @@ Collected per batch and written with one multi-row statement per table; see `inb
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, update
 
 from contact_center.domain import events as ev
 from contact_center.domain.enums import AuthorKind, Channel, DeliveryStatus, Direction, InteractionState
 from contact_center.domain.identity import Address
+from contact_center.storage.batch_writes import BatchWrites
 from contact_center.storage.inbound_types import CheckedInbound, Received
 from contact_center.storage.row_ids import insert_with_ids
-from contact_center.storage.tables import AUDIT, CUSTOMER, INTERACTION, MESSAGE, OUTBOX, TRANSITION
+from contact_center.storage.tables import CUSTOMER, INTERACTION, MESSAGE
 
 
 class Thread:
@@ -34,42 +33,6 @@ class Thread:
         self.state = state
         self.queue_id = queue_id
         self.priority = priority
-
-
-class BatchWrites:
-    """The rows and events one batch will write, collected while its contacts are applied."""
-
-    def __init__(self, conn: AsyncConnection, recorded: list[tuple[int, ev.Event]]) -> None:
-        self.conn = conn
-        self.audit: list[dict[str, Any]] = []
-        self.events: list[tuple[ev.Event, datetime]] = []
-        #: Each event written, with its outbox id: published from memory once the batch commits.
-        self.recorded = recorded
-
-    def record(
-        self, at: datetime, actor: str, entity: str, entity_id: int, action: str, **changes: Any
-    ) -> None:
-        self.audit.append(
-            {
-                "at": at,
-                "actor": actor,
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "changes": changes,
-            }
-        )
-
-    async def flush(self) -> None:
-        if self.audit:
-            await self.conn.execute(insert(AUDIT), self.audit)
-        if self.events:
-            rows = [
-                {"event_type": e.type, "payload": e.to_json(), "created_at": at, "attempts": 0}
-                for e, at in self.events
-            ]
-            ids = await insert_with_ids(self.conn, OUTBOX, rows)
-            self.recorded.extend(zip(ids, (e for e, _ in self.events), strict=True))
 
 
 async def apply_contacts(
@@ -169,7 +132,7 @@ async def _open(
     ]
     for thread, item in zip(threads, items, strict=True):
         batch.record(item.at, "system", "interaction", thread.id, "create", channel=thread.channel)
-    await _transitions(batch, [(t, i) for t, i in zip(threads, items, strict=True)], InteractionState.NEW)
+    _transitions(batch, [(t, i) for t, i in zip(threads, items, strict=True)], InteractionState.NEW)
     return threads
 
 
@@ -191,53 +154,22 @@ async def _requeue(batch: BatchWrites, continuing: list[tuple[CheckedInbound, Th
     )
     for _item, thread in pending.values():
         thread.state = InteractionState.QUEUED.value
-    await _transitions(batch, [(t, item) for item, t in pending.values()], InteractionState.PENDING)
+    _transitions(batch, [(t, item) for item, t in pending.values()], InteractionState.PENDING)
 
 
-async def _transitions(
+def _transitions(
     batch: BatchWrites, moved: list[tuple[Thread, CheckedInbound]], previous: InteractionState
 ) -> None:
-    queued = InteractionState.QUEUED
-    await batch.conn.execute(
-        insert(TRANSITION),
-        [
-            {
-                "interaction_id": t.id,
-                "from_state": previous,
-                "to_state": queued,
-                "at": item.at,
-                "actor": "customer",
-                "agent_id": None,
-                "queue_id": t.queue_id,
-            }
-            for t, item in moved
-        ],
-    )
     for t, item in moved:
-        batch.record(
-            item.at,
-            "customer",
-            "interaction",
-            t.id,
-            "transition",
-            **{"from": previous.value, "to": queued.value},
-        )
-        batch.events.append(
-            (
-                ev.InteractionQueued(
-                    interaction_id=t.id,
-                    channel=t.channel,
-                    queue_id=t.queue_id,
-                    customer_id=t.customer_id,
-                    agent_id=None,
-                    from_state=previous.value,
-                    to_state=queued.value,
-                    priority=t.priority,
-                    at=item.at,
-                ),
-                item.at,
-            )
-        )
+        row = {
+            "id": t.id,
+            "channel": t.channel,
+            "queue_id": t.queue_id,
+            "customer_id": t.customer_id,
+            "agent_id": None,
+            "priority": t.priority,
+        }
+        batch.moved(row, previous, InteractionState.QUEUED, item.at, "customer")
 
 
 def _message_row(item: CheckedInbound, interaction_id: int) -> dict[str, Any]:

@@ -1,12 +1,15 @@
-"""The tables the set-wise inbound path writes with SQLAlchemy Core (no ORM objects per row)."""
+"""The tables the set-wise write paths (inbound contacts, accepts, router passes) use with
+SQLAlchemy Core: no ORM objects per row."""
 
 from __future__ import annotations
 
 from sqlalchemy import Table
 
+from contact_center.domain.agents import Agent
 from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.domain.routing import Offer, RoutingDecision
 from contact_center.storage.outbox import OutboxEvent
 
 
@@ -23,3 +26,6 @@ TRANSITION = _table(InteractionTransition)
 MESSAGE = _table(Message)
 AUDIT = _table(AuditEntry)
 OUTBOX = _table(OutboxEvent)
+AGENT = _table(Agent)
+OFFER = _table(Offer)
+DECISION = _table(RoutingDecision)

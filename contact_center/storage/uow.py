@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.domain.audit import AuditEntry
@@ -55,6 +55,8 @@ class UnitOfWork:
         self._committed = False
         self.events: list[Event] = []
         self._outbox: list[tuple[OutboxEvent, Event]] = []
+        #: Events written with Core statements (set-wise paths), with their outbox ids.
+        self._written: list[tuple[int, Event]] = []
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
@@ -66,6 +68,7 @@ class UnitOfWork:
         self._committed = False
         self.events = []
         self._outbox = []
+        self._written = []
         return self
 
     async def __aexit__(
@@ -84,6 +87,17 @@ class UnitOfWork:
         self.events.append(event)
         self._outbox.append((row, event))
 
+    async def connection(self) -> AsyncConnection:
+        """The transaction's connection, for set-wise Core statements. What the session holds is
+        written first, so ids taken from the tables' current maximum (SQLite) cannot collide."""
+        await self.session.flush()
+        return await self.session.connection()
+
+    def written(self, entries: list[tuple[int, Event]]) -> None:
+        """Events a Core statement wrote to the outbox: published with the session's own."""
+        self.events.extend(event for _, event in entries)
+        self._written.extend(entries)
+
     def audit(self, actor: str, entity: str, entity_id: int, action: str, changes: dict[str, Any]) -> None:
         self.session.add(
             AuditEntry(
@@ -97,9 +111,11 @@ class UnitOfWork:
         await self.session.commit()
         idempotency.mark_committed(claim)
         self._committed = True
-        if self._outbox and self._after_commit is not None:
+        if (self._outbox or self._written) and self._after_commit is not None:
             # The rows have their ids now; the dispatcher publishes the events without reading them back.
-            self._after_commit([(row.id or 0, event) for row, event in self._outbox])
+            entries = [(row.id or 0, event) for row, event in self._outbox] + self._written
+            entries.sort(key=lambda entry: entry[0])
+            self._after_commit(entries)
 
     async def rollback(self) -> None:
         await self.session.rollback()

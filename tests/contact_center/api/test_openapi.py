@@ -328,7 +328,9 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
             "subject": "Invoice",
             "body": "Please resend my invoice.",
             "provider_message_id": unique("<m-") + "@doc.example>",
-            "attachments": [{"name": "a.pdf", "content_type": "application/pdf", "url": "https://x.example/a"}],
+            "attachments": [
+                {"name": "a.pdf", "content_type": "application/pdf", "url": "https://x.example/a"}
+            ],
         },
         201,
     )

@@ -1,0 +1,110 @@
+"""Accept a batch of offers in one transaction, with set-wise statements.
+
+Agents answering at the same moment share one durable commit, as inbound contacts do
+(`inbound_batch.py`): one read of the interactions and their open offers, then one statement per
+table (offers closed as accepted, interactions made active, agents' missed-offer counts cleared,
+transitions, audit entries, outbox events), whatever the batch's size. An accept whose offer is
+not open for that agent (expired, withdrawn, answered already, or another agent's) gets a 409 of
+its own; the others commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contact_center.domain import events as ev
+from contact_center.domain.commands import AcceptOffer
+from contact_center.domain.enums import Channel, InteractionState
+from contact_center.domain.errors import ConflictError, NotFoundError
+from contact_center.domain.interactions import Interaction
+from contact_center.domain.routing import OfferState
+from contact_center.domain.states import check_transition
+from contact_center.storage.batch_writes import BatchWrites
+from contact_center.storage.tables import AGENT, INTERACTION, OFFER
+
+ACTIVE = InteractionState.ACTIVE
+OFFERED = InteractionState.OFFERED
+
+
+@dataclass(frozen=True, slots=True)
+class TimedAccept:
+    """An accept with the time it arrived, which its rows are stamped with."""
+
+    command: AcceptOffer
+    at: datetime
+
+
+async def store_accepts(
+    conn: AsyncConnection, items: Sequence[TimedAccept], recorded: list[tuple[int, ev.Event]]
+) -> list[Interaction | Exception]:
+    """Per item the interaction as the accept left it, or the error that item alone gets."""
+    ids = sorted({item.command.interaction_id for item in items})
+    read = select(INTERACTION).where(INTERACTION.c.id.in_(ids))
+    if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
+        read = read.with_for_update()
+    rows = {r["id"]: dict(r) for r in (await conn.execute(read)).mappings()}
+    open_offers = {
+        (r.interaction_id, r.agent_id): r.id
+        for r in await conn.execute(
+            select(OFFER.c.id, OFFER.c.interaction_id, OFFER.c.agent_id).where(
+                OFFER.c.interaction_id.in_(ids), OFFER.c.state == OfferState.OPEN
+            )
+        )
+    }
+    out: list[Interaction | Exception] = []
+    accepted: list[tuple[TimedAccept, int, dict[str, Any]]] = []
+    for item in items:
+        iid, agent_id = item.command.interaction_id, item.command.agent_id
+        row = rows.get(iid)
+        offer_id = open_offers.pop((iid, agent_id), None)  # popped: a second accept in the batch is a 409
+        if row is None:
+            out.append(NotFoundError(f"interaction {iid} not found"))
+        elif offer_id is None or row["state"] != OFFERED:
+            out.append(ConflictError(f"interaction {iid} has no open offer for agent {agent_id}"))
+        else:
+            check_transition(Channel(row["channel"]), OFFERED, ACTIVE)
+            row.update(state=ACTIVE, state_changed_at=item.at, agent_id=agent_id)
+            if row["answered_at"] is None:
+                row["answered_at"] = item.at
+            accepted.append((item, offer_id, row))
+            out.append(Interaction(**row))
+    if accepted:
+        await _write(BatchWrites(conn, recorded), accepted)
+    return out
+
+
+async def _write(batch: BatchWrites, accepted: list[tuple[TimedAccept, int, dict[str, Any]]]) -> None:
+    conn = batch.conn
+    await conn.execute(
+        update(OFFER)
+        .where(OFFER.c.id == bindparam("oid"))
+        .values(state=OfferState.ACCEPTED, closed_at=bindparam("at")),
+        [{"oid": offer_id, "at": item.at} for item, offer_id, _ in accepted],
+    )
+    await conn.execute(
+        update(INTERACTION)
+        .where(INTERACTION.c.id == bindparam("iid"))
+        .values(
+            state=ACTIVE,
+            state_changed_at=bindparam("at"),
+            agent_id=bindparam("aid"),
+            answered_at=bindparam("answered"),
+        ),
+        [
+            {"iid": row["id"], "at": item.at, "aid": row["agent_id"], "answered": row["answered_at"]}
+            for item, _, row in accepted
+        ],
+    )
+    agents = sorted({item.command.agent_id for item, _, _ in accepted})
+    await conn.execute(
+        update(AGENT).where(and_(AGENT.c.id.in_(agents), AGENT.c.missed_offers != 0)).values(missed_offers=0)
+    )
+    for item, _, row in accepted:
+        batch.moved(row, OFFERED, ACTIVE, item.at, item.command.actor)
+    await batch.flush()
