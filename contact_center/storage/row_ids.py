@@ -1,9 +1,11 @@
-"""Ids for many new rows at once, so a batch inserts them with one executemany and no RETURNING.
+"""Ids for many new rows at once, with one statement for the rows whatever their number.
 
 `INSERT ... RETURNING` over many rows in a known order falls back to one statement per row on
-SQLite, which made a batch cost hundreds of round trips. Instead the ids are taken first: on
-SQLite the next ones after the largest (safe: the caller holds the one write lock for the whole
-transaction), on PostgreSQL from the table's own sequence, so concurrent writers never collide.
+SQLite, which made a batch cost hundreds of round trips. There the ids are taken first, the next
+ones after the largest (safe: the caller holds the one write lock for the whole transaction).
+PostgreSQL sorts a multi-row `INSERT ... RETURNING` back into the rows' order in one statement
+(SQLAlchemy's "insertmanyvalues"), and `reserve_ids` takes ids from the table's own sequence, so
+concurrent writers never collide.
 """
 
 from __future__ import annotations
@@ -25,8 +27,14 @@ async def reserve_ids(conn: AsyncConnection, table: Table, count: int) -> list[i
 
 
 async def insert_with_ids(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` (one executemany) and return their ids, in the rows' order."""
+    """Insert `rows` and return their ids, in the rows' order: on PostgreSQL one multi-row
+    `INSERT ... RETURNING` that SQLAlchemy sorts back into parameter order; on SQLite ids taken
+    first, then one executemany."""
+    if not rows:
+        return []
+    if conn.dialect.name != "sqlite":
+        stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return [int(v) for v in (await conn.execute(stmt, rows)).scalars()]
     ids = await reserve_ids(conn, table, len(rows))
-    if rows:
-        await conn.execute(table.insert(), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    await conn.execute(table.insert(), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids

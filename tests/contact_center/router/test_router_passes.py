@@ -42,12 +42,14 @@ async def _all_offered(routed: Routed, interaction_ids: list[int]) -> dict[int, 
 
 @contextmanager
 def transactions_writing_offers(engine: AsyncEngine) -> Iterator[list[int]]:
-    """Per committed transaction of `engine` that inserted offers, how many INSERTs it ran."""
+    """Per committed transaction of `engine` that inserted offers, how many offer rows it inserted
+    (an executemany or a multi-row INSERT ... RETURNING counts each of its parameter sets)."""
     committed: list[int] = []
 
-    def executed(conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool) -> None:
+    def executed(conn: Any, _cursor: Any, statement: str, _params: Any, ctx: Any, _many: bool) -> None:
         if statement.lstrip().upper().startswith("INSERT INTO OFFER "):
-            conn.info["offer_inserts"] = conn.info.get("offer_inserts", 0) + (len(params) if many else 1)
+            rows = len(ctx.compiled_parameters)
+            conn.info["offer_inserts"] = conn.info.get("offer_inserts", 0) + rows
 
     def commit(conn: Any) -> None:
         if inserts := conn.info.pop("offer_inserts", 0):
