@@ -1,10 +1,13 @@
-"""Which process runs the router's collector tuning: only one that does nothing but route."""
+"""The collector as each process runs it: start-up frozen in every role, the router's tuning only in
+a process that does nothing but route."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
-from contact_center.server import tunes_collector
+from contact_center.server import freeze_startup, tunes_collector
 
 
 @pytest.mark.parametrize(
@@ -12,3 +15,19 @@ from contact_center.server import tunes_collector
 )
 def test_only_a_process_that_only_routes_tunes_the_collector(role: str, tuned: bool) -> None:
     assert tunes_collector(role) is tuned
+
+
+def test_start_up_objects_leave_the_collector_and_later_ones_stay_in_it() -> None:
+    if not hasattr(gc, "get_freeze_count"):
+        raise AssertionError("CPython's gc.freeze is what serving relies on")
+    gc.unfreeze()
+    try:
+        freeze_startup()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # the modules, classes and functions imported so far
+        later = [[n] for n in range(5_000)]
+        assert gc.get_freeze_count() == frozen and gc.is_tracked(later[0])
+        gc.collect()
+        assert gc.get_freeze_count() == frozen  # a full collection leaves the frozen ones alone
+    finally:
+        gc.unfreeze()
