@@ -86,6 +86,8 @@ class Desk:
                 await resp.read()
                 if resp.status >= 300:
                     self.failed += 1
+                    if self.failed <= 3:  # say why, once or twice: a refusal here is a finding
+                        print(f"accept refused: {resp.status} {await resp.text()}", file=sys.stderr)
                     return
         except aiohttp.ClientError:
             self.failed += 1

@@ -1,7 +1,7 @@
 """Accept a batch of offers in one transaction, with set-wise statements.
 
 Agents answering at the same moment share one durable commit, as inbound contacts do
-(`inbound_batch.py`): one read of the interactions and their open offers, then one statement per
+(`inbound_batch.py`): one read of the interactions with their open offers, then one statement per
 table (offers closed as accepted, interactions made active, agents' missed-offer counts cleared,
 transitions, audit entries, outbox events), whatever the batch's size. An accept whose offer is
 not open for that agent (expired, withdrawn, answered already, or another agent's) gets a 409 of
@@ -45,18 +45,38 @@ async def store_accepts(
 ) -> list[Interaction | Exception]:
     """Per item the interaction as the accept left it, or the error that item alone gets."""
     ids = sorted({item.command.interaction_id for item in items})
-    read = select(INTERACTION).where(INTERACTION.c.id.in_(ids))
-    if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
-        read = read.with_for_update()
-    rows = {r["id"]: dict(r) for r in (await conn.execute(read)).mappings()}
-    open_offers = {
-        (r.interaction_id, r.agent_id): r.id
-        for r in await conn.execute(
-            select(OFFER.c.id, OFFER.c.interaction_id, OFFER.c.agent_id).where(
-                OFFER.c.interaction_id.in_(ids), OFFER.c.state == OfferState.OPEN
-            )
+    # Each interaction with its open offer, if any (one at most: a unique index), and the offered
+    # agent's miss count, in one read.
+    read = (
+        select(
+            INTERACTION,
+            OFFER.c.id.label("open_offer_id"),
+            OFFER.c.agent_id.label("offered_to"),
+            AGENT.c.missed_offers.label("misses"),
         )
-    }
+        .select_from(
+            INTERACTION.outerjoin(
+                OFFER, and_(OFFER.c.interaction_id == INTERACTION.c.id, OFFER.c.state == OfferState.OPEN)
+            ).outerjoin(AGENT, AGENT.c.id == OFFER.c.agent_id)
+        )
+        .where(INTERACTION.c.id.in_(ids))
+    )
+    if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
+        read = read.with_for_update(of=INTERACTION)
+    rows: dict[int, dict[str, Any]] = {}
+    open_offers: dict[tuple[int, int], int] = {}
+    missed: dict[int, int] = {}
+    for r in (await conn.execute(read)).mappings():
+        fields = dict(r)
+        offer_id, offered_to, misses = (
+            fields.pop("open_offer_id"),
+            fields.pop("offered_to"),
+            fields.pop("misses"),
+        )
+        rows[fields["id"]] = fields
+        if offer_id is not None:
+            open_offers[(fields["id"], offered_to)] = offer_id
+            missed[offered_to] = misses
     out: list[Interaction | Exception] = []
     accepted: list[tuple[TimedAccept, int, dict[str, Any]]] = []
     for item in items:
@@ -75,11 +95,15 @@ async def store_accepts(
             accepted.append((item, offer_id, row))
             out.append(Interaction(**row))
     if accepted:
-        await _write(BatchWrites(conn, recorded), accepted)
+        answered = {item.command.agent_id for item, _, _ in accepted}
+        await _write(BatchWrites(conn, recorded), accepted, sorted(a for a in answered if missed.get(a)))
     return out
 
 
-async def _write(batch: BatchWrites, accepted: list[tuple[TimedAccept, int, dict[str, Any]]]) -> None:
+async def _write(
+    batch: BatchWrites, accepted: list[tuple[TimedAccept, int, dict[str, Any]]], missing: list[int]
+) -> None:
+    """`missing`: the answering agents whose miss count an accept resets."""
     conn = batch.conn
     await conn.execute(
         update(OFFER)
@@ -101,10 +125,8 @@ async def _write(batch: BatchWrites, accepted: list[tuple[TimedAccept, int, dict
             for item, _, row in accepted
         ],
     )
-    agents = sorted({item.command.agent_id for item, _, _ in accepted})
-    await conn.execute(
-        update(AGENT).where(and_(AGENT.c.id.in_(agents), AGENT.c.missed_offers != 0)).values(missed_offers=0)
-    )
+    if missing:
+        await conn.execute(update(AGENT).where(AGENT.c.id.in_(missing)).values(missed_offers=0))
     for item, _, row in accepted:
         batch.moved(row, OFFERED, ACTIVE, item.at, item.command.actor)
     await batch.flush()

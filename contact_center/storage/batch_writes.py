@@ -8,22 +8,26 @@ publish it from memory once the transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contact_center.domain import events as ev
 from contact_center.domain.enums import Channel, InteractionState
-from contact_center.storage.row_ids import insert_with_ids
+from contact_center.storage.row_ids import RowIds
 from contact_center.storage.tables import AUDIT, OUTBOX, TRANSITION
 
 
 class BatchWrites:
-    def __init__(self, conn: AsyncConnection, recorded: list[tuple[int, ev.Event]]) -> None:
+    def __init__(
+        self, conn: AsyncConnection, recorded: list[tuple[int, ev.Event]], *, inserting: Sequence[Table] = ()
+    ) -> None:
         self.conn = conn
+        #: Ids for the rows inserted into `inserting` (and the outbox): see `row_ids.py`.
+        self.ids = RowIds(conn, [*inserting, OUTBOX])
         self.audit: list[dict[str, Any]] = []
         self.transitions: list[dict[str, Any]] = []
         self.events: list[tuple[ev.Event, datetime]] = []
@@ -93,5 +97,5 @@ class BatchWrites:
                 {"event_type": e.type, "payload": e.to_json(), "created_at": at, "attempts": 0}
                 for e, at in self.events
             ]
-            ids = await insert_with_ids(self.conn, OUTBOX, rows)
+            ids = await self.ids.insert(OUTBOX, rows)
             self.recorded.extend(zip(ids, (e for e, _ in self.events), strict=True))

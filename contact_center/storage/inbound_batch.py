@@ -22,7 +22,6 @@ from contact_center.domain.states import OPEN
 from contact_center.storage.batch_writes import BatchWrites
 from contact_center.storage.inbound_types import CheckedInbound, Received
 from contact_center.storage.inbound_writes import Thread, apply_contacts
-from contact_center.storage.row_ids import insert_with_ids
 from contact_center.storage.tables import CUSTOMER, IDENTITY, INTERACTION, MESSAGE
 
 OPEN_STATES = sorted(s.value for s in OPEN)
@@ -34,7 +33,7 @@ async def store_inbound(
     conn: AsyncConnection, items: Sequence[CheckedInbound], recorded: list[tuple[int, ev.Event]]
 ) -> list[Received | Exception]:
     """Store the batch; `recorded` receives each event with its outbox id, for the dispatcher."""
-    batch = BatchWrites(conn, recorded)
+    batch = BatchWrites(conn, recorded, inserting=(CUSTOMER, INTERACTION, MESSAGE))
     results: list[Received | None] = [None] * len(items)
     fresh: list[int] = []
     seen: dict[tuple[str, str], int] = {}
@@ -53,9 +52,11 @@ async def store_inbound(
         if key in known:
             results[i] = known[key]
             fresh.remove(i)
-    customers = await _customers_for(batch, [items[i] for i in fresh])
-    threads = await _open_threads(conn, {customers[items[i].address] for i in fresh})
-    await apply_contacts(batch, items, fresh, customers, threads, results)
+    customers, created = await _customers_for(batch, [items[i] for i in fresh])
+    # A customer created by this batch has no thread to continue, nor a last contact to update.
+    existing = {customers[items[i].address] for i in fresh} - created
+    threads = await _open_threads(conn, existing)
+    await apply_contacts(batch, items, fresh, customers, threads, results, existing)
     await batch.flush()
     out: list[Received | Exception] = []
     for i, item in enumerate(items):
@@ -93,8 +94,11 @@ async def _known_messages(
     return found
 
 
-async def _customers_for(batch: BatchWrites, items: list[CheckedInbound]) -> dict[Address, int]:
-    """Each sender's customer (following merges), creating the ones never seen before."""
+async def _customers_for(
+    batch: BatchWrites, items: list[CheckedInbound]
+) -> tuple[dict[Address, int], set[int]]:
+    """Each sender's customer (following merges), creating the ones never seen before (their ids
+    are the second part of the answer)."""
     conn = batch.conn
     wanted = {item.address for item in items}
     found: dict[Address, int] = {}
@@ -105,13 +109,16 @@ async def _customers_for(batch: BatchWrites, items: list[CheckedInbound]) -> dic
         for kind, value, customer_id in await conn.execute(stmt):
             found[Address(kind, value)] = customer_id
     await _follow_merges(conn, found)
+    # The last message of each new sender: its time is the customer's last contact.
     new = list({i.address: i for i in items if i.address not in found}.values())
+    created: set[int] = set()
     if new:
         rows = [
             {
                 "name": item.command.sender_name.strip()[:200] or item.address.value,
                 "created_at": item.at,
                 "updated_at": item.at,
+                "last_contact_at": item.at,
                 "tags": [],
                 "consent": {},
                 "customer_class": "regular",
@@ -123,7 +130,7 @@ async def _customers_for(batch: BatchWrites, items: list[CheckedInbound]) -> dic
             }
             for item in new
         ]
-        ids = await insert_with_ids(conn, CUSTOMER, rows)
+        ids = await batch.ids.insert(CUSTOMER, rows)
         await conn.execute(
             insert(IDENTITY),
             [
@@ -136,6 +143,7 @@ async def _customers_for(batch: BatchWrites, items: list[CheckedInbound]) -> dic
                 for cid, item in zip(ids, new, strict=True)
             ],
         )
+        created.update(ids)
         for cid, item, row in zip(ids, new, rows, strict=True):
             found[item.address] = cid
             batch.record(
@@ -146,9 +154,9 @@ async def _customers_for(batch: BatchWrites, items: list[CheckedInbound]) -> dic
                 "create",
                 identity=f"{item.address.kind.value}:{item.address.value}",
             )
-            created = ev.CustomerCreated(customer_id=cid, name=str(row["name"]), at=item.at)
-            batch.events.append((created, item.at))
-    return found
+            customer_created = ev.CustomerCreated(customer_id=cid, name=str(row["name"]), at=item.at)
+            batch.events.append((customer_created, item.at))
+    return found, created
 
 
 async def _follow_merges(conn: AsyncConnection, found: dict[Address, int]) -> None:

@@ -15,7 +15,6 @@ from contact_center.domain.enums import AuthorKind, Channel, DeliveryStatus, Dir
 from contact_center.domain.identity import Address
 from contact_center.storage.batch_writes import BatchWrites
 from contact_center.storage.inbound_types import CheckedInbound, Received
-from contact_center.storage.row_ids import insert_with_ids
 from contact_center.storage.tables import CUSTOMER, INTERACTION, MESSAGE
 
 
@@ -42,7 +41,9 @@ async def apply_contacts(
     customers: dict[Address, int],
     threads: dict[tuple[int, str], Thread],
     results: list[Received | None],
+    known: set[int],
 ) -> None:
+    """`known`: the customers that existed before this batch (the others were stamped at creation)."""
     conn = batch.conn
     target: dict[int, tuple[int, str] | int] = {}  # item -> thread key, or -1 - (its new interaction)
     opening: list[int] = []
@@ -71,7 +72,7 @@ async def apply_contacts(
     rows = [_message_row(items[i], resolved[i].id) for i in fresh]
     if not rows:
         return
-    ids = await insert_with_ids(conn, MESSAGE, rows)
+    ids = await batch.ids.insert(MESSAGE, rows)
     for i, message_id in zip(fresh, ids, strict=True):
         item, thread = items[i], resolved[i]
         cid = customers[item.address]
@@ -89,7 +90,9 @@ async def apply_contacts(
                 item.at,
             )
         )
-    latest = {customers[items[i].address]: items[i].at for i in fresh}
+    latest = {cid: items[i].at for i in fresh if (cid := customers[items[i].address]) in known}
+    if not latest:
+        return
     await conn.execute(
         update(CUSTOMER).where(CUSTOMER.c.id == bindparam("cid")).values(last_contact_at=bindparam("at")),
         [{"cid": cid, "at": at} for cid, at in latest.items()],
@@ -118,7 +121,7 @@ async def _open(
         }
         for item in items
     ]
-    ids = await insert_with_ids(batch.conn, INTERACTION, rows)
+    ids = await batch.ids.insert(INTERACTION, rows)
     threads = [
         Thread(
             iid,

@@ -2,9 +2,11 @@
 
 A pass offers many interactions at once (an agent coming back to a full queue takes up to their
 capacity in one go; a burst of contacts is spread over the free agents). Each offer is checked as
-`services.offers.offer_step` checks it (the interaction still queued, the agent known) and refused
-alone, before anything is written for it; the others are written with one statement each for the
-offers, the interactions, their transitions, the decision log, audit entries and outbox events.
+`services.offers.offer_step` checks it (the interaction still queued) and refused alone, before
+anything is written for it; the others are written with one statement each for the offers, the
+interactions, their transitions, the decision log, audit entries and outbox events. An agent the
+database does not know (the router offers only agents it read from it) fails the offer's foreign
+key, and with it the pass, which the router then writes decision by decision, each checked alone.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ from contact_center.domain.commands import OfferInteraction
 from contact_center.domain.enums import InteractionState
 from contact_center.domain.routing import OfferState
 from contact_center.storage.batch_writes import BatchWrites
-from contact_center.storage.row_ids import insert_with_ids
-from contact_center.storage.tables import AGENT, DECISION, INTERACTION, OFFER
+from contact_center.storage.tables import DECISION, INTERACTION, OFFER
 
 QUEUED = InteractionState.QUEUED
 OFFERED = InteractionState.OFFERED
@@ -47,8 +48,6 @@ async def store_offers(
     if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
         read = read.with_for_update()
     rows = {r["id"]: dict(r) for r in (await conn.execute(read)).mappings()}
-    agent_ids = sorted({s.agent_id for s in steps})
-    known_agents = set((await conn.execute(select(AGENT.c.id).where(AGENT.c.id.in_(agent_ids)))).scalars())
     outcomes: list[str | None] = []
     chosen: list[tuple[OfferInteraction, dict[str, Any]]] = []
     for step in steps:
@@ -57,14 +56,12 @@ async def store_offers(
             outcomes.append(f"interaction {step.interaction_id} not found")
         elif row["state"] != QUEUED:  # offered by an earlier step of this pass counts too
             outcomes.append(f"interaction {step.interaction_id} is {row['state']}, not queued")
-        elif step.agent_id not in known_agents:
-            outcomes.append(f"agent {step.agent_id} not found")
         else:
             row.update(state=OFFERED, agent_id=step.agent_id)
             chosen.append((step, row))
             outcomes.append(None)
     if chosen:
-        await _write(BatchWrites(conn, recorded), chosen, at)
+        await _write(BatchWrites(conn, recorded, inserting=(OFFER,)), chosen, at)
     return outcomes
 
 
@@ -72,8 +69,7 @@ async def _write(
     batch: BatchWrites, chosen: list[tuple[OfferInteraction, dict[str, Any]]], at: datetime
 ) -> None:
     conn = batch.conn
-    offer_ids = await insert_with_ids(
-        conn,
+    offer_ids = await batch.ids.insert(
         OFFER,
         [
             {

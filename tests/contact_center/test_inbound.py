@@ -242,3 +242,22 @@ async def test_digits_inside_a_word_do_not_match_phone_numbers(container: Contai
         by_number = [c.id for c in await uow.customers.search(f"(646) 558-{digits}", limit=50)]
     assert phone_owner not in by_word
     assert phone_owner in by_number
+
+
+async def test_last_contact_is_the_latest_message_for_new_and_known_customers(container: Container) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    first_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    sender = unique("visitor")
+
+    def chat(at: datetime) -> ReceiveInbound:
+        return ReceiveInbound(channel=Channel.CHAT, sender=sender, body="hi", received_at=at)
+
+    created = await container.bus.handle(chat(first_at))  # a new customer: stamped at creation
+    async with container.uow() as uow:
+        assert (await uow.customers.get(created.customer_id)).last_contact_at == first_at
+    later = first_at + timedelta(minutes=5)
+    again = await container.bus.handle(chat(later))  # known now: its row is updated
+    assert again.customer_id == created.customer_id
+    async with container.uow() as uow:
+        assert (await uow.customers.get(created.customer_id)).last_contact_at == later

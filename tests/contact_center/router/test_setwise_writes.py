@@ -7,7 +7,9 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from contact_center.domain.agents import Agent
@@ -143,3 +145,21 @@ async def test_a_pass_offers_together_and_refuses_only_what_is_no_longer_queued(
     assert log == [("offer", "x"), ("withdrawn", "w"), ("offer", "z")]
     offered = await _events(routed, taken, "interaction.offered")
     assert offered[-1]["offer_id"] == offers[1].id and offered[-1]["reason"] == "z"
+
+
+async def test_an_offer_to_an_unknown_agent_fails_the_pass_as_a_whole(routed: Routed) -> None:
+    """The router then writes it decision by decision, each checked alone (`PassWriter`)."""
+    waiting = await routed.inbound()  # nobody is available: it stays queued
+    async with routed.container.uow() as uow:
+        epoch = (await uow.session.exec(select(RouterLease))).one().epoch
+    later = datetime.now(UTC) + timedelta(seconds=30)
+    unknown = OfferInteraction(
+        interaction_id=waiting, agent_id=999_999_999, expires_at=later, reason="x", epoch=epoch
+    )
+    with pytest.raises(IntegrityError):
+        await routed.container.bus.handle(ApplyRoutingPass(epoch=epoch, steps=(unknown,)))
+    with pytest.raises(NotFoundError):
+        await routed.container.bus.handle(unknown)  # alone, it is refused before it writes
+    assert await _open_offer(routed, waiting) is None
+    async with routed.container.uow() as uow:
+        assert (await uow.interactions.get(waiting)).state == "queued"
