@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from contact_center.bootstrap import Container
+from contact_center.domain.commands import OfferInteraction, ReceiveInbound
+from contact_center.domain.enums import Channel
+from contact_center.services.offers import claim_epoch, current_epoch
 from tests.conftest import unique
-from tests.contact_center.api.conftest import Staff, error_of, ok
+from tests.contact_center.api.conftest import Staff, error_of, new_agent, ok
 
 Client = TestClient[Any, Any]
 
@@ -247,3 +252,28 @@ async def test_list_refuses_bad_filters(client: Client, staff: Staff) -> None:
     ):
         resp = await client.get("/api/v1/interactions", params=params, headers=staff.agent.headers)
         await error_of(resp, 400)
+
+
+async def test_the_offered_agent_accepts_over_http_and_nobody_else_can(
+    client: TestClient[Any, Any], container: Container
+) -> None:
+    offered, other = await new_agent(container), await new_agent(container)
+    received = await container.bus.handle(
+        ReceiveInbound(channel=Channel.CHAT, sender=unique("visitor"), body="hello")
+    )
+    iid = received.interaction_id
+    epoch = await current_epoch(container.uow()) + 1  # written as the leading router would
+    await claim_epoch(container.uow(), epoch, "test")
+    expires = datetime.now(UTC) + timedelta(seconds=60)
+    await container.bus.handle(
+        OfferInteraction(
+            interaction_id=iid, agent_id=offered.agent_id, expires_at=expires, reason="t", epoch=epoch
+        )
+    )
+    url = f"/api/v1/interactions/{iid}/accept"
+    await error_of(await client.post(url, headers=other.headers), 409, "conflict")
+    body = await ok(await client.post(url, headers=offered.headers))
+    assert (body["id"], body["state"], body["agent_id"]) == (iid, "active", offered.agent_id)
+    assert body["answered_at"] and body["customer_id"] == received.customer_id
+    await error_of(await client.post(url, headers=offered.headers), 409, "conflict")  # answered already
+    await error_of(await client.post("/api/v1/interactions/999999999/accept", headers=offered.headers), 404)
