@@ -1,9 +1,10 @@
 """One router pass, one transaction: every offer, expiry, withdrawal and away-setting it decided.
 
 The epoch is checked once, under the lease row's lock, for the whole pass. Offers, by far the most
-common step, are written set-wise (`storage/offer_batch.py`); the rarer steps one by one. A step the database
-refuses (the customer hung up, so the interaction is no longer queued) is skipped and named in the
-answer, and the others commit: the router then tells the engine the interaction is gone.
+common step, are written set-wise (`storage/offer_batch.py`); the rarer steps one by one. A step
+the database refuses (the customer hung up, so the interaction is no longer queued) is skipped and
+named in the answer, and the others commit: the router then tells the engine the interaction is
+gone.
 """
 
 from __future__ import annotations
