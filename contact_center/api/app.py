@@ -1,4 +1,5 @@
-"""The aiohttp application of the REST API, with the error middleware and the body-size limit.
+"""The aiohttp application of the REST API, with the error middleware, the body-size limit and
+the security headers (`headers.py`).
 
 It receives the narrow things handlers use and sets each under its key (`api/keys.py`); the
 composition root decides what they are.
@@ -25,6 +26,7 @@ from contact_center.api import (
     tokens,
 )
 from contact_center.api.errors import error_middleware
+from contact_center.api.headers import add_security_headers
 from contact_center.api.principals import TokenCache
 from contact_center.bus import MessageBus
 from contact_center.jobs import JobRunner
@@ -73,4 +75,5 @@ def create_app(
     app[keys.EXPLAIN] = explain
     for table in ROUTE_TABLES:
         app.add_routes(table)
+    app.on_response_prepare.append(add_security_headers)
     return app
