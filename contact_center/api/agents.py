@@ -11,6 +11,7 @@ from contact_center.api.idempotency import idempotent, named_user
 from contact_center.api.keys import BUS, TOKENS, UOW
 from contact_center.api.serialize import agent as agent_doc
 from contact_center.api.validation import Body, length, omitted, parse_body, path_id
+from contact_center.domain.agents import MIN_PASSWORD_CHARS
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import ForbiddenError
@@ -19,7 +20,7 @@ routes = web.RouteTableDef()
 
 
 Password = Annotated[str, length(1024)]
-NewPassword = Annotated[str, length(1024, min_length=1)]
+NewPassword = Annotated[str, length(1024, min_length=MIN_PASSWORD_CHARS)]
 DisplayName = Annotated[str, length(200)]
 Username = Annotated[str, length(64, min_length=1)]
 LoginName = Annotated[str, length(200)]
@@ -36,7 +37,7 @@ class AgentCreate(Body):
     username: Username
     display_name: DisplayName = ""
     role: Role = Role.AGENT
-    password: Password | None = None
+    password: NewPassword | None = None
     skills: dict[str, int] = {}
     capacity: dict[str, int] = {}
 

@@ -9,6 +9,9 @@ from sqlmodel import Field, SQLModel
 from contact_center.domain.columns import enum_field, json_field, utc_field
 from contact_center.domain.enums import DEFAULT_CAPACITY, Presence, Role
 
+#: NIST SP 800-63B's floor for a password a person chooses; no composition rules.
+MIN_PASSWORD_CHARS = 8
+
 
 def _default_capacity() -> dict[str, int]:
     return dict(DEFAULT_CAPACITY)

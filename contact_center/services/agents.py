@@ -11,12 +11,13 @@ import asyncio
 import functools
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from contact_center.domain.agents import Agent, ApiToken
+from contact_center.domain.agents import MIN_PASSWORD_CHARS, Agent, ApiToken
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.errors import ConflictError, InvalidInputError, UnauthenticatedError
@@ -33,7 +34,17 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
+def account_name(raw: str) -> str:
+    """The one spelling of a username, at sign-up and at sign-in: NFKC folds full-width and other
+    compatibility forms (`ａｄｍｉｎ` is `admin`), casefold folds case (`Admin` is `admin`), so no
+    account can be made that looks like another one."""
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
+
+
 async def hash_password(password: str) -> str:
+    """Every new password passes here (API, pages, CLI), so the floor is kept in one place."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InvalidInputError(f"a password has at least {MIN_PASSWORD_CHARS} characters")
     return await asyncio.to_thread(_hasher.hash, password)
 
 
@@ -69,20 +80,17 @@ def check_capacity(capacity: dict[str, int]) -> dict[str, int]:
 
 
 async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
-    if (
-        not cmd.username
-        or len(cmd.username) > 64
-        or not cmd.username.replace("_", "").replace(".", "").isalnum()
-    ):
+    username = account_name(cmd.username)
+    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
         raise InvalidInputError("a username has 1 to 64 letters, digits, dots or underscores")
     skills = check_skills(dict(cmd.skills))
     password_hash = await hash_password(cmd.password) if cmd.password else ""
     async with uow:
-        if await uow.agents.by_username(cmd.username) is not None:
-            raise ConflictError(f"username {cmd.username!r} is taken")
+        if await uow.agents.by_username(username) is not None:
+            raise ConflictError(f"username {username!r} is taken")
         now = uow.now()
         agent = Agent(
-            username=cmd.username,
+            username=username,
             display_name=cmd.display_name or cmd.username,
             role=cmd.role,
             password_hash=password_hash,
@@ -172,7 +180,7 @@ async def presence_step(uow: UnitOfWork, cmd: SetPresence) -> Agent:
 async def issue_token(cmd: IssueToken, uow: UnitOfWork) -> str:
     """A fresh bearer token for a valid username and password; the same error for any mismatch."""
     async with uow:
-        agent = await uow.agents.by_username(cmd.username)
+        agent = await uow.agents.by_username(account_name(cmd.username))
         usable = agent is not None and agent.is_active and bool(agent.password_hash)
         stored = agent.password_hash if usable and agent is not None else None
     if agent is None or not await verify_password(stored, cmd.password):

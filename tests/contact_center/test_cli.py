@@ -74,7 +74,8 @@ def test_users_and_queues_on_a_fresh_sqlite_database(tmp_path: Path) -> None:
     assert run(["migrate"], env=env).returncode == 0
     name = unique("u")
     added = run(
-        ["users", "add", name, "--role", "supervisor", "--skill", "billing=7", "--password", "pw"], env=env
+        ["users", "add", name, "--role", "supervisor", "--skill", "billing=7", "--password", "pw-12345"],
+        env=env,
     )
     assert added.returncode == 0, added.stderr
     assert f"created supervisor {name}" in added.stdout

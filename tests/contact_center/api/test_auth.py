@@ -159,3 +159,39 @@ async def test_agent_lists_but_cannot_patch_agents(client: Client, staff: Staff)
         f"/api/v1/agents/{staff.agent.agent_id}", json={"role": "admin"}, headers=staff.agent.headers
     )
     await error_of(resp, 403)
+
+
+async def test_a_username_that_only_looks_different_is_taken_and_signs_in(
+    client: Client, staff: Staff
+) -> None:
+    base = unique("case")
+    created = await ok(
+        await client.post(
+            "/api/v1/agents",
+            json={"username": base.upper(), "password": PASSWORD},
+            headers=staff.admin.headers,
+        ),
+        201,
+    )
+    assert created["username"] == base  # stored in its one spelling
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in base)
+    for lookalike in (base, base.title(), full_width):
+        resp = await client.post(
+            "/api/v1/agents", json={"username": lookalike, "password": PASSWORD}, headers=staff.admin.headers
+        )
+        await error_of(resp, 409, "conflict")
+    for spelled in (base.upper(), full_width):  # any spelling of the name signs in
+        signed = await client.post("/api/v1/auth/token", json={"username": spelled, "password": PASSWORD})
+        assert signed.status == 201, await signed.text()
+
+
+async def test_a_new_password_has_at_least_eight_characters(client: Client, staff: Staff) -> None:
+    short = {"username": unique("short"), "password": "1234567"}
+    await error_of(await client.post("/api/v1/agents", json=short, headers=staff.admin.headers), 422)
+    agent = staff.agent
+    await error_of(
+        await client.patch(
+            f"/api/v1/agents/{agent.agent_id}", json={"password": "x"}, headers=staff.admin.headers
+        ),
+        422,
+    )
