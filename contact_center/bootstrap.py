@@ -250,7 +250,7 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
         uow=container.read_uow,
         jobs=container.jobs,
         clock=container.clock,
-        readiness=Readiness(container.engine, container.redis),
+        readiness=Readiness(container.database.reader, container.redis),
         tokens=container.tokens,
         idempotency=IdempotencyStore(
             container.sessions,

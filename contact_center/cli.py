@@ -165,7 +165,7 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         container = build_container(settings)
         try:
-            failures = await Readiness(container.engine, container.redis).failures()
+            failures = await Readiness(container.database.reader, container.redis).failures()
         finally:
             await container.close()
         where = {"database": _safe_url(settings.database.url), "redis": str(settings.redis.url)}

@@ -2,6 +2,8 @@
 
 `/readyz` and `contact-center check` both ask it, so a load balancer and an operator see the same
 verdict. Each check has its own deadline, so a hung backend makes the probe say no, not hang.
+It is given the reading engine: on SQLite a reader never waits for the write lock, so a long
+write (or another process holding the lock) neither delays the probe nor ties up the one writer.
 """
 
 from __future__ import annotations
