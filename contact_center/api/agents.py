@@ -118,7 +118,7 @@ async def update_agent(request: web.Request) -> web.Response:
     agent = await request.app[BUS].handle(
         UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
     )
-    if {"role", "is_active"} & changes.keys():  # what a cached principal holds: refuse it at once
+    if {"role", "is_active", "password"} & changes.keys():  # a cached principal is stale: refuse it at once
         await request.app[TOKENS].revoked(agent_id)
     return web.json_response(agent_doc(agent))
 

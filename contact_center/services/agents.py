@@ -21,7 +21,7 @@ from contact_center.domain.agents import MIN_PASSWORD_CHARS, Agent, ApiToken
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.errors import ConflictError, InvalidInputError, UnauthenticatedError
-from contact_center.domain.events import AgentCreated, AgentUpdated, PresenceChanged
+from contact_center.domain.events import AgentCreated, AgentUpdated, PresenceChanged, TokensRevoked
 from contact_center.storage.uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -136,6 +136,9 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
             setattr(agent, key, value)
             audit[key] = value
         uow.session.add(agent)
+        if "password" in changes:  # whoever held the old one keeps no session made with it
+            audit["tokens_revoked"] = await uow.agents.revoke_tokens(agent.id or 0, None)
+            uow.emit(TokensRevoked(agent_id=agent.id or 0, all_tokens=True, at=uow.now()))
         uow.audit(cmd.actor, "agent", agent.id or 0, "update", audit)
         uow.emit(AgentUpdated(agent_id=agent.id or 0, fields=sorted(changes), at=uow.now()))
         await uow.commit()

@@ -195,3 +195,25 @@ async def test_a_new_password_has_at_least_eight_characters(client: Client, staf
         ),
         422,
     )
+
+
+async def test_a_password_change_ends_every_session_made_with_the_old_one(
+    container: Container, client: Client, staff: Staff
+) -> None:
+    user = await sign_up(container, client)
+    other_device = await ok(
+        await client.post("/api/v1/auth/token", json={"username": user.username, "password": PASSWORD}), 201
+    )
+    await ok(await client.get("/api/v1/me", headers=user.headers))  # cached now
+    changed = "a-new-password-1"
+    resp = await client.patch(
+        f"/api/v1/agents/{user.agent_id}", json={"password": changed}, headers=staff.admin.headers
+    )
+    await ok(resp)
+    for token in (user.token, other_device["token"]):
+        await error_of(await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}), 401)
+    old = await client.post("/api/v1/auth/token", json={"username": user.username, "password": PASSWORD})
+    await error_of(old, 401)
+    await ok(
+        await client.post("/api/v1/auth/token", json={"username": user.username, "password": changed}), 201
+    )
