@@ -1,5 +1,5 @@
-"""The aiohttp application of the REST API, with the error middleware, the body-size limit and
-the security headers (`headers.py`).
+"""The aiohttp application of the REST API, with the error middleware, the body-size limit, the
+same-origin check for browsers (`origin.py`) and the security headers (`headers.py`).
 
 It receives the narrow things handlers use and sets each under its key (`api/keys.py`); the
 composition root decides what they are.
@@ -27,6 +27,7 @@ from contact_center.api import (
 )
 from contact_center.api.errors import error_middleware
 from contact_center.api.headers import add_security_headers
+from contact_center.api.origin import same_origin_middleware
 from contact_center.api.principals import TokenCache
 from contact_center.bus import MessageBus
 from contact_center.jobs import JobRunner
@@ -63,7 +64,9 @@ def create_app(
     idempotency: IdempotencyStore,
     explain: Explain = keys.no_explanation,
 ) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=settings.http.max_body_bytes)
+    app = web.Application(
+        middlewares=[error_middleware, same_origin_middleware], client_max_size=settings.http.max_body_bytes
+    )
     app[keys.SETTINGS] = settings
     app[keys.BUS] = bus
     app[keys.UOW] = uow

@@ -13,11 +13,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from agent_ui.event_stream import EVENTS_KEY, TRY_AGAIN_LATER, EventStream
+from contact_center.api.auth import COOKIE
 from contact_center.bootstrap import Container, build_container, build_web_app
 from contact_center.domain.commands import CreateAgent, SetPresence
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.events import PresenceChanged
 from contact_center.services.agents import create_token_for
+from tests.agent_ui.conftest import PASSWORD
 from tests.conftest import make_settings, unique
 
 
@@ -108,3 +110,24 @@ async def test_a_reader_too_far_behind_is_told_to_reconnect(
         assert message.type is aiohttp.WSMsgType.CLOSE
         assert message.data == TRY_AGAIN_LATER
         assert texts == 4  # what it had queued before it fell behind, then the signal
+
+
+async def test_the_live_sockets_refuse_a_page_of_another_site(served: tuple[str, Container]) -> None:
+    base, container = served
+    username = unique("sup")
+    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password=PASSWORD))
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            base + "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+        ) as resp:
+            token = (await resp.json())["token"]
+        cookie = {"Cookie": f"{COOKIE}={token}"}
+        for path in ("/ws/events", "/ws/dashboard"):
+            try:
+                await http.ws_connect(base + path, headers={**cookie, "Origin": "https://evil.example"})
+            except aiohttp.WSServerHandshakeError as exc:
+                assert exc.status == 403, path
+            else:
+                raise AssertionError(f"{path}: a socket from another site was opened")
+            async with http.ws_connect(base + path, headers={**cookie, "Origin": base}) as ws:
+                assert not ws.closed  # the site's own page opens it
