@@ -112,7 +112,9 @@ async def login(request: web.Request) -> web.StreamResponse:
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     try:
         token = await request.app[BUS].handle(
-            IssueToken(username=username, password=password, label="web", actor=username)
+            IssueToken(
+                username=username, password=password, label="web", source=request.remote or "", actor=username
+            )
         )
     except ContactCenterError as exc:
         response = render("login.html", error=exc.message)

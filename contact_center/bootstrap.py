@@ -44,6 +44,7 @@ from contact_center.services import (
 )
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.queue_directory import QueueDirectory
+from contact_center.services.sign_in_limits import LocalFailureCounts, RedisFailureCounts, SignInLimits
 from contact_center.settings import Settings
 from contact_center.storage.accept_batch import TimedAccept, store_accepts
 from contact_center.storage.engine import Database, open_database, session_factory
@@ -110,6 +111,7 @@ def command_handlers(
     inbound: InboundWriter,
     accepts: GroupCommitter[TimedAccept, Any],
     clock: Clock,
+    sign_in: SignInLimits,
 ) -> dict[type[c.Command], CommandHandler]:
     region = settings.default_region
 
@@ -129,7 +131,7 @@ def command_handlers(
         c.CreateAgent: agents.create_agent,
         c.UpdateAgent: agents.update_agent,
         c.SetPresence: agents.set_presence,
-        c.IssueToken: agents.issue_token,
+        c.IssueToken: sign_in.issue_token,
         c.RevokeTokens: tokens.revoke_tokens,
         c.CreateQueue: queues.create_queue,
         c.OfferInteraction: offers.offer_interaction,
@@ -180,7 +182,13 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     committer = GroupCommitter(database.writer, store_inbound, after_commit=dispatcher.committed)
     inbound = InboundWriter(committer, queue_directory, clock=clock, default_region=settings.default_region)
     accepts = GroupCommitter(database.writer, store_accepts, after_commit=dispatcher.committed)
-    bus = MessageBus(uow_factory, command_handlers(settings, inbound, accepts, clock))
+    failures = (
+        RedisFailureCounts(redis, f"{settings.redis.stream}:sign-in:")
+        if redis is not None
+        else LocalFailureCounts()
+    )
+    handlers = command_handlers(settings, inbound, accepts, clock, SignInLimits(failures))
+    bus = MessageBus(uow_factory, handlers)
     store = JobStore(sessions, clock)
     jobs: JobRunner
     if settings.is_distributed:

@@ -63,7 +63,13 @@ class PresenceRequest(Body):
 async def issue_token(request: web.Request) -> web.Response:
     body = await parse_body(request, TokenRequest)
     token = await request.app[BUS].handle(
-        IssueToken(username=body.username, password=body.password, label=body.label, actor=body.username)
+        IssueToken(
+            username=body.username,
+            password=body.password,
+            label=body.label,
+            source=request.remote or "",
+            actor=body.username,
+        )
     )
     return web.json_response({"token": token, "token_type": "bearer"}, status=201)
 

@@ -131,6 +131,8 @@ class IssueToken(Command):
     username: str
     password: str
     label: str = ""
+    #: Where the attempt came from (the client's address), for the sign-in limits and the log.
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
