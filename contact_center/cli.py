@@ -270,14 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         help="Add a user.",
         description="Add a user with a role, password and skills.",
-        epilog="Example: contact-center users add alice --role agent --password s3cret "
+        epilog="Example: contact-center users add alice --role agent --password alice-s3cret "
         "--skill billing=7 --skill support=5",
     )
     p.set_defaults(fn=cmd_users_add)
     p.add_argument("username")
     p.add_argument("--role", choices=[r.value for r in Role], default="agent")
     p.add_argument("--name", default="", help="display name")
-    p.add_argument("--password", default=None, help="password for signing in (omit for no sign-in)")
+    p.add_argument(
+        "--password", default=None, help="password for signing in, 8 characters or more (omit for no sign-in)"
+    )
     p.add_argument("--skill", action="append", default=[], help="NAME=LEVEL (1-10); repeat for more")
 
     queues = sub.add_parser(
