@@ -59,6 +59,8 @@ class Desk:
     http: aiohttp.ClientSession
     base: str
     tokens: dict[int, dict[str, str]]
+    #: A supervisor's headers, to read why an offer was gone when its agent answered.
+    supervisor: dict[str, str]
     offered_at: dict[int, float] = field(default_factory=dict)
     answered: int = 0
     failed: int = 0
@@ -88,6 +90,9 @@ class Desk:
                     self.failed += 1
                     if self.failed <= 3:  # say why, once or twice: a refusal here is a finding
                         print(f"accept refused: {resp.status} {await resp.text()}", file=sys.stderr)
+                        routing = f"{self.base}/api/v1/interactions/{interaction_id}/routing"
+                        async with self.http.get(routing, headers=self.supervisor) as why:
+                            print(f"  its routing log: {await why.text()}", file=sys.stderr)
                     return
         except aiohttp.ClientError:
             self.failed += 1
@@ -149,7 +154,7 @@ async def prepare(http: aiohttp.ClientSession, base: str) -> tuple[dict[str, str
             return agent_id, headers
 
     agents = dict(await asyncio.gather(*(staff(n) for n in range(AGENTS))))
-    return await token(http, base, "bench_integration"), admin, Desk(http, base, agents)
+    return await token(http, base, "bench_integration"), admin, Desk(http, base, agents, admin)
 
 
 async def post_contact(

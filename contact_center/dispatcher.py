@@ -28,6 +28,9 @@ from contact_center.storage.uow import Clock, system_clock
 
 log = logging.getLogger(__name__)
 
+#: How many ids published by the poller are remembered against a late hand-over.
+POLLED_MEMORY = 10_000
+
 
 class OutboxDispatcher:
     def __init__(
@@ -56,6 +59,11 @@ class OutboxDispatcher:
         self._fresh: list[tuple[int, Event]] = []
         #: Published in process, not yet marked: the poller must not publish these again.
         self._unmarked: set[int] = set()
+        #: Published by the poller before their unit of work handed them over (it resumes after
+        #: its commit, the poller may read the row first), kept past their marking so the late
+        #: hand-over is not published again. Bounded: a row no unit of work hands over (the CLI's)
+        #: stays only until `POLLED_MEMORY` newer ones push it out.
+        self._polled: dict[int, None] = {}
         self._marked_at = time.monotonic()
         self._poll_due = True
         self._polled_at = time.monotonic()
@@ -74,9 +82,11 @@ class OutboxDispatcher:
             if self._fresh:
                 entries, self._fresh = self._fresh, []
                 for outbox_id, event in entries:
-                    if outbox_id not in self._unmarked:  # the poller may have read it first
-                        await self._local.deliver(event)
-                        self._unmarked.add(outbox_id)
+                    if outbox_id in self._polled:  # the poller read it first (marked, maybe)
+                        del self._polled[outbox_id]
+                        continue
+                    await self._local.deliver(event)
+                    self._unmarked.add(outbox_id)
                 return len(entries)
             if not self._poll_due:
                 return 0
@@ -103,6 +113,9 @@ class OutboxDispatcher:
         for outbox_id, event_type, payload in pending:
             await self._broker.publish(event_type, payload, outbox_id)
             self._unmarked.add(outbox_id)
+            self._polled[outbox_id] = None
+        while len(self._polled) > POLLED_MEMORY:
+            del self._polled[next(iter(self._polled))]
         return len(pending)
 
     async def mark(self) -> None:

@@ -15,7 +15,7 @@ from contact_center.domain.audit import AuditEntry
 from contact_center.domain.commands import CreateCustomer, ReceiveInbound
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.enums import Channel
-from contact_center.domain.events import CustomerCreated
+from contact_center.domain.events import CustomerCreated, Event
 from contact_center.domain.identity import Address
 from contact_center.domain.interactions import Interaction, Message
 from contact_center.storage.outbox import OutboxEvent
@@ -125,6 +125,25 @@ async def test_a_committed_change_publishes_exactly_once_and_is_marked(container
     [row] = await outbox_rows_for(container, name)
     assert row.published_at is not None
     assert row.published_at.tzinfo is not None
+
+
+async def test_a_commit_the_poller_saw_first_and_marked_is_not_published_again(
+    container: Container,
+) -> None:
+    """The committing task resumes late: meanwhile the poller read the row, published it and the
+    mark round marked it. The late hand-over must not publish it a second time."""
+    name = unique("late")
+    collector = Collector()
+    dispatcher = dispatcher_with(container, collector)
+    await dispatcher.drain()  # earlier tests' rows are not this test's
+    handed: list[list[tuple[int, Event]]] = []
+    async with UnitOfWork(container.sessions, after_commit=handed.append) as uow:  # held back
+        await write_customer(uow, name, Address.phone(random_phone()))
+        await uow.commit()
+    assert await dispatcher.drain() >= 1  # the poller finds the row and publishes it; then marked
+    dispatcher.committed(handed[0])  # the unit of work's hand-over, arriving late
+    await dispatcher.drain()
+    assert len(collector.of("customer.created", name=name)) == 1
 
 
 async def test_a_crash_between_publish_and_mark_redelivers(container: Container) -> None:
