@@ -16,11 +16,12 @@ from contact_center.domain.commands import (
     RejectOffer,
 )
 from contact_center.domain.enums import InteractionState
-from contact_center.domain.errors import ConflictError, FencedError
-from contact_center.domain.events import OfferDeclined
+from contact_center.domain.errors import ConflictError, ContactCenterError, FencedError
+from contact_center.domain.events import Event, InteractionOffered, OfferDeclined
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.routing import Offer, OfferState, RouterLease, RoutingDecision
 from contact_center.services.interactions import transition
+from contact_center.storage.offer_batch import store_offers
 from contact_center.storage.routing import LEASE_ID, RoutingRepository
 from contact_center.storage.uow import UnitOfWork
 
@@ -53,37 +54,29 @@ async def current_epoch(uow: UnitOfWork) -> int:
 
 
 async def offer_interaction(cmd: OfferInteraction, uow: UnitOfWork) -> int:
+    """One offer alone (a router writing decision by decision): an unknown agent is refused here,
+    before anything is written, where a whole pass leaves it to the foreign key."""
     async with uow:
         await check_epoch(uow, cmd.epoch)
-        offer_id = await offer_step(uow, cmd)
+        await uow.agents.get(cmd.agent_id)
+        [refusal] = await offer_all(uow, [cmd])
+        if refusal is not None:
+            raise refusal
+        offer_id = next(e.offer_id for e in uow.events if isinstance(e, InteractionOffered))
         await uow.commit()
-        return offer_id
+        return offer_id or 0
 
 
-async def offer_step(uow: UnitOfWork, cmd: OfferInteraction) -> int:
-    """An offer inside the caller's transaction (whose epoch was checked); refused before it writes."""
-    interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
-    if interaction.state != InteractionState.QUEUED:
-        raise ConflictError(f"interaction {cmd.interaction_id} is {interaction.state}, not queued")
-    agent = await uow.agents.get(cmd.agent_id)
-    now = uow.now()
-    offer = Offer(
-        interaction_id=cmd.interaction_id,
-        agent_id=cmd.agent_id,
-        queue_id=interaction.queue_id,
-        offered_at=now,
-        expires_at=cmd.expires_at,
-        router_epoch=cmd.epoch,
-        reason=cmd.reason,
-    )
-    await uow.interactions.added(offer)
-    interaction.agent_id = agent.id
-    screen = {"offer_id": offer.id, "expires_at": cmd.expires_at, "reason": cmd.reason}
-    await transition(
-        uow, interaction, InteractionState.OFFERED, actor=cmd.actor, agent_id=agent.id, event_fields=screen
-    )
-    _log(uow, now, "offer", cmd.interaction_id, cmd.agent_id, cmd.reason, cmd.epoch)
-    return offer.id or 0
+async def offer_all(uow: UnitOfWork, steps: list[OfferInteraction]) -> list[ContactCenterError | None]:
+    """Offers inside the caller's transaction (whose epoch was checked), written set-wise
+    (`storage/offer_batch.py`); per step None, or why it was refused before anything was written."""
+    recorded: list[tuple[int, Event]] = []
+    outcomes = await store_offers(await uow.connection(), steps, uow.now(), recorded)
+    uow.written(recorded)
+    for loaded in list(uow.session.identity_map.values()):
+        if isinstance(loaded, Interaction):  # changed under the session by the statements above
+            uow.session.expire(loaded)
+    return outcomes
 
 
 async def close_offer(cmd: CloseOffer, uow: UnitOfWork) -> None:

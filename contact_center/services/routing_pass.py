@@ -20,11 +20,8 @@ from contact_center.domain.commands import (
     SetPresence,
 )
 from contact_center.domain.errors import ConflictError, FencedError, NotFoundError
-from contact_center.domain.events import Event
-from contact_center.domain.interactions import Interaction
 from contact_center.services.agents import presence_step
-from contact_center.services.offers import check_epoch, close_step, decision_step
-from contact_center.storage.offer_batch import store_offers
+from contact_center.services.offers import check_epoch, close_step, decision_step, offer_all
 from contact_center.storage.uow import UnitOfWork
 
 Step = Callable[[UnitOfWork, Any], Awaitable[object]]
@@ -46,7 +43,7 @@ async def apply_routing_pass(cmd: ApplyRoutingPass, uow: UnitOfWork) -> tuple[st
                 offers.append(step)
                 continue
             if offers:
-                outcomes += await _offer_all(uow, offers)
+                outcomes += [None if r is None else r.message for r in await offer_all(uow, offers)]
                 offers = []
             try:
                 await STEPS[type(step)](uow, step)
@@ -57,16 +54,6 @@ async def apply_routing_pass(cmd: ApplyRoutingPass, uow: UnitOfWork) -> tuple[st
             else:
                 outcomes.append(None)
         if offers:
-            outcomes += await _offer_all(uow, offers)
+            outcomes += [None if r is None else r.message for r in await offer_all(uow, offers)]
         await uow.commit()
     return tuple(outcomes)
-
-
-async def _offer_all(uow: UnitOfWork, steps: list[OfferInteraction]) -> list[str | None]:
-    recorded: list[tuple[int, Event]] = []
-    outcomes = await store_offers(await uow.connection(), steps, uow.now(), recorded)
-    uow.written(recorded)
-    for loaded in list(uow.session.identity_map.values()):
-        if isinstance(loaded, Interaction):  # changed under the session by the statements above
-            uow.session.expire(loaded)
-    return outcomes

@@ -1,12 +1,12 @@
 """A router pass's offers written set-wise: one read, then one statement per table.
 
 A pass offers many interactions at once (an agent coming back to a full queue takes up to their
-capacity in one go; a burst of contacts is spread over the free agents). Each offer is checked as
-`services.offers.offer_step` checks it (the interaction still queued) and refused alone, before
-anything is written for it; the others are written with one statement each for the offers, the
-interactions, their transitions, the decision log, audit entries and outbox events. An agent the
-database does not know (the router offers only agents it read from it) fails the offer's foreign
-key, and with it the pass, which the router then writes decision by decision, each checked alone.
+capacity in one go; a burst of contacts is spread over the free agents). Each offer is checked
+(the interaction still queued) and refused alone, before anything is written for it; the others
+are written with one statement each for the offers, the interactions, their transitions, the
+decision log, audit entries and outbox events. An agent the database does not know (the router
+offers only agents it read from it) fails the offer's foreign key, and with it the pass, which
+the router then writes decision by decision, each checked alone (`services.offers`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contact_center.domain import events as ev
 from contact_center.domain.commands import OfferInteraction
 from contact_center.domain.enums import InteractionState
+from contact_center.domain.errors import ConflictError, ContactCenterError, NotFoundError
 from contact_center.domain.routing import OfferState
 from contact_center.storage.batch_writes import BatchWrites
 from contact_center.storage.tables import DECISION, INTERACTION, OFFER
@@ -34,7 +35,7 @@ async def store_offers(
     steps: Sequence[OfferInteraction],
     at: datetime,
     recorded: list[tuple[int, ev.Event]],
-) -> list[str | None]:
+) -> list[ContactCenterError | None]:
     """Per step: None when written, else why it was refused (nothing written for it)."""
     ids = sorted({s.interaction_id for s in steps})
     read = select(
@@ -48,14 +49,14 @@ async def store_offers(
     if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
         read = read.with_for_update()
     rows = {r["id"]: dict(r) for r in (await conn.execute(read)).mappings()}
-    outcomes: list[str | None] = []
+    outcomes: list[ContactCenterError | None] = []
     chosen: list[tuple[OfferInteraction, dict[str, Any]]] = []
     for step in steps:
         row = rows.get(step.interaction_id)
         if row is None:
-            outcomes.append(f"interaction {step.interaction_id} not found")
+            outcomes.append(NotFoundError(f"interaction {step.interaction_id} not found"))
         elif row["state"] != QUEUED:  # offered by an earlier step of this pass counts too
-            outcomes.append(f"interaction {step.interaction_id} is {row['state']}, not queued")
+            outcomes.append(ConflictError(f"interaction {step.interaction_id} is {row['state']}, not queued"))
         else:
             row.update(state=OFFERED, agent_id=step.agent_id)
             chosen.append((step, row))
