@@ -57,8 +57,20 @@ class EventBroker(Protocol):
     async def stop(self) -> None: ...
 
 
+def _decoded(event_type: str, payload: str) -> Event | None:
+    """The event, or None (logged) for a row no handler could read: a type this version does not
+    know (written by a newer one, or by hand) or a malformed payload. Skipped, never retried: one
+    such row must not hold back every event behind it."""
+    try:
+        return event_from_json(event_type, payload)
+    except (KeyError, ValueError, TypeError):
+        log.error("event.undecodable", extra={"event_type": event_type[:100]})
+        return None
+
+
 async def _deliver(group: str, handler: Subscriber, event_type: str, payload: str) -> bool:
-    return await _deliver_event(group, handler, event_from_json(event_type, payload))
+    event = _decoded(event_type, payload)
+    return True if event is None else await _deliver_event(group, handler, event)
 
 
 async def _deliver_event(group: str, handler: Subscriber, event: Event) -> bool:
@@ -82,7 +94,9 @@ class InProcessBroker:
         self._subscribers.append((group, handler))
 
     async def publish(self, event_type: str, payload: str, outbox_id: int) -> None:
-        await self.deliver(event_from_json(event_type, payload))
+        event = _decoded(event_type, payload)
+        if event is not None:
+            await self.deliver(event)
 
     async def deliver(self, event: Event) -> None:
         """Run the subscribers on an event this process holds already (no JSON round trip)."""
