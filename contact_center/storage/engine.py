@@ -1,7 +1,9 @@
 """Database engines for SQLite (the default) and PostgreSQL, both set for durable commits.
 
 SQLite allows one writer at a time, so writes go through one connection (a pool of one: writers
-queue in the event loop, not in SQLite's busy loop) whose transactions begin IMMEDIATE, while reads
+queue in the event loop, not in SQLite's busy loop) whose transactions begin IMMEDIATE and whose
+statements run inline on the event loop (`sqlite_inline.py`: BEGIN and COMMIT wait in its thread),
+while reads
 use their own connections, begin DEFERRED and never take the write lock (WAL lets them run beside
 an open write). Commits stay durable: WAL with `synchronous=FULL`. PostgreSQL keeps
 `synchronous_commit` on; reads and writes share one pool sized from settings, without a ping per
@@ -19,6 +21,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contact_center.storage.sqlite_inline import connector
 
 
 def async_url(url: str) -> str:
@@ -72,9 +76,14 @@ def create_engine(
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        size = pool_size if read_only else 1
+        # sqlite_inline.py: the writer's statements run inline, a reader's in one hop to its thread
         engine = create_async_engine(
-            url, echo=echo, pool_size=size, max_overflow=0, pool_timeout=60, connect_args={"timeout": 30}
+            url,
+            echo=echo,
+            pool_size=pool_size if read_only else 1,
+            max_overflow=0,
+            pool_timeout=60,
+            async_creator=connector(database or ":memory:", timeout=30, inline=not read_only),
         )
         _configure_sqlite(engine, read_only=read_only)
         return engine
