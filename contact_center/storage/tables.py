@@ -9,6 +9,7 @@ from contact_center.domain.agents import Agent
 from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.routing import Offer, RoutingDecision
 from contact_center.storage.outbox import OutboxEvent
 
@@ -29,3 +30,5 @@ OUTBOX = _table(OutboxEvent)
 AGENT = _table(Agent)
 OFFER = _table(Offer)
 DECISION = _table(RoutingDecision)
+CUSTOMER_KEY = _table(CustomerKey)
+ACCESS = _table(CustomerAccess)
