@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import contact_center.planning.jobs
+import contact_center.privacy.retention
 import contact_center.reports  # noqa: F401  (registers the report jobs)
 from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, TokenCache
