@@ -40,6 +40,7 @@ ERASED_ANSWER = json.dumps(
     {"error": {"code": "erased", "message": "this request's answer was about a customer since erased"}}
 )
 ERASED_STATUS = 410
+ERASED_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 #: The scope's path of a stored answer that is a customer's own document (`POST` creating it).
 CUSTOMERS_PATH = " /api/v1/customers"
 
@@ -134,7 +135,8 @@ async def erase_personal_data(conn: AsyncConnection, customer_ids: Collection[in
 
 
 async def _personal_values(conn: AsyncConnection, ids: list[int]) -> list[str]:
-    """The texts to look for in the copies: names, companies, addresses (before they are blanked)."""
+    """The texts to look for in the copies (before they are blanked): names, companies, addresses,
+    and the subjects a report lists beside them."""
     found: list[str] = []
     for name, company in await conn.execute(
         select(CUSTOMER.c.name, CUSTOMER.c.company).where(CUSTOMER.c.id.in_(ids))
@@ -143,6 +145,10 @@ async def _personal_values(conn: AsyncConnection, ids: list[int]) -> list[str]:
     found += [
         a for (a,) in await conn.execute(select(IDENTITY.c.address).where(IDENTITY.c.customer_id.in_(ids)))
     ]
+    subjects = select(INTERACTION.c.subject).where(
+        INTERACTION.c.customer_id.in_(ids), INTERACTION.c.subject != ""
+    )
+    found += [s for (s,) in await conn.execute(subjects)]
     return found
 
 
@@ -190,7 +196,7 @@ async def _blank_answers(conn: AsyncConnection, ids: list[int], values: list[str
         await conn.execute(
             update(IDEMPOTENCY)
             .where(IDEMPOTENCY.c.id.in_(found))
-            .values(answer=ERASED_ANSWER, status=ERASED_STATUS, headers={})
+            .values(answer=ERASED_ANSWER, status=ERASED_STATUS, headers=ERASED_HEADERS)
         )
     return len(found)
 
