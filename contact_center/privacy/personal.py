@@ -34,6 +34,8 @@ NON_PERSONAL_EVENT_TEXT = frozenset(
         "author_kind",
     }
 )
+#: Event type -> text fields that are not personal there, though the same name is elsewhere.
+NON_PERSONAL_BY_TYPE: dict[str, tuple[str, ...]] = {"queue.created": ("name",)}
 
 #: A value this long is looked for inside longer texts too; a shorter one (a name like "Li") only
 #: as a whole text, or it would match everywhere.
