@@ -89,10 +89,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _rewrite_audit(_opened)
-    with op.batch_alter_table("customer", schema=None) as batch_op:
-        batch_op.drop_column("erased_at")
     op.drop_table("customer_access")
     op.drop_table("customer_key")
+    # Not a batch (copy-and-move) on SQLite: dropping the old customer table would trip every
+    # foreign key pointing at it. SQLite 3.35 drops a plain column in place.
+    op.execute("ALTER TABLE customer DROP COLUMN erased_at")
 
 
 def _rewrite_audit(rewrite: Any) -> None:
