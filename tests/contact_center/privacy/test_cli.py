@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,14 @@ def test_erasure_needs_a_yes_and_purging_a_retention(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")  # never opened
-    assert main(["customers", "erase", "1"]) == 2
-    assert "--yes" in capsys.readouterr().err
-    assert main(["privacy", "purge-messages"]) == 2
-    assert "privacy.message_retention_days" in capsys.readouterr().err
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # main() configures logging: undone after
+    level = root.level
+    try:
+        assert main(["customers", "erase", "1"]) == 2
+        assert "--yes" in capsys.readouterr().err
+        assert main(["privacy", "purge-messages"]) == 2
+        assert "privacy.message_retention_days" in capsys.readouterr().err
+    finally:
+        root.setLevel(level)
     assert not (tmp_path / "none.db").exists()
