@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import contact_center.planning.jobs
+import contact_center.privacy.retention
 import contact_center.reports  # noqa: F401  (registers the report jobs)
 from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, TokenCache
@@ -27,7 +28,10 @@ from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, Mes
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
 from contact_center.domain import planning_commands as pc
+from contact_center.domain.errors import InvalidInputError
+from contact_center.domain.privacy import AccessKind
 from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
+from contact_center.privacy.access import TimedAccess, store_accesses
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
@@ -38,6 +42,7 @@ from contact_center.services import (
     interactions,
     offers,
     planning,
+    privacy,
     queues,
     routing_pass,
     tokens,
@@ -112,6 +117,7 @@ def command_handlers(
     accepts: GroupCommitter[TimedAccept, Any],
     clock: Clock,
     sign_in: SignInLimits,
+    accesses: GroupCommitter[TimedAccess, None],
 ) -> dict[type[c.Command], CommandHandler]:
     region = settings.default_region
 
@@ -121,6 +127,11 @@ def command_handlers(
     async def accept_offer(cmd: c.AcceptOffer, _uow: UnitOfWork) -> object:
         return await accepts.submit(TimedAccept(cmd, clock()))  # group commit, as inbound contacts
 
+    async def record_access(cmd: c.RecordCustomerAccess, _uow: UnitOfWork) -> None:
+        if cmd.kind not in {k.value for k in AccessKind}:  # refused here, never inside a shared batch
+            raise InvalidInputError(f"unknown access kind {cmd.kind!r}")
+        await accesses.submit(TimedAccess(cmd, clock()))  # group commit: one insert per batch
+
     return {
         c.ReceiveInbound: receive_inbound,
         c.OpenInteraction: interactions.open_interaction,
@@ -128,6 +139,8 @@ def command_handlers(
         c.CreateCustomer: functools.partial(customers.create_customer, default_region=region),
         c.UpdateCustomer: customers.update_customer,
         c.MergeCustomers: customers.merge_customers,
+        c.EraseCustomer: privacy.erase_customer,
+        c.RecordCustomerAccess: record_access,
         c.CreateAgent: agents.create_agent,
         c.UpdateAgent: agents.update_agent,
         c.SetPresence: agents.set_presence,
@@ -187,7 +200,8 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
         if redis is not None
         else LocalFailureCounts()
     )
-    handlers = command_handlers(settings, inbound, accepts, clock, SignInLimits(failures))
+    access_log = GroupCommitter(database.writer, store_accesses)
+    handlers = command_handlers(settings, inbound, accepts, clock, SignInLimits(failures), access_log)
     bus = MessageBus(uow_factory, handlers)
     store = JobStore(sessions, clock)
     jobs: JobRunner

@@ -21,6 +21,7 @@ from contact_center.bootstrap import (
     build_web_app,
 )
 from contact_center.jobs import job_named, run_job
+from contact_center.privacy.retention import purge_periodically
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
 from contact_center.settings import Settings, load_settings
 from contact_center.storage.migrate import schema_problem
@@ -71,6 +72,10 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
             print(f"contact center serving on {url}  (role {role}; Ctrl-C to stop)", flush=True)
         else:
             print("router running (leads when the lease is free, else stands by); Ctrl-C to stop", flush=True)
+        if role == "all" and settings.privacy.message_retention_days is not None:
+            # Several processes: the purge runs from cron (`contact-center privacy purge-messages`).
+            every = settings.privacy.retention_interval_s
+            tasks.append(asyncio.create_task(purge_periodically(container.jobs, every), name="retention"))
         if simulate:
             from contact_center.simulator import Simulator
 

@@ -78,6 +78,16 @@ class SimulatorSettings(_Section):
     seed: int | None = None
 
 
+class PrivacySettings(_Section):
+    """docs/privacy.md, Retention."""
+
+    #: Message bodies older than this many days are purged (the row, its times and channel stay);
+    #: none (the default) keeps them.
+    message_retention_days: int | None = Field(default=None, ge=1)
+    #: How often the one-process server runs the purge (several processes: run it from cron).
+    retention_interval_s: int = Field(default=3600, ge=60)
+
+
 class Settings(_Section):
     environment: Literal["development", "production", "test"] = "development"
     log_format: Literal["auto", "json", "text"] = "auto"
@@ -87,6 +97,7 @@ class Settings(_Section):
     redis: RedisSettings = RedisSettings()
     http: HttpSettings = HttpSettings()
     simulator: SimulatorSettings = SimulatorSettings()
+    privacy: PrivacySettings = PrivacySettings()
 
     @model_validator(mode="after")
     def _mode_is_coherent(self) -> Settings:

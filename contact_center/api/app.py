@@ -22,6 +22,7 @@ from contact_center.api import (
     offers,
     openapi,
     planning,
+    privacy,
     queues,
     tokens,
 )
@@ -41,6 +42,7 @@ ROUTE_TABLES = (
     health.routes,
     tokens.routes,
     customers.routes,
+    privacy.routes,
     inbound.routes,
     interactions.routes,
     offers.routes,

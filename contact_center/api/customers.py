@@ -9,6 +9,7 @@ from aiohttp import web
 from contact_center.api.auth import MANAGERS, STAFF, require
 from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
+from contact_center.api.privacy import record_access
 from contact_center.api.serialize import customer as customer_doc
 from contact_center.api.serialize import row
 from contact_center.api.validation import (
@@ -25,6 +26,7 @@ from contact_center.api.validation import (
 )
 from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
 from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
+from contact_center.domain.privacy import AccessKind
 
 routes = web.RouteTableDef()
 
@@ -126,7 +128,9 @@ async def create_customer(request: web.Request) -> web.Response:
 @routes.get("/api/v1/customers/{id}")
 async def get_customer(request: web.Request) -> web.Response:
     await require(request, *STAFF)
-    return web.json_response(await _document(request, path_id(request)))
+    document = await _document(request, path_id(request))
+    await record_access(request, document["id"], AccessKind.VIEW)
+    return web.json_response(document)
 
 
 @routes.patch("/api/v1/customers/{id}")
@@ -160,4 +164,5 @@ async def customer_history(request: web.Request) -> web.Response:
     async with request.app[UOW]() as uow:
         await uow.customers.get(customer_id)
         items = [row(i) for i in await uow.interactions.for_customer(customer_id)]
+    await record_access(request, customer_id, AccessKind.HISTORY)
     return web.json_response({"items": items})

@@ -62,6 +62,22 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation("get", "/api/v1/customers/{id}/interactions", "The customer's history on every channel"),
     Operation(
+        "get",
+        "/api/v1/customers/{id}/export",
+        "Everything held about the customer as one JSON document (admin; logged and audited)",
+    ),
+    Operation(
+        "post",
+        "/api/v1/customers/{id}/erase",
+        "Erase the customer's personal data, keeping anonymous statistics (admin; idempotent)",
+    ),
+    Operation(
+        "get",
+        "/api/v1/customers/{id}/audit",
+        "The audit trail of the customer and its interactions; erased values read as erased",
+    ),
+    Operation("get", "/api/v1/customers/{id}/access-log", "Who viewed or exported the customer, and when"),
+    Operation(
         "post",
         "/api/v1/inbound",
         "Receive a customer's contact from an integration (idempotent by provider id or Idempotency-Key)",

@@ -198,3 +198,22 @@ class ApplyRoutingPass(Command):
 
     epoch: int
     steps: tuple[RoutingStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCustomerAccess(Command):
+    """A member of staff read a customer's record (`kind`: an `AccessKind` value); written to the
+    access log before the record is answered (docs/privacy.md)."""
+
+    customer_id: int
+    kind: str
+    agent_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EraseCustomer(Command):
+    """Erase a customer's personal data on their request, keeping anonymous statistics. The
+    customers merged into it (the same person) are erased with it."""
+
+    customer_id: int
+    agent_id: int | None = None

@@ -29,6 +29,9 @@ class Customer(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
+    #: Set when the customer's personal data was erased on request: the row stays as an anonymous
+    #: placeholder so interactions, scores and reports still count (docs/privacy.md).
+    erased_at: datetime | None = utc_field(nullable=True)
 
 
 class CustomerIdentity(SQLModel, table=True):

@@ -79,6 +79,16 @@ class CustomerUpdated(Event):
     at: datetime
 
 
+@event_type("customer.erased")
+@dataclasses.dataclass(frozen=True, slots=True)
+class CustomerErased(Event):
+    """A customer's personal data was erased; `customer_ids`: it and the customers merged into it."""
+
+    customer_id: int
+    customer_ids: list[int]
+    at: datetime
+
+
 @event_type("customer.merged")
 @dataclasses.dataclass(frozen=True, slots=True)
 class CustomersMerged(Event):

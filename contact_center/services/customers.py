@@ -56,9 +56,9 @@ async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, default_regio
         await uow.customers.added(customer)
         for address in addresses:
             await uow.customers.add_identity(customer.id or 0, address, now)
-        uow.audit(
-            cmd.actor, "customer", customer.id or 0, "create", {k: _plain(v) for k, v in fields.items()}
-        )
+        personal = {k: _plain(v) for k, v in fields.items()}
+        personal["identities"] = [f"{a.kind.value}:{a.value}" for a in addresses]
+        await uow.audit_personal(cmd.actor, customer.id or 0, "create", personal)
         uow.emit(CustomerCreated(customer_id=customer.id or 0, name=customer.name, at=now))
         await uow.commit()
         return customer.id or 0
@@ -74,6 +74,7 @@ async def update_customer(cmd: UpdateCustomer, uow: UnitOfWork) -> Customer:
         customer = await uow.customers.get(cmd.customer_id)
         if customer.merged_into_id is not None:
             raise ConflictError(f"customer {cmd.customer_id} was merged into {customer.merged_into_id}")
+        _refuse_erased(customer)
         if changes.get("owner_agent_id") is not None:
             await uow.agents.get(changes["owner_agent_id"])
         before = {k: _plain(getattr(customer, k)) for k in changes}
@@ -81,9 +82,8 @@ async def update_customer(cmd: UpdateCustomer, uow: UnitOfWork) -> Customer:
             setattr(customer, key, value)
         customer.updated_at = uow.now()
         uow.session.add(customer)
-        uow.audit(
+        await uow.audit_personal(
             cmd.actor,
-            "customer",
             customer.id or 0,
             "update",
             {"before": before, "after": {k: _plain(v) for k, v in changes.items()}},
@@ -103,6 +103,7 @@ async def merge_customers(cmd: MergeCustomers, uow: UnitOfWork) -> Customer:
         for c in (survivor, merged):
             if c.merged_into_id is not None:
                 raise ConflictError(f"customer {c.id} was already merged into {c.merged_into_id}")
+            _refuse_erased(c)
         await uow.customers.move_history(cmd.merged_id, cmd.survivor_id)
         for key in ("company", "region", "industry", "size_band"):
             if not getattr(survivor, key) and getattr(merged, key):
@@ -120,6 +121,11 @@ async def merge_customers(cmd: MergeCustomers, uow: UnitOfWork) -> Customer:
         uow.emit(CustomersMerged(survivor_id=survivor.id or 0, merged_id=merged.id or 0, at=now))
         await uow.commit()
         return survivor
+
+
+def _refuse_erased(customer: Customer) -> None:
+    if customer.erased_at is not None:
+        raise ConflictError(f"customer {customer.id} was erased", code="erased")
 
 
 def _validated(fields: dict[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 The statements depend on the batch's data, not its size: one read each for known provider ids,
 known identities, merged customers and open threads; then one multi-row INSERT (or executemany)
-per table touched: customers, identities, interactions (born `queued`: no insert-then-update),
-transitions, messages, audit entries, outbox events, and the customers' last contact time.
+per table touched: customers, their keys (docs/privacy.md), identities, interactions (born
+`queued`: no insert-then-update), transitions, messages, audit entries, outbox events, and the
+customers' last contact time.
 Within a batch, contacts are applied in arrival order, so two messages of one new sender make one
 customer, and a reply continues the thread its predecessor in the same batch opened.
 """
@@ -19,10 +20,12 @@ from contact_center.domain import events as ev
 from contact_center.domain.enums import Channel, InteractionState
 from contact_center.domain.identity import Address
 from contact_center.domain.states import OPEN
+from contact_center.privacy.sealing import sealed_changes
 from contact_center.storage.batch_writes import BatchWrites
+from contact_center.storage.customer_keys import rows_for_new
 from contact_center.storage.inbound_types import CheckedInbound, Received
 from contact_center.storage.inbound_writes import Thread, apply_contacts
-from contact_center.storage.tables import CUSTOMER, IDENTITY, INTERACTION, MESSAGE
+from contact_center.storage.tables import CUSTOMER, CUSTOMER_KEY, IDENTITY, INTERACTION, MESSAGE
 
 OPEN_STATES = sorted(s.value for s in OPEN)
 
@@ -143,16 +146,20 @@ async def _customers_for(
                 for cid, item in zip(ids, new, strict=True)
             ],
         )
+        # Each new customer's key, so the audit entry's identity is sealed (docs/privacy.md).
+        keys = rows_for_new(ids, new[0].at)
+        await conn.execute(insert(CUSTOMER_KEY), keys)
         created.update(ids)
-        for cid, item, row in zip(ids, new, rows, strict=True):
+        for cid, item, row, key in zip(ids, new, rows, keys, strict=True):
             found[item.address] = cid
+            identity = f"{item.address.kind.value}:{item.address.value}"
             batch.record(
                 item.at,
                 item.command.actor,
                 "customer",
                 cid,
                 "create",
-                identity=f"{item.address.kind.value}:{item.address.value}",
+                **sealed_changes(key["key"], cid, {"identity": identity}),
             )
             customer_created = ev.CustomerCreated(customer_id=cid, name=str(row["name"]), at=item.at)
             batch.events.append((customer_created, item.at))

@@ -9,6 +9,7 @@ from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.planning import AgentContractTerms, ForecastOverride, Schedule, ScheduleShift
+from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, WrapUpCode
@@ -24,7 +25,9 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Customer",
+    "CustomerAccess",
     "CustomerIdentity",
+    "CustomerKey",
     "FollowUpTask",
     "ForecastOverride",
     "IdempotencyRecord",

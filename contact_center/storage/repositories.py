@@ -87,6 +87,7 @@ class CustomerRepository(_Repository):
         via_identity = select(CustomerIdentity.customer_id).where(identity_match)
         stmt = select(Customer).where(
             col(Customer.merged_into_id).is_(None),
+            col(Customer.erased_at).is_(None),
             or_(
                 col(Customer.name).icontains(needle, autoescape=True),
                 col(Customer.company).icontains(needle, autoescape=True),
@@ -98,7 +99,9 @@ class CustomerRepository(_Repository):
         return (await self.session.exec(stmt.order_by(col(Customer.id)).limit(limit))).all()
 
     async def list(self, *, limit: int, after_id: int | None = None) -> Sequence[Customer]:
-        stmt = select(Customer).where(col(Customer.merged_into_id).is_(None))
+        stmt = select(Customer).where(
+            col(Customer.merged_into_id).is_(None), col(Customer.erased_at).is_(None)
+        )
         if after_id is not None:
             stmt = stmt.where(col(Customer.id) > after_id)
         return (await self.session.exec(stmt.order_by(col(Customer.id)).limit(limit))).all()

@@ -1,4 +1,4 @@
-"""The tables the set-wise write paths (inbound contacts, accepts, router passes) use with
+"""The tables the set-wise write paths (inbound contacts, accepts, router passes, erasure) use with
 SQLAlchemy Core: no ORM objects per row."""
 
 from __future__ import annotations
@@ -9,7 +9,11 @@ from contact_center.domain.agents import Agent
 from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.routing import Offer, RoutingDecision
+from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore
+from contact_center.storage.idempotency import IdempotencyRecord
+from contact_center.storage.job_store import JobRecord
 from contact_center.storage.outbox import OutboxEvent
 
 
@@ -29,3 +33,10 @@ OUTBOX = _table(OutboxEvent)
 AGENT = _table(Agent)
 OFFER = _table(Offer)
 DECISION = _table(RoutingDecision)
+CUSTOMER_KEY = _table(CustomerKey)
+ACCESS = _table(CustomerAccess)
+NOTE = _table(Note)
+FOLLOW_UP = _table(FollowUpTask)
+SCORE = _table(SatisfactionScore)
+IDEMPOTENCY = _table(IdempotencyRecord)
+JOB = _table(JobRecord)

@@ -17,7 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.domain.audit import AuditEntry
 from contact_center.domain.events import Event
+from contact_center.privacy.sealing import sealed_changes
 from contact_center.storage import idempotency
+from contact_center.storage.customer_keys import CustomerKeys
 from contact_center.storage.outbox import OutboxEvent
 from contact_center.storage.repositories import (
     AgentRepository,
@@ -41,6 +43,7 @@ class UnitOfWork:
     messages: MessageRepository
     agents: AgentRepository
     queues: QueueRepository
+    keys: CustomerKeys
 
     def __init__(
         self,
@@ -65,6 +68,7 @@ class UnitOfWork:
         self.messages = MessageRepository(self.session)
         self.agents = AgentRepository(self.session)
         self.queues = QueueRepository(self.session)
+        self.keys = CustomerKeys(self.session)
         self._committed = False
         self.events = []
         self._outbox = []
@@ -104,6 +108,19 @@ class UnitOfWork:
                 at=self.now(), actor=actor, entity=entity, entity_id=entity_id, action=action, changes=changes
             )
         )
+
+    async def audit_personal(
+        self,
+        actor: str,
+        customer_id: int,
+        action: str,
+        personal: dict[str, Any],
+        clear: dict[str, Any] | None = None,
+    ) -> None:
+        """An audit entry about a customer whose personal values are sealed under the customer's
+        key, so erasing the customer (deleting the key) erases them too (docs/privacy.md)."""
+        key = await self.keys.key_for(customer_id, self.now())
+        self.audit(actor, "customer", customer_id, action, sealed_changes(key, customer_id, personal, clear))
 
     async def commit(self) -> None:
         # A creating request's Idempotency-Key commits with the command's rows, or not at all.

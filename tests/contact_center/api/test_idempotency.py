@@ -209,6 +209,7 @@ async def test_a_retried_schedule_build_starts_one_job(
 NOT_CREATING = {
     "/api/v1/agents/{id}/revoke-tokens": "revoking again revokes nothing more",
     "/api/v1/customers/{id}/merge": "a second merge of the same pair is refused, not repeated",
+    "/api/v1/customers/{id}/erase": "erasing again erases nothing more and answers as the first time",
     "/api/v1/interactions/{id}/transitions": "a move is checked against the state it leaves",
     "/api/v1/interactions/{id}/accept": "only an open offer can be accepted",
     "/api/v1/interactions/{id}/reject": "only an open offer can be rejected",

@@ -1,0 +1,74 @@
+"""Retention: message bodies older than `privacy.message_retention_days` are purged.
+
+The message row stays with its times, direction, channel and delivery status (reports and the
+history still count it); its body and attachments become empty. Batch by batch, each batch one
+short transaction, walking the table by id so a run reads it once however much it purges. Running
+again purges nothing new: it is safe from a timer, a job or the command line. Design:
+docs/privacy.md, Retention.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Text, cast, or_, select, update
+
+from contact_center.jobs import JobContext, JobRunner, job
+from contact_center.storage.tables import MESSAGE
+from contact_center.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+PURGE_JOB = "privacy.purge_message_bodies"
+BATCH = 500
+
+
+def _holds_content() -> Any:
+    return or_(MESSAGE.c.body != "", cast(MESSAGE.c.attachments, Text) != "[]")
+
+
+async def purge_message_bodies(
+    uow: Callable[[], UnitOfWork], now: datetime, days: int, *, batch: int = BATCH
+) -> int:
+    """Empty the bodies of messages created before `now - days`; returns how many were purged."""
+    cutoff = now - timedelta(days=days)
+    purged, after = 0, 0
+    while True:
+        async with uow() as work:
+            conn = await work.connection()
+            stmt = (
+                select(MESSAGE.c.id)
+                .where(MESSAGE.c.id > after, MESSAGE.c.created_at < cutoff, _holds_content())
+                .order_by(MESSAGE.c.id)
+                .limit(batch)
+            )
+            ids = [int(i) for i in (await conn.execute(stmt)).scalars()]
+            if not ids:
+                return purged
+            await conn.execute(update(MESSAGE).where(MESSAGE.c.id.in_(ids)).values(body="", attachments=[]))
+            await work.commit()
+        purged += len(ids)
+        after = ids[-1]
+        log.info("privacy.bodies_purged", extra={"count": len(ids), "up_to_id": after})
+
+
+@job(PURGE_JOB)
+async def purge_job(ctx: JobContext) -> dict[str, Any]:
+    days = ctx.settings.privacy.message_retention_days
+    if days is None:
+        return {"purged": 0, "retention_days": None}
+    return {"purged": await purge_message_bodies(ctx.uow, ctx.clock(), days), "retention_days": days}
+
+
+async def purge_periodically(jobs: JobRunner, every_s: float) -> None:
+    """The one-process server's timer: enqueue the purge now and every `every_s` seconds."""
+    while True:
+        try:
+            await jobs.enqueue(PURGE_JOB)
+        except Exception:  # a timer is an edge: the next round tries again
+            log.exception("privacy.purge_not_enqueued")
+        await asyncio.sleep(every_s)
