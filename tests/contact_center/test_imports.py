@@ -1,4 +1,4 @@
-"""The direction of imports (STYLE.md): channels, agent_ui -> contact_center -> routing, workforce.
+"""The direction of imports (our house rule): channels, agent_ui -> contact_center -> routing, workforce.
 
 Also: no circle among the project's modules, and nothing but the entry points imports bootstrap.
 A module's imports are those at module level, those under `if TYPE_CHECKING:` (a circle there is
