@@ -66,8 +66,11 @@ def registered_event_types() -> dict[str, type[Event]]:
 @event_type("customer.created")
 @dataclasses.dataclass(frozen=True, slots=True)
 class CustomerCreated(Event):
+    """Names the customer by id only: events travel through Redis and the outbox, where erasure
+    cannot follow every copy (docs/privacy.md). Payloads written before carried the name; reading
+    them ignores it."""
+
     customer_id: int
-    name: str
     at: datetime
 
 

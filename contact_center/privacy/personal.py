@@ -1,7 +1,8 @@
 """What counts as a customer's personal data outside their own rows, and how it is found and blanked.
 
-Events name customers by id; the one event that carries a personal value (`customer.created`, the
-name) lists it in `PERSONAL_EVENT_FIELDS`, and erasure blanks it in the outbox. A test classifies
+Events name customers by id. `customer.created` carried the name until it was dropped from the
+event; outbox rows written before still hold it, so `PERSONAL_EVENT_FIELDS` lists it and erasure
+blanks it there. A test classifies
 every text field of every event type, so a new event carrying personal text cannot go unnoticed.
 Stored API answers and job results are documents written for someone else; they are searched for
 the customer's values (`needles`) and their id.

@@ -59,7 +59,7 @@ async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, default_regio
         personal = {k: _plain(v) for k, v in fields.items()}
         personal["identities"] = [f"{a.kind.value}:{a.value}" for a in addresses]
         await uow.audit_personal(cmd.actor, customer.id or 0, "create", personal)
-        uow.emit(CustomerCreated(customer_id=customer.id or 0, name=customer.name, at=now))
+        uow.emit(CustomerCreated(customer_id=customer.id or 0, at=now))
         await uow.commit()
         return customer.id or 0
 

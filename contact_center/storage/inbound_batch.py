@@ -150,7 +150,7 @@ async def _customers_for(
         keys = rows_for_new(ids, new[0].at)
         await conn.execute(insert(CUSTOMER_KEY), keys)
         created.update(ids)
-        for cid, item, row, key in zip(ids, new, rows, keys, strict=True):
+        for cid, item, key in zip(ids, new, keys, strict=True):
             found[item.address] = cid
             identity = f"{item.address.kind.value}:{item.address.value}"
             batch.record(
@@ -161,7 +161,7 @@ async def _customers_for(
                 "create",
                 **sealed_changes(key["key"], cid, {"identity": identity}),
             )
-            customer_created = ev.CustomerCreated(customer_id=cid, name=str(row["name"]), at=item.at)
+            customer_created = ev.CustomerCreated(customer_id=cid, at=item.at)
             batch.events.append((customer_created, item.at))
     return found, created
 

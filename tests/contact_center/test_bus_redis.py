@@ -11,22 +11,22 @@ from redis.asyncio import Redis
 from contact_center.bootstrap import Container
 from contact_center.bus import RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
-from contact_center.domain.commands import CreateCustomer
-from contact_center.domain.events import CustomerCreated, Event
+from contact_center.domain.commands import CreateQueue
+from contact_center.domain.events import Event, QueueCreated
 from contact_center.storage.outbox import OutboxEvent
 from tests.conftest import REDIS_TEST_URL, unique
 from tests.contact_center.conftest import Collector, count_rows, eventually
 
 
-async def create_customers(container: Container, prefix: str, n: int) -> list[str]:
+async def create_queues(container: Container, prefix: str, n: int) -> list[str]:
     names = [f"{prefix}-{i:03d}" for i in range(n)]
     for name in names:
-        await container.bus.handle(CreateCustomer(name=name))
+        await container.bus.handle(CreateQueue(name=name))
     return names
 
 
 def names_seen(collector: Collector, prefix: str) -> list[str]:
-    return [e.name for e in collector.events if isinstance(e, CustomerCreated) and e.name.startswith(prefix)]
+    return [e.name for e in collector.events if isinstance(e, QueueCreated) and e.name.startswith(prefix)]
 
 
 async def stream_entries(container: Container) -> list[dict[bytes, bytes]]:
@@ -43,11 +43,11 @@ async def test_events_from_the_outbox_reach_a_group_subscriber_through_the_strea
     redis_container.broker.subscribe("router", collector)
     await redis_container.start()  # the dispatcher runs in the background, woken by each commit
     prefix = unique("grp")
-    names = await create_customers(redis_container, prefix, 3)
+    names = await create_queues(redis_container, prefix, 3)
     await eventually(lambda: names_seen(collector, prefix) == names, what="the group to see three events")
     [row] = await pending_rows(redis_container, names[-1])
     [fields] = [f for f in await stream_entries(redis_container) if names[-1].encode() in f[b"payload"]]
-    assert fields[b"type"] == b"customer.created"
+    assert fields[b"type"] == b"queue.created"
     assert int(fields[b"outbox_id"]) == row.id  # consumers de-duplicate on the outbox row's id
 
 
@@ -56,7 +56,7 @@ async def test_a_group_that_was_down_catches_up_when_it_starts(
 ) -> None:
     web = make_redis_container()
     prefix = unique("late")
-    names = await create_customers(web, prefix, 4)
+    names = await create_queues(web, prefix, 4)
     assert await web.dispatcher.drain() >= 4  # on the stream before any consumer exists
 
     router = make_redis_container()
@@ -76,23 +76,23 @@ async def test_two_consumers_in_one_group_share_the_work_without_duplicates(
     got_second: list[str] = []
 
     async def slow(event: Event) -> None:  # holds its first event until released
-        if isinstance(event, CustomerCreated) and event.name.startswith(prefix):
+        if isinstance(event, QueueCreated) and event.name.startswith(prefix):
             got_first.append(event.name)
             await release.wait()
 
     async def quick(event: Event) -> None:
-        if isinstance(event, CustomerCreated) and event.name.startswith(prefix):
+        if isinstance(event, QueueCreated) and event.name.startswith(prefix):
             got_second.append(event.name)
 
     first.broker.subscribe("workers", slow)
     await first.start(dispatch=False)
-    names = await create_customers(web, prefix + "-a", 1)
+    names = await create_queues(web, prefix + "-a", 1)
     await web.dispatcher.drain()
     await eventually(lambda: len(got_first) == 1, what="the first consumer to take the first event")
 
     second.broker.subscribe("workers", quick)
     await second.start(dispatch=False)  # joins while the first consumer holds an unacknowledged entry
-    names += await create_customers(web, prefix + "-b", 5)
+    names += await create_queues(web, prefix + "-b", 5)
     await web.dispatcher.drain()
     await eventually(
         lambda: sum(n.startswith(prefix + "-b") for n in got_second) == 5, what="the second consumer"
@@ -113,9 +113,9 @@ async def test_a_live_subscriber_sees_every_event_published_after_it_starts(
     broker.subscribe("ui", live, live=True)
     await broker.start()
     prefix = unique("live")
-    payload = CustomerCreated(customer_id=1, name=f"{prefix}-0", at=redis_container.clock())
+    payload = QueueCreated(queue_id=1, name=f"{prefix}-0", at=redis_container.clock())
     await broker.publish(payload.type, payload.to_json(), 1)  # before the follower had a chance to run
-    names = [payload.name] + await create_customers(redis_container, prefix, 3)
+    names = [payload.name] + await create_queues(redis_container, prefix, 3)
     await redis_container.dispatcher.drain()
     await eventually(lambda: sorted(names_seen(live, prefix)) == sorted(names), what="live events")
 
@@ -131,7 +131,7 @@ async def test_live_subscribers_each_see_everything_next_to_a_group(
     await ui_one.start(dispatch=False)
     await ui_two.start(dispatch=False)
     prefix = unique("fan")
-    names = await create_customers(web, prefix, 5)
+    names = await create_queues(web, prefix, 5)
     await web.dispatcher.drain()
     for collector in (one, two, group):
         await eventually(lambda c=collector: names_seen(c, prefix) == names, what="every subscriber")
@@ -141,7 +141,7 @@ async def test_a_consumer_that_died_mid_event_has_its_entries_taken_over(redis_c
     assert redis_container.redis is not None
     stream = redis_container.settings.redis.stream
     prefix = unique("orphan")
-    names = await create_customers(redis_container, prefix, 3)
+    names = await create_queues(redis_container, prefix, 3)
     dead = RedisStreamBroker(redis_container.redis, stream=stream)
     await dead.ensure_group("billing")
     await redis_container.dispatcher.drain()
@@ -170,7 +170,7 @@ async def test_the_same_subscriber_function_works_with_both_brokers(
         collector = Collector()
         c.broker.subscribe("audit", collector)
         await c.broker.start()
-        await c.bus.handle(CreateCustomer(name=f"{prefix}-{type(c.broker).__name__}"))
+        await c.bus.handle(CreateQueue(name=f"{prefix}-{type(c.broker).__name__}"))
         await c.dispatcher.drain()
         await eventually(lambda col=collector: bool(names_seen(col, prefix)), what="the event")
         seen[type(c.broker).__name__] = [
@@ -179,7 +179,7 @@ async def test_the_same_subscriber_function_works_with_both_brokers(
     assert set(seen) == {"InProcessBroker", "RedisStreamBroker"}
     for name, events in seen.items():
         [event] = events
-        assert isinstance(event, CustomerCreated) and event.name == f"{prefix}-{name}"
+        assert isinstance(event, QueueCreated) and event.name == f"{prefix}-{name}"
 
 
 async def test_concurrent_dispatchers_publish_each_outbox_row_exactly_once(
@@ -188,7 +188,7 @@ async def test_concurrent_dispatchers_publish_each_outbox_row_exactly_once(
     prefix = unique("many")
     async with redis_container.uow() as uow:
         for i in range(300):
-            uow.emit(CustomerCreated(customer_id=i, name=f"{prefix}-{i}", at=uow.now()))
+            uow.emit(QueueCreated(queue_id=i, name=f"{prefix}-{i}", at=uow.now()))
         await uow.commit()
     mine = {row.id for row in await pending_rows(redis_container, prefix)}
     assert len(mine) == 300

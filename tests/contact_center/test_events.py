@@ -90,7 +90,7 @@ def test_datetimes_come_back_aware_and_equal(type_name: str) -> None:
 
 
 def test_chinese_text_is_kept_readable_in_the_payload() -> None:
-    event = build(EVENT_TYPES["customer.created"])
+    event = build(EVENT_TYPES["queue.created"])
     assert "值" in event.to_json()
 
 
@@ -100,7 +100,7 @@ def test_an_unknown_event_type_is_refused() -> None:
 
 
 def test_a_payload_missing_a_field_is_refused() -> None:
-    payload = json.loads(build(EVENT_TYPES["customer.created"]).to_json())
+    payload = json.loads(build(EVENT_TYPES["queue.created"]).to_json())
     del payload["name"]
     with pytest.raises((TypeError, ValueError)):
-        event_from_dict("customer.created", payload)
+        event_from_dict("queue.created", payload)

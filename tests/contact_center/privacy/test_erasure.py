@@ -22,10 +22,23 @@ HELD_BEFORE = {
     "note",
     "follow_up_task",
     "satisfaction_score",
-    "outbox_event",
+    "outbox_event",  # the legacy row below: `customer.created` no longer carries the name
     "idempotency_key",
     "job",
 }
+
+
+async def add_legacy_created_event(container: Container, customer_id: int, name: str) -> None:
+    """An outbox row as versions before the name was dropped from `customer.created` wrote it."""
+    async with container.uow() as uow:
+        now = uow.now()
+        payload = json.dumps(
+            {"customer_id": customer_id, "name": name, "at": now.isoformat()}, ensure_ascii=False
+        )
+        uow.session.add(
+            OutboxEvent(event_type="customer.created", payload=payload, created_at=now, published_at=now)
+        )
+        await uow.commit()
 
 
 async def erased_events(container: Container, customer_id: int) -> list[dict[str, Any]]:
@@ -39,6 +52,7 @@ async def test_after_erasure_no_table_holds_the_persons_data_and_reports_count_t
     container: Container, client: Client, staff: Staff
 ) -> None:
     person = await make_person(container, client, staff)
+    await add_legacy_created_event(container, person.customer_id, person.values["name"])
     before = await tables_holding(container, person.values)
     assert set(before) == HELD_BEFORE, before
     assert "audit_entry" not in before  # sealed from the start: the log never held them in clear
