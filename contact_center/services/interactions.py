@@ -22,12 +22,14 @@ from contact_center.domain.enums import (
     Role,
 )
 from contact_center.domain.errors import InvalidInputError, UnprocessableError
-from contact_center.domain.events import TRANSITION_EVENTS, InteractionStarted, MessageAdded
+from contact_center.domain.events import TRANSITION_EVENTS, InteractionStarted, MessageAdded, OfferDeclined
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.principal import Principal
 from contact_center.domain.queues import Queue
+from contact_center.domain.routing import OfferState
 from contact_center.services import policy
 from contact_center.storage import access_facts
+from contact_center.storage.routing import RoutingRepository
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,8 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
         agent_id = cmd.agent_id
         if cmd.principal is not None:
             agent_id = await _authorise(uow, cmd, cmd.principal, interaction)
+        if interaction.state == InteractionState.OFFERED:
+            await _withdraw_offer(uow, interaction, cmd.actor)
         queue_id = None
         if cmd.queue is not None:
             if target not in (InteractionState.TRANSFERRED, InteractionState.QUEUED):
@@ -131,6 +135,27 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
         record = await _record(uow, interaction)
         await uow.commit()
         return record
+
+
+async def _withdraw_offer(uow: UnitOfWork, interaction: Interaction, actor: str) -> None:
+    """Taken out of `offered` by hand (a supervisor, a caller hanging up): its open offer ends with
+    it, so an open offer never outlives the state it belongs to. The router and the agent's desk
+    hear of it as of any withdrawal."""
+    offer = await RoutingRepository(uow.session).open_offer_of(interaction.id or 0)
+    if offer is None:
+        return
+    now = uow.now()
+    offer.state, offer.closed_at = OfferState.WITHDRAWN, now
+    uow.session.add(offer)
+    uow.audit(actor, "interaction", interaction.id or 0, "offer_withdrawn", {"agent_id": offer.agent_id})
+    uow.emit(
+        OfferDeclined(
+            interaction_id=interaction.id or 0,
+            agent_id=offer.agent_id,
+            outcome=OfferState.WITHDRAWN.value,
+            at=now,
+        )
+    )
 
 
 async def _authorise(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Executable, Result, and_, false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.domain.agents import Agent
 from contact_center.domain.customers import Customer
@@ -39,6 +39,11 @@ def _team_queues(team: str) -> Any:
 
 def _team_agents(team: str) -> Any:
     return select(col(Agent.id)).where(col(Agent.team) == team)
+
+
+async def _execute(session: AsyncSession, stmt: Executable) -> Result[Any]:
+    """Core statements (columns, unions) run on the session's connection, in its transaction."""
+    return await (await session.connection()).execute(stmt)
 
 
 def interaction_where(scope: Scope) -> ColumnElement[bool]:
@@ -105,10 +110,10 @@ async def interaction_facts(session: AsyncSession, interaction_id: int) -> Inter
         )
         .where(col(Interaction.id) == interaction_id)
     )
-    row = (await session.execute(stmt)).first()
+    row = (await _execute(session, stmt)).first()
     if row is None:
         raise NotFoundError(f"interaction {interaction_id} not found")
-    state, agent_id, offered_to, queue_team, picking, agent_team = row
+    state, agent_id, offered_to, queue_team, picking, agent_team = tuple(row)
     return InteractionFacts(
         state=InteractionState(state),
         agent_id=agent_id,
@@ -121,7 +126,7 @@ async def interaction_facts(session: AsyncSession, interaction_id: int) -> Inter
 
 async def customer_facts(session: AsyncSession, customer_id: int) -> CustomerFacts:
     owner = (
-        await session.execute(select(col(Customer.owner_agent_id)).where(col(Customer.id) == customer_id))
+        await _execute(session, select(col(Customer.owner_agent_id)).where(col(Customer.id) == customer_id))
     ).first()
     if owner is None:
         raise NotFoundError(f"customer {customer_id} not found")
@@ -132,14 +137,14 @@ async def customer_facts(session: AsyncSession, customer_id: int) -> CustomerFac
     offered = select(col(Offer.agent_id)).where(
         col(Offer.state) == OPEN_OFFER, col(Offer.interaction_id).in_(of_customer)
     )
-    handled = (await session.execute(assigned.union(offered))).scalars().all()
+    handled = (await _execute(session, assigned.union(offered))).scalars().all()
     return CustomerFacts(
         owner_agent_id=owner[0], handled_by=frozenset(int(a) for a in handled if a is not None)
     )
 
 
 async def agent_team(session: AsyncSession, agent_id: int) -> str | None:
-    row = (await session.execute(select(col(Agent.team)).where(col(Agent.id) == agent_id))).first()
+    row = (await _execute(session, select(col(Agent.team)).where(col(Agent.id) == agent_id))).first()
     if row is None:
         raise NotFoundError(f"agent {agent_id} not found")
     team: str | None = row[0]
@@ -147,7 +152,7 @@ async def agent_team(session: AsyncSession, agent_id: int) -> str | None:
 
 
 async def queue_team(session: AsyncSession, queue_id: int) -> str | None:
-    row = (await session.execute(select(col(Queue.team)).where(col(Queue.id) == queue_id))).first()
+    row = (await _execute(session, select(col(Queue.team)).where(col(Queue.id) == queue_id))).first()
     if row is None:
         raise NotFoundError(f"queue {queue_id} not found")
     team: str | None = row[0]
@@ -155,7 +160,7 @@ async def queue_team(session: AsyncSession, queue_id: int) -> str | None:
 
 
 async def queue_team_named(session: AsyncSession, name: str) -> str | None:
-    row = (await session.execute(select(col(Queue.team)).where(col(Queue.name) == name))).first()
+    row = (await _execute(session, select(col(Queue.team)).where(col(Queue.name) == name))).first()
     if row is None:
         raise NotFoundError(f"queue {name!r} not found")
     team: str | None = row[0]
@@ -164,7 +169,7 @@ async def queue_team_named(session: AsyncSession, name: str) -> str | None:
 
 async def schedule_queue(session: AsyncSession, schedule_id: int) -> int:
     row = (
-        await session.execute(select(col(Schedule.queue_id)).where(col(Schedule.id) == schedule_id))
+        await _execute(session, select(col(Schedule.queue_id)).where(col(Schedule.id) == schedule_id))
     ).first()
     if row is None:
         raise NotFoundError(f"schedule {schedule_id} not found")
