@@ -26,7 +26,6 @@ from contact_center.api.access import principal_of
 from contact_center.domain import events as ev
 from contact_center.domain.principal import Principal
 from contact_center.services import policy
-from contact_center.storage import access_facts
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,8 @@ class EventFacts:
 
     def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
         self._uow = uow
-        self._agent_of: dict[int, int | None] = {}
+        #: interaction -> (its agent, its queue), as its latest event left them.
+        self._placed: dict[int, tuple[int | None, int | None]] = {}
         self._queue_teams: dict[int, str | None] | None = None
         self._agent_teams: dict[int, str | None] | None = None
 
@@ -56,13 +56,13 @@ class EventFacts:
         if event.type.startswith(("queue.", "agent.created", "agent.updated")):
             self._queue_teams = self._agent_teams = None
         if isinstance(event, ev.InteractionChanged):
-            self._remember(event.interaction_id, event.agent_id)
+            self._remember(event.interaction_id, event.agent_id, event.queue_id)
 
     async def of(self, event: ev.Event) -> policy.EventFacts:
         agent_id: int | None = getattr(event, "agent_id", None)
-        if isinstance(event, ev.MessageAdded):
-            agent_id = await self._agent_of_interaction(event.interaction_id)
         queue_id: int | None = getattr(event, "queue_id", None)
+        if isinstance(event, ev.MessageAdded):
+            agent_id, queue_id = await self._placement(event.interaction_id)
         queue_teams, agent_teams = await self._teams()
         return policy.EventFacts(
             agent_id=agent_id,
@@ -70,18 +70,18 @@ class EventFacts:
             agent_team=agent_teams.get(agent_id) if agent_id is not None else None,
         )
 
-    def _remember(self, interaction_id: int, agent_id: int | None) -> None:
-        self._agent_of.pop(interaction_id, None)
-        self._agent_of[interaction_id] = agent_id
-        if len(self._agent_of) > REMEMBERED:
-            del self._agent_of[next(iter(self._agent_of))]
+    def _remember(self, interaction_id: int, agent_id: int | None, queue_id: int | None) -> None:
+        self._placed.pop(interaction_id, None)
+        self._placed[interaction_id] = (agent_id, queue_id)
+        if len(self._placed) > REMEMBERED:
+            del self._placed[next(iter(self._placed))]
 
-    async def _agent_of_interaction(self, interaction_id: int) -> int | None:
-        if interaction_id not in self._agent_of:
+    async def _placement(self, interaction_id: int) -> tuple[int | None, int | None]:
+        if interaction_id not in self._placed:  # a process that started after its last move
             async with self._uow() as uow:
-                facts = await access_facts.interaction_facts(uow.session, interaction_id)
-            self._remember(interaction_id, facts.agent_id)
-        return self._agent_of[interaction_id]
+                interaction = await uow.interactions.get(interaction_id)
+            self._remember(interaction_id, interaction.agent_id, interaction.queue_id)
+        return self._placed[interaction_id]
 
     async def _teams(self) -> tuple[dict[int, str | None], dict[int, str | None]]:
         if self._queue_teams is None or self._agent_teams is None:
