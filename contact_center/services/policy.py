@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import phonenumbers
+
 from contact_center.domain.enums import IdentityKind, InteractionState, Role
 from contact_center.domain.errors import ForbiddenError, NotFoundError
 from contact_center.domain.principal import Principal
@@ -235,8 +237,6 @@ def mask_address(kind: IdentityKind, address: str) -> str:
 
 
 def mask_phone(e164: str) -> str:
-    import phonenumbers  # here, so the rest of the policy needs nothing but the standard library
-
     try:
         number = phonenumbers.parse(e164, None)
         country, national = f"+{number.country_code}", str(number.national_number)
