@@ -1,11 +1,15 @@
 """`/ws/events`: committed events pushed to desks and consoles as they happen, filtered per reader.
 
-An agent's socket carries the events about the agent's own work (an offer made to them, their
-interactions moving on, their presence); a supervisor's or an administrator's carries every
-interaction, offer and agent event. Each event is serialised once and queued per socket; a socket
-that falls more than `backlog` events behind is closed with code 1013 (try again later), so one
-slow reader never holds the others up, and a client that reconnects re-reads the state it needs.
-The hub is a live subscriber of the broker, so with Redis every web process sees every event.
+Each event goes to the readers the policy lets see it (`policy.sees_event`): an agent gets the
+events of their own work (an offer made to them, their interactions moving on and the messages
+on them, their presence); a supervisor with a team those of the team's queues and agents; a
+supervisor without a team and an administrator every interaction, offer and agent event. The
+facts each decision needs (whose interaction a message is on, which team a queue or an agent is
+in) come from `EventFacts` below, which reads them once and keeps them. Each event is
+serialised once and queued per socket; a socket that falls more than `backlog` events behind is
+closed with code 1013 (try again later), so one slow reader never holds the others up, and a
+client that reconnects re-reads the state it needs. The hub is a live subscriber of the broker,
+so with Redis every web process sees every event.
 """
 
 from __future__ import annotations
@@ -14,59 +18,121 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
 
-from contact_center.api.auth import require
-from contact_center.api.principals import Principal
+from contact_center.api.access import principal_of
 from contact_center.domain import events as ev
-from contact_center.domain.enums import Role
+from contact_center.domain.principal import Principal
+from contact_center.services import policy
+from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 #: Kinds of event a desk or console shows; the rest (customer edits, planning) stay server-side.
 STREAMED = ("interaction.", "offer.", "agent.", "message.")
-WATCHERS = (Role.SUPERVISOR, Role.ADMIN)
 TRY_AGAIN_LATER = 1013
+#: How many interactions' agents are remembered (for the messages on them); the oldest go first.
+REMEMBERED = 50_000
+
+
+class EventFacts:
+    """What `policy.sees_event` decides on, for one event: whose work it is, which teams it touches.
+
+    An interaction event names its agent; a message names only its interaction, whose agent is
+    remembered from the interaction's own events (or read once). Queue and agent teams are read
+    once and read again after any queue or agent change."""
+
+    def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
+        self._uow = uow
+        #: interaction -> (its agent, its queue), as its latest event left them.
+        self._placed: dict[int, tuple[int | None, int | None]] = {}
+        self._queue_teams: dict[int, str | None] | None = None
+        self._agent_teams: dict[int, str | None] | None = None
+
+    def note(self, event: ev.Event) -> None:
+        """Every event passes here, read or not: what it says of interactions and teams."""
+        if event.type.startswith(("queue.", "agent.created", "agent.updated")):
+            self._queue_teams = self._agent_teams = None
+        if isinstance(event, ev.InteractionChanged):
+            self._remember(event.interaction_id, event.agent_id, event.queue_id)
+
+    async def of(self, event: ev.Event) -> policy.EventFacts:
+        agent_id: int | None = getattr(event, "agent_id", None)
+        queue_id: int | None = getattr(event, "queue_id", None)
+        if isinstance(event, ev.MessageAdded):
+            agent_id, queue_id = await self._placement(event.interaction_id)
+        queue_teams, agent_teams = await self._teams()
+        return policy.EventFacts(
+            agent_id=agent_id,
+            queue_team=queue_teams.get(queue_id) if queue_id is not None else None,
+            agent_team=agent_teams.get(agent_id) if agent_id is not None else None,
+        )
+
+    def _remember(self, interaction_id: int, agent_id: int | None, queue_id: int | None) -> None:
+        self._placed.pop(interaction_id, None)
+        self._placed[interaction_id] = (agent_id, queue_id)
+        if len(self._placed) > REMEMBERED:
+            del self._placed[next(iter(self._placed))]
+
+    async def _placement(self, interaction_id: int) -> tuple[int | None, int | None]:
+        if interaction_id not in self._placed:  # a process that started after its last move
+            async with self._uow() as uow:
+                interaction = await uow.interactions.get(interaction_id)
+            self._remember(interaction_id, interaction.agent_id, interaction.queue_id)
+        return self._placed[interaction_id]
+
+    async def _teams(self) -> tuple[dict[int, str | None], dict[int, str | None]]:
+        if self._queue_teams is None or self._agent_teams is None:
+            async with self._uow() as uow:
+                self._queue_teams = {q.id or 0: q.team for q in await uow.queues.list()}
+                self._agent_teams = {a.id or 0: a.team for a in await uow.agents.list()}
+        return self._queue_teams, self._agent_teams
 
 
 class _Reader:
-    __slots__ = ("agent_id", "queue", "sees_all", "ws")
+    __slots__ = ("principal", "queue", "ws")
 
     def __init__(self, ws: web.WebSocketResponse, principal: Principal, backlog: int) -> None:
         self.ws = ws
-        self.agent_id = principal.agent_id
-        self.sees_all = principal.role in WATCHERS
+        self.principal = principal
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=backlog)
 
 
 class EventStream:
     """The hub of `/ws/events`: one per web process, fed by the broker."""
 
-    def __init__(self, *, backlog: int = 2000) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], *, backlog: int = 2000) -> None:
         self._readers: set[_Reader] = set()
         self._backlog = backlog
+        self._facts = EventFacts(uow)
 
     async def on_event(self, event: ev.Event) -> None:
+        self._facts.note(event)
         if not self._readers or not event.type.startswith(STREAMED):
             return
-        agent_id = getattr(event, "agent_id", None)
+        try:
+            facts = await self._facts.of(event)
+        except Exception:  # the database may be briefly away: nobody gets what nobody could check
+            log.exception("events.facts_failed", extra={"type": event.type})
+            return
         frame: str | None = None
         for reader in list(self._readers):
-            if not reader.sees_all and agent_id != reader.agent_id:
+            if not policy.sees_event(reader.principal, facts):
                 continue
             if frame is None:
                 frame = json.dumps({"type": event.type, "event": event.to_dict()}, ensure_ascii=False)
             try:
                 reader.queue.put_nowait(frame)
             except asyncio.QueueFull:
-                log.warning("events.reader_behind", extra={"agent_id": reader.agent_id})
+                log.warning("events.reader_behind", extra={"agent_id": reader.principal.agent_id})
                 self._readers.discard(reader)
                 reader.queue.get_nowait()  # room for the signal that ends its sender
                 reader.queue.put_nowait(None)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        principal = await require(request, Role.AGENT, *WATCHERS)
+        principal = principal_of(request)
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
         await ws.prepare(request)
         reader = _Reader(ws, principal, self._backlog)

@@ -1,8 +1,11 @@
 """The supervisor's first page: queues with waiting count and longest wait, and the latest contacts.
 
 Server-rendered with jinja2, then kept live over a websocket: every committed event marks the
-figures stale, and at most twice a second the hub recomputes them once and pushes them to every
-open page. Sign-in trades a password for the same bearer token the API uses, kept in a cookie.
+figures stale, and at most twice a second the hub recomputes them once per view (a team's
+figures, with or without the latest contacts: `policy.dashboard_view`) and pushes them to every
+open page of that view. An agent signing in gets their own work instead. Sign-in trades a
+password for the same bearer token the API uses, kept in a cookie. Who may open what: the rules
+of `contact_center/api/route_rules.py`, checked at the door.
 """
 
 from __future__ import annotations
@@ -20,13 +23,17 @@ import jinja2
 from aiohttp import WSMsgType, web
 
 from agent_ui.event_stream import EVENTS_KEY, EventStream
-from contact_center.api.auth import COOKIE, STAFF, Principal, require
+from contact_center.api.access import principal_of
+from contact_center.api.auth import COOKIE
 from contact_center.api.keys import BUS, SETTINGS, UOW
 from contact_center.bus import EventBroker
 from contact_center.domain.commands import IssueToken
 from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.events import Event
 from contact_center.queries.dashboard import dashboard
+from contact_center.services import policy
+from contact_center.services.policy import DashboardView
+from contact_center.storage.access_facts import interaction_where
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -43,7 +50,9 @@ class DashboardHub:
 
     def __init__(self, uow: Callable[[], UnitOfWork], *, min_interval_s: float = 0.5) -> None:
         self._uow = uow
-        self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self._sockets: weakref.WeakKeyDictionary[web.WebSocketResponse, DashboardView] = (
+            weakref.WeakKeyDictionary()
+        )
         self._dirty = asyncio.Event()
         self._min_interval = min_interval_s
         self._task: asyncio.Task[None] | None = None
@@ -51,11 +60,11 @@ class DashboardHub:
     async def on_event(self, event: Event) -> None:
         self._dirty.set()
 
-    def add(self, ws: web.WebSocketResponse) -> None:
-        self._sockets.add(ws)
+    def add(self, ws: web.WebSocketResponse, view: DashboardView) -> None:
+        self._sockets[ws] = view
 
     def discard(self, ws: web.WebSocketResponse) -> None:
-        self._sockets.discard(ws)
+        self._sockets.pop(ws, None)
 
     async def start(self, _app: web.Application) -> None:
         self._task = asyncio.create_task(self._run(), name="dashboard-hub")
@@ -72,15 +81,16 @@ class DashboardHub:
         while True:
             await self._dirty.wait()
             self._dirty.clear()
-            if self._sockets:
-                try:
-                    payload = json.dumps(await dashboard(self._uow()), ensure_ascii=False)
-                except Exception:  # the database may be briefly unavailable; try on the next event
-                    log.exception("dashboard.refresh_failed")
-                else:
-                    for ws in list(self._sockets):
-                        with contextlib.suppress(ConnectionError, RuntimeError):
-                            await ws.send_str(payload)
+            payloads: dict[DashboardView, str] = {}
+            for ws, view in list(self._sockets.items()):
+                if view not in payloads:
+                    try:
+                        payloads[view] = json.dumps(await dashboard(self._uow(), view), ensure_ascii=False)
+                    except Exception:  # the database may be briefly unavailable; try on the next event
+                        log.exception("dashboard.refresh_failed")
+                        break
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await ws.send_str(payloads[view])
             await asyncio.sleep(self._min_interval)
 
 
@@ -88,18 +98,17 @@ def render(name: str, **context: Any) -> web.Response:
     return web.Response(text=TEMPLATES.get_template(name).render(**context), content_type="text/html")
 
 
-async def _principal_or_none(request: web.Request) -> Principal | None:
-    try:
-        return await require(request, *STAFF)
-    except ContactCenterError:
-        return None
-
-
 async def index(request: web.Request) -> web.StreamResponse:
-    principal = await _principal_or_none(request)
-    if principal is None:
-        raise web.HTTPFound("/login")
-    data = await dashboard(request.app[UOW]())
+    """Supervisors, admins and planners get the dashboard (as their view allows); an agent their
+    own work, never the floor's."""
+    principal = principal_of(request)
+    if not policy.sees_dashboard(principal):
+        scope = interaction_where(policy.interaction_scope(principal))
+        async with request.app[UOW]() as uow:
+            work = await uow.interactions.list(limit=50, scope=scope)
+        open_work = [i for i in work if i.closed_at is None]
+        return render("desk.html", user=principal, work=open_work)
+    data = await dashboard(request.app[UOW](), policy.dashboard_view(principal))
     return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
 
 
@@ -133,13 +142,13 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 async def dashboard_socket(request: web.Request) -> web.StreamResponse:
-    await require(request, *STAFF)
+    view = policy.dashboard_view(principal_of(request))
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4096)
     await ws.prepare(request)
     hub = request.app[HUB_KEY]
-    hub.add(ws)
+    hub.add(ws, view)
     try:
-        await ws.send_str(json.dumps(await dashboard(request.app[UOW]()), ensure_ascii=False))
+        await ws.send_str(json.dumps(await dashboard(request.app[UOW](), view), ensure_ascii=False))
         async for message in ws:
             if message.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
                 break
@@ -162,7 +171,7 @@ def setup_ui(app: web.Application, *, uow: Callable[[], UnitOfWork], events: Eve
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     app.router.add_get("/ws/dashboard", dashboard_socket)
-    stream = app[EVENTS_KEY] = EventStream()
+    stream = app[EVENTS_KEY] = EventStream(uow)
     events.subscribe("events", stream.on_event, live=True)
     app.router.add_get("/ws/events", stream.handle)
     app.on_shutdown.append(stream.close_all)

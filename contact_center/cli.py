@@ -123,6 +123,7 @@ def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
                     role=Role(args.role),
                     password=args.password,
                     skills=skills,
+                    team=args.team,
                     actor="cli",
                 )
             )
@@ -361,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--password", default=None, help="password for signing in, 8 characters or more (omit for no sign-in)"
     )
     p.add_argument("--skill", action="append", default=[], help="NAME=LEVEL (1-10); repeat for more")
+    p.add_argument(
+        "--team", default=None, help="the team an agent works in or a supervisor oversees (default: none)"
+    )
 
     queues = sub.add_parser(
         "queues",

@@ -307,9 +307,9 @@ async def _history(
         await _move(bus, received.interaction_id, InteractionState.ABANDONED, None)
         return
     agent_id = rng.choice(agent_ids)
-    clock.at += timedelta(seconds=rng.expovariate(1 / 25))
-    await _move(bus, received.interaction_id, InteractionState.OFFERED, agent_id)
-    clock.at += timedelta(seconds=rng.uniform(2, 8))
+    # Past contacts are assigned straight to an agent: offers are the live router's alone, and a
+    # seed claiming a router epoch would fence a router that is running.
+    clock.at += timedelta(seconds=rng.expovariate(1 / 25) + rng.uniform(2, 8))
     await _move(bus, received.interaction_id, InteractionState.ACTIVE, agent_id)
     clock.at += timedelta(seconds=rng.lognormvariate(5.3, 0.5))
     await _move(bus, received.interaction_id, InteractionState.WRAP_UP, agent_id)

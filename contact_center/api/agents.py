@@ -6,7 +6,7 @@ from typing import Annotated
 
 from aiohttp import web
 
-from contact_center.api.auth import STAFF, authenticate, require
+from contact_center.api.access import agent_in_view, principal_of
 from contact_center.api.idempotency import idempotent, named_user
 from contact_center.api.keys import BUS, TOKENS, UOW
 from contact_center.api.serialize import agent as agent_doc
@@ -15,6 +15,7 @@ from contact_center.domain.agents import MIN_PASSWORD_CHARS
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import ForbiddenError
+from contact_center.services import policy
 
 routes = web.RouteTableDef()
 
@@ -25,6 +26,7 @@ DisplayName = Annotated[str, length(200)]
 Username = Annotated[str, length(64, min_length=1)]
 LoginName = Annotated[str, length(200)]
 ShortText = Annotated[str, length(100)]
+Team = Annotated[str, length(100)]
 
 
 class TokenRequest(Body):
@@ -40,10 +42,11 @@ class AgentCreate(Body):
     password: NewPassword | None = None
     skills: dict[str, int] = {}
     capacity: dict[str, int] = {}
+    team: Team | None = None
 
 
 class AgentPatch(Body):
-    """Fields left out stay as they are; none can be set to null."""
+    """Fields left out stay as they are; only team can be cleared, with null."""
 
     display_name: DisplayName = omitted()
     role: Role = omitted()
@@ -51,6 +54,7 @@ class AgentPatch(Body):
     skills: dict[str, int] = omitted()
     capacity: dict[str, int] = omitted()
     is_active: bool = omitted()
+    team: Team | None = None
 
 
 class PresenceRequest(Body):
@@ -76,22 +80,24 @@ async def issue_token(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/me")
 async def me(request: web.Request) -> web.Response:
-    principal = await authenticate(request)
+    principal = principal_of(request)
     async with request.app[UOW]() as uow:
         return web.json_response(agent_doc(await uow.agents.get(principal.agent_id)))
 
 
 @routes.get("/api/v1/agents")
 async def list_agents(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
+    """Everyone the caller may see (a short list, unpaged: filtering it here pages nothing)."""
+    principal = principal_of(request)
     async with request.app[UOW]() as uow:
-        return web.json_response({"items": [agent_doc(a) for a in await uow.agents.list()]})
+        found = [a for a in await uow.agents.list() if policy.sees_agent(principal, a.id or 0, a.team)]
+        return web.json_response({"items": [agent_doc(a) for a in found]})
 
 
 @routes.post("/api/v1/agents")
 @idempotent(holds_secret=True)
 async def create_agent(request: web.Request) -> web.Response:
-    principal = await require(request, Role.ADMIN)
+    principal = principal_of(request)
     body = await parse_body(request, AgentCreate)
     agent_id = await request.app[BUS].handle(
         CreateAgent(
@@ -101,6 +107,7 @@ async def create_agent(request: web.Request) -> web.Response:
             password=body.password,
             skills=tuple(body.skills.items()),
             capacity=tuple(body.capacity.items()),
+            team=body.team,
             actor=principal.actor,
         )
     )
@@ -110,31 +117,34 @@ async def create_agent(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/agents/{id}")
 async def get_agent(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
+    agent_id = path_id(request)
     async with request.app[UOW]() as uow:
-        return web.json_response(agent_doc(await uow.agents.get(path_id(request))))
+        await agent_in_view(uow, principal_of(request), agent_id)
+        return web.json_response(agent_doc(await uow.agents.get(agent_id)))
 
 
 @routes.patch("/api/v1/agents/{id}")
 async def update_agent(request: web.Request) -> web.Response:
-    principal = await require(request, Role.ADMIN)
+    principal = principal_of(request)
     agent_id = path_id(request)
     body = await parse_body(request, AgentPatch)
     changes = body.model_dump(exclude_unset=True, mode="json")
     agent = await request.app[BUS].handle(
         UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
     )
-    if {"role", "is_active", "password"} & changes.keys():  # a cached principal is stale: refuse it at once
+    if {"role", "is_active", "password", "team"} & changes.keys():  # a cached principal is stale now
         await request.app[TOKENS].revoked(agent_id)
     return web.json_response(agent_doc(agent))
 
 
 @routes.put("/api/v1/agents/{id}/presence")
 async def set_presence(request: web.Request) -> web.Response:
-    """An agent sets their own presence; a supervisor may set anyone's."""
-    principal = await require(request, *STAFF)
+    """An agent sets their own presence; a supervisor their team's; an admin anyone's."""
+    principal = principal_of(request)
     agent_id = path_id(request)
-    if agent_id != principal.agent_id and principal.role not in (Role.SUPERVISOR, Role.ADMIN):
+    async with request.app[UOW]() as uow:
+        team = await agent_in_view(uow, principal, agent_id)
+    if not policy.sets_presence_of(principal, agent_id, team):
         raise ForbiddenError("only a supervisor can set another agent's presence")
     body = await parse_body(request, PresenceRequest)
     agent = await request.app[BUS].handle(

@@ -1,5 +1,6 @@
 """The aiohttp application of the REST API, with the error middleware, the body-size limit, the
-same-origin check for browsers (`origin.py`) and the security headers (`headers.py`).
+same-origin check for browsers (`origin.py`), the door of every route (`access.py`, by the rules
+of `route_rules.py`) and the security headers (`headers.py`).
 
 It receives the narrow things handlers use and sets each under its key (`api/keys.py`); the
 composition root decides what they are.
@@ -26,6 +27,7 @@ from contact_center.api import (
     queues,
     tokens,
 )
+from contact_center.api.access import access_middleware
 from contact_center.api.errors import error_middleware
 from contact_center.api.headers import add_security_headers
 from contact_center.api.origin import same_origin_middleware
@@ -67,7 +69,8 @@ def create_app(
     explain: Explain = keys.no_explanation,
 ) -> web.Application:
     app = web.Application(
-        middlewares=[error_middleware, same_origin_middleware], client_max_size=settings.http.max_body_bytes
+        middlewares=[error_middleware, same_origin_middleware, access_middleware],
+        client_max_size=settings.http.max_body_bytes,
     )
     app[keys.SETTINGS] = settings
     app[keys.BUS] = bus

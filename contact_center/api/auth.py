@@ -1,6 +1,8 @@
-"""Bearer-token authentication with roles. The web pages send the same token in a cookie.
+"""Bearer-token authentication. The web pages send the same token in a cookie.
 
 Tokens resolve through the cache in `principals.py`, so a request costs no transaction to sign in.
+Who may do what is decided elsewhere: the door in `access.py` by the rules of `route_rules.py`,
+and the ownership of each resource by `services/policy.py`.
 """
 
 from __future__ import annotations
@@ -9,16 +11,12 @@ from aiohttp import web
 
 from contact_center.api.keys import TOKENS
 from contact_center.api.principals import Principal as Principal
-from contact_center.domain.enums import Role
-from contact_center.domain.errors import ForbiddenError, UnauthenticatedError
+from contact_center.domain.errors import UnauthenticatedError
 
 COOKIE = "cc_session"
 
 
 PRINCIPAL_KEY = web.RequestKey("principal", Principal)
-
-STAFF = (Role.AGENT, Role.SUPERVISOR, Role.PLANNER, Role.ADMIN)
-MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 def bearer_token(request: web.Request) -> str | None:
@@ -36,11 +34,4 @@ async def authenticate(request: web.Request) -> Principal:
         raise UnauthenticatedError("sign in: send Authorization: Bearer <token>")
     principal = await request.app[TOKENS].principal(token)
     request[PRINCIPAL_KEY] = principal
-    return principal
-
-
-async def require(request: web.Request, *roles: Role) -> Principal:
-    principal = await authenticate(request)
-    if roles and principal.role not in roles and principal.role is not Role.ADMIN:
-        raise ForbiddenError(f"this needs the role {' or '.join(r.value for r in roles)}")
     return principal

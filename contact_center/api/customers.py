@@ -1,16 +1,20 @@
-"""/api/v1/customers: search, create, read, update and merge customers."""
+"""/api/v1/customers: search, create, read, update and merge customers.
+
+An agent sees the customers of their own work (`policy.customer_scope`, applied before paging) and
+changes only their free text; identities are shown as `policy.shown_address` prepares them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from aiohttp import web
 
-from contact_center.api.auth import MANAGERS, STAFF, require
+from contact_center.api.access import customer_in_view, identities, principal_of
 from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.privacy import record_access
-from contact_center.api.serialize import customer as customer_doc
 from contact_center.api.serialize import row
 from contact_center.api.validation import (
     Body,
@@ -25,8 +29,13 @@ from contact_center.api.validation import (
     query_text,
 )
 from contact_center.domain.commands import CreateCustomer, MergeCustomers, UpdateCustomer
-from contact_center.domain.enums import CustomerClass, LifecycleStage, SizeBand
+from contact_center.domain.customers import Customer, CustomerIdentity
+from contact_center.domain.enums import CustomerClass, LifecycleStage, Role, SizeBand
+from contact_center.domain.errors import ForbiddenError
+from contact_center.domain.principal import Principal
 from contact_center.domain.privacy import AccessKind
+from contact_center.services import policy
+from contact_center.storage import access_facts
 
 routes = web.RouteTableDef()
 
@@ -77,24 +86,33 @@ class CustomerMerge(Body):
     merge_id: Id
 
 
+def customer_doc(principal: Principal, record: Customer, found: Sequence[CustomerIdentity]) -> dict[str, Any]:
+    out = row(record)
+    out["identities"] = identities(principal, found)
+    return out
+
+
 async def _document(request: web.Request, customer_id: int) -> dict[str, Any]:
+    principal = principal_of(request)
     async with request.app[UOW]() as uow:
+        await customer_in_view(uow, principal, customer_id)
         customer = await uow.customers.get(customer_id)
-        return customer_doc(customer, await uow.customers.identities(customer_id))
+        return customer_doc(principal, customer, await uow.customers.identities(customer_id))
 
 
 @routes.get("/api/v1/customers")
 async def list_customers(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
+    principal = principal_of(request)
+    scope = access_facts.customer_where(policy.customer_scope(principal))
     limit = query_int(request, "limit", 50)
     after = decode_cursor(request.query.get("cursor"))
     query = query_text(request, "q")
     async with request.app[UOW]() as uow:
         if query:
-            found = await uow.customers.search(query, limit=limit, after_id=after)
+            found = await uow.customers.search(query, limit=limit, after_id=after, scope=scope)
         else:
-            found = await uow.customers.list(limit=limit, after_id=after)
-        items = [customer_doc(c, await uow.customers.identities(c.id or 0)) for c in found]
+            found = await uow.customers.list(limit=limit, after_id=after, scope=scope)
+        items = [customer_doc(principal, c, await uow.customers.identities(c.id or 0)) for c in found]
     cursor = encode_cursor(found[-1].id or 0) if len(found) == limit else None
     return web.json_response({"items": items, "next_cursor": cursor})
 
@@ -102,8 +120,14 @@ async def list_customers(request: web.Request) -> web.Response:
 @routes.post("/api/v1/customers")
 @idempotent()
 async def create_customer(request: web.Request) -> web.Response:
-    principal = await require(request, *STAFF)
+    principal = principal_of(request)
     body = await parse_body(request, CustomerCreate)
+    owner = None
+    if principal.role is Role.AGENT:  # theirs, so they see it; what steers routing is not theirs to set
+        steered = body.model_fields_set & {"customer_class", "lifecycle_stage", "consent", "value"}
+        if steered:
+            raise ForbiddenError(f"setting {', '.join(sorted(steered))} needs a supervisor")
+        owner = principal.agent_id
     customer_id = await request.app[BUS].handle(
         CreateCustomer(
             name=body.name,
@@ -119,6 +143,7 @@ async def create_customer(request: web.Request) -> web.Response:
             phones=tuple(body.phones),
             emails=tuple(body.emails),
             chat_ids=tuple(body.chat_ids),
+            owner_agent_id=owner,
             actor=principal.actor,
         )
     )
@@ -127,18 +152,21 @@ async def create_customer(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/customers/{id}")
 async def get_customer(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
     document = await _document(request, path_id(request))
-    await record_access(request, document["id"], AccessKind.VIEW)
+    await record_access(request, int(str(document["id"])), AccessKind.VIEW)
     return web.json_response(document)
 
 
 @routes.patch("/api/v1/customers/{id}")
 async def update_customer(request: web.Request) -> web.Response:
-    principal = await require(request, *STAFF)
+    principal = principal_of(request)
     customer_id = path_id(request)
+    async with request.app[UOW]() as uow:
+        facts = await customer_in_view(uow, principal, customer_id)
     body = await parse_body(request, CustomerPatch)
     changes = body.model_dump(exclude_unset=True, mode="json")
+    refusal = policy.customer_change_refusal(principal, facts, set(changes))
+    policy.check(refusal, f"customer {customer_id}")
     await request.app[BUS].handle(
         UpdateCustomer(customer_id=customer_id, changes=tuple(changes.items()), actor=principal.actor)
     )
@@ -147,7 +175,7 @@ async def update_customer(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/customers/{id}/merge")
 async def merge_customer(request: web.Request) -> web.Response:
-    principal = await require(request, *MANAGERS)
+    principal = principal_of(request)
     survivor_id = path_id(request)
     body = await parse_body(request, CustomerMerge)
     await request.app[BUS].handle(
@@ -158,11 +186,12 @@ async def merge_customer(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/customers/{id}/interactions")
 async def customer_history(request: web.Request) -> web.Response:
-    """The customer's history across every channel, oldest first."""
-    await require(request, *STAFF)
+    """The customer's history across every channel, oldest first: the part the caller may see."""
+    principal = principal_of(request)
     customer_id = path_id(request)
+    scope = access_facts.interaction_where(policy.interaction_scope(principal))
     async with request.app[UOW]() as uow:
-        await uow.customers.get(customer_id)
-        items = [row(i) for i in await uow.interactions.for_customer(customer_id)]
+        await customer_in_view(uow, principal, customer_id)
+        items = [row(i) for i in await uow.interactions.for_customer(customer_id, scope=scope)]
     await record_access(request, customer_id, AccessKind.HISTORY)
     return web.json_response({"items": items})

@@ -14,12 +14,12 @@ from typing import Annotated
 from aiohttp import web
 
 from contact_center.api import keys
-from contact_center.api.auth import require
+from contact_center.api.access import principal_of
 from contact_center.api.idempotency import REPLAYED_HEADER, idempotency_key
 from contact_center.api.interactions import MessageBody, QueueName, Subject
 from contact_center.api.validation import Body, length, parse_body
 from contact_center.domain.commands import ReceiveInbound
-from contact_center.domain.enums import Channel, Role
+from contact_center.domain.enums import Channel
 from contact_center.domain.errors import InvalidInputError
 from contact_center.storage.inbound_types import Received
 
@@ -55,7 +55,7 @@ class InboundRequest(Body):
 
 @routes.post("/api/v1/inbound")
 async def receive_inbound(request: web.Request) -> web.Response:
-    principal = await require(request, Role.INTEGRATION)
+    principal = principal_of(request)
     body = await parse_body(request, InboundRequest)
     provider_id = body.provider_message_id
     key = idempotency_key(request)

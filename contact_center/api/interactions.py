@@ -1,4 +1,8 @@
-"""/api/v1/interactions: list with filters and cursor pagination, read with messages, open, transition."""
+"""/api/v1/interactions: list with filters and cursor pagination, read with messages, open, transition.
+
+What a caller may see is scoped before paging (`policy.interaction_scope`); an interaction out of
+view answers 404 as a missing one does; a move is checked by the policy inside its own transaction.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Annotated
 
 from aiohttp import web
 
-from contact_center.api.auth import STAFF, require
+from contact_center.api.access import customer_in_view, interaction_in_view, principal_of
 from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
@@ -27,7 +31,9 @@ from contact_center.domain.commands import OpenInteraction, TransitionInteractio
 from contact_center.domain.enums import Channel, Direction, InteractionState
 from contact_center.domain.errors import InvalidInputError
 from contact_center.domain.states import TRANSITIONS
+from contact_center.services import policy
 from contact_center.services.interactions import InteractionRecord
+from contact_center.storage import access_facts
 
 routes = web.RouteTableDef()
 
@@ -69,7 +75,7 @@ def _enum_query(request: web.Request, name: str, enum: type[Channel] | type[Inte
 
 @routes.get("/api/v1/interactions")
 async def list_interactions(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
+    scope = access_facts.interaction_where(policy.interaction_scope(principal_of(request)))
     limit = query_int(request, "limit", 50)
     state = _enum_query(request, "state", InteractionState)
     channel = _enum_query(request, "channel", Channel)
@@ -84,6 +90,7 @@ async def list_interactions(request: web.Request) -> web.Response:
             agent_id=query_id(request, "agent_id"),
             created_after=query_time(request, "created_after"),
             created_before=query_time(request, "created_before"),
+            scope=scope,
         )
     cursor = encode_cursor(found[-1].id or 0) if len(found) == limit else None
     return web.json_response({"items": [row(i) for i in found], "next_cursor": cursor})
@@ -92,8 +99,15 @@ async def list_interactions(request: web.Request) -> web.Response:
 @routes.post("/api/v1/interactions")
 @idempotent()
 async def open_interaction(request: web.Request) -> web.Response:
-    principal = await require(request, *STAFF)
+    principal = principal_of(request)
     body = await parse_body(request, InteractionCreate)
+    async with request.app[UOW]() as uow:
+        await customer_in_view(uow, principal, body.customer_id)
+        team = (
+            await access_facts.agent_team(uow.session, body.agent_id) if body.agent_id is not None else None
+        )
+        refusal = policy.open_refusal(principal, assignee=body.agent_id, assignee_team=team)
+        policy.check(refusal, f"agent {body.agent_id}")
     record = await request.app[BUS].handle(
         OpenInteraction(
             customer_id=body.customer_id,
@@ -107,19 +121,20 @@ async def open_interaction(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    return web.json_response(_answer(record), status=201)
+    return web.json_response(_answer(record, principal), status=201)
 
 
 @routes.get("/api/v1/interactions/{id}")
 async def get_interaction(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
     return web.json_response(await _document(request, path_id(request)))
 
 
 @routes.post("/api/v1/interactions/{id}/transitions")
 async def transition_interaction(request: web.Request) -> web.Response:
-    principal = await require(request, *STAFF)
+    principal = principal_of(request)
     interaction_id = path_id(request)
+    async with request.app[UOW]() as uow:  # out of view: a 404 before the body says anything
+        await interaction_in_view(uow, principal, interaction_id)
     body = await parse_body(request, TransitionRequest)
     record = await request.app[BUS].handle(
         TransitionInteraction(
@@ -128,28 +143,33 @@ async def transition_interaction(request: web.Request) -> web.Response:
             agent_id=body.agent_id,
             queue=body.queue,
             wrap_up_code=body.wrap_up_code,
+            principal=principal,
             actor=principal.actor,
         )
     )
-    return web.json_response(_answer(record))
+    return web.json_response(_answer(record, principal))
 
 
 async def _document(request: web.Request, interaction_id: int) -> dict[str, object]:
+    principal = principal_of(request)
     async with request.app[UOW]() as uow:
+        await interaction_in_view(uow, principal, interaction_id)
         interaction = await uow.interactions.get(interaction_id)
         record = InteractionRecord(
             interaction,
             await uow.messages.for_interaction(interaction_id),
             await uow.interactions.transitions(interaction_id),
         )
-    return _answer(record)
+    return _answer(record, principal)
 
 
-def _answer(record: InteractionRecord) -> dict[str, object]:
-    """The interaction document, from what a command returned or a read found."""
+def _answer(record: InteractionRecord, principal: policy.Principal) -> dict[str, object]:
+    """The interaction document, from what a command returned or a read found. `offered` is never
+    an allowed move here: only the router offers."""
     doc = row(record.interaction)
-    doc["messages"] = [row(m) for m in record.messages]
+    if policy.sees_message_bodies(principal):
+        doc["messages"] = [row(m) for m in record.messages]
     doc["transitions"] = [row(t) for t in record.transitions]
     state = InteractionState(record.interaction.state)
-    doc["allowed_transitions"] = sorted(s.value for s in TRANSITIONS[state])
+    doc["allowed_transitions"] = sorted(s.value for s in TRANSITIONS[state] - {InteractionState.OFFERED})
     return doc

@@ -1,15 +1,15 @@
 """/api/v1/interactions/{id}/accept|reject and /routing: an agent answers an offer; anyone asks why.
 
-Only the agent an interaction is offered to can answer for it. `/routing` returns the stored
-decision log and, when a router answers in time, its live explanation ("why this agent", "why is
-this one still waiting").
+Only the agent an interaction is offered to can answer for it; to anyone who may not see the
+interaction it does not exist. `/routing` returns the stored decision log and, when a router
+answers in time, its live explanation ("why this agent", "why is this one still waiting").
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from contact_center.api.auth import STAFF, require
+from contact_center.api.access import interaction_in_view, principal_of
 from contact_center.api.keys import BUS, EXPLAIN, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import path_id
@@ -19,19 +19,27 @@ from contact_center.storage.routing import RoutingRepository
 routes = web.RouteTableDef()
 
 
+async def _check_in_view(request: web.Request, interaction_id: int) -> None:
+    async with request.app[UOW]() as uow:
+        await interaction_in_view(uow, principal_of(request), interaction_id)
+
+
 @routes.post("/api/v1/interactions/{id}/accept")
 async def accept(request: web.Request) -> web.Response:
-    principal = await require(request, *STAFF)
+    principal = principal_of(request)
+    interaction_id = path_id(request)
+    await _check_in_view(request, interaction_id)
     interaction = await request.app[BUS].handle(
-        AcceptOffer(interaction_id=path_id(request), agent_id=principal.agent_id, actor=principal.actor)
+        AcceptOffer(interaction_id=interaction_id, agent_id=principal.agent_id, actor=principal.actor)
     )
     return web.json_response(row(interaction))
 
 
 @routes.post("/api/v1/interactions/{id}/reject")
 async def reject(request: web.Request) -> web.Response:
-    principal = await require(request, *STAFF)
+    principal = principal_of(request)
     interaction_id = path_id(request)
+    await _check_in_view(request, interaction_id)
     await request.app[BUS].handle(
         RejectOffer(interaction_id=interaction_id, agent_id=principal.agent_id, actor=principal.actor)
     )
@@ -40,10 +48,9 @@ async def reject(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/interactions/{id}/routing")
 async def routing(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
     interaction_id = path_id(request)
     async with request.app[UOW]() as uow:
-        await uow.interactions.get(interaction_id)
+        await interaction_in_view(uow, principal_of(request), interaction_id)
         routing = RoutingRepository(uow.session)
         decisions = [row(d) for d in await routing.decisions_for(interaction_id)]
         offers = [row(o) for o in await routing.offers_for(interaction_id)]

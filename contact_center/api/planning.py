@@ -1,9 +1,10 @@
 """/api/v1/planning: history, forecasts, overrides, requirements with what-if, schedules, adherence.
 
-Planners (and admins) plan; supervisors may read every planning figure; any signed-in user reads
-their own published schedule. Reads are the queries of contact_center.planning.queries, changes
-are commands on the bus, and building a schedule is a background job: the POST answers 202 with
-the job to poll. This module parses, authorises and answers. Design: docs/planning.md.
+Planners (and admins) plan; supervisors read the planning figures of their team's queues and
+agents; any signed-in user reads their own published schedule (rules: `route_rules.py`). Reads
+are the queries of contact_center.planning.queries, changes are commands on the bus, and building
+a schedule is a background job: the POST answers 202 with the job to poll. This module parses,
+checks what the caller may see, and answers. Design: docs/planning.md.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import Annotated
 from aiohttp import web
 from pydantic import AwareDatetime, Field, StringConstraints
 
-from contact_center.api.auth import STAFF, require
+from contact_center.api.access import agent_in_view, principal_of, queue_in_view, schedule_in_view
 from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, CLOCK, JOBS, UOW
 from contact_center.api.validation import Body, parse_body, path_id
-from contact_center.domain.enums import Channel, Role
+from contact_center.domain.enums import Channel
 from contact_center.domain.errors import InvalidInputError, UnprocessableError
 from contact_center.domain.planning_commands import (
     AddOverride,
@@ -37,8 +38,6 @@ from contact_center.planning.schedules import BuildRequest
 
 routes = web.RouteTableDef()
 
-PLAN = (Role.PLANNER,)
-READ = (Role.PLANNER, Role.SUPERVISOR)
 WHAT_IF_QUERY = ("week", "aht_s", "sl_target", "sl_threshold_s")
 Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
 Reason = Annotated[str, StringConstraints(max_length=200)]
@@ -109,6 +108,21 @@ def query_weeks(request: web.Request, default: int) -> int:
     return int(raw)
 
 
+async def _queue_in_view(request: web.Request) -> None:
+    async with request.app[UOW]() as uow:
+        await queue_in_view(uow, principal_of(request), path_id(request))
+
+
+async def _schedule_in_view(request: web.Request) -> None:
+    async with request.app[UOW]() as uow:
+        await schedule_in_view(uow, principal_of(request), path_id(request))
+
+
+async def _agent_in_view(request: web.Request) -> None:
+    async with request.app[UOW]() as uow:
+        await agent_in_view(uow, principal_of(request), path_id(request))
+
+
 def what_if_of(request: web.Request) -> WhatIf:
     return WhatIf(
         query_float(request, "aht_s"),
@@ -119,21 +133,21 @@ def what_if_of(request: web.Request) -> WhatIf:
 
 @routes.get("/api/v1/planning/queues/{id}/history")
 async def get_history(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _queue_in_view(request)
     weeks = query_weeks(request, 4)
     return web.json_response(await queries.history(request.app[UOW], path_id(request), weeks))
 
 
 @routes.get("/api/v1/planning/queues/{id}/forecast")
 async def get_forecast(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _queue_in_view(request)
     weeks, week = query_weeks(request, DEFAULT_WEEKS), query_week(request)
     return web.json_response(await queries.forecast(request.app[UOW], path_id(request), week, weeks))
 
 
 @routes.get("/api/v1/planning/queues/{id}/requirements")
 async def get_requirements(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _queue_in_view(request)
     what_if, week = what_if_of(request), query_week(request)
     doc = await queries.week_requirements(request.app[UOW], path_id(request), week, what_if)
     return web.json_response(doc)
@@ -141,7 +155,7 @@ async def get_requirements(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/planning/queues/{id}/overrides")
 async def get_overrides(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _queue_in_view(request)
     return web.json_response(await queries.overrides(request.app[UOW], path_id(request)))
 
 
@@ -160,7 +174,7 @@ def _check_override_reach(request: web.Request, body: OverrideCreate) -> None:
 @routes.post("/api/v1/planning/queues/{id}/overrides")
 @idempotent()
 async def post_override(request: web.Request) -> web.Response:
-    principal = await require(request, *PLAN)
+    principal = principal_of(request)
     body = await parse_body(request, OverrideCreate)
     _check_override_reach(request, body)
     row = await request.app[BUS].handle(
@@ -180,14 +194,14 @@ async def post_override(request: web.Request) -> web.Response:
 
 @routes.delete("/api/v1/planning/overrides/{id}")
 async def remove_override(request: web.Request) -> web.Response:
-    principal = await require(request, *PLAN)
+    principal = principal_of(request)
     await request.app[BUS].handle(DeleteOverride(override_id=path_id(request), actor=principal.actor))
     return web.json_response({"deleted": path_id(request)})
 
 
 @routes.get("/api/v1/planning/queues/{id}/schedules")
 async def get_schedules(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _queue_in_view(request)
     return web.json_response(await queries.schedules(request.app[UOW], path_id(request)))
 
 
@@ -195,7 +209,7 @@ async def get_schedules(request: web.Request) -> web.Response:
 @idempotent()
 async def post_schedule(request: web.Request) -> web.Response:
     """Start a build and answer 202 at once: the solve may take minutes, and runs as a job."""
-    principal = await require(request, *PLAN)
+    principal = principal_of(request)
     body = await parse_body(request, ScheduleBuild)
     queue_id = path_id(request)
     week = await queries.planning_week(request.app[UOW], queue_id, body.week_start)
@@ -211,52 +225,52 @@ async def post_schedule(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/planning/schedules/{id}")
 async def get_schedule(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _schedule_in_view(request)
     return web.json_response(await queries.schedule(request.app[UOW], path_id(request)))
 
 
 @routes.post("/api/v1/planning/schedules/{id}/publish")
 async def post_publish(request: web.Request) -> web.Response:
-    principal = await require(request, *PLAN)
+    principal = principal_of(request)
     await request.app[BUS].handle(PublishSchedule(schedule_id=path_id(request), actor=principal.actor))
     return web.json_response(await queries.schedule(request.app[UOW], path_id(request)))
 
 
 @routes.get("/api/v1/planning/schedules/{id}/export.csv")
 async def get_csv(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _schedule_in_view(request)
     body = await queries.schedule_csv(request.app[UOW], path_id(request))
     return web.Response(text=body, content_type="text/csv", charset="utf-8")
 
 
 @routes.get("/api/v1/planning/schedules/{id}/export.ics")
 async def get_ics(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _schedule_in_view(request)
     body = await queries.schedule_ics(request.app[UOW], path_id(request))
     return web.Response(text=body, content_type="text/calendar", charset="utf-8")
 
 
 @routes.get("/api/v1/planning/schedules/{id}/adherence")
 async def get_adherence(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _schedule_in_view(request)
     return web.json_response(await queries.adherence(request.app[UOW], path_id(request)))
 
 
 @routes.get("/api/v1/planning/my-schedule")
 async def get_my_schedule(request: web.Request) -> web.Response:
-    principal = await require(request, *STAFF)
+    principal = principal_of(request)
     return web.json_response(await queries.own_schedule(request.app[UOW], principal.agent_id))
 
 
 @routes.get("/api/v1/planning/agents/{id}/contract")
 async def get_contract(request: web.Request) -> web.Response:
-    await require(request, *READ)
+    await _agent_in_view(request)
     return web.json_response(await queries.contract(request.app[UOW], path_id(request)))
 
 
 @routes.put("/api/v1/planning/agents/{id}/contract")
 async def put_contract(request: web.Request) -> web.Response:
-    principal = await require(request, *PLAN)
+    principal = principal_of(request)
     body = await parse_body(request, ContractTerms)
     terms = Terms(**body.model_dump())
     await request.app[BUS].handle(SetContract(agent_id=path_id(request), terms=terms, actor=principal.actor))

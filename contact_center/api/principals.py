@@ -23,19 +23,9 @@ from redis.asyncio import Redis
 from contact_center.domain import events as ev
 from contact_center.domain.enums import Role
 from contact_center.domain.errors import UnauthenticatedError
+from contact_center.domain.principal import Principal as Principal
 from contact_center.services.agents import token_hash
 from contact_center.storage.uow import Clock, UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    agent_id: int
-    username: str
-    role: Role
-
-    @property
-    def actor(self) -> str:
-        return f"agent:{self.username}"
 
 
 class Generation(Protocol):
@@ -130,7 +120,7 @@ class TokenCache:
             or (api_token.expires_at is not None and api_token.expires_at < now)
         ):
             raise UnauthenticatedError("unknown or expired token")
-        principal = Principal(agent.id or 0, agent.username, Role(agent.role))
+        principal = Principal(agent.id or 0, agent.username, Role(agent.role), agent.team)
         return _Entry(principal, api_token.expires_at, generation, self._monotonic() + self._ttl)
 
     async def revoked(self, agent_id: int) -> None:

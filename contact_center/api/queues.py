@@ -1,4 +1,4 @@
-"""/api/v1/queues: the queues, with their live figures."""
+"""/api/v1/queues: the queues, with their live figures; each caller sees the queues of their team."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from typing import Annotated, Literal
 from aiohttp import web
 from pydantic import Field, StringConstraints
 
-from contact_center.api.auth import STAFF, require
+from contact_center.api.access import principal_of, queue_in_view
 from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import Body, Int32, length, parse_body, path_id
 from contact_center.domain.commands import CreateQueue
-from contact_center.domain.enums import Channel, Role
+from contact_center.domain.enums import Channel
 from contact_center.queries.dashboard import dashboard, queue_figures
+from contact_center.services import policy
 
 routes = web.RouteTableDef()
 
@@ -23,6 +24,7 @@ QueueName = Annotated[str, length(100, min_length=1)]
 SkillName = Annotated[str, length(100)]
 TimeZone = Annotated[str, length(64)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Team = Annotated[str, length(100)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
 
 
@@ -38,15 +40,20 @@ class QueueCreate(Body):
     timezone: TimeZone = "UTC"
     business_hours: dict[Day, list[tuple[ClockTime, ClockTime]]] = {}
     interval_minutes: int = 30
+    team: Team | None = None
+    #: Agents may take waiting work from this queue without an offer.
+    allow_picking: bool = False
 
 
 @routes.get("/api/v1/queues")
 async def list_queues(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
+    principal = principal_of(request)
     async with request.app[UOW]() as uow:
         figures = {f.queue_id: f for f in await queue_figures(uow, uow.now())}
         items = []
         for queue in await uow.queues.list():
+            if not policy.sees_queue(principal, queue.team):
+                continue
             doc = row(queue)
             live = figures.get(queue.id or 0)
             doc["waiting"] = live.waiting if live else 0
@@ -58,7 +65,7 @@ async def list_queues(request: web.Request) -> web.Response:
 @routes.post("/api/v1/queues")
 @idempotent()
 async def create_queue(request: web.Request) -> web.Response:
-    principal = await require(request, Role.ADMIN)
+    principal = principal_of(request)
     body = await parse_body(request, QueueCreate)
     queue_id = await request.app[BUS].handle(
         CreateQueue(
@@ -71,6 +78,8 @@ async def create_queue(request: web.Request) -> web.Response:
             timezone=body.timezone,
             business_hours=tuple((d, tuple(s)) for d, s in body.business_hours.items()),
             interval_minutes=body.interval_minutes,
+            team=body.team,
+            allow_picking=body.allow_picking,
             actor=principal.actor,
         )
     )
@@ -80,13 +89,15 @@ async def create_queue(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/queues/{id}")
 async def get_queue(request: web.Request) -> web.Response:
-    await require(request, *STAFF)
+    queue_id = path_id(request)
     async with request.app[UOW]() as uow:
-        return web.json_response(row(await uow.queues.get(path_id(request))))
+        await queue_in_view(uow, principal_of(request), queue_id)
+        return web.json_response(row(await uow.queues.get(queue_id)))
 
 
 @routes.get("/api/v1/dashboard")
 async def get_dashboard(request: web.Request) -> web.Response:
-    """Live figures for the supervisor page: waiting, longest wait, agents by state, latest contacts."""
-    await require(request, *STAFF)
-    return web.json_response(await dashboard(request.app[UOW]()))
+    """Live figures for the supervisor page: waiting, longest wait, agents by state, latest contacts
+    (those of the caller's team; planners get the figures without the contacts)."""
+    view = policy.dashboard_view(principal_of(request))
+    return web.json_response(await dashboard(request.app[UOW](), view))

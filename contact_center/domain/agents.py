@@ -22,6 +22,8 @@ class Agent(SQLModel, table=True):
     username: str = Field(max_length=64, unique=True, index=True)
     display_name: str = Field(default="", max_length=200)
     role: Role = enum_field(Role, default=Role.AGENT)
+    #: The team a supervisor oversees or an agent works in; None: no team (a supervisor sees all).
+    team: str | None = Field(default=None, max_length=100, index=True)
     password_hash: str = Field(default="", max_length=255)
     skills: dict[str, int] = json_field(dict)
     capacity: dict[str, int] = json_field(_default_capacity)

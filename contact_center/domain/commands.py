@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from contact_center.domain.enums import Channel, CustomerClass, Direction, InteractionState, Presence, Role
+from contact_center.domain.principal import Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class CreateCustomer(Command):
     phones: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     chat_ids: tuple[str, ...] = ()
+    owner_agent_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +83,17 @@ class OpenInteraction(Command):
 
 @dataclass(frozen=True, slots=True)
 class TransitionInteraction(Command):
+    """Move an interaction along; never to `offered` (only the router's offer path writes that).
+
+    `principal` is the person asking, checked by the policy inside the same transaction as the
+    move; None for the system itself (channels, the simulator)."""
+
     interaction_id: int
     target: InteractionState
     agent_id: int | None = None
     queue: str | None = None
     wrap_up_code: str | None = None
+    principal: Principal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,7 @@ class CreateAgent(Command):
     password: str | None = None
     skills: tuple[tuple[str, int], ...] = ()
     capacity: tuple[tuple[str, int], ...] = ()
+    team: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +131,8 @@ class CreateQueue(Command):
     timezone: str = "UTC"
     business_hours: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     interval_minutes: int = 30
+    team: str | None = None
+    allow_picking: bool = False
 
 
 @dataclass(frozen=True, slots=True)

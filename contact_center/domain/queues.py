@@ -23,4 +23,8 @@ class Queue(SQLModel, table=True):
     interval_minutes: int = 30
     routing: dict[str, Any] = json_field(dict)
     """Routing policy: escalation steps, sticky window, agent choice, offer timeout, aging, boosts."""
+    #: The team whose supervisors oversee this queue; None: only supervisors without a team see it.
+    team: str | None = Field(default=None, max_length=100, index=True)
+    #: May agents take waiting work from this queue without an offer (queued -> active)?
+    allow_picking: bool = False
     created_at: datetime = utc_field()

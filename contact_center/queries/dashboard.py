@@ -19,7 +19,11 @@ from contact_center.domain.customers import Customer
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.queues import Queue
 from contact_center.domain.states import WAITING
+from contact_center.services.policy import DashboardView, Scope
+from contact_center.storage.access_facts import interaction_where
 from contact_center.storage.uow import UnitOfWork
+
+EVERYONE = DashboardView()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +46,8 @@ class RecentInteraction:
     created_at: str
 
 
-async def queue_figures(uow: UnitOfWork, now: datetime) -> list[QueueFigures]:
-    """Waiting now and longest wait now (max of now − entered) for every queue."""
+async def queue_figures(uow: UnitOfWork, now: datetime, *, team: str | None = None) -> list[QueueFigures]:
+    """Waiting now and longest wait now (max of now − entered) for every queue (of `team`)."""
     stmt = (
         select(Interaction.queue_id, func.count(), func.min(Interaction.queued_at))
         .where(col(Interaction.state).in_([s.value for s in WAITING]))
@@ -52,6 +56,8 @@ async def queue_figures(uow: UnitOfWork, now: datetime) -> list[QueueFigures]:
     waiting = {row[0]: (row[1], row[2]) for row in (await uow.session.exec(stmt)).all()}
     out = []
     for queue in await uow.queues.list():
+        if team is not None and queue.team != team:
+            continue
         count, oldest = waiting.get(queue.id, (0, None))
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=now.tzinfo)
@@ -62,23 +68,27 @@ async def queue_figures(uow: UnitOfWork, now: datetime) -> list[QueueFigures]:
     return out
 
 
-async def agents_by_state(uow: UnitOfWork) -> dict[str, int]:
+async def agents_by_state(uow: UnitOfWork, *, team: str | None = None) -> dict[str, int]:
     """Per docs/metrics.md: an available agent handling at least one interaction counts as busy."""
     handling = {agent_id for agent_id, _channel in await uow.interactions.handling()}
     counts: Counter[str] = Counter()
     for agent in await uow.agents.list():
-        if not agent.is_active:
+        if not agent.is_active or (team is not None and agent.team != team):
             continue
         state = str(agent.presence)
         counts["busy" if state == "available" and agent.id in handling else state] += 1
     return {state: counts.get(state, 0) for state in ("available", "busy", "wrap_up", "away", "offline")}
 
 
-async def recent_interactions(uow: UnitOfWork, limit: int = 15) -> list[RecentInteraction]:
+async def recent_interactions(
+    uow: UnitOfWork, limit: int = 15, *, team: str | None = None
+) -> list[RecentInteraction]:
+    scope = Scope(everything=team is None, team=team)
     stmt = (
         select(Interaction, Customer.name, Queue.name)
         .join(Customer, col(Customer.id) == col(Interaction.customer_id))
         .outerjoin(Queue, col(Queue.id) == col(Interaction.queue_id))
+        .where(interaction_where(scope))
         .order_by(col(Interaction.id).desc())
         .limit(limit)
     )
@@ -91,13 +101,15 @@ async def recent_interactions(uow: UnitOfWork, limit: int = 15) -> list[RecentIn
     ]
 
 
-async def dashboard(uow: UnitOfWork) -> dict[str, Any]:
-    """Everything the supervisor page shows, as JSON-ready values, read in one unit of work."""
+async def dashboard(uow: UnitOfWork, view: DashboardView = EVERYONE) -> dict[str, Any]:
+    """Everything the supervisor page shows, as JSON-ready values, read in one unit of work, for
+    one view (`policy.dashboard_view`): a team's figures, with or without the latest contacts."""
     async with uow:
         now = uow.now()
+        recent = await recent_interactions(uow, team=view.team) if view.with_contacts else []
         return {
             "at": now.isoformat(),
-            "queues": [asdict(q) for q in await queue_figures(uow, now)],
-            "agents": await agents_by_state(uow),
-            "recent": [asdict(r) for r in await recent_interactions(uow)],
+            "queues": [asdict(q) for q in await queue_figures(uow, now, team=view.team)],
+            "agents": await agents_by_state(uow, team=view.team),
+            "recent": [asdict(r) for r in recent],
         }

@@ -26,7 +26,7 @@ from contact_center.storage.uow import UnitOfWork
 
 _hasher = PasswordHasher()
 TOKEN_LIFETIME = timedelta(days=30)
-UPDATABLE = frozenset({"display_name", "role", "skills", "capacity", "is_active", "password"})
+UPDATABLE = frozenset({"display_name", "role", "skills", "capacity", "is_active", "password", "team"})
 
 
 @functools.cache
@@ -72,6 +72,16 @@ def check_skills(skills: dict[str, int]) -> dict[str, int]:
     return dict(skills)
 
 
+def team_name(raw: str | None) -> str | None:
+    """One spelling of a team, for agents and queues alike: blank is no team."""
+    if raw is None:
+        return None
+    name = raw.strip()
+    if len(name) > 100:
+        raise InvalidInputError("a team name has at most 100 characters")
+    return name or None
+
+
 def check_capacity(capacity: dict[str, int]) -> dict[str, int]:
     for channel, slots in capacity.items():
         if channel not in {c.value for c in Channel} or not isinstance(slots, int) or not 0 <= slots <= 50:
@@ -93,6 +103,7 @@ async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
             username=username,
             display_name=cmd.display_name or cmd.username,
             role=cmd.role,
+            team=team_name(cmd.team),
             password_hash=password_hash,
             skills=skills,
             presence=Presence.OFFLINE,
@@ -133,6 +144,8 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
                 value = {**agent.capacity, **check_capacity(value)}
             elif key == "role":
                 value = Role(value)
+            elif key == "team":
+                value = team_name(value)
             setattr(agent, key, value)
             audit[key] = value
         uow.session.add(agent)

@@ -52,7 +52,7 @@ async def create_customer(cmd: CreateCustomer, uow: UnitOfWork, *, default_regio
             if await uow.customers.by_address(address) is not None:
                 raise ConflictError(f"{address.kind.value} {address.value} already belongs to a customer")
         now = uow.now()
-        customer = Customer(**fields, created_at=now, updated_at=now)
+        customer = Customer(**fields, owner_agent_id=cmd.owner_agent_id, created_at=now, updated_at=now)
         await uow.customers.added(customer)
         for address in addresses:
             await uow.customers.add_identity(customer.id or 0, address, now)

@@ -19,11 +19,17 @@ from contact_center.domain.enums import (
     DeliveryStatus,
     Direction,
     InteractionState,
+    Role,
 )
 from contact_center.domain.errors import InvalidInputError, UnprocessableError
-from contact_center.domain.events import TRANSITION_EVENTS, InteractionStarted, MessageAdded
+from contact_center.domain.events import TRANSITION_EVENTS, InteractionStarted, MessageAdded, OfferDeclined
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.domain.principal import Principal
 from contact_center.domain.queues import Queue
+from contact_center.domain.routing import OfferState
+from contact_center.services import policy
+from contact_center.storage import access_facts
+from contact_center.storage.routing import RoutingRepository
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -86,17 +92,30 @@ async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> Interaction
 
 
 async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) -> InteractionRecord:
+    """The one generic move. `offered` is refused to everyone: an offer row and that state are
+    written together by the router's offer path (`services/offers.py`), or not at all."""
+    if cmd.target is InteractionState.OFFERED:
+        raise UnprocessableError(
+            "an interaction is offered only by the router, together with its offer; "
+            "assign it with to=active and an agent_id instead",
+            code="offer_by_router_only",
+        )
     async with uow:
         interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
         target = cmd.target
+        agent_id = cmd.agent_id
+        if cmd.principal is not None:
+            agent_id = await _authorise(uow, cmd, cmd.principal, interaction)
+        if interaction.state == InteractionState.OFFERED:
+            await _withdraw_offer(uow, interaction, cmd.actor)
         queue_id = None
         if cmd.queue is not None:
             if target not in (InteractionState.TRANSFERRED, InteractionState.QUEUED):
                 raise InvalidInputError("a queue can only be given when transferring or re-queueing")
             queue = await _queue_for(uow, Channel(interaction.channel), cmd.queue)
             queue_id = queue.id if queue else None
-        if target in (InteractionState.OFFERED, InteractionState.ACTIVE):
-            agent_id = cmd.agent_id if cmd.agent_id is not None else interaction.agent_id
+        if target is InteractionState.ACTIVE:
+            agent_id = agent_id if agent_id is not None else interaction.agent_id
             if agent_id is None:
                 raise UnprocessableError(f"moving to {target.value} needs an agent_id")
             await uow.agents.get(agent_id)
@@ -116,6 +135,49 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
         record = await _record(uow, interaction)
         await uow.commit()
         return record
+
+
+async def _withdraw_offer(uow: UnitOfWork, interaction: Interaction, actor: str) -> None:
+    """Taken out of `offered` by hand (a supervisor, a caller hanging up): its open offer ends with
+    it, so an open offer never outlives the state it belongs to. The router and the agent's desk
+    hear of it as of any withdrawal."""
+    offer = await RoutingRepository(uow.session).open_offer_of(interaction.id or 0)
+    if offer is None:
+        return
+    now = uow.now()
+    offer.state, offer.closed_at = OfferState.WITHDRAWN, now
+    uow.session.add(offer)
+    uow.audit(actor, "interaction", interaction.id or 0, "offer_withdrawn", {"agent_id": offer.agent_id})
+    uow.emit(
+        OfferDeclined(
+            interaction_id=interaction.id or 0,
+            agent_id=offer.agent_id,
+            outcome=OfferState.WITHDRAWN.value,
+            at=now,
+        )
+    )
+
+
+async def _authorise(
+    uow: UnitOfWork, cmd: TransitionInteraction, principal: Principal, interaction: Interaction
+) -> int | None:
+    """Ask the policy, on facts read under the row lock the move holds; returns the agent the move
+    hands the interaction to (an agent picking waiting work takes it themselves)."""
+    agent_id = cmd.agent_id
+    if (
+        agent_id is None
+        and principal.role is Role.AGENT
+        and cmd.target is InteractionState.ACTIVE
+        and interaction.agent_id is None
+    ):
+        agent_id = principal.agent_id
+    facts = await access_facts.interaction_facts(uow.session, interaction.id or 0)
+    assignee_team = await access_facts.agent_team(uow.session, agent_id) if agent_id is not None else None
+    refusal = policy.transition_refusal(
+        principal, facts, cmd.target, assignee=agent_id, assignee_team=assignee_team
+    )
+    policy.check(refusal, f"interaction {cmd.interaction_id}")
+    return agent_id
 
 
 async def transition(

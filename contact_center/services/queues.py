@@ -8,7 +8,7 @@ from contact_center.domain.commands import CreateQueue
 from contact_center.domain.errors import ConflictError, InvalidInputError
 from contact_center.domain.events import QueueCreated
 from contact_center.domain.queues import Queue
-from contact_center.services.agents import check_skills
+from contact_center.services.agents import check_skills, team_name
 from contact_center.storage.uow import UnitOfWork
 
 
@@ -38,6 +38,8 @@ async def create_queue(cmd: CreateQueue, uow: UnitOfWork) -> int:
             business_hours={day: [list(span) for span in spans] for day, spans in cmd.business_hours},
             timezone=cmd.timezone,
             interval_minutes=cmd.interval_minutes,
+            team=team_name(cmd.team),
+            allow_picking=cmd.allow_picking,
             created_at=uow.now(),
         )
         await uow.queues.added(queue)

@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, update
+from sqlalchemy import ColumnElement, Select, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -72,8 +72,17 @@ class CustomerRepository(_Repository):
         result: CustomerIdentity = await self.added(identity)
         return result
 
-    async def search(self, query: str, *, limit: int, after_id: int | None = None) -> Sequence[Customer]:
-        """Substring match on name, company, phone or email; works for Chinese names as for Latin."""
+    async def search(
+        self,
+        query: str,
+        *,
+        limit: int,
+        after_id: int | None = None,
+        scope: ColumnElement[bool] | None = None,
+    ) -> Sequence[Customer]:
+        """Substring match on name, company, phone or email; works for Chinese names as for Latin.
+
+        `scope` (`storage/access_facts.py`) limits the rows to those the caller may see."""
         needle = query.strip().lower()
         # Digits are matched against phone numbers only when the query is written like one
         # ("(415) 555-01"), never pulled out of a name or an email that happens to hold some.
@@ -96,12 +105,18 @@ class CustomerRepository(_Repository):
         )
         if after_id is not None:
             stmt = stmt.where(col(Customer.id) > after_id)
+        if scope is not None:
+            stmt = stmt.where(scope)
         return (await self.session.exec(stmt.order_by(col(Customer.id)).limit(limit))).all()
 
-    async def list(self, *, limit: int, after_id: int | None = None) -> Sequence[Customer]:
+    async def list(
+        self, *, limit: int, after_id: int | None = None, scope: ColumnElement[bool] | None = None
+    ) -> Sequence[Customer]:
         stmt = select(Customer).where(
             col(Customer.merged_into_id).is_(None), col(Customer.erased_at).is_(None)
         )
+        if scope is not None:
+            stmt = stmt.where(scope)
         if after_id is not None:
             stmt = stmt.where(col(Customer.id) > after_id)
         return (await self.session.exec(stmt.order_by(col(Customer.id)).limit(limit))).all()
@@ -147,9 +162,12 @@ class InteractionRepository(_Repository):
         agent_id: int | None = None,
         created_after: datetime | None = None,
         created_before: datetime | None = None,
+        scope: ColumnElement[bool] | None = None,
     ) -> Sequence[Interaction]:
         """Newest first; `before_id` is the cursor, stable while new rows arrive."""
         stmt = select(Interaction)
+        if scope is not None:
+            stmt = stmt.where(scope)
         filters = {
             Interaction.state: state,
             Interaction.channel: channel,
@@ -172,8 +190,12 @@ class InteractionRepository(_Repository):
         stmt = select(InteractionTransition).where(InteractionTransition.interaction_id == interaction_id)
         return (await self.session.exec(stmt.order_by(col(InteractionTransition.id)))).all()
 
-    async def for_customer(self, customer_id: int) -> Sequence[Interaction]:
+    async def for_customer(
+        self, customer_id: int, *, scope: ColumnElement[bool] | None = None
+    ) -> Sequence[Interaction]:
         stmt = select(Interaction).where(Interaction.customer_id == customer_id)
+        if scope is not None:
+            stmt = stmt.where(scope)
         return (await self.session.exec(stmt.order_by(col(Interaction.id)))).all()
 
     async def handling(

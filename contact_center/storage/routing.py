@@ -38,6 +38,11 @@ class RoutingRepository:
         )
         return (await self.session.exec(stmt.order_by(col(Offer.id).desc()))).first()
 
+    async def open_offer_of(self, interaction_id: int) -> Offer | None:
+        """The interaction's open offer, whoever it is for (there is at most one)."""
+        stmt = select(Offer).where(Offer.interaction_id == interaction_id, Offer.state == OfferState.OPEN)
+        return (await self.session.exec(stmt)).first()
+
     async def has_open_offer(self, interaction_id: int) -> bool:
         stmt = select(Offer.id).where(Offer.interaction_id == interaction_id, Offer.state == OfferState.OPEN)
         return (await self.session.exec(stmt)).first() is not None

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,8 +16,31 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from contact_center.bootstrap import Container, build_container
+from contact_center.domain.commands import AcceptOffer, OfferInteraction
 from contact_center.domain.events import Event
+from contact_center.services.offers import claim_epoch, current_epoch
 from tests.conftest import REDIS_TEST_URL, make_settings
+
+
+async def offer_as_router(
+    container: Container, interaction_id: int, agent_id: int, *, expires_at: datetime | None = None
+) -> None:
+    """Offer a queued interaction the one way it can be offered: an `OfferInteraction`, written as
+    the leading router writes it, under a newly claimed epoch (no router runs in these tests)."""
+    epoch = await current_epoch(container.uow()) + 1
+    await claim_epoch(container.uow(), epoch, "test")
+    expires = expires_at or container.clock() + timedelta(minutes=5)
+    await container.bus.handle(
+        OfferInteraction(
+            interaction_id=interaction_id, agent_id=agent_id, expires_at=expires, reason="test", epoch=epoch
+        )
+    )
+
+
+async def offer_and_accept(container: Container, interaction_id: int, agent_id: int) -> None:
+    """Queued to active the way work reaches an agent: offered, then accepted by that agent."""
+    await offer_as_router(container, interaction_id, agent_id)
+    await container.bus.handle(AcceptOffer(interaction_id=interaction_id, agent_id=agent_id))
 
 
 def random_phone() -> str:

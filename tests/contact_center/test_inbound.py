@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateQueue, ReceiveInbound, TransitionInteraction
 from contact_center.domain.enums import Channel, InteractionState
+from contact_center.domain.errors import UnprocessableError
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
+from contact_center.domain.routing import OfferState
 from contact_center.storage.outbox import OutboxEvent
+from contact_center.storage.routing import RoutingRepository
 from tests.conftest import unique
+from tests.contact_center.conftest import offer_and_accept, offer_as_router
 
 
 def phone() -> str:
@@ -84,10 +89,10 @@ async def test_reply_to_pending_email_requeues_it(container: Container) -> None:
     agent_id = await container.bus.handle(CreateAgent(username=unique("a")))
     sender = f"{unique('c')}@example.com"
     first = await container.bus.handle(ReceiveInbound(channel=Channel.EMAIL, sender=sender, body="one"))
-    for target in (InteractionState.OFFERED, InteractionState.ACTIVE, InteractionState.PENDING):
-        await container.bus.handle(
-            TransitionInteraction(interaction_id=first.interaction_id, target=target, agent_id=agent_id)
-        )
+    await offer_and_accept(container, first.interaction_id, agent_id)
+    await container.bus.handle(
+        TransitionInteraction(interaction_id=first.interaction_id, target=InteractionState.PENDING)
+    )
     again = await container.bus.handle(ReceiveInbound(channel=Channel.EMAIL, sender=sender, body="two"))
     assert again.interaction_id == first.interaction_id
     async with container.uow() as uow:
@@ -152,10 +157,7 @@ async def test_transfer_refuses_a_queue_that_does_not_serve_the_channel(containe
             queue=voice_queue,
         )
     )
-    for target in (InteractionState.OFFERED, InteractionState.ACTIVE):
-        await container.bus.handle(
-            TransitionInteraction(interaction_id=call.interaction_id, target=target, agent_id=agent_id)
-        )
+    await offer_and_accept(container, call.interaction_id, agent_id)
     try:
         await container.bus.handle(
             TransitionInteraction(
@@ -180,11 +182,7 @@ async def test_requeue_into_another_queue_records_the_queue_it_entered(container
     chat = await container.bus.handle(
         ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi", queue=first)
     )
-    await container.bus.handle(
-        TransitionInteraction(
-            interaction_id=chat.interaction_id, target=InteractionState.OFFERED, agent_id=agent_id
-        )
-    )
+    await offer_as_router(container, chat.interaction_id, agent_id)
     await container.bus.handle(
         TransitionInteraction(
             interaction_id=chat.interaction_id, target=InteractionState.QUEUED, queue=second
@@ -194,8 +192,29 @@ async def test_requeue_into_another_queue_records_the_queue_it_entered(container
         second_id = (await uow.queues.named(second)).id
         interaction = await uow.interactions.get(chat.interaction_id)
         transitions = await uow.interactions.transitions(chat.interaction_id)
+        offers = await RoutingRepository(uow.session).offers_for(chat.interaction_id)
     assert interaction.queue_id == second_id
     assert transitions[-1].to_state == InteractionState.QUEUED and transitions[-1].queue_id == second_id
+    # Taken back from the offer: the offer is withdrawn with it, never left open on queued work.
+    assert [o.state for o in offers] == [OfferState.WITHDRAWN]
+
+
+async def test_no_command_moves_an_interaction_to_offered(container: Container) -> None:
+    """`offered` exists only with an open offer, which only the router's offer path writes."""
+    from contact_center.domain.commands import CreateAgent
+
+    agent_id = await container.bus.handle(CreateAgent(username=unique("a")))
+    chat = await container.bus.handle(ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi"))
+    with pytest.raises(UnprocessableError) as refused:
+        await container.bus.handle(
+            TransitionInteraction(
+                interaction_id=chat.interaction_id, target=InteractionState.OFFERED, agent_id=agent_id
+            )
+        )
+    assert refused.value.code == "offer_by_router_only"
+    async with container.uow() as uow:
+        assert (await uow.interactions.get(chat.interaction_id)).state == InteractionState.QUEUED
+        assert await RoutingRepository(uow.session).offers_for(chat.interaction_id) == []
 
 
 async def test_the_same_phone_written_twice_is_one_identity(container: Container) -> None:
@@ -220,10 +239,7 @@ async def test_an_available_agent_handling_an_interaction_counts_as_busy(contain
     async with container.uow() as uow:
         before = await agents_by_state(uow)
     chat = await container.bus.handle(ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi"))
-    for target in (InteractionState.OFFERED, InteractionState.ACTIVE):
-        await container.bus.handle(
-            TransitionInteraction(interaction_id=chat.interaction_id, target=target, agent_id=agent_id)
-        )
+    await offer_and_accept(container, chat.interaction_id, agent_id)
     async with container.uow() as uow:
         after = await agents_by_state(uow)
     assert after["busy"] == before["busy"] + 1

@@ -22,6 +22,7 @@ from contact_center.domain.commands import CreateAgent
 from contact_center.domain.enums import Role
 from contact_center.services.agents import create_token_for
 from tests.conftest import unique
+from tests.contact_center.conftest import offer_as_router
 
 PASSWORD = "correct horse battery staple"
 
@@ -122,3 +123,8 @@ def phone_number() -> str:
     """A unique, valid US number in the 415 area (555-01xx is fictional but parses)."""
     n = uuid.uuid4().int
     return f"+1415{200 + n % 800}{(n // 800) % 10_000:04d}"
+
+
+async def offer_to(container: Container, interaction_id: int, agent_id: int) -> None:
+    """Offer as the router does (`tests/contact_center/conftest.py`)."""
+    await offer_as_router(container, interaction_id, agent_id)

@@ -137,7 +137,7 @@ async def test_agent_sets_own_presence_but_not_another(
     resp = await client.put(
         f"/api/v1/agents/{other.agent_id}/presence", json={"presence": "away"}, headers=me.headers
     )
-    await error_of(resp, 403, "forbidden")
+    await error_of(resp, 404, "not_found")  # another agent is out of an agent's view
     resp = await client.put(
         f"/api/v1/agents/{me.agent_id}/presence",
         json={"presence": "away", "reason": "lunch"},

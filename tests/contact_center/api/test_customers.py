@@ -15,11 +15,13 @@ Client = TestClient[Any, Any]
 
 async def create(client: Client, staff: Staff, **fields: Any) -> dict[str, Any]:
     body = {"name": unique("Customer "), **fields}
-    return dict(await ok(await client.post("/api/v1/customers", json=body, headers=staff.agent.headers), 201))
+    return dict(
+        await ok(await client.post("/api/v1/customers", json=body, headers=staff.supervisor.headers), 201)
+    )
 
 
 async def search(client: Client, staff: Staff, q: str, **params: str) -> list[dict[str, Any]]:
-    resp = await client.get("/api/v1/customers", params={"q": q, **params}, headers=staff.agent.headers)
+    resp = await client.get("/api/v1/customers", params={"q": q, **params}, headers=staff.supervisor.headers)
     return list((await ok(resp))["items"])
 
 
@@ -37,7 +39,9 @@ async def test_create_normalises_phones_and_emails(client: Client, staff: Staff)
         ("phone", phone),
         ("email", f"{local.lower()}@example.org"),
     }
-    fetched = await ok(await client.get(f"/api/v1/customers/{created['id']}", headers=staff.agent.headers))
+    fetched = await ok(
+        await client.get(f"/api/v1/customers/{created['id']}", headers=staff.supervisor.headers)
+    )
     assert fetched == created
 
 
@@ -48,7 +52,7 @@ async def test_duplicate_identity_is_409_and_stores_nothing(client: Client, staf
     resp = await client.post(
         "/api/v1/customers",
         json={"name": name, "phones": [national(phone)]},
-        headers=staff.agent.headers,
+        headers=staff.supervisor.headers,
     )
     await error_of(resp, 409, "conflict")
     assert await search(client, staff, name) == []
@@ -59,7 +63,7 @@ async def test_same_phone_twice_in_one_request_is_not_a_500(client: Client, staf
     resp = await client.post(
         "/api/v1/customers",
         json={"name": name, "phones": [phone, national(phone)]},
-        headers=staff.agent.headers,
+        headers=staff.supervisor.headers,
     )
     if resp.status == 201:
         assert [i["address"] for i in (await resp.json())["identities"]] == [phone]
@@ -73,7 +77,7 @@ async def test_concurrent_claims_of_one_phone_give_one_201_and_409s(client: Clie
 
     async def attempt(n: int) -> int:
         body = {"name": f"{name} {n}", "phones": [phone]}
-        resp = await client.post("/api/v1/customers", json=body, headers=staff.agent.headers)
+        resp = await client.post("/api/v1/customers", json=body, headers=staff.supervisor.headers)
         if resp.status != 201:
             await error_of(resp, 409, "conflict")
         return resp.status
@@ -86,7 +90,7 @@ async def test_concurrent_claims_of_one_phone_give_one_201_and_409s(client: Clie
 async def test_bad_phone_or_email_is_400(client: Client, staff: Staff) -> None:
     for fields in ({"phones": ["call me maybe"]}, {"emails": ["no-at-sign"]}):
         resp = await client.post(
-            "/api/v1/customers", json={"name": "x", **fields}, headers=staff.agent.headers
+            "/api/v1/customers", json={"name": "x", **fields}, headers=staff.supervisor.headers
         )
         await error_of(resp, 400, "invalid_input")
 
@@ -123,14 +127,16 @@ async def test_cursor_pages_have_no_duplicates_or_gaps(client: Client, staff: St
     seen: list[int] = []
     params = {"q": company, "limit": "3"}
     for _ in range(5):
-        page = await ok(await client.get("/api/v1/customers", params=params, headers=staff.agent.headers))
+        page = await ok(
+            await client.get("/api/v1/customers", params=params, headers=staff.supervisor.headers)
+        )
         seen += [c["id"] for c in page["items"]]
         if page["next_cursor"] is None:
             break
         params["cursor"] = page["next_cursor"]
     assert seen == ids
     listed = await ok(
-        await client.get("/api/v1/customers", params={"limit": "2"}, headers=staff.agent.headers)
+        await client.get("/api/v1/customers", params={"limit": "2"}, headers=staff.supervisor.headers)
     )
     assert len(listed["items"]) == 2 and listed["next_cursor"]
 
@@ -146,7 +152,7 @@ async def test_bad_cursor_or_limit_is_400(client: Client, staff: Staff) -> None:
         {"q": "a\x00b"},
         {"q": "x" * 201},
     ):
-        resp = await client.get("/api/v1/customers", params=params, headers=staff.agent.headers)
+        resp = await client.get("/api/v1/customers", params=params, headers=staff.supervisor.headers)
         await error_of(resp, 400)
 
 
@@ -155,7 +161,7 @@ async def test_patch_updates_known_fields(client: Client, staff: Staff) -> None:
     resp = await client.patch(
         f"/api/v1/customers/{created['id']}",
         json={"company": "Initech", "customer_class": "vip", "tags": ["b2b"], "value": 12},
-        headers=staff.agent.headers,
+        headers=staff.supervisor.headers,
     )
     doc = await ok(resp)
     assert (doc["company"], doc["customer_class"], doc["tags"], doc["value"]) == (
@@ -184,12 +190,12 @@ async def test_patch_with_unknown_field_or_wrong_type_is_422_and_changes_nothing
         {"owner_agent_id": 2**40},
     ]
     for body in bad_bodies:
-        await error_of(await client.patch(url, json=body, headers=staff.agent.headers), 422)
-    assert await ok(await client.get(url, headers=staff.agent.headers)) == created
+        await error_of(await client.patch(url, json=body, headers=staff.supervisor.headers), 422)
+    assert await ok(await client.get(url, headers=staff.supervisor.headers)) == created
 
 
 async def test_unknown_customer_is_404_and_bad_id_400(client: Client, staff: Staff) -> None:
-    headers = staff.agent.headers
+    headers = staff.supervisor.headers
     await error_of(await client.get("/api/v1/customers/2000000000", headers=headers), 404, "not_found")
     await error_of(await client.get("/api/v1/customers/99999999999999999999", headers=headers), 404)
     for bad in ("abc", "0", "-3", "1.5", "1_0"):
@@ -199,7 +205,7 @@ async def test_unknown_customer_is_404_and_bad_id_400(client: Client, staff: Sta
 async def open_for(client: Client, staff: Staff, customer_id: int, channel: str = "sms") -> dict[str, Any]:
     body = {"customer_id": customer_id, "channel": channel, "subject": "hi", "body": "hello"}
     return dict(
-        await ok(await client.post("/api/v1/interactions", json=body, headers=staff.agent.headers), 201)
+        await ok(await client.post("/api/v1/interactions", json=body, headers=staff.supervisor.headers), 201)
     )
 
 
@@ -219,11 +225,11 @@ async def test_merge_keeps_all_history(client: Client, staff: Staff) -> None:
     assert {i["address"] for i in doc["identities"]} == {phone, email}
     assert doc["tags"] == ["x"]
     history = await ok(
-        await client.get(f"/api/v1/customers/{survivor['id']}/interactions", headers=staff.agent.headers)
+        await client.get(f"/api/v1/customers/{survivor['id']}/interactions", headers=staff.supervisor.headers)
     )
     assert [i["id"] for i in history["items"]] == [kept["id"], moved["id"]]
     assert all(i["customer_id"] == survivor["id"] for i in history["items"])
-    gone = await ok(await client.get(f"/api/v1/customers/{merged['id']}", headers=staff.agent.headers))
+    gone = await ok(await client.get(f"/api/v1/customers/{merged['id']}", headers=staff.supervisor.headers))
     assert gone["merged_into_id"] == survivor["id"] and gone["identities"] == []
     assert [c["id"] for c in await search(client, staff, tag)] == [survivor["id"]]
     assert [c["id"] for c in await search(client, staff, email)] == [survivor["id"]]
@@ -234,7 +240,7 @@ async def test_merge_keeps_all_history(client: Client, staff: Staff) -> None:
     )
     await error_of(again, 409, "conflict")
     patched = await client.patch(
-        f"/api/v1/customers/{merged['id']}", json={"company": "x"}, headers=staff.agent.headers
+        f"/api/v1/customers/{merged['id']}", json={"company": "x"}, headers=staff.supervisor.headers
     )
     await error_of(patched, 409)
 
@@ -253,7 +259,7 @@ async def test_history_is_oldest_first_and_404_for_unknown(client: Client, staff
     created = await create(client, staff)
     opened = [await open_for(client, staff, created["id"], ch) for ch in ("sms", "voice", "email")]
     url = f"/api/v1/customers/{created['id']}/interactions"
-    history = await ok(await client.get(url, headers=staff.agent.headers))
+    history = await ok(await client.get(url, headers=staff.supervisor.headers))
     assert [(i["id"], i["channel"]) for i in history["items"]] == [(o["id"], o["channel"]) for o in opened]
-    resp = await client.get("/api/v1/customers/2000000000/interactions", headers=staff.agent.headers)
+    resp = await client.get("/api/v1/customers/2000000000/interactions", headers=staff.supervisor.headers)
     await error_of(resp, 404)

@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from contact_center.api.route_rules import PUBLIC, RULES
 from contact_center.bootstrap import Container, build_api_app
 from tests.contact_center.api.conftest import Staff, error_of, ok
 
@@ -49,10 +50,13 @@ async def test_a_plain_request_id_is_kept_and_a_hostile_one_replaced(client: Cli
 
 
 async def test_unexpected_exception_is_500_internal_with_request_id_and_no_trace(
-    container: Container, caplog: pytest.LogCaptureFixture
+    container: Container, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def explode(request: web.Request) -> web.Response:
         raise RuntimeError("secret detail: password=hunter2")
+
+    # A route needs a rule to be reached at all (tests/contact_center/api/test_authorisation_matrix.py).
+    monkeypatch.setitem(RULES, ("GET", "/api/v1/explode"), PUBLIC)
 
     app = build_api_app(container)
     app.router.add_get("/api/v1/explode", explode)

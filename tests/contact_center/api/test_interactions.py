@@ -1,4 +1,8 @@
-"""/api/v1/interactions: opening, the state machine through the API, filters and newest-first paging."""
+"""/api/v1/interactions: opening, the state machine through the API, filters and newest-first paging.
+
+A supervisor drives most of these (the moves themselves are the subject); offers are made the one
+way they can be, by `OfferInteraction` (`offer_to`), and answered by the offered agent.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from contact_center.domain.commands import OfferInteraction, ReceiveInbound
 from contact_center.domain.enums import Channel
 from contact_center.services.offers import claim_epoch, current_epoch
 from tests.conftest import unique
-from tests.contact_center.api.conftest import Staff, error_of, new_agent, ok
+from tests.contact_center.api.conftest import Staff, error_of, new_agent, offer_to, ok
 
 Client = TestClient[Any, Any]
 
@@ -25,18 +29,20 @@ async def make_queue(client: Client, staff: Staff, channels: list[str] | None = 
 
 
 async def make_customer(client: Client, staff: Staff) -> int:
-    resp = await client.post("/api/v1/customers", json={"name": unique("C ")}, headers=staff.agent.headers)
+    resp = await client.post(
+        "/api/v1/customers", json={"name": unique("C ")}, headers=staff.supervisor.headers
+    )
     return int((await ok(resp, 201))["id"])
 
 
 async def open_interaction(client: Client, staff: Staff, **fields: Any) -> dict[str, Any]:
-    resp = await client.post("/api/v1/interactions", json=fields, headers=staff.agent.headers)
+    resp = await client.post("/api/v1/interactions", json=fields, headers=staff.supervisor.headers)
     return dict(await ok(resp, 201))
 
 
 async def move(client: Client, staff: Staff, iid: int, to: str, **fields: Any) -> dict[str, Any]:
     resp = await client.post(
-        f"/api/v1/interactions/{iid}/transitions", json={"to": to, **fields}, headers=staff.agent.headers
+        f"/api/v1/interactions/{iid}/transitions", json={"to": to, **fields}, headers=staff.supervisor.headers
     )
     return dict(await ok(resp))
 
@@ -56,7 +62,8 @@ async def test_open_queued_has_message_and_timed_transition(client: Client, staf
     assert [(m["body"], m["direction"]) for m in doc["messages"]] == [("Your order shipped", "outbound")]
     assert path(doc) == [("new", "queued")]
     assert all(t["at"] for t in doc["transitions"])
-    assert "offered" in doc["allowed_transitions"]
+    assert "offered" not in doc["allowed_transitions"]  # only the router offers
+    assert "active" in doc["allowed_transitions"]
 
 
 async def test_open_with_agent_is_active(client: Client, staff: Staff) -> None:
@@ -82,24 +89,33 @@ async def test_open_refuses_unknown_customer_queue_agent_or_channel(client: Clie
     ]
     for body, status in cases:
         await error_of(
-            await client.post("/api/v1/interactions", json=body, headers=staff.agent.headers), status
+            await client.post("/api/v1/interactions", json=body, headers=staff.supervisor.headers), status
         )
     history = await ok(
-        await client.get(f"/api/v1/customers/{customer_id}/interactions", headers=staff.agent.headers)
+        await client.get(f"/api/v1/customers/{customer_id}/interactions", headers=staff.supervisor.headers)
     )
     assert history["items"] == []
 
 
-async def test_whole_state_machine_with_timestamps(client: Client, staff: Staff) -> None:
+async def agent_moves(client: Client, agent_headers: dict[str, str], iid: int, to: str, **fields: Any) -> Any:
+    url = f"/api/v1/interactions/{iid}/transitions"
+    return await ok(await client.post(url, json={"to": to, **fields}, headers=agent_headers))
+
+
+async def test_whole_state_machine_with_timestamps(
+    client: Client, staff: Staff, container: Container
+) -> None:
+    agent = await new_agent(container)
     customer_id = await make_customer(client, staff)
     doc = await open_interaction(client, staff, customer_id=customer_id, channel="chat")
     iid = doc["id"]
-    doc = await move(client, staff, iid, "offered", agent_id=staff.agent.agent_id)
-    assert (doc["state"], doc["agent_id"]) == ("offered", staff.agent.agent_id)
-    doc = await move(client, staff, iid, "active")
+    await offer_to(container, iid, agent.agent_id)
+    doc = await ok(await client.get(f"/api/v1/interactions/{iid}", headers=agent.headers))
+    assert (doc["state"], doc["agent_id"]) == ("offered", agent.agent_id)
+    doc = await ok(await client.post(f"/api/v1/interactions/{iid}/accept", headers=agent.headers))
     assert doc["answered_at"] is not None
-    doc = await move(client, staff, iid, "wrap_up", wrap_up_code="resolved")
-    doc = await move(client, staff, iid, "closed")
+    await agent_moves(client, agent.headers, iid, "wrap_up", wrap_up_code="resolved")
+    doc = await agent_moves(client, agent.headers, iid, "closed")
     assert (doc["state"], doc["wrap_up_code"], doc["allowed_transitions"]) == ("closed", "resolved", [])
     assert doc["closed_at"] is not None
     assert path(doc) == [
@@ -113,11 +129,13 @@ async def test_whole_state_machine_with_timestamps(client: Client, staff: Staff)
     assert all(times) and times == sorted(times)
 
 
-async def test_offer_declined_goes_back_to_queue(client: Client, staff: Staff) -> None:
+async def test_offer_declined_goes_back_to_queue(client: Client, staff: Staff, container: Container) -> None:
+    agent = await new_agent(container)
     customer_id = await make_customer(client, staff)
     iid = (await open_interaction(client, staff, customer_id=customer_id, channel="voice"))["id"]
-    await move(client, staff, iid, "offered", agent_id=staff.agent.agent_id)
-    doc = await move(client, staff, iid, "queued")
+    await offer_to(container, iid, agent.agent_id)
+    await ok(await client.post(f"/api/v1/interactions/{iid}/reject", headers=agent.headers))
+    doc = await ok(await client.get(f"/api/v1/interactions/{iid}", headers=staff.supervisor.headers))
     assert (doc["state"], doc["agent_id"]) == ("queued", None)
 
 
@@ -135,9 +153,11 @@ async def test_pending_only_for_email_and_sms(client: Client, staff: Staff) -> N
             client, staff, customer_id=customer_id, channel=channel, agent_id=staff.agent.agent_id
         )
         url = f"/api/v1/interactions/{doc['id']}/transitions"
-        resp = await client.post(url, json={"to": "pending"}, headers=staff.agent.headers)
+        resp = await client.post(url, json={"to": "pending"}, headers=staff.supervisor.headers)
         await error_of(resp, 409, "illegal_transition")
-        after = await ok(await client.get(f"/api/v1/interactions/{doc['id']}", headers=staff.agent.headers))
+        after = await ok(
+            await client.get(f"/api/v1/interactions/{doc['id']}", headers=staff.supervisor.headers)
+        )
         assert after == doc
 
 
@@ -163,18 +183,18 @@ async def test_illegal_transition_is_409_and_changes_nothing(client: Client, sta
     doc = await open_interaction(client, staff, customer_id=customer_id, channel="sms")
     url = f"/api/v1/interactions/{doc['id']}"
     for body in ({"to": "wrap_up", "wrap_up_code": "x"}, {"to": "pending"}, {"to": "new"}):
-        resp = await client.post(f"{url}/transitions", json=body, headers=staff.agent.headers)
+        resp = await client.post(f"{url}/transitions", json=body, headers=staff.supervisor.headers)
         await error_of(resp, 409, "illegal_transition")
-    assert await ok(await client.get(url, headers=staff.agent.headers)) == doc
-    resp = await client.post(f"{url}/transitions", json={"to": "offered"}, headers=staff.agent.headers)
+    assert await ok(await client.get(url, headers=staff.supervisor.headers)) == doc
+    resp = await client.post(f"{url}/transitions", json={"to": "offered"}, headers=staff.supervisor.headers)
+    await error_of(resp, 422, "offer_by_router_only")
+    resp = await client.post(f"{url}/transitions", json={"to": "sideways"}, headers=staff.supervisor.headers)
     await error_of(resp, 422)
-    resp = await client.post(f"{url}/transitions", json={"to": "sideways"}, headers=staff.agent.headers)
-    await error_of(resp, 422)
-    assert await ok(await client.get(url, headers=staff.agent.headers)) == doc
+    assert await ok(await client.get(url, headers=staff.supervisor.headers)) == doc
 
 
 async def test_unknown_interaction_is_404_and_bad_id_400(client: Client, staff: Staff) -> None:
-    headers = staff.agent.headers
+    headers = staff.supervisor.headers
     await error_of(await client.get("/api/v1/interactions/2000000000", headers=headers), 404, "not_found")
     resp = await client.post(
         "/api/v1/interactions/2000000000/transitions", json={"to": "closed"}, headers=headers
@@ -186,7 +206,7 @@ async def test_unknown_interaction_is_404_and_bad_id_400(client: Client, staff: 
 
 
 async def list_ids(client: Client, staff: Staff, **params: Any) -> list[int]:
-    resp = await client.get("/api/v1/interactions", params=params, headers=staff.agent.headers)
+    resp = await client.get("/api/v1/interactions", params=params, headers=staff.supervisor.headers)
     return [i["id"] for i in (await ok(resp))["items"]]
 
 
@@ -229,7 +249,9 @@ async def test_list_cursor_pages_newest_first_without_gaps(client: Client, staff
     seen: list[int] = []
     params: dict[str, Any] = {"customer_id": customer_id, "limit": 2}
     for _ in range(5):
-        page = await ok(await client.get("/api/v1/interactions", params=params, headers=staff.agent.headers))
+        page = await ok(
+            await client.get("/api/v1/interactions", params=params, headers=staff.supervisor.headers)
+        )
         seen += [i["id"] for i in page["items"]]
         if page["next_cursor"] is None:
             break
@@ -250,7 +272,7 @@ async def test_list_refuses_bad_filters(client: Client, staff: Staff) -> None:
         {"cursor": "zzz"},
         {"limit": "201"},
     ):
-        resp = await client.get("/api/v1/interactions", params=params, headers=staff.agent.headers)
+        resp = await client.get("/api/v1/interactions", params=params, headers=staff.supervisor.headers)
         await error_of(resp, 400)
 
 
@@ -271,7 +293,8 @@ async def test_the_offered_agent_accepts_over_http_and_nobody_else_can(
         )
     )
     url = f"/api/v1/interactions/{iid}/accept"
-    await error_of(await client.post(url, headers=other.headers), 409, "conflict")
+    # Not offered to them: as absent to them as an interaction that does not exist.
+    await error_of(await client.post(url, headers=other.headers), 404, "not_found")
     body = await ok(await client.post(url, headers=offered.headers))
     assert (body["id"], body["state"], body["agent_id"]) == (iid, "active", offered.agent_id)
     assert body["answered_at"] and body["customer_id"] == received.customer_id

@@ -254,7 +254,7 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         "post",
         "/api/v1/interactions/{id}/transitions",
         f"/api/v1/interactions/{iid}/transitions",
-        {"to": "offered", "agent_id": staff.agent.agent_id},
+        {"to": "active", "agent_id": staff.agent.agent_id},
     )
     agent = await call(
         "post",

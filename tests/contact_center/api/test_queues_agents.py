@@ -72,7 +72,7 @@ async def test_agent_create_get_patch(client: Client, staff: Staff) -> None:
     assert (created["display_name"], created["role"], created["presence"]) == ("李娜", "agent", "offline")
     assert created["capacity"]["chat"] == 2 and created["capacity"]["voice"] == 1
     url = f"/api/v1/agents/{created['id']}"
-    assert await ok(await client.get(url, headers=staff.agent.headers)) == created
+    assert await ok(await client.get(url, headers=staff.supervisor.headers)) == created
     patched = await ok(
         await client.patch(
             url, json={"role": "supervisor", "skills": {"french": 4}}, headers=staff.admin.headers
@@ -82,8 +82,8 @@ async def test_agent_create_get_patch(client: Client, staff: Staff) -> None:
     for bad in ({"password": None}, {"role": None}, {"skills": None}, {"is_active": None}, {"nickname": "x"}):
         await error_of(await client.patch(url, json=bad, headers=staff.admin.headers), 422)
     await error_of(await client.patch(url, json={"skills": {"x": 0}}, headers=staff.admin.headers), 400)
-    assert await ok(await client.get(url, headers=staff.agent.headers)) == patched
-    await error_of(await client.get("/api/v1/agents/2000000000", headers=staff.agent.headers), 404)
+    assert await ok(await client.get(url, headers=staff.supervisor.headers)) == patched
+    await error_of(await client.get("/api/v1/agents/2000000000", headers=staff.supervisor.headers), 404)
 
 
 async def test_agent_validation(client: Client, staff: Staff) -> None:
@@ -125,19 +125,21 @@ async def test_dashboard_counts_waiting_and_longest_wait(database_url: str, staf
             201,
         )
         customer = await ok(
-            await client.post("/api/v1/customers", json={"name": unique("D ")}, headers=staff.agent.headers),
+            await client.post(
+                "/api/v1/customers", json={"name": unique("D ")}, headers=staff.supervisor.headers
+            ),
             201,
         )
         opened = []
         for _ in range(3):
             body = {"customer_id": customer["id"], "channel": "chat", "queue": queue["name"]}
-            resp = await client.post("/api/v1/interactions", json=body, headers=staff.agent.headers)
+            resp = await client.post("/api/v1/interactions", json=body, headers=staff.supervisor.headers)
             opened.append((await ok(resp, 201))["id"])
             clock.at += timedelta(seconds=30)
         resp = await client.post(
             f"/api/v1/interactions/{opened[0]}/transitions",
             json={"to": "active", "agent_id": staff.agent.agent_id},
-            headers=staff.agent.headers,
+            headers=staff.supervisor.headers,
         )
         await ok(resp)
         clock.at += timedelta(seconds=60)
@@ -145,7 +147,7 @@ async def test_dashboard_counts_waiting_and_longest_wait(database_url: str, staf
         listed = await ok(await client.get("/api/v1/queues", headers=staff.agent.headers))
         mine = next(q for q in listed["items"] if q["id"] == queue["id"])
         assert (mine["waiting"], mine["longest_wait_s"]) == (2, 120.0)
-        board = await ok(await client.get("/api/v1/dashboard", headers=staff.agent.headers))
+        board = await ok(await client.get("/api/v1/dashboard", headers=staff.supervisor.headers))
         figures = next(q for q in board["queues"] if q["queue_id"] == queue["id"])
         assert (figures["waiting"], figures["longest_wait_s"]) == (2, 120.0)
         assert set(board["agents"]) == {"available", "busy", "wrap_up", "away", "offline"}

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient
 from contact_center.bootstrap import Container, build_container
 from contact_center.demo import MovableClock
 from contact_center.domain.commands import (
+    AcceptOffer,
     CreateAgent,
     CreateCustomer,
     CreateQueue,
@@ -25,7 +26,7 @@ from contact_center.domain.commands import (
 from contact_center.domain.enums import Channel, InteractionState, Role
 from contact_center.planning.seed import HistoryProfile, seed_history
 from tests.conftest import make_settings, unique
-from tests.contact_center.conftest import random_phone
+from tests.contact_center.conftest import offer_as_router, random_phone
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
 JOB_DEADLINE_S = 120.0
@@ -121,13 +122,22 @@ class Planning:
             )
         )
 
+    async def offer_to(self, interaction_id: int, at: datetime, agent_id: int) -> None:
+        """The router's offer, at `at` (the one way an interaction becomes offered)."""
+        self.clock.at = at
+        await offer_as_router(self.container, interaction_id, agent_id, expires_at=at + timedelta(minutes=5))
+
+    async def accept(self, interaction_id: int, at: datetime, agent_id: int) -> None:
+        self.clock.at = at
+        await self.container.bus.handle(AcceptOffer(interaction_id=interaction_id, agent_id=agent_id))
+
     async def handle(
         self, interaction_id: int, at: datetime, agent_id: int, talk_s: float, wrap_s: float
     ) -> None:
         """Offer, answer after 10 s, talk `talk_s`, wrap up `wrap_s`, close."""
         answered = at + timedelta(seconds=10)
-        await self.move(interaction_id, InteractionState.OFFERED, at, agent_id)
-        await self.move(interaction_id, InteractionState.ACTIVE, answered, agent_id)
+        await self.offer_to(interaction_id, at, agent_id)
+        await self.accept(interaction_id, answered, agent_id)
         await self.move(
             interaction_id, InteractionState.WRAP_UP, answered + timedelta(seconds=talk_s), agent_id
         )

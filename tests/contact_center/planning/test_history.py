@@ -33,8 +33,8 @@ async def test_offers_count_in_the_queue_time_zone_and_a_transfer_is_a_new_offer
     c6 = await planning.offer(shanghai, utc(2, 10))
     await planning.move(c6, InteractionState.ABANDONED, utc(2, 11))
     c5 = await planning.offer(shanghai, utc(2, 20), Channel.CHAT)
-    await planning.move(c5, InteractionState.OFFERED, utc(2, 20), agent)
-    await planning.move(c5, InteractionState.ACTIVE, utc(2, 20, second=10), agent)
+    await planning.offer_to(c5, utc(2, 20), agent)
+    await planning.accept(c5, utc(2, 20, second=10), agent)
     await planning.move(c5, InteractionState.TRANSFERRED, utc(2, 21, second=10), agent, queue=utc_queue)
     await planning.handle(c5, utc(2, 22), agent, talk_s=90, wrap_s=10)
 

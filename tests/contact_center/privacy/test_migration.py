@@ -67,7 +67,7 @@ async def audit(url: str) -> list[dict[str, Any]]:
 
 
 async def round_trip(url: str) -> None:
-    upgrade(url, "0005")
+    upgrade(url, "0006")
     await seed_legacy(url)
     upgrade(url)
     sealed = await audit(url)
@@ -85,7 +85,7 @@ async def round_trip(url: str) -> None:
         await execute(url, "UPDATE audit_entry SET actor = 'someone else'")
 
     await execute(url, "DELETE FROM customer_key WHERE customer_id = 2")  # as erasure does
-    downgrade(url, "0005")
+    downgrade(url, "0006")
     assert await audit(url) == [LEGACY[0][2], LEGACY[1][2], {"erased": True}, LEGACY[3][2]]
     with pytest.raises(DBAPIError, match="append-only"):
         await execute(url, "DELETE FROM audit_entry")

@@ -5,7 +5,7 @@ sealed here under new per-customer keys, so erasure can reach them too (docs/pri
 audit log's append-only trigger is lifted for that one statement per entry and put back.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-12
 """
 
@@ -23,7 +23,7 @@ import contact_center.domain.columns
 from contact_center.privacy.sealing import is_sealed, new_key, sealed_changes, unseal
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

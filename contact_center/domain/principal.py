@@ -1,0 +1,21 @@
+"""The signed-in caller, as the policy (`services/policy.py`) and the commands that carry it see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contact_center.domain.enums import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who, which role, which team: what a token resolves to, and all authorisation reads of them."""
+
+    agent_id: int
+    username: str
+    role: Role
+    team: str | None = None
+
+    @property
+    def actor(self) -> str:
+        return f"agent:{self.username}"

@@ -1,0 +1,49 @@
+"""An agent signing in gets their own work, never the supervisor's floor, on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient
+
+from contact_center.bootstrap import Container
+from contact_center.domain.commands import CreateQueue, ReceiveInbound
+from contact_center.domain.enums import Channel, Role
+from tests.agent_ui.test_event_filtering import account, web
+from tests.conftest import unique
+from tests.contact_center.conftest import offer_and_accept
+
+__all__ = ["web"]  # the fixture, used here by name
+
+
+async def test_an_agent_gets_their_desk_and_no_dashboard(web: tuple[TestClient[Any, Any], Container]) -> None:
+    client, container = web
+    queue = unique("q")
+    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    agent, agent_headers = await account(container, Role.AGENT, None)
+    _, boss_headers = await account(container, Role.SUPERVISOR, None)
+    subject = unique("Refund for order ")
+    mine = await container.bus.handle(
+        ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi", subject=subject, queue=queue)
+    )
+    other_subject = unique("Someone else ")
+    await container.bus.handle(
+        ReceiveInbound(
+            channel=Channel.CHAT, sender=unique("v"), body="hi", subject=other_subject, queue=queue
+        )
+    )
+    await offer_and_accept(container, mine.interaction_id, agent)
+    page = await client.get("/", headers=agent_headers)
+    text = await page.text()
+    assert page.status == 200 and 'id="desk-coming"' in text and subject in text
+    assert 'id="recent"' not in text and other_subject not in text
+    board = await client.get("/", headers=boss_headers)
+    assert 'id="recent"' in await board.text()
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await client.ws_connect("/ws/dashboard", headers=agent_headers)
+    assert refused.value.status == 403
+    ws = await client.ws_connect("/ws/dashboard", headers=boss_headers)
+    assert "queues" in await ws.receive_json(timeout=10)
+    await ws.close()
