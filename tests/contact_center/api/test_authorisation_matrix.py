@@ -28,7 +28,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from contact_center.api.openapi import OPERATIONS
 from contact_center.api.route_rules import RULES, rule_for
 from contact_center.bootstrap import Container, build_web_app
-from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
+from contact_center.domain.commands import CreateAgent, CreateCustomer, CreateQueue, ReceiveInbound
 from contact_center.domain.enums import Channel, Role
 from contact_center.domain.planning import Schedule
 from contact_center.domain.planning_commands import AddOverride
@@ -90,6 +90,10 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/customers/{id}"): OWN_CUSTOMER,
     ("POST", "/api/v1/customers/{id}/merge"): MANAGERS,
     ("GET", "/api/v1/customers/{id}/interactions"): OWN_CUSTOMER,
+    ("GET", "/api/v1/customers/{id}/export"): ADMIN_ONLY,
+    ("POST", "/api/v1/customers/{id}/erase"): ADMIN_ONLY,  # on a customer of its own (path_for)
+    ("GET", "/api/v1/customers/{id}/audit"): MANAGERS,
+    ("GET", "/api/v1/customers/{id}/access-log"): MANAGERS,
     ("GET", "/api/v1/interactions"): CUSTOMER_DESKS,
     ("POST", "/api/v1/interactions"): OWN_CUSTOMER,
     ("GET", "/api/v1/interactions/{id}"): OWN_INTERACTION,
@@ -187,6 +191,7 @@ async def build_world(container: Container) -> World:
     await offer_and_accept(container, received.interaction_id, ids["agent"])
     ids["interaction"], ids["customer"] = received.interaction_id, received.customer_id
     ids["throwaway"] = await container.bus.handle(CreateAgent(username=unique("gone_")))
+    ids["erasable"] = await container.bus.handle(CreateCustomer(name=unique("erasable")))
     async with container.uow() as uow:
         schedule = Schedule(
             queue_id=queue_id,
@@ -219,6 +224,8 @@ async def path_for(world: World, route: str) -> str:
         return route
     if route.startswith("/api/v1/interactions/"):
         value = ids["interaction"]
+    elif route == "/api/v1/customers/{id}/erase":
+        value = ids["erasable"]  # erased by the admin's call: not the customer the others read
     elif route.startswith("/api/v1/customers/"):
         value = ids["customer"]
     elif route == "/api/v1/agents/{id}/revoke-tokens":

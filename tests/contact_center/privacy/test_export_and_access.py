@@ -39,7 +39,7 @@ async def test_the_export_holds_everything_about_the_person_in_clear(
     [renamed] = [e for e in export["audit"] if e["action"] == "update"]
     assert renamed["changes"]["before"] == {"name": v["name"]}  # opened with the customer's key
     kinds = [(a["kind"], a["actor"]) for a in export["access_log"]]
-    assert ("view", f"agent:{staff.agent.username}") in kinds
+    assert ("view", f"agent:{staff.supervisor.username}") in kinds
     assert kinds[-1] == ("export", f"agent:{staff.admin.username}")  # the export logs itself first
     assert ("customer", "export") in audit
 
@@ -53,15 +53,17 @@ async def test_views_history_reads_and_exports_are_logged_with_who_and_when(
     cid = created["id"]
     url = f"/api/v1/customers/{cid}/access-log"
     assert (await ok(await client.get(url, headers=staff.supervisor.headers)))["items"] == []
-    assert (await ok(await client.get("/api/v1/customers?q=Looked", headers=staff.agent.headers)))["items"]
-    await ok(await client.get(f"/api/v1/customers/{cid}", headers=staff.agent.headers))
-    await ok(await client.get(f"/api/v1/customers/{cid}/interactions", headers=staff.planner.headers))
+    assert (await ok(await client.get("/api/v1/customers?q=Looked", headers=staff.supervisor.headers)))[
+        "items"
+    ]
+    await ok(await client.get(f"/api/v1/customers/{cid}", headers=staff.supervisor.headers))
+    await ok(await client.get(f"/api/v1/customers/{cid}/interactions", headers=staff.admin.headers))
     await ok(await client.get(f"/api/v1/customers/{cid}/export", headers=staff.admin.headers))
     await ok(await client.get(f"/api/v1/customers/{cid}/audit", headers=staff.supervisor.headers))
     items = (await ok(await client.get(url, headers=staff.supervisor.headers)))["items"]
     assert [(a["kind"], a["agent_id"], a["actor"]) for a in items] == [
-        ("view", staff.agent.agent_id, f"agent:{staff.agent.username}"),
-        ("history", staff.planner.agent_id, f"agent:{staff.planner.username}"),
+        ("view", staff.supervisor.agent_id, f"agent:{staff.supervisor.username}"),
+        ("history", staff.admin.agent_id, f"agent:{staff.admin.username}"),
         ("export", staff.admin.agent_id, f"agent:{staff.admin.username}"),
         ("audit", staff.supervisor.agent_id, f"agent:{staff.supervisor.username}"),
     ]  # a search lists customers without a row per customer; reading the log is not logged
