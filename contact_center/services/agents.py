@@ -17,11 +17,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from contact_center.domain.agents import MIN_PASSWORD_CHARS, Agent, ApiToken
+from contact_center.domain.agents import Agent, ApiToken
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.errors import ConflictError, InvalidInputError, UnauthenticatedError
 from contact_center.domain.events import AgentCreated, AgentUpdated, PresenceChanged, TokensRevoked
+from contact_center.services.password_policy import check_new_password
 from contact_center.storage.uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -41,10 +42,10 @@ def account_name(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
-async def hash_password(password: str) -> str:
-    """Every new password passes here (API, pages, CLI), so the floor is kept in one place."""
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidInputError(f"a password has at least {MIN_PASSWORD_CHARS} characters")
+async def hash_password(password: str, *, username: str) -> str:
+    """Every new password passes here (API, pages, CLI), so the policy is kept in one place: it is
+    checked (`password_policy`) before any CPU is spent on the hash."""
+    check_new_password(password, username)
     return await asyncio.to_thread(_hasher.hash, password)
 
 
@@ -84,7 +85,7 @@ async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
         raise InvalidInputError("a username has 1 to 64 letters, digits, dots or underscores")
     skills = check_skills(dict(cmd.skills))
-    password_hash = await hash_password(cmd.password) if cmd.password else ""
+    password_hash = await hash_password(cmd.password, username=username) if cmd.password else ""
     async with uow:
         if await uow.agents.by_username(username) is not None:
             raise ConflictError(f"username {username!r} is taken")
@@ -118,7 +119,9 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
     if unknown:
         raise InvalidInputError(f"unknown agent fields: {', '.join(sorted(unknown))}")
     if "password" in changes:
-        changes["password"] = await hash_password(str(changes["password"]))
+        async with uow:  # a short read: no transaction stays open while the password is hashed
+            username = (await uow.agents.get(cmd.agent_id)).username
+        changes["password"] = await hash_password(str(changes["password"]), username=username)
     async with uow:
         agent = await uow.agents.get(cmd.agent_id)
         audit: dict[str, object] = {}
@@ -136,7 +139,9 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
             setattr(agent, key, value)
             audit[key] = value
         uow.session.add(agent)
-        if "password" in changes:  # whoever held the old one keeps no session made with it
+        # Whoever held the old password keeps no session made with it; a deactivated agent keeps
+        # none at all, so reactivating the account later brings no old token back to life.
+        if "password" in changes or changes.get("is_active") is False:
             audit["tokens_revoked"] = await uow.agents.revoke_tokens(agent.id or 0, None)
             uow.emit(TokensRevoked(agent_id=agent.id or 0, all_tokens=True, at=uow.now()))
         uow.audit(cmd.actor, "agent", agent.id or 0, "update", audit)
