@@ -185,33 +185,63 @@ async def presence_step(uow: UnitOfWork, cmd: SetPresence) -> Agent:
     return agent
 
 
-async def issue_token(cmd: IssueToken, uow: UnitOfWork) -> str:
-    """A fresh bearer token for a valid username and password; the same error for any mismatch."""
+async def issue_token(cmd: IssueToken, uow: UnitOfWork, *, lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """A fresh bearer token for a valid username and password; the same error for any mismatch.
+
+    Every attempt goes into the audit log with the account tried and the caller's address: a
+    success with the token's label, a failure with why (never the password tried)."""
+    account = account_name(cmd.username)
     async with uow:
-        agent = await uow.agents.by_username(account_name(cmd.username))
+        agent = await uow.agents.by_username(account)
         usable = agent is not None and agent.is_active and bool(agent.password_hash)
         stored = agent.password_hash if usable and agent is not None else None
     if agent is None or not await verify_password(stored, cmd.password):
+        reason = "unknown_account" if agent is None else "wrong_password" if usable else "account_disabled"
+        await _record_failed_sign_in(uow, cmd, account, agent, reason)
         raise UnauthenticatedError("wrong username or password")
     async with uow:
         # Read again: the account may have changed while the password was being checked.
         agent = await uow.agents.get(agent.id or 0)
-        if not agent.is_active or agent.password_hash != stored:
-            raise UnauthenticatedError("wrong username or password")
-        token = secrets.token_urlsafe(32)
-        now = uow.now()
-        uow.session.add(
-            ApiToken(
-                agent_id=agent.id or 0,
-                token_hash=token_hash(token),
-                label=cmd.label[:100],
-                created_at=now,
-                expires_at=now + TOKEN_LIFETIME,
+        if agent.is_active and agent.password_hash == stored:
+            token = secrets.token_urlsafe(32)
+            now = uow.now()
+            uow.session.add(
+                ApiToken(
+                    agent_id=agent.id or 0,
+                    token_hash=token_hash(token),
+                    label=cmd.label[:100],
+                    created_at=now,
+                    expires_at=now + lifetime,
+                )
             )
+            uow.audit(
+                f"agent:{agent.username}",
+                "agent",
+                agent.id or 0,
+                "sign_in",
+                {"account": agent.username, "address": cmd.source, "label": cmd.label},
+            )
+            await uow.commit()
+            return token
+    await _record_failed_sign_in(uow, cmd, account, agent, "account_changed")
+    raise UnauthenticatedError("wrong username or password")
+
+
+async def _record_failed_sign_in(
+    uow: UnitOfWork, cmd: IssueToken, account: str, agent: Agent | None, reason: str
+) -> None:
+    """One audit entry per failed attempt: the account tried (as folded, so every spelling of a
+    name counts as one), the address, and why; the password tried is never stored. Attempts past
+    the sign-in limits are refused before reaching here (`sign_in_limits`), and only logged."""
+    async with uow:
+        uow.audit(
+            "anonymous",
+            "agent",
+            (agent.id or 0) if agent is not None else 0,
+            "sign_in_failed",
+            {"account": account[:200], "address": cmd.source, "reason": reason},
         )
-        uow.audit(cmd.username, "agent", agent.id or 0, "sign_in", {"label": cmd.label})
         await uow.commit()
-        return token
 
 
 async def create_token_for(uow: UnitOfWork, agent_id: int, label: str) -> str:

@@ -108,7 +108,8 @@ MALFORMED = {
         400,
     ),
     "a length that is not a number": (
-        _request(b"POST /api/v1/auth/token HTTP/1.1", b"Content-Length: " + MARK), 400
+        _request(b"POST /api/v1/auth/token HTTP/1.1", b"Content-Length: " + MARK),
+        400,
     ),
 }
 
