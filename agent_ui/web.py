@@ -131,7 +131,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         return response
     response = web.HTTPFound("/")
     secure = request.app[SETTINGS].http.cookie_secure
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", secure=secure, max_age=30 * 86400)
+    max_age = request.app[SETTINGS].sessions.max_age_s  # the token itself is refused after that too
+    response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", secure=secure, max_age=max_age)
     raise response
 
 

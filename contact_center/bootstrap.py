@@ -23,7 +23,7 @@ import contact_center.planning.jobs
 import contact_center.privacy.retention
 import contact_center.reports  # noqa: F401  (registers the report jobs)
 from contact_center.api.keys import no_explanation
-from contact_center.api.principals import LocalGeneration, RedisGeneration, TokenCache
+from contact_center.api.principals import LocalGeneration, RedisGeneration, SessionLimits, TokenCache
 from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
@@ -188,7 +188,17 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
         if redis is not None
         else LocalGeneration()
     )
-    token_cache = TokenCache(read_uow, clock, generation)
+    sessions_ = settings.sessions
+    token_cache = TokenCache(
+        read_uow,
+        clock,
+        generation,
+        write_uow=uow_factory,
+        limits=SessionLimits(
+            idle_timeout=timedelta(seconds=sessions_.idle_timeout_s),
+            max_age=timedelta(seconds=sessions_.max_age_s),
+        ),
+    )
     broker.subscribe("tokens", token_cache.on_event, live=True)
     queue_directory = QueueDirectory(read_uow)
     broker.subscribe("queues", queue_directory.on_event, live=True)
@@ -201,7 +211,8 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
         else LocalFailureCounts()
     )
     access_log = GroupCommitter(database.writer, store_accesses)
-    handlers = command_handlers(settings, inbound, accepts, clock, SignInLimits(failures), access_log)
+    sign_in = SignInLimits(failures, token_lifetime=timedelta(seconds=settings.sessions.max_age_s))
+    handlers = command_handlers(settings, inbound, accepts, clock, sign_in, access_log)
     bus = MessageBus(uow_factory, handlers)
     store = JobStore(sessions, clock)
     jobs: JobRunner

@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add",
         help="Add a user.",
         description="Add a user with a role, password and skills.",
-        epilog="Example: contact-center users add alice --role agent --password alice-s3cret "
+        epilog="Example: contact-center users add alice --role agent --password kettle-drum-49 "
         "--skill billing=7 --skill support=5",
     )
     p.set_defaults(fn=cmd_users_add)
@@ -359,7 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=[r.value for r in Role], default="agent")
     p.add_argument("--name", default="", help="display name")
     p.add_argument(
-        "--password", default=None, help="password for signing in, 8 characters or more (omit for no sign-in)"
+        "--password",
+        default=None,
+        help="password for signing in: 8 characters or more, not a common one, not containing the "
+        "username (omit for no sign-in)",
     )
     p.add_argument("--skill", action="append", default=[], help="NAME=LEVEL (1-10); repeat for more")
     p.add_argument(

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from contact_center.api.keys import no_explanation
+from contact_center.api.protocol_errors import ApiRunner
 from contact_center.bootstrap import (
     Container,
     build_container,
@@ -57,7 +58,7 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         freeze_startup()
         await container.start()
         if app is not None:
-            runner = web.AppRunner(app, access_log=None)
+            runner = ApiRunner(app, access_log=None)
             await runner.setup()
             try:
                 await web.TCPSite(runner, settings.http.host, settings.http.port).start()

@@ -73,6 +73,16 @@ class HttpSettings(_Section):
     cookie_secure: bool = False
 
 
+class SessionSettings(_Section):
+    """How long a signed-in session (a token from sign-in) lasts; operator-made tokens last until
+    revoked. Enforced by the token cache (`api/principals.py`)."""
+
+    #: Refused after this long without a request (a shift's gap; the page's sockets don't count).
+    idle_timeout_s: int = Field(default=8 * 3600, ge=60)
+    #: Refused this long after sign-in, however busy: sign in again.
+    max_age_s: int = Field(default=30 * 24 * 3600, ge=60)
+
+
 class SimulatorSettings(_Section):
     mean_interval_s: float = Field(default=2.0, gt=0)
     seed: int | None = None
@@ -96,6 +106,7 @@ class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     redis: RedisSettings = RedisSettings()
     http: HttpSettings = HttpSettings()
+    sessions: SessionSettings = SessionSettings()
     simulator: SimulatorSettings = SimulatorSettings()
     privacy: PrivacySettings = PrivacySettings()
 

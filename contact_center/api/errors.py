@@ -82,10 +82,12 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
         response = await handler(request)
     except ContactCenterError as exc:
         response = domain_error_response(exc)
+    except web.RequestPayloadError:  # a body aiohttp cannot decode (a gzip Content-Encoding that is not)
+        response = error_response(400, "malformed_body", "the body's framing or encoding is malformed")
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        response = error_response(exc.status, _code_for(exc.status), exc.reason)
+        response = error_response(exc.status, code_for(exc.status), exc.reason)
         if "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
     except Exception as exc:  # the edge: whatever escaped becomes a JSON answer, never a trace
@@ -114,7 +116,8 @@ def _unexpected(request: web.Request, request_id: str, exc: Exception) -> web.Re
     return error_response(500, "internal", "internal error", request_id=request_id)
 
 
-def _code_for(status: int) -> str:
+def code_for(status: int) -> str:
+    """The error code of an HTTP status that no domain error names (aiohttp's own refusals)."""
     return {
         400: "bad_request",
         401: "unauthenticated",
@@ -123,7 +126,11 @@ def _code_for(status: int) -> str:
         405: "method_not_allowed",
         409: "conflict",
         413: "too_large",
+        414: "uri_too_long",
         415: "unsupported_media_type",
         422: "unprocessable",
         429: "rate_limited",
+        431: "headers_too_large",
+        500: "internal",
+        504: "timeout",
     }.get(status, "http_error")

@@ -9,6 +9,8 @@ may embed it); `Server` names no software or version.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+
 from aiohttp import web
 
 from contact_center.api.keys import SETTINGS
@@ -30,11 +32,16 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    headers = response.headers
+    set_security_headers(response.headers, https=request.app[SETTINGS].http.cookie_secure)
+
+
+def set_security_headers(headers: MutableMapping[str, str], *, https: bool) -> None:
+    """The headers themselves; also set on the answers to requests too malformed to reach the app
+    (`api/protocol_errors.py`). `https`: served over HTTPS (secure cookies), so browsers keep to it."""
     headers["Server"] = "contact-center"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for browsers that predate it
-    if request.app[SETTINGS].http.cookie_secure:  # served over HTTPS: browsers keep to it
+    if https:
         headers.setdefault("Strict-Transport-Security", HSTS)

@@ -8,7 +8,6 @@ provider's message id when the body carries one, else by the `Idempotency-Key` h
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from aiohttp import web
@@ -17,7 +16,7 @@ from contact_center.api import keys
 from contact_center.api.access import principal_of
 from contact_center.api.idempotency import REPLAYED_HEADER, idempotency_key
 from contact_center.api.interactions import MessageBody, QueueName, Subject
-from contact_center.api.validation import Body, length, parse_body
+from contact_center.api.validation import Body, UtcTime, length, parse_body
 from contact_center.domain.commands import ReceiveInbound
 from contact_center.domain.enums import Channel
 from contact_center.domain.errors import InvalidInputError
@@ -49,7 +48,7 @@ class InboundRequest(Body):
     subject: Subject = ""
     queue: QueueName | None = None
     provider_message_id: ProviderId | None = None
-    received_at: datetime | None = None
+    received_at: UtcTime | None = None
     attachments: list[InboundAttachment] = []
 
 

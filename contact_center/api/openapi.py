@@ -31,6 +31,8 @@ class Operation:
     status: int = 200
     auth: bool = True
     query: tuple[str, ...] = ()
+    #: What a success answers with (the exports are files, not JSON).
+    content_type: str = "application/json"
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -173,9 +175,17 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation("get", "/api/v1/planning/schedules/{id}", "A schedule: shifts per agent and coverage"),
     Operation("post", "/api/v1/planning/schedules/{id}/publish", "Publish a draft schedule (planner)"),
-    Operation("get", "/api/v1/planning/schedules/{id}/export.csv", "The schedule as CSV (text/csv)"),
     Operation(
-        "get", "/api/v1/planning/schedules/{id}/export.ics", "The schedule as iCalendar (text/calendar)"
+        "get",
+        "/api/v1/planning/schedules/{id}/export.csv",
+        "The schedule as CSV (text/csv)",
+        content_type="text/csv",
+    ),
+    Operation(
+        "get",
+        "/api/v1/planning/schedules/{id}/export.ics",
+        "The schedule as iCalendar (text/calendar)",
+        content_type="text/calendar",
     ),
     Operation("get", "/api/v1/planning/schedules/{id}/adherence", "Adherence per agent and interval"),
     Operation("get", "/api/v1/planning/my-schedule", "The signed-in user's published schedule"),
@@ -228,7 +238,7 @@ def document() -> dict[str, Any]:
             "summary": op.summary,
             "operationId": _operation_id(op),
             "responses": {
-                str(op.status): {"description": "success", "content": {"application/json": {}}},
+                str(op.status): {"description": "success", "content": {op.content_type: {}}},
                 "default": {
                     "description": "error",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

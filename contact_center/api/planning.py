@@ -14,12 +14,12 @@ from datetime import date
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from contact_center.api.access import agent_in_view, principal_of, queue_in_view, schedule_in_view
 from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, CLOCK, JOBS, UOW
-from contact_center.api.validation import Body, parse_body, path_id
+from contact_center.api.validation import AwareUtcTime, Body, parse_body, path_id
 from contact_center.domain.enums import Channel
 from contact_center.domain.errors import InvalidInputError, UnprocessableError
 from contact_center.domain.planning_commands import (
@@ -49,8 +49,8 @@ OVERRIDE_REACH_DAYS = 2 * 366
 
 
 class OverrideCreate(Body):
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: AwareUtcTime
+    ends_at: AwareUtcTime
     multiplier: Annotated[float, Field(ge=0, le=100)] | None = None
     value: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
     channel: Channel | None = None

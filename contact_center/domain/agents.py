@@ -46,4 +46,7 @@ class ApiToken(SQLModel, table=True):
     label: str = Field(default="", max_length=100)
     created_at: datetime = utc_field()
     expires_at: datetime | None = utc_field(nullable=True)
+    #: The last request made with it, as the token cache last wrote it (at most once a minute);
+    #: None until then. The idle timeout counts from it.
+    last_seen_at: datetime | None = utc_field(nullable=True)
     revoked: bool = False

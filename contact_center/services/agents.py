@@ -17,11 +17,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from contact_center.domain.agents import MIN_PASSWORD_CHARS, Agent, ApiToken
+from contact_center.domain.agents import Agent, ApiToken
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.errors import ConflictError, InvalidInputError, UnauthenticatedError
 from contact_center.domain.events import AgentCreated, AgentUpdated, PresenceChanged, TokensRevoked
+from contact_center.services.password_policy import check_new_password
 from contact_center.storage.uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -41,10 +42,10 @@ def account_name(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
-async def hash_password(password: str) -> str:
-    """Every new password passes here (API, pages, CLI), so the floor is kept in one place."""
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidInputError(f"a password has at least {MIN_PASSWORD_CHARS} characters")
+async def hash_password(password: str, *, username: str) -> str:
+    """Every new password passes here (API, pages, CLI), so the policy is kept in one place: it is
+    checked (`password_policy`) before any CPU is spent on the hash."""
+    check_new_password(password, username)
     return await asyncio.to_thread(_hasher.hash, password)
 
 
@@ -94,7 +95,7 @@ async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
         raise InvalidInputError("a username has 1 to 64 letters, digits, dots or underscores")
     skills = check_skills(dict(cmd.skills))
-    password_hash = await hash_password(cmd.password) if cmd.password else ""
+    password_hash = await hash_password(cmd.password, username=username) if cmd.password else ""
     async with uow:
         if await uow.agents.by_username(username) is not None:
             raise ConflictError(f"username {username!r} is taken")
@@ -129,7 +130,9 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
     if unknown:
         raise InvalidInputError(f"unknown agent fields: {', '.join(sorted(unknown))}")
     if "password" in changes:
-        changes["password"] = await hash_password(str(changes["password"]))
+        async with uow:  # a short read: no transaction stays open while the password is hashed
+            username = (await uow.agents.get(cmd.agent_id)).username
+        changes["password"] = await hash_password(str(changes["password"]), username=username)
     async with uow:
         agent = await uow.agents.get(cmd.agent_id)
         audit: dict[str, object] = {}
@@ -149,7 +152,9 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
             setattr(agent, key, value)
             audit[key] = value
         uow.session.add(agent)
-        if "password" in changes:  # whoever held the old one keeps no session made with it
+        # Whoever held the old password keeps no session made with it; a deactivated agent keeps
+        # none at all, so reactivating the account later brings no old token back to life.
+        if "password" in changes or changes.get("is_active") is False:
             audit["tokens_revoked"] = await uow.agents.revoke_tokens(agent.id or 0, None)
             uow.emit(TokensRevoked(agent_id=agent.id or 0, all_tokens=True, at=uow.now()))
         uow.audit(cmd.actor, "agent", agent.id or 0, "update", audit)
@@ -193,33 +198,63 @@ async def presence_step(uow: UnitOfWork, cmd: SetPresence) -> Agent:
     return agent
 
 
-async def issue_token(cmd: IssueToken, uow: UnitOfWork) -> str:
-    """A fresh bearer token for a valid username and password; the same error for any mismatch."""
+async def issue_token(cmd: IssueToken, uow: UnitOfWork, *, lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """A fresh bearer token for a valid username and password; the same error for any mismatch.
+
+    Every attempt goes into the audit log with the account tried and the caller's address: a
+    success with the token's label, a failure with why (never the password tried)."""
+    account = account_name(cmd.username)
     async with uow:
-        agent = await uow.agents.by_username(account_name(cmd.username))
+        agent = await uow.agents.by_username(account)
         usable = agent is not None and agent.is_active and bool(agent.password_hash)
         stored = agent.password_hash if usable and agent is not None else None
     if agent is None or not await verify_password(stored, cmd.password):
+        reason = "unknown_account" if agent is None else "wrong_password" if usable else "account_disabled"
+        await _record_failed_sign_in(uow, cmd, account, agent, reason)
         raise UnauthenticatedError("wrong username or password")
     async with uow:
         # Read again: the account may have changed while the password was being checked.
         agent = await uow.agents.get(agent.id or 0)
-        if not agent.is_active or agent.password_hash != stored:
-            raise UnauthenticatedError("wrong username or password")
-        token = secrets.token_urlsafe(32)
-        now = uow.now()
-        uow.session.add(
-            ApiToken(
-                agent_id=agent.id or 0,
-                token_hash=token_hash(token),
-                label=cmd.label[:100],
-                created_at=now,
-                expires_at=now + TOKEN_LIFETIME,
+        if agent.is_active and agent.password_hash == stored:
+            token = secrets.token_urlsafe(32)
+            now = uow.now()
+            uow.session.add(
+                ApiToken(
+                    agent_id=agent.id or 0,
+                    token_hash=token_hash(token),
+                    label=cmd.label[:100],
+                    created_at=now,
+                    expires_at=now + lifetime,
+                )
             )
+            uow.audit(
+                f"agent:{agent.username}",
+                "agent",
+                agent.id or 0,
+                "sign_in",
+                {"account": agent.username, "address": cmd.source, "label": cmd.label},
+            )
+            await uow.commit()
+            return token
+    await _record_failed_sign_in(uow, cmd, account, agent, "account_changed")
+    raise UnauthenticatedError("wrong username or password")
+
+
+async def _record_failed_sign_in(
+    uow: UnitOfWork, cmd: IssueToken, account: str, agent: Agent | None, reason: str
+) -> None:
+    """One audit entry per failed attempt: the account tried (as folded, so every spelling of a
+    name counts as one), the address, and why; the password tried is never stored. Attempts past
+    the sign-in limits are refused before reaching here (`sign_in_limits`), and only logged."""
+    async with uow:
+        uow.audit(
+            "anonymous",
+            "agent",
+            (agent.id or 0) if agent is not None else 0,
+            "sign_in_failed",
+            {"account": account[:200], "address": cmd.source, "reason": reason},
         )
-        uow.audit(cmd.username, "agent", agent.id or 0, "sign_in", {"label": cmd.label})
         await uow.commit()
-        return token
 
 
 async def create_token_for(uow: UnitOfWork, agent_id: int, label: str) -> str:

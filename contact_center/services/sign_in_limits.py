@@ -14,13 +14,14 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Protocol
 
 from redis.asyncio import Redis
 
 from contact_center.domain.commands import IssueToken
 from contact_center.domain.errors import RateLimitedError, UnauthenticatedError
-from contact_center.services.agents import account_name, issue_token
+from contact_center.services.agents import TOKEN_LIFETIME, account_name, issue_token
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,9 @@ class RedisFailureCounts:
 
 
 class SignInLimits:
-    def __init__(self, counts: FailureCounts) -> None:
+    def __init__(self, counts: FailureCounts, *, token_lifetime: timedelta = TOKEN_LIFETIME) -> None:
         self._counts = counts
+        self._lifetime = token_lifetime
 
     async def issue_token(self, cmd: IssueToken, uow: UnitOfWork) -> str:
         """`services.agents.issue_token`, refused early past the limits and counted when it fails."""
@@ -103,7 +105,7 @@ class SignInLimits:
                     "too many failed sign-ins: try again later", retry_after_s=max(1, math.ceil(left))
                 )
         try:
-            token = await issue_token(cmd, uow)
+            token = await issue_token(cmd, uow, lifetime=self._lifetime)
         except UnauthenticatedError:
             log.warning("sign_in.failed", extra={"account": account, "address": cmd.source})
             for key in (account, address):

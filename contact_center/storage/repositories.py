@@ -243,6 +243,12 @@ class AgentRepository(_Repository):
         result = await self.session.exec(stmt.values(revoked=True))
         return int(result.rowcount)
 
+    async def token_seen(self, token_id: int, at: datetime) -> None:
+        """Note a token's use; never moves it back (two web processes may write out of order)."""
+        seen = col(ApiToken.last_seen_at)
+        stmt = update(ApiToken).where(col(ApiToken.id) == token_id, or_(seen.is_(None), seen < at))
+        await self.session.exec(stmt.values(last_seen_at=at))
+
     async def by_token_hash(self, token_hash: str) -> tuple[ApiToken, Agent] | None:
         stmt = (
             select(ApiToken, Agent)

@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from contact_center.api.protocol_errors import ApiRunner
 from contact_center.bootstrap import Container, build_container, build_web_app
 from tests.conftest import make_settings
 
@@ -48,7 +49,7 @@ async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
     container = build_container(make_settings(sqlite_url))
     app = build_web_app(container)
     await container.start()
-    runner = web.AppRunner(app)
+    runner = ApiRunner(app)
     await runner.setup()
     port = _free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()

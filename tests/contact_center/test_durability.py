@@ -33,7 +33,7 @@ IN_FLIGHT = 64
 CONTACTS = 600
 KILL_AFTER = 200  # acknowledgements read by the client
 SENDERS = 250  # fewer than contacts: some messages continue a thread another one opened
-PASSWORD = "pw-integration-1"
+PASSWORD = "pw-durable-1"
 
 #: (message id, interaction id, customer id)
 Stored = tuple[int, int, int]

@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlmodel import select
 
-from contact_center.api.principals import LocalGeneration, TokenCache
+from contact_center.api.principals import LocalGeneration, SessionLimits, TokenCache
 from contact_center.bootstrap import Container
 from contact_center.domain.agents import ApiToken
 from contact_center.domain.commands import RevokeTokens
@@ -55,7 +55,10 @@ async def test_a_cached_token_is_refused_once_it_expires(container: Container) -
         uow.session.add(row)
         await uow.commit()
     now = [datetime.now(UTC)]
-    cache = TokenCache(container.read_uow, lambda: now[0], LocalGeneration())
+    limits = SessionLimits(idle_timeout=timedelta(hours=8), max_age=timedelta(days=30))
+    cache = TokenCache(
+        container.read_uow, lambda: now[0], LocalGeneration(), write_uow=container.uow, limits=limits
+    )
     assert (await cache.principal(user.token)).agent_id == user.agent_id
     now[0] += timedelta(minutes=6)
     with pytest.raises(UnauthenticatedError):

@@ -40,7 +40,7 @@ async def test_health_checks_keep_answering_while_bad_sign_ins_are_verified(
 
 
 async def test_a_password_verifies_against_its_own_hash_only() -> None:
-    stored = await hash_password(PASSWORD)
+    stored = await hash_password(PASSWORD, username="someone")
     assert await verify_password(stored, PASSWORD)
     assert not await verify_password(stored, PASSWORD + "!")
     assert not await verify_password(None, PASSWORD)
