@@ -60,10 +60,10 @@ async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
         await container.close()
 
 
-async def sign_in(page: Page, base: str, username: str) -> None:
+async def sign_in(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
     """Sign in through the login form and land on the first page."""
     await page.goto(base + "/login")
     await page.fill("input[name=username]", username)
-    await page.fill("input[name=password]", PASSWORD)
+    await page.fill("input[name=password]", password)
     await page.click("button[type=submit]")
     await expect(page).to_have_url(base + "/")

@@ -17,11 +17,11 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from contact_center.bootstrap import Container, build_api_app
+from contact_center.bootstrap import Container, build_api_app, build_container
 from contact_center.domain.commands import CreateAgent
 from contact_center.domain.enums import Role
 from contact_center.services.agents import create_token_for
-from tests.conftest import unique
+from tests.conftest import REDIS_TEST_URL, make_settings, unique
 from tests.contact_center.conftest import offer_as_router
 
 PASSWORD = "correct horse battery staple"
@@ -128,3 +128,20 @@ def phone_number() -> str:
 async def offer_to(container: Container, interaction_id: int, agent_id: int) -> None:
     """Offer as the router does (`tests/contact_center/conftest.py`)."""
     await offer_as_router(container, interaction_id, agent_id)
+
+
+@pytest.fixture
+async def two_web_processes(
+    postgres_url: str, redis_names: dict[str, str]
+) -> AsyncIterator[tuple[Container, TestClient[Any, Any], TestClient[Any, Any]]]:
+    """Two web applications that share only PostgreSQL and Redis, as two processes would."""
+    settings = make_settings(postgres_url, REDIS_TEST_URL, **redis_names)
+    first, second = build_container(settings), build_container(settings)
+    clients = [await make_client(first), await make_client(second)]
+    try:
+        yield first, clients[0], clients[1]
+    finally:
+        for client in clients:
+            await client.close()
+        await first.close()
+        await second.close()

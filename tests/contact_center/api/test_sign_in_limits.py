@@ -40,6 +40,17 @@ async def test_an_account_is_locked_after_ten_failures_even_for_the_right_passwo
     assert (await _sign_in(client, bystander.username, PASSWORD)).status == 201  # only that account
 
 
+async def test_guesses_spread_over_two_web_processes_lock_the_account_in_both(
+    two_web_processes: tuple[Container, TestClient[Any, Any], TestClient[Any, Any]],
+) -> None:
+    container, one, other = two_web_processes
+    target = await sign_up(container, one)
+    for i in range(PER_ACCOUNT):  # half the guesses through each process
+        await error_of(await _sign_in((one, other)[i % 2], target.username, "wrong-guess"), 401)
+    for client in (one, other):
+        await error_of(await _sign_in(client, target.username, PASSWORD), 429, "rate_limited")
+
+
 async def _exercise(counts: FailureCounts, key: str) -> None:
     assert await counts.count(key) == (0, 0.0)
     await counts.add(key)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
-from contact_center.bootstrap import Container, build_container
+from contact_center.bootstrap import Container
 from contact_center.domain.enums import Role
 from contact_center.services.agents import create_token_for
-from tests.conftest import REDIS_TEST_URL, make_settings
-from tests.contact_center.api.conftest import Staff, error_of, make_client, new_agent, ok
+from tests.contact_center.api.conftest import Staff, error_of, new_agent, ok
 
 Client = TestClient[Any, Any]
 
@@ -50,23 +47,6 @@ async def test_a_deactivated_agent_is_refused_at_once(
     patch = {"is_active": False}
     await ok(await client.patch(f"/api/v1/agents/{user.agent_id}", json=patch, headers=staff.admin.headers))
     await error_of(await client.get("/api/v1/me", headers=user.headers), 401)
-
-
-@pytest.fixture
-async def two_web_processes(
-    postgres_url: str, redis_names: dict[str, str]
-) -> AsyncIterator[tuple[Container, Client, Client]]:
-    """Two web applications that share only PostgreSQL and Redis, as two processes would."""
-    settings = make_settings(postgres_url, REDIS_TEST_URL, **redis_names)
-    first, second = build_container(settings), build_container(settings)
-    clients = [await make_client(first), await make_client(second)]
-    try:
-        yield first, clients[0], clients[1]
-    finally:
-        for client in clients:
-            await client.close()
-        await first.close()
-        await second.close()
 
 
 async def test_a_token_revoked_through_one_web_process_is_refused_by_another(
