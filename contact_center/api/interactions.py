@@ -13,6 +13,7 @@ from aiohttp import web
 from contact_center.api.access import customer_in_view, interaction_in_view, principal_of
 from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
+from contact_center.api.privacy import record_access
 from contact_center.api.serialize import row
 from contact_center.api.validation import (
     Body,
@@ -30,6 +31,7 @@ from contact_center.api.validation import (
 from contact_center.domain.commands import OpenInteraction, TransitionInteraction
 from contact_center.domain.enums import Channel, Direction, InteractionState
 from contact_center.domain.errors import InvalidInputError
+from contact_center.domain.privacy import AccessKind
 from contact_center.domain.states import TRANSITIONS
 from contact_center.services import policy
 from contact_center.services.interactions import InteractionRecord
@@ -126,7 +128,12 @@ async def open_interaction(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/interactions/{id}")
 async def get_interaction(request: web.Request) -> web.Response:
-    return web.json_response(await _document(request, path_id(request)))
+    """The interaction with its messages: a read of the customer's conversation, access-logged."""
+    document = await _document(request, path_id(request))
+    customer_id = document.get("customer_id")
+    if isinstance(customer_id, int):
+        await record_access(request, customer_id, AccessKind.CONVERSATION)
+    return web.json_response(document)
 
 
 @routes.post("/api/v1/interactions/{id}/transitions")

@@ -34,6 +34,8 @@ class AccessKind(StrEnum):
 
     VIEW = "view"
     HISTORY = "history"
+    #: One of the customer's conversations read (an interaction with its messages).
+    CONVERSATION = "conversation"
     AUDIT = "audit"
     EXPORT = "export"
     ERASE = "erase"

@@ -58,12 +58,22 @@ async def test_views_history_reads_and_exports_are_logged_with_who_and_when(
     ]
     await ok(await client.get(f"/api/v1/customers/{cid}", headers=staff.supervisor.headers))
     await ok(await client.get(f"/api/v1/customers/{cid}/interactions", headers=staff.admin.headers))
+    opened = await ok(
+        await client.post(
+            "/api/v1/interactions",
+            json={"customer_id": cid, "channel": "email", "subject": "a question"},
+            headers=staff.admin.headers,
+        ),
+        201,
+    )
+    await ok(await client.get(f"/api/v1/interactions/{opened['id']}", headers=staff.supervisor.headers))
     await ok(await client.get(f"/api/v1/customers/{cid}/export", headers=staff.admin.headers))
     await ok(await client.get(f"/api/v1/customers/{cid}/audit", headers=staff.supervisor.headers))
     items = (await ok(await client.get(url, headers=staff.supervisor.headers)))["items"]
     assert [(a["kind"], a["agent_id"], a["actor"]) for a in items] == [
         ("view", staff.supervisor.agent_id, f"agent:{staff.supervisor.username}"),
         ("history", staff.admin.agent_id, f"agent:{staff.admin.username}"),
+        ("conversation", staff.supervisor.agent_id, f"agent:{staff.supervisor.username}"),
         ("export", staff.admin.agent_id, f"agent:{staff.admin.username}"),
         ("audit", staff.supervisor.agent_id, f"agent:{staff.supervisor.username}"),
     ]  # a search lists customers without a row per customer; reading the log is not logged
