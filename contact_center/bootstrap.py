@@ -147,6 +147,7 @@ def command_handlers(
         c.IssueToken: sign_in.issue_token,
         c.RevokeTokens: tokens.revoke_tokens,
         c.CreateQueue: queues.create_queue,
+        c.UpdateQueue: queues.update_queue,
         c.OfferInteraction: offers.offer_interaction,
         c.CloseOffer: offers.close_offer,
         c.AcceptOffer: accept_offer,

@@ -17,7 +17,7 @@ from contact_center.api.customers import CustomerCreate, CustomerMerge, Customer
 from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
 from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
-from contact_center.api.queues import QueueCreate
+from contact_center.api.queues import QueueCreate, QueueUpdate
 
 routes = web.RouteTableDef()
 
@@ -137,6 +137,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/api/v1/queues", "List queues with waiting count and longest wait"),
     Operation("post", "/api/v1/queues", "Create a queue (admin)", QueueCreate, 201),
     Operation("get", "/api/v1/queues/{id}", "A queue"),
+    Operation("patch", "/api/v1/queues/{id}", "Change a queue's settings (admin)", QueueUpdate),
     Operation("get", "/api/v1/dashboard", "Live figures: queues, agents by state, latest interactions"),
     Operation(
         "get",

@@ -12,8 +12,9 @@ from contact_center.api.idempotency import idempotent
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import Body, Int32, length, parse_body, path_id
-from contact_center.domain.commands import CreateQueue
+from contact_center.domain.commands import CreateQueue, UpdateQueue
 from contact_center.domain.enums import Channel
+from contact_center.domain.errors import InvalidInputError
 from contact_center.queries.dashboard import dashboard, queue_figures
 from contact_center.services import policy
 
@@ -85,6 +86,36 @@ async def create_queue(request: web.Request) -> web.Response:
     )
     async with request.app[UOW]() as uow:
         return web.json_response(row(await uow.queues.get(queue_id)), status=201)
+
+
+class QueueUpdate(Body):
+    """The settings to change; a field left out stays as it is (`"team": null` removes the team)."""
+
+    channels: list[Channel] | None = Field(default=None, min_length=1)
+    required_skills: dict[SkillName, int] | None = None
+    priority: Int32 | None = None
+    sl_target: float | None = None
+    sl_threshold_s: Int32 | None = None
+    timezone: TimeZone | None = None
+    business_hours: dict[Day, list[tuple[ClockTime, ClockTime]]] | None = None
+    interval_minutes: int | None = None
+    team: Team | None = None
+    allow_picking: bool | None = None
+
+
+@routes.patch("/api/v1/queues/{id}")
+async def update_queue(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    body = await parse_body(request, QueueUpdate)
+    changes = body.model_dump(exclude_unset=True)
+    nullable = {"team"}
+    refused = sorted(field for field, value in changes.items() if value is None and field not in nullable)
+    if refused:
+        raise InvalidInputError(f"{', '.join(refused)} cannot be null; leave a field out to keep it")
+    queue = await request.app[BUS].handle(
+        UpdateQueue(queue_id=path_id(request), changes=tuple(changes.items()), actor=principal.actor)
+    )
+    return web.json_response(row(queue))
 
 
 @routes.get("/api/v1/queues/{id}")

@@ -59,6 +59,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/v1/agents/{id}"): only(ADM),
     ("POST", "/api/v1/agents/{id}/revoke-tokens"): only(ADM),
     ("POST", "/api/v1/queues"): only(ADM),
+    ("PATCH", "/api/v1/queues/{id}"): only(ADM),
     ("GET", "/api/v1/agents"): only(
         *STAFF, owns="agents in view: an agent themselves, a supervisor their team"
     ),

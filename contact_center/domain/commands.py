@@ -136,6 +136,14 @@ class CreateQueue(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateQueue(Command):
+    """Changed settings of a queue, by field name (`services.queues.UPDATABLE`)."""
+
+    queue_id: int
+    changes: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class IssueToken(Command):
     """Sign-in: trade a username and password for a bearer token."""
 

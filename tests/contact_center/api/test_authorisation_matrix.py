@@ -77,6 +77,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/agents/{id}"): ADMIN_ONLY,
     ("POST", "/api/v1/agents/{id}/revoke-tokens"): ADMIN_ONLY,
     ("POST", "/api/v1/queues"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/queues/{id}"): ADMIN_ONLY,
     ("GET", "/api/v1/agents"): STAFF_ALL,
     ("GET", "/api/v1/agents/{id}"): expect("401 ok 404 ok 404 ok ok 403"),
     ("PUT", "/api/v1/agents/{id}/presence"): expect("401 ok 404 ok 404 403 ok 403"),
@@ -132,6 +133,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/agents"): {},
     ("PATCH", "/api/v1/agents/{id}"): {},
     ("POST", "/api/v1/queues"): {},
+    ("PATCH", "/api/v1/queues/{id}"): {"priority": None},  # refused past the door: nothing changes
     ("PUT", "/api/v1/agents/{id}/presence"): {"presence": "asleep"},
     ("POST", "/api/v1/inbound"): {},
     ("POST", "/api/v1/customers"): {},

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from sqlmodel import col, select
 
 from contact_center.bootstrap import Container
+from contact_center.domain.audit import AuditEntry
 from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
 from contact_center.domain.enums import Channel, Role
 from contact_center.services.agents import create_token_for
@@ -292,3 +294,49 @@ def uuid_digits() -> int:
     import uuid
 
     return uuid.uuid4().int % 10_000
+
+
+async def test_an_admin_lets_agents_pick_from_an_existing_queue_and_it_holds_at_once(
+    client: Client, container: Container
+) -> None:
+    """`PATCH /api/v1/queues/{id}`: admins only, audited, refused values change nothing, and the
+    next request already follows the new setting."""
+    admin, supervisor = await member(container, Role.ADMIN), await member(container, Role.SUPERVISOR)
+    agent = await member(container, Role.AGENT)
+    name = await queue_of(container)
+    async with container.uow() as uow:
+        queue_id = (await uow.queues.by_name(name)).id  # type: ignore[union-attr]
+    waiting = (await chat(container, name)).interaction_id
+    await error_of(await client.post(moves(waiting), json={"to": "active"}, headers=agent.headers), 404)
+
+    url = f"/api/v1/queues/{queue_id}"
+    await error_of(await client.patch(url, json={"allow_picking": True}, headers=supervisor.headers), 403)
+    for bad, status in (
+        ({"sl_target": 2}, 400),  # the service's rule, as when a queue is created
+        ({"priority": None}, 400),
+        ({"channels": []}, 422),  # the request's shape
+        ({"name": "renamed"}, 422),
+    ):
+        await error_of(await client.patch(url, json=bad, headers=admin.headers), status)
+    unchanged = await ok(await client.get(url, headers=admin.headers))
+    assert (unchanged["allow_picking"], unchanged["sl_target"], unchanged["name"]) == (False, 0.8, name)
+
+    team = unique("t")
+    changed = await ok(
+        await client.patch(url, json={"allow_picking": True, "team": f" {team} "}, headers=admin.headers)
+    )
+    assert (changed["allow_picking"], changed["team"], changed["sl_target"]) == (True, team, 0.8)
+    await ok(await client.patch(url, json={"team": None}, headers=admin.headers))
+    picked = await ok(await client.post(moves(waiting), json={"to": "active"}, headers=agent.headers))
+    assert (picked["state"], picked["agent_id"]) == ("active", agent.agent_id)
+    async with container.uow() as uow:
+        stmt = (
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity == "queue", AuditEntry.entity_id == queue_id, AuditEntry.action == "update"
+            )
+            .order_by(col(AuditEntry.id))
+        )
+        entries = list((await uow.session.exec(stmt)).all())
+    assert [sorted(e.changes) for e in entries] == [["allow_picking", "team"], ["team"]]
+    assert entries[0].changes["allow_picking"] == {"from": False, "to": True}

@@ -207,6 +207,12 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         },
         201,
     )
+    await call(
+        "patch",
+        "/api/v1/queues/{id}",
+        f"/api/v1/queues/{queue['id']}",
+        {"allow_picking": True, "team": None, "sl_threshold_s": 30},
+    )
     customer_body = {
         "name": unique("王 "),
         "company": "Acme",
