@@ -14,6 +14,7 @@ from contact_center.domain.commands import (
     RejectOffer,
     SetPresence,
     TransitionInteraction,
+    UpdateQueue,
 )
 from contact_center.domain.enums import InteractionState, Presence
 from contact_center.domain.errors import ConflictError, FencedError
@@ -227,3 +228,23 @@ async def test_the_database_holds_one_open_offer_per_interaction(routed: Routed)
             pass
         else:
             raise AssertionError("a second open offer for one interaction must be refused")
+
+
+async def test_a_queue_changed_by_an_admin_routes_by_its_new_settings_without_a_restart(
+    routed: Routed,
+) -> None:
+    """A contact takes its queue's required skills when it arrives; after an admin lowers them, the
+    next contact is offered to an agent the old requirement left out."""
+    below = await routed.agent(level=2)  # the queue asks for level 3
+    before = await routed.inbound()
+    await polled(lambda: _routed_state_is(routed, before, "waiting"))  # the router has it, and waits
+    assert await _offers(routed, before) == []
+    async with routed.container.uow() as uow:
+        queue_id = (await uow.queues.named(routed.queue)).id or 0
+    await routed.container.bus.handle(
+        UpdateQueue(queue_id=queue_id, changes=(("required_skills", {routed.skill: 2}),), actor="admin")
+    )
+    await routed.container.dispatcher.drain()  # queue.updated reached the router and the queue directory
+    after = await routed.inbound()
+    offers = await polled(lambda: _offers(routed, after))
+    assert [o.agent_id for o in offers] == [below]
