@@ -10,9 +10,9 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
+from contact_center.cli_privacy import add_privacy_commands
 from contact_center.domain.enums import Role
 from contact_center.domain.errors import ConfigError, ContactCenterError
 from contact_center.logs import configure_logging
@@ -184,82 +184,11 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def cmd_customers_export(settings: Settings, args: argparse.Namespace) -> int:
-    import json
-
+def _container(settings: Settings) -> Any:
+    """The composition root, for commands that live in modules of their own (`cli_privacy.py`)."""
     from contact_center.bootstrap import build_container
-    from contact_center.domain.commands import RecordCustomerAccess
-    from contact_center.domain.privacy import AccessKind
-    from contact_center.privacy.export import export_customer
-    from contact_center.privacy.records import customer_group
 
-    async def run() -> dict[str, Any]:
-        container = build_container(settings)
-        try:
-            async with container.read_uow() as uow:
-                customer_id = (await customer_group(uow, args.customer_id))[0]
-            access = RecordCustomerAccess(customer_id=customer_id, kind=AccessKind.EXPORT.value, actor="cli")
-            await container.bus.handle(access)  # logged and audited before any of it is written out
-            async with container.read_uow() as uow:
-                return await export_customer(uow, customer_id)
-        finally:
-            await container.close()
-
-    document = asyncio.run(run())
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    if args.out == "-":
-        print(text)
-    else:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
-        print(f"exported customer {document['customer']['id']} to {args.out}", file=sys.stderr)
-    return 0
-
-
-def cmd_customers_erase(settings: Settings, args: argparse.Namespace) -> int:
-    from contact_center.bootstrap import build_container
-    from contact_center.domain.commands import EraseCustomer
-
-    if not args.yes:
-        print("erasure cannot be undone: repeat with --yes to erase", file=sys.stderr)
-        return 2
-
-    async def run() -> int:
-        container = build_container(settings)
-        try:
-            result = await container.bus.handle(EraseCustomer(customer_id=args.customer_id, actor="cli"))
-            await container.dispatcher.drain()  # customer.erased leaves before the process ends
-        finally:
-            await container.close()
-        again = " (already erased; anything new was blanked)" if result["already_erased"] else ""
-        ids = ", ".join(str(i) for i in result["customer_ids"])
-        print(f"erased customer {ids}{again}")
-        return 0
-
-    return asyncio.run(run())
-
-
-def cmd_privacy_purge(settings: Settings, args: argparse.Namespace) -> int:
-    from contact_center.bootstrap import build_container
-    from contact_center.privacy.retention import purge_message_bodies
-
-    days = args.days if args.days is not None else settings.privacy.message_retention_days
-    if days is not None and days < 1:
-        print("--days must be 1 or more", file=sys.stderr)
-        return 2
-    if days is None:
-        print("no retention set: pass --days or set privacy.message_retention_days", file=sys.stderr)
-        return 2
-
-    async def run() -> int:
-        container = build_container(settings)
-        try:
-            purged = await purge_message_bodies(container.uow, container.clock(), days)
-        finally:
-            await container.close()
-        print(f"purged the bodies of {purged} messages older than {days} days")
-        return 0
-
-    return asyncio.run(run())
+    return build_container(settings)
 
 
 def _parse_skill(raw: str) -> tuple[str, int]:
@@ -384,49 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(fn=cmd_queues_list)
 
-    customers = sub.add_parser(
-        "customers",
-        help="A customer's personal data: export it, erase it (docs/privacy.md).",
-        description="A customer's personal data: export it, erase it.",
-        epilog="Example: contact-center customers export 97 --out customer-97.json",
-    )
-    customers_sub = customers.add_subparsers(dest="customers_command", required=True, metavar="ACTION")
-    p = customers_sub.add_parser(
-        "export",
-        help="Write everything held about a customer as JSON (logged and audited).",
-        description="Write everything held about a customer as JSON (logged and audited).",
-        epilog="Example: contact-center customers export 97 --out customer-97.json",
-    )
-    p.set_defaults(fn=cmd_customers_export)
-    p.add_argument("customer_id", type=int)
-    p.add_argument("--out", default="-", help="file to write (default: standard output)")
-    p = customers_sub.add_parser(
-        "erase",
-        help="Erase a customer's personal data, keeping anonymous statistics.",
-        description="Erase a customer's personal data (and of the customers merged into it), keeping "
-        "anonymous statistics. Cannot be undone; running it again is harmless.",
-        epilog="Example: contact-center customers erase 97 --yes",
-    )
-    p.set_defaults(fn=cmd_customers_erase)
-    p.add_argument("customer_id", type=int)
-    p.add_argument("--yes", action="store_true", help="confirm: the erasure cannot be undone")
-
-    privacy = sub.add_parser(
-        "privacy",
-        help="Retention of personal data.",
-        description="Retention of personal data.",
-        epilog="Example: contact-center privacy purge-messages --days 365",
-    )
-    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
-    p = privacy_sub.add_parser(
-        "purge-messages",
-        help="Empty the bodies of messages older than the retention (the rows and their times stay).",
-        description="Empty the bodies of messages older than privacy.message_retention_days, or --days.",
-        epilog="Example: contact-center privacy purge-messages --days 365",
-    )
-    p.set_defaults(fn=cmd_privacy_purge)
-    p.add_argument("--days", type=int, default=None, help="override privacy.message_retention_days")
-
+    add_privacy_commands(sub, _container)
     add(
         "check",
         "Validate the configuration and connect to the database (and Redis when configured).",
