@@ -26,6 +26,7 @@ from contact_center.api.access import principal_of
 from contact_center.domain import events as ev
 from contact_center.domain.principal import Principal
 from contact_center.services import policy
+from contact_center.signals import Signal
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -59,10 +60,15 @@ class EventFacts:
             self._remember(event.interaction_id, event.agent_id, event.queue_id)
 
     async def of(self, event: ev.Event) -> policy.EventFacts:
-        agent_id: int | None = getattr(event, "agent_id", None)
-        queue_id: int | None = getattr(event, "queue_id", None)
         if isinstance(event, ev.MessageAdded):
-            agent_id, queue_id = await self._placement(event.interaction_id)
+            return await self.of_interaction(event.interaction_id)
+        return await self._facts(getattr(event, "agent_id", None), getattr(event, "queue_id", None))
+
+    async def of_interaction(self, interaction_id: int) -> policy.EventFacts:
+        """For what names only its interaction (a message, a typing mark): who works on it."""
+        return await self._facts(*await self._placement(interaction_id))
+
+    async def _facts(self, agent_id: int | None, queue_id: int | None) -> policy.EventFacts:
         queue_teams, agent_teams = await self._teams()
         return policy.EventFacts(
             agent_id=agent_id,
@@ -130,6 +136,21 @@ class EventStream:
                 self._readers.discard(reader)
                 reader.queue.get_nowait()  # room for the signal that ends its sender
                 reader.queue.put_nowait(None)
+
+    async def on_signal(self, signal: Signal) -> None:
+        """A typing or read mark, to the readers who see its interaction (never stored)."""
+        if not self._readers:
+            return
+        try:
+            facts = await self._facts.of_interaction(signal.interaction_id)
+        except Exception:
+            log.exception("events.facts_failed", extra={"type": "signal"})
+            return
+        frame = json.dumps({"type": f"signal.{signal.kind}", "signal": signal.to_dict()})
+        for reader in list(self._readers):
+            if policy.sees_event(reader.principal, facts):
+                with contextlib.suppress(asyncio.QueueFull):  # a mark is not worth closing a socket
+                    reader.queue.put_nowait(frame)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         principal = principal_of(request)

@@ -33,6 +33,7 @@ from contact_center.domain.events import Event
 from contact_center.queries.dashboard import dashboard
 from contact_center.services import policy
 from contact_center.services.policy import DashboardView
+from contact_center.signals import Signals
 from contact_center.storage.access_facts import interaction_where
 from contact_center.storage.uow import UnitOfWork
 
@@ -158,10 +159,13 @@ async def dashboard_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-def setup_ui(app: web.Application, *, uow: Callable[[], UnitOfWork], events: EventBroker) -> None:
+def setup_ui(
+    app: web.Application, *, uow: Callable[[], UnitOfWork], events: EventBroker, signals: Signals
+) -> None:
     """Add the pages to the API application and subscribe the hub to every event (before start).
 
-    `uow` gives the hub its reads; `events` is the broker every committed event reaches."""
+    `uow` gives the hub its reads; `events` is the broker every committed event reaches;
+    `signals` carries typing and read marks, which `/ws/events` passes on as they come."""
     hub = DashboardHub(uow)
     events.subscribe("ui", hub.on_event, live=True)
     app[HUB_KEY] = hub
@@ -174,6 +178,7 @@ def setup_ui(app: web.Application, *, uow: Callable[[], UnitOfWork], events: Eve
     app.router.add_get("/ws/dashboard", dashboard_socket)
     stream = app[EVENTS_KEY] = EventStream(uow)
     events.subscribe("events", stream.on_event, live=True)
+    signals.subscribe(stream.on_signal)
     app.router.add_get("/ws/events", stream.handle)
     app.on_shutdown.append(stream.close_all)
     app.router.add_static("/static/", HERE / "static")

@@ -31,6 +31,7 @@ from contact_center.domain import planning_commands as pc
 from contact_center.domain.errors import InvalidInputError
 from contact_center.domain.privacy import AccessKind
 from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
+from contact_center.outbound import OutboundChannel, OutboundPorts
 from contact_center.privacy.access import TimedAccess, store_accesses
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
@@ -48,9 +49,11 @@ from contact_center.services import (
     tokens,
 )
 from contact_center.services.inbound import InboundWriter
+from contact_center.services.messages import OutboundDelivery, send_message
 from contact_center.services.queue_directory import QueueDirectory
 from contact_center.services.sign_in_limits import LocalFailureCounts, RedisFailureCounts, SignInLimits
 from contact_center.settings import Settings
+from contact_center.signals import LocalSignals, RedisSignals, Signals
 from contact_center.storage.accept_batch import TimedAccept, store_accepts
 from contact_center.storage.engine import Database, open_database, session_factory
 from contact_center.storage.group_commit import GroupCommitter
@@ -74,6 +77,10 @@ class Container:
     bus: MessageBus
     clock: Clock
     tokens: TokenCache
+    #: Typing and read marks between processes (`signals.py`).
+    signals: Signals
+    #: The channel adapters that send replies; a channel missing here cannot send.
+    outbound: OutboundPorts
     redis: Redis | None = None
     started: list[Any] = field(default_factory=list)
     #: The inbound group commit (its counters tell the mean batch size).
@@ -95,6 +102,7 @@ class Container:
     async def start(self, *, dispatch: bool = True) -> None:
         """Start consuming events, running jobs and dispatching the outbox (in that order)."""
         await self.broker.start()
+        await self.signals.start()
         await self.jobs.start()
         if dispatch:
             self.dispatcher.start()
@@ -105,6 +113,7 @@ class Container:
             await self.dispatcher.stop()
             self.started.clear()
         await self.jobs.stop()
+        await self.signals.stop()
         await self.broker.stop()
         if self.redis is not None:
             await self.redis.aclose()
@@ -118,6 +127,7 @@ def command_handlers(
     clock: Clock,
     sign_in: SignInLimits,
     accesses: GroupCommitter[TimedAccess, None],
+    outbound: OutboundPorts,
 ) -> dict[type[c.Command], CommandHandler]:
     region = settings.default_region
 
@@ -136,6 +146,7 @@ def command_handlers(
         c.ReceiveInbound: receive_inbound,
         c.OpenInteraction: interactions.open_interaction,
         c.TransitionInteraction: interactions.transition_interaction,
+        c.SendMessage: functools.partial(send_message, ports=outbound),
         c.CreateCustomer: functools.partial(customers.create_customer, default_region=region),
         c.UpdateCustomer: customers.update_customer,
         c.MergeCustomers: customers.merge_customers,
@@ -162,8 +173,20 @@ def command_handlers(
     }
 
 
-def build_container(settings: Settings, *, role: str = "all", clock: Clock = system_clock) -> Container:
-    """Build (but do not start) everything a process of `role` needs."""
+def outbound_adapters(settings: Settings) -> list[OutboundChannel]:
+    """The channels that can send replies in this deployment (their adapters live in `channels/`)."""
+    return []
+
+
+def build_container(
+    settings: Settings,
+    *,
+    role: str = "all",
+    clock: Clock = system_clock,
+    outbound: list[OutboundChannel] | None = None,
+) -> Container:
+    """Build (but do not start) everything a process of `role` needs; `outbound` replaces the
+    deployment's channel adapters (tests plug in their own)."""
     db = settings.database
     database = open_database(db.url, echo=db.echo, pool_size=db.pool_size, max_overflow=db.max_overflow)
     sessions = session_factory(database.writer)
@@ -213,7 +236,12 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
     )
     access_log = GroupCommitter(database.writer, store_accesses)
     sign_in = SignInLimits(failures, token_lifetime=timedelta(seconds=settings.sessions.max_age_s))
-    handlers = command_handlers(settings, inbound, accepts, clock, sign_in, access_log)
+    ports = OutboundPorts(outbound_adapters(settings) if outbound is None else outbound)
+    broker.subscribe("outbound", OutboundDelivery(uow_factory, ports).on_event)
+    signals: Signals = (
+        RedisSignals(redis, f"{settings.redis.stream}:signals") if redis is not None else LocalSignals()
+    )
+    handlers = command_handlers(settings, inbound, accepts, clock, sign_in, access_log, ports)
     bus = MessageBus(uow_factory, handlers)
     store = JobStore(sessions, clock)
     jobs: JobRunner
@@ -233,6 +261,8 @@ def build_container(settings: Settings, *, role: str = "all", clock: Clock = sys
         bus,
         clock,
         token_cache,
+        signals,
+        ports,
         redis,
         inbound_commits=committer,
     )
@@ -291,6 +321,7 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
             container.clock,
             ttl=timedelta(seconds=container.settings.http.idempotency_key_ttl_s),
         ),
+        signals=container.signals,
         explain=explain,
     )
 
@@ -301,6 +332,6 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     from agent_ui.web import setup_ui
 
     app = build_api_app(container, explain=explain)
-    setup_ui(app, uow=container.read_uow, events=container.broker)
+    setup_ui(app, uow=container.read_uow, events=container.broker, signals=container.signals)
     setup_planner(app)
     return app

@@ -20,6 +20,7 @@ from contact_center.api import (
     interactions,
     jobs,
     keys,
+    messages,
     offers,
     openapi,
     planning,
@@ -37,6 +38,7 @@ from contact_center.jobs import JobRunner
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.settings import Settings
+from contact_center.signals import Signals
 from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.uow import Clock, UnitOfWork
 
@@ -47,6 +49,7 @@ ROUTE_TABLES = (
     privacy.routes,
     inbound.routes,
     interactions.routes,
+    messages.routes,
     offers.routes,
     agents.routes,
     queues.routes,
@@ -66,6 +69,7 @@ def create_app(
     readiness: Readiness,
     tokens: TokenCache,
     idempotency: IdempotencyStore,
+    signals: Signals,
     explain: Explain = keys.no_explanation,
 ) -> web.Application:
     app = web.Application(
@@ -81,6 +85,7 @@ def create_app(
     app[keys.TOKENS] = tokens
     app[keys.IDEMPOTENCY] = idempotency
     app[keys.EXPLAIN] = explain
+    app[keys.SIGNALS] = signals
     for table in ROUTE_TABLES:
         app.add_routes(table)
     app.on_response_prepare.append(add_security_headers)

@@ -17,6 +17,7 @@ from contact_center.jobs import JobRunner
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.settings import Settings
+from contact_center.signals import Signals
 from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.uow import Clock, UnitOfWork
 
@@ -34,6 +35,8 @@ READINESS = web.AppKey("readiness", Readiness)
 IDEMPOTENCY = web.AppKey("idempotency", IdempotencyStore)
 #: The router's live "why is this one waiting": in process, over Redis, or `no_explanation`.
 EXPLAIN: web.AppKey[Explain] = web.AppKey("explain")
+#: Typing and read marks, passed between processes and never stored (`signals.py`).
+SIGNALS: web.AppKey[Signals] = web.AppKey("signals")
 
 
 async def no_explanation(interaction_id: int) -> None:

@@ -16,6 +16,7 @@ from contact_center.api.agents import AgentCreate, AgentPatch, PresenceRequest, 
 from contact_center.api.customers import CustomerCreate, CustomerMerge, CustomerPatch
 from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
+from contact_center.api.messages import ReplyRequest, SignalRequest
 from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
 from contact_center.api.queues import QueueCreate, QueueUpdate
 
@@ -129,6 +130,26 @@ OPERATIONS: tuple[Operation, ...] = (
         "/api/v1/interactions/{id}/routing",
         "Why this agent, or why still waiting: the decision log, offers and the router's live view",
     ),
+    Operation(
+        "get",
+        "/api/v1/interactions/{id}/messages",
+        "The conversation's messages, oldest first; `after` a message id gives exactly what came since",
+        query=("after", "limit"),
+    ),
+    Operation(
+        "post",
+        "/api/v1/interactions/{id}/messages",
+        "Reply on an interaction one handles (or as a supervisor); 409 if its channel cannot send",
+        ReplyRequest,
+        201,
+    ),
+    Operation(
+        "post",
+        "/api/v1/interactions/{id}/signals",
+        "Tell the other side the agent is typing or has read up to a message (not stored)",
+        SignalRequest,
+        204,
+    ),
     Operation("get", "/api/v1/agents", "List agents"),
     Operation("post", "/api/v1/agents", "Create an agent (admin)", AgentCreate, 201),
     Operation("get", "/api/v1/agents/{id}", "An agent"),
@@ -239,7 +260,11 @@ def document() -> dict[str, Any]:
             "summary": op.summary,
             "operationId": _operation_id(op),
             "responses": {
-                str(op.status): {"description": "success", "content": {op.content_type: {}}},
+                str(op.status): (
+                    {"description": "success, no content"}
+                    if op.status == 204
+                    else {"description": "success", "content": {op.content_type: {}}}
+                ),
                 "default": {
                     "description": "error",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

@@ -98,6 +98,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/interactions/{id}/accept"): only(A, S, ADM, owns="the agent of the open offer"),
     ("POST", "/api/v1/interactions/{id}/reject"): only(A, S, ADM, owns="the agent of the open offer"),
     ("GET", "/api/v1/interactions/{id}/routing"): only(A, S, ADM, owns="an interaction in view (else 404)"),
+    ("GET", "/api/v1/interactions/{id}/messages"): only(A, S, ADM, owns="an interaction in view (else 404)"),
+    ("POST", "/api/v1/interactions/{id}/messages"): only(
+        A, S, ADM, owns="the agent handling it, or a manager with it in view"
+    ),
+    ("POST", "/api/v1/interactions/{id}/signals"): only(
+        A, S, ADM, owns="the agent handling it, or a manager with it in view"
+    ),
     # Planning.
     ("GET", "/api/v1/planning/queues/{id}/history"): only(P, S, ADM, owns=QUEUE),
     ("GET", "/api/v1/planning/queues/{id}/forecast"): only(P, S, ADM, owns=QUEUE),

@@ -97,6 +97,19 @@ class TransitionInteraction(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class SendMessage(Command):
+    """A reply written on an interaction, sent through its channel's outbound adapter.
+
+    `agent_id` is the author; an agent may write only on work assigned to them (a supervisor
+    stepping in writes as themself)."""
+
+    interaction_id: int
+    agent_id: int
+    body: str
+    principal: Principal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CreateAgent(Command):
     username: str
     display_name: str = ""

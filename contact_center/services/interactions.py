@@ -84,7 +84,7 @@ async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> Interaction
                 created_at=uow.now(),
             )
             await uow.messages.added(message)
-            uow.emit(_message_added(message))
+            uow.emit(message_added(message))
         customer.last_contact_at = uow.now()
         record = await _record(uow, interaction)
         await uow.commit()
@@ -264,7 +264,7 @@ async def _create(
     return interaction
 
 
-def _message_added(message: Message) -> MessageAdded:
+def message_added(message: Message) -> MessageAdded:
     return MessageAdded(
         message_id=message.id or 0,
         interaction_id=message.interaction_id,

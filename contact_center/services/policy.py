@@ -133,6 +133,18 @@ def sees_message_bodies(principal: Principal) -> bool:
     return principal.role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 
 
+def reply_refusal(principal: Principal, handled_by: int | None) -> Refusal | None:
+    """Who writes to a customer: the agent handling the interaction, or a manager stepping in
+    (on an interaction already in their view)."""
+    if principal.role in MANAGERS:
+        return None
+    if principal.role is Role.AGENT and handled_by is not None and principal.agent_id == handled_by:
+        return None
+    return Refusal(
+        Verdict.FORBIDDEN, "only the agent handling this interaction, or a supervisor, may write on it"
+    )
+
+
 def transition_refusal(
     principal: Principal,
     facts: InteractionFacts,

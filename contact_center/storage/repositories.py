@@ -219,9 +219,22 @@ class MessageRepository(_Repository):
         )
         return (await self.session.exec(stmt)).first()
 
-    async def for_interaction(self, interaction_id: int) -> Sequence[Message]:
+    async def get(self, message_id: int) -> Message:
+        stmt = select(Message).where(Message.id == message_id)
+        result: Message = await self._one(stmt, f"message {message_id}")
+        return result
+
+    async def for_interaction(
+        self, interaction_id: int, *, after: int | None = None, limit: int | None = None
+    ) -> Sequence[Message]:
+        """Oldest first; `after` a message id (ids are the conversation's sequence numbers)."""
         stmt = select(Message).where(Message.interaction_id == interaction_id)
-        return (await self.session.exec(stmt.order_by(col(Message.id)))).all()
+        if after is not None:
+            stmt = stmt.where(col(Message.id) > after)
+        stmt = stmt.order_by(col(Message.id))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return (await self.session.exec(stmt)).all()
 
 
 class AgentRepository(_Repository):

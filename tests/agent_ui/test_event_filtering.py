@@ -14,6 +14,7 @@ from contact_center.bootstrap import Container, build_container, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
 from contact_center.domain.enums import Channel, Role
 from contact_center.services.agents import create_token_for
+from contact_center.signals import Signal
 from tests.agent_ui.test_event_stream import frames
 from tests.conftest import make_settings, unique
 from tests.contact_center.conftest import offer_and_accept
@@ -80,3 +81,30 @@ async def test_each_reader_hears_only_of_the_work_they_may_see(
     assert about(mine) == {hers.interaction_id}
     assert [f["type"] for f in mine] == ["interaction.offered", "interaction.accepted", "message.added"]
     assert about(theirs) == {his.interaction_id}
+
+
+async def test_typing_and_read_marks_reach_only_those_who_see_the_conversation(
+    web: tuple[TestClient[Any, Any], Container],
+) -> None:
+    client, container = web
+    alice, alice_headers = await account(container, Role.AGENT, None)
+    _, bob_headers = await account(container, Role.AGENT, None)
+    received = await container.bus.handle(ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi"))
+    await offer_and_accept(container, received.interaction_id, alice)
+    await container.dispatcher.drain()
+    alice_ws = await client.ws_connect("/ws/events", headers=alice_headers)
+    bob_ws = await client.ws_connect("/ws/events", headers=bob_headers)
+    await frames(alice_ws, 1)
+    await frames(bob_ws, 1)
+    iid = received.interaction_id
+    await container.signals.publish(Signal(iid, "typing", "customer"))
+    await container.signals.publish(Signal(iid, "read", "customer", up_to=received.message_id))
+    heard = await frames(alice_ws, 2)
+    assert [(f["type"], f["signal"]["interaction_id"], f["signal"]["up_to"]) for f in heard] == [
+        ("signal.typing", iid, None),
+        ("signal.read", iid, received.message_id),
+    ]
+    with pytest.raises(TimeoutError):
+        await bob_ws.receive_str(timeout=0.3)  # not his conversation: not a word of it
+    await alice_ws.close()
+    await bob_ws.close()

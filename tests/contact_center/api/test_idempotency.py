@@ -213,6 +213,7 @@ NOT_CREATING = {
     "/api/v1/interactions/{id}/transitions": "a move is checked against the state it leaves",
     "/api/v1/interactions/{id}/accept": "only an open offer can be accepted",
     "/api/v1/interactions/{id}/reject": "only an open offer can be rejected",
+    "/api/v1/interactions/{id}/signals": "a typing or read mark is passed on, never stored",
     "/api/v1/planning/schedules/{id}/publish": "publishing twice publishes one schedule",
 }
 #: Idempotent by the provider's message id, or by the key turned into one (api/inbound.py).

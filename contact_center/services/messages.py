@@ -1,0 +1,103 @@
+"""Replies: an agent (or a supervisor stepping in) writes on an interaction, and it leaves.
+
+The reply is stored, with its `message.added` event, in one transaction; delivery through the
+channel's adapter happens afterwards (`OutboundDelivery`, a subscriber of that event), so a slow
+or failing provider never holds the agent's answer or the database. A channel with no adapter
+refuses the reply before anything is stored: the desk says it cannot send, never pretends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from contact_center.domain.commands import SendMessage
+from contact_center.domain.enums import AuthorKind, Channel, DeliveryStatus, Direction, InteractionState
+from contact_center.domain.errors import ConflictError, ContactCenterError
+from contact_center.domain.events import Event, MessageAdded
+from contact_center.domain.interactions import Message
+from contact_center.outbound import OutboundMessage, OutboundPorts
+from contact_center.services import policy
+from contact_center.services.interactions import message_added
+from contact_center.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+#: Where a conversation is going on: being handled, in its wrap-up, or waiting on the customer.
+IN_CONVERSATION = frozenset({InteractionState.ACTIVE, InteractionState.WRAP_UP, InteractionState.PENDING})
+
+
+async def send_message(cmd: SendMessage, uow: UnitOfWork, *, ports: OutboundPorts) -> Message:
+    async with uow:
+        interaction = await uow.interactions.get(cmd.interaction_id)
+        channel = Channel(interaction.channel)
+        if cmd.principal is not None:
+            policy.check(policy.reply_refusal(cmd.principal, interaction.agent_id), "interaction")
+        state = InteractionState(interaction.state)
+        if state not in IN_CONVERSATION:
+            raise ConflictError(
+                f"a reply is written on an interaction being handled; this one is {state.value}",
+                code="not_in_conversation",
+            )
+        if not ports.can_send(channel):
+            raise ConflictError(
+                f"replies cannot be sent on {channel.value} yet: no adapter for it is installed",
+                code="channel_cannot_send",
+            )
+        message = Message(
+            interaction_id=cmd.interaction_id,
+            channel=channel,
+            direction=Direction.OUTBOUND,
+            author_kind=AuthorKind.AGENT,
+            author_agent_id=cmd.agent_id,
+            body=cmd.body,
+            delivery_status=DeliveryStatus.QUEUED,
+            created_at=uow.now(),
+        )
+        await uow.messages.added(message)
+        uow.emit(message_added(message))
+        await uow.commit()
+        return message
+
+
+class OutboundDelivery:
+    """Hands each stored reply to its channel's adapter and records how far it got.
+
+    Subscribed to `message.added` in a durable group, so with Redis one process delivers each
+    reply, and a reply stored while no process ran is delivered when one starts. A reply whose
+    status moved on already (the event came twice) is not sent twice."""
+
+    def __init__(self, uow: Callable[[], UnitOfWork], ports: OutboundPorts) -> None:
+        self._uow = uow
+        self._ports = ports
+
+    async def on_event(self, event: Event) -> None:
+        if not isinstance(event, MessageAdded) or event.direction != Direction.OUTBOUND.value:
+            return
+        adapter = self._ports.adapter(Channel(event.channel))
+        if adapter is None:
+            return
+        async with self._uow() as uow:
+            message = await uow.messages.get(event.message_id)
+            if message.delivery_status != DeliveryStatus.QUEUED:
+                return
+            interaction = await uow.interactions.get(message.interaction_id)
+            outbound = OutboundMessage(
+                message_id=event.message_id,
+                interaction_id=message.interaction_id,
+                customer_id=interaction.customer_id,
+                channel=Channel(message.channel),
+                body=message.body,
+                subject=interaction.subject,
+                attachments=tuple(message.attachments),
+            )
+        try:
+            status = await adapter.deliver(outbound)
+        except Exception as exc:  # the provider's fault: recorded on the message, never raised on
+            detail = exc.message if isinstance(exc, ContactCenterError) else type(exc).__name__
+            log.warning("outbound.failed", extra={"message_id": event.message_id, "error": detail})
+            status = DeliveryStatus.FAILED
+        async with self._uow() as uow:
+            message = await uow.messages.get(event.message_id)
+            message.delivery_status = status
+            await uow.commit()
