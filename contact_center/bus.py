@@ -22,6 +22,7 @@ from redis.exceptions import ResponseError
 
 from contact_center.domain.commands import Command
 from contact_center.domain.events import Event, event_from_json
+from contact_center.outage import Outage, is_outage, stop_if_cancelled
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -192,8 +193,13 @@ class RedisStreamBroker:
     async def _consume(self, group: str, handler: Subscriber) -> None:
         backlog = True  # first re-read what this consumer holds but never acknowledged
         last_claim = float("-inf")
+        outage = Outage(log, f"events.{group}")
         while True:
+            stop_if_cancelled()
             try:
+                if outage.ongoing:
+                    await self.ensure_group(group)  # Redis may have come back empty
+                    outage.recovered()
                 if backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000:
                     await self._claim_orphans(group)
                     last_claim = time.monotonic()
@@ -216,12 +222,16 @@ class RedisStreamBroker:
                     await self._redis.xack(self._stream, group, entry_id)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # Redis restarting: wait and go on
-                log.exception("events.consume_failed", extra={"group": group})
-                await asyncio.sleep(1.0)
+            except Exception as exc:
+                if not (is_outage(exc) or _lost_group(exc)):
+                    log.exception("events.consume_failed", extra={"group": group})
+                outage.failed(exc)  # either way: back off, recreate the group, go on
+                await outage.pause()
 
     async def _follow(self, last: str) -> None:
+        outage = Outage(log, "events.live")
         while True:
+            stop_if_cancelled()
             try:
                 reply = await self._redis.xread({self._stream: last}, count=100, block=self._block_ms)
                 for entry_id, fields in _entries(reply):
@@ -230,9 +240,20 @@ class RedisStreamBroker:
                         await _deliver("live", handler, _text(fields[b"type"]), _text(fields[b"payload"]))
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("events.follow_failed")
-                await asyncio.sleep(1.0)
+            except Exception as exc:
+                if not is_outage(exc):
+                    log.exception("events.follow_failed")
+                outage.failed(exc)
+                await outage.pause()
+            else:
+                # Stream ids are times: after Redis restarted empty, new entries still sort after
+                # `last`, so following on from it misses nothing.
+                outage.recovered()
+
+
+def _lost_group(exc: BaseException) -> bool:
+    """The group is gone: Redis restarted without its data."""
+    return isinstance(exc, ResponseError) and "NOGROUP" in str(exc)
 
 
 def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:

@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.bus import EventBroker, InProcessBroker
 from contact_center.domain.events import Event
+from contact_center.outage import Outage, is_outage
 from contact_center.storage.outbox import mark_published, pending_events, unpublished
 from contact_center.storage.uow import Clock, system_clock
 
@@ -154,6 +155,7 @@ class OutboxDispatcher:
             await self.drain()
 
     async def _run(self) -> None:
+        outage = Outage(log, "outbox")
         while True:
             self._wake.clear()
             try:
@@ -162,10 +164,14 @@ class OutboxDispatcher:
                 if self._unmarked and time.monotonic() - self._marked_at >= self._mark_interval:
                     async with self._one_at_a_time:
                         await self.mark()
+                outage.recovered()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # database briefly down: events wait in the outbox
-                log.exception("outbox.dispatch_failed")
+            except Exception as exc:  # the database or Redis away: events wait in the outbox
+                if not is_outage(exc):
+                    log.exception("outbox.dispatch_failed")
+                outage.failed(exc)
+                await outage.pause()
                 published = 0
             if published or self._fresh:
                 continue

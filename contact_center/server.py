@@ -133,7 +133,12 @@ def _start_router(container: Container, *, tune_collector: bool) -> tuple[Explai
     tasks = [asyncio.create_task(router.run(), name="router")]
     if container.redis is not None:
         namespace = container.settings.redis.stream
-        tasks.append(asyncio.create_task(serve_explanations(container.redis, namespace, router.explain)))
+        tasks.append(
+            asyncio.create_task(
+                serve_explanations(container.redis, namespace, router.explain, lambda: router.leading),
+                name="router-explain",
+            )
+        )
     return router.explain, tasks
 
 

@@ -19,6 +19,8 @@ from typing import Any, Literal, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from contact_center.outage import stop_if_cancelled
+
 log = logging.getLogger(__name__)
 
 SignalKind = Literal["typing", "read"]
@@ -128,6 +130,7 @@ class RedisSignals(_Listeners):
     async def _listen(self, pubsub: Any) -> None:
         try:
             while True:
+                stop_if_cancelled()
                 try:
                     message = await pubsub.get_message(timeout=1.0)
                 except (RedisError, OSError) as exc:  # Redis away: typing dots pause

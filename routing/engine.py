@@ -146,10 +146,12 @@ class RoutingEngine:
         """When the engine next needs a `Tick`: an offer expiry, escalation step or sticky end."""
         return self.deadlines.next(self.offers.is_live)
 
-    def explain(self, iid: InteractionId) -> Explanation:
-        """Why the interaction went to its agent, or why it is still waiting, with its history."""
+    def explain(self, iid: InteractionId, at: float | None = None) -> Explanation:
+        """Why the interaction went to its agent, or why it is still waiting, with its history;
+        `at` is when the question is asked (waits count to then, not to the last event)."""
         rec = self.waiting.items.get(iid)
-        return explanation(iid, rec, self.log, self.agents, self.policies, self.now)
+        now = self.now if at is None else max(self.now, at)
+        return explanation(iid, rec, self.log, self.agents, self.policies, now)
 
     def explain_agent(self, iid: InteractionId, aid: AgentId) -> str:
         """Whether agent `aid` could take interaction `iid` now, and every reason it cannot."""

@@ -13,19 +13,17 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import IntegrityError
 
 from contact_center.domain.errors import ConflictError, ContactCenterError, UnavailableError
 from contact_center.logs import log_context
+from contact_center.outage import is_outage
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
-UNAVAILABLE = (OperationalError, PoolTimeoutError, RedisConnectionError, ConnectionError, OSError)
 
 
 def error_response(status: int, code: str, message: str, *, request_id: str | None = None) -> web.Response:
@@ -33,12 +31,6 @@ def error_response(status: int, code: str, message: str, *, request_id: str | No
     if request_id:
         body["request_id"] = request_id
     return web.json_response({"error": body}, status=status)
-
-
-def _is_unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, UNAVAILABLE)
 
 
 def _is_unique_violation(exc: BaseException) -> bool:
@@ -106,7 +98,7 @@ def domain_error_response(exc: ContactCenterError) -> web.Response:
 
 def _unexpected(request: web.Request, request_id: str, exc: Exception) -> web.Response:
     """A database or Redis out of reach, or a lost race on a unique key, is a domain error still."""
-    if _is_unavailable(exc):
+    if is_outage(exc):
         log.warning("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
         return domain_error_response(UnavailableError("a backing service is unavailable, retry shortly"))
     if _is_unique_violation(exc):

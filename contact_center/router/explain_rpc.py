@@ -16,6 +16,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from contact_center.outage import Outage, is_outage, stop_if_cancelled
+
 log = logging.getLogger(__name__)
 
 Explain = Callable[[int], Awaitable[dict[str, Any] | None]]
@@ -40,11 +42,22 @@ def remote_explainer(redis: Redis, namespace: str, timeout_s: float = 2.0) -> Ex
     return explain
 
 
-async def serve_explanations(redis: Redis, namespace: str, explain: Explain) -> None:
-    """Answer explain requests until cancelled (runs in the router process)."""
+async def serve_explanations(
+    redis: Redis, namespace: str, explain: Explain, leading: Callable[[], bool]
+) -> None:
+    """Answer explain requests until cancelled (runs in every router process).
+
+    Only the leader takes requests off the list: a standby would answer "no live view" to every
+    other request. Redis going away pauses the answers (logged once) and never ends the task."""
+    outage = Outage(log, "router.explain")
     while True:
+        stop_if_cancelled()
+        if not leading():
+            await asyncio.sleep(0.2)
+            continue
         try:
             item = await redis.blpop([requests_key(namespace)], timeout=1)
+            outage.recovered()
             if item is None:
                 continue
             request = json.loads(item[1])
@@ -53,6 +66,9 @@ async def serve_explanations(redis: Redis, namespace: str, explain: Explain) -> 
             await redis.expire(request["reply"], 10)
         except asyncio.CancelledError:
             raise
-        except Exception:  # a malformed request or Redis restarting: keep serving
-            log.exception("router.explain_failed")
-            await asyncio.sleep(0.5)
+        except Exception as exc:
+            if not is_outage(exc):  # a malformed request: keep serving
+                log.exception("router.explain_failed")
+                continue
+            outage.failed(exc)
+            await outage.pause()

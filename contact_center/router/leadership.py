@@ -17,6 +17,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from contact_center.outage import INFRASTRUCTURE_ERRORS, Outage, stop_if_cancelled
 from contact_center.services.offers import claim_epoch, current_epoch
 from contact_center.storage.uow import UnitOfWork
 
@@ -90,8 +91,17 @@ class RedisLeadership:
         self.holder = _holder()
 
     async def acquire(self) -> int:
+        outage = Outage(log, "router.redis")
         while True:  # polling is the protocol: a standby cannot be told when the lease lapses
-            if await self._redis.set(self._key, self.holder, nx=True, px=self._lease_ms):
+            stop_if_cancelled()
+            try:
+                won = await self._redis.set(self._key, self.holder, nx=True, px=self._lease_ms)
+            except INFRASTRUCTURE_ERRORS as exc:  # Redis away: nobody can lead; wait for it
+                outage.failed(exc)
+                await outage.pause()
+                continue
+            outage.recovered()
+            if won:
                 break
             await asyncio.sleep(self._lease_ms / 5000)
         epoch = int(await self._redis.incr(self._epoch_key))
@@ -105,10 +115,11 @@ class RedisLeadership:
 
     async def hold(self) -> None:
         while True:
+            stop_if_cancelled()
             await asyncio.sleep(self._lease_ms / 3000)
             try:
                 renewed = await self._redis.eval(RENEW, 1, self._key, self.holder, self._lease_ms)
-            except OSError:
+            except INFRASTRUCTURE_ERRORS:  # cannot prove the lease: stop deciding at once
                 renewed = 0
             if not renewed:
                 log.warning("router.lease_lost", extra={"holder": self.holder})
@@ -117,5 +128,5 @@ class RedisLeadership:
     async def release(self) -> None:
         try:
             await self._redis.eval(RELEASE, 1, self._key, self.holder)
-        except OSError:
+        except INFRASTRUCTURE_ERRORS:  # it lapses by itself within one lease time
             log.warning("router.release_failed", extra={"holder": self.holder})

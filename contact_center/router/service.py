@@ -20,6 +20,7 @@ from typing import Any
 from contact_center.bus import EventBroker, MessageBus
 from contact_center.domain import events as ev
 from contact_center.domain.errors import FencedError
+from contact_center.outage import Outage, is_outage
 from contact_center.router.leadership import Leadership, SoleLeadership
 from contact_center.router.mapping import build_snapshot, policies_from
 from contact_center.router.pass_writer import PassWriter
@@ -98,21 +99,34 @@ class RouterService:
             await task
 
     async def run(self) -> None:
-        """Lead when possible, route while leading, stand by when a newer router takes over."""
+        """Lead when possible, route while leading, stand by when a newer router takes over.
+
+        An outage of Redis or the database ends the current leadership (nothing is decided
+        without a lease and a database to check the epoch against) but never the router: it
+        logs the outage once, backs off, and competes again; leading anew starts with a rebuild
+        from the database, which expires the offers that lapsed meanwhile."""
+        outage = Outage(log, "router")
         while True:
-            self.epoch = await self.leadership.acquire()
             try:
+                self.epoch = await self.leadership.acquire()
+                outage.recovered()
                 await self._lead()
             except LostLeadershipError:
                 log.warning("router.fenced", extra={"epoch": self.epoch})
                 if isinstance(self.leadership, SoleLeadership):
                     log.error("router.stopped: another process routes this database")
                     return
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise  # a bug: the process stops, loudly
+                outage.failed(exc)
             finally:
                 self._leading = False
                 if self._consumer is not None:
                     await self._consumer.stop()
                 await self.leadership.release()
+            if outage.ongoing:
+                await outage.pause()
 
     async def _lead(self) -> None:
         await self.rebuild()
@@ -236,11 +250,15 @@ class RouterService:
 
     # ---- explain -----------------------------------------------------------------------------
 
+    @property
+    def leading(self) -> bool:
+        return self._leading and self.engine is not None
+
     async def explain(self, interaction_id: int) -> dict[str, Any] | None:
         if self.engine is None or not self._leading:
             return None
         async with self._lock:
-            explanation = self.engine.explain(InteractionId(interaction_id))
+            explanation = self.engine.explain(InteractionId(interaction_id), at=self._now())
             return {
                 "state": explanation.state,
                 "summary": explanation.summary,

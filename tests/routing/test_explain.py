@@ -94,3 +94,12 @@ def test_explain_remembers_finished_interactions_up_to_the_history_limit() -> No
         eng.handle(InteractionRemoved(InteractionId(iid), T0 + 1))
     assert eng.explain(InteractionId(10)).state == "unknown"
     assert eng.explain(InteractionId(12)).state == "removed"
+
+
+def test_the_wait_counts_to_when_the_question_is_asked() -> None:
+    """Nothing happened for 40 s: the engine's clock stood still, the customer's wait did not."""
+    eng, _ = engine(BILLING, agents=away_team())  # type: ignore[arg-type]
+    queue(eng, item(10))
+    assert "waiting 0.0s" in eng.explain(I10).summary
+    assert "waiting 40.0s" in eng.explain(I10, at=T0 + 40).summary
+    assert "waiting 0.0s" in eng.explain(I10, at=T0 - 5).summary  # never before the last event

@@ -1,0 +1,95 @@
+"""Riding out an outage of Redis or the database: log it once, back off, say when it is over.
+
+A long-lived loop (the router, its lease, the event followers, the explanation server) that loses
+a dependency must not die, nor write a stack trace every second for as long as the outage lasts.
+Each loop keeps an `Outage` per dependency: the first failure is logged with what failed, later
+ones only counted, and the first success after them logs the outage's length and count; between
+tries it sleeps a growing, jittered delay so a hundred processes do not reconnect in step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+#: What an unreachable or restarting dependency raises. Anything else (a constraint violated, a
+#: Redis command refused) is a bug and stays loud.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    PoolTimeoutError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    OSError,
+)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Also a statement whose connection the driver found dead, whatever its class."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, INFRASTRUCTURE_ERRORS)
+
+
+class Outage:
+    def __init__(
+        self,
+        logger: logging.Logger,
+        what: str,
+        *,
+        first_delay_s: float = 0.2,
+        max_delay_s: float = 5.0,
+    ) -> None:
+        self._log = logger
+        self._what = what
+        self._first = first_delay_s
+        self._max = max_delay_s
+        self._since: float | None = None
+        self._failures = 0
+        self._delay = first_delay_s
+
+    @property
+    def ongoing(self) -> bool:
+        return self._since is not None
+
+    def failed(self, exc: BaseException) -> None:
+        if self._since is None:
+            self._since = time.monotonic()
+            self._log.warning(
+                f"{self._what}.unavailable",
+                extra={"error": f"{type(exc).__name__}: {exc}", "retrying": True},
+            )
+        self._failures += 1
+
+    def recovered(self) -> None:
+        if self._since is None:
+            return
+        self._log.warning(
+            f"{self._what}.recovered",
+            extra={"outage_s": round(time.monotonic() - self._since, 1), "failures": self._failures},
+        )
+        self._since = None
+        self._failures = 0
+        self._delay = self._first
+
+    async def pause(self) -> None:
+        """Sleep before the next try: doubling from `first_delay_s` to `max_delay_s`, jittered."""
+        await asyncio.sleep(self._delay * random.uniform(0.5, 1.0))
+        self._delay = min(self._delay * 2, self._max)
+
+
+def stop_if_cancelled() -> None:
+    """Raise the cancel a library swallowed. redis-py wraps each read in a timeout, and on Python
+    3.11 a cancel that lands as that timeout fires is absorbed (the task's `cancelling()` count
+    stays up, nothing is raised): a `while True` loop around Redis calls would then never stop.
+    Call it at the top of every such loop."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
