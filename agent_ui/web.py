@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 
+from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
 from contact_center.api.access import principal_of
 from contact_center.api.auth import COOKIE
@@ -158,10 +159,17 @@ async def dashboard_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-def setup_ui(app: web.Application, *, uow: Callable[[], UnitOfWork], events: EventBroker) -> None:
+def setup_ui(
+    app: web.Application,
+    *,
+    uow: Callable[[], UnitOfWork],
+    events: EventBroker,
+    desks: DeskWatch | None = None,
+) -> None:
     """Add the pages to the API application and subscribe the hub to every event (before start).
 
-    `uow` gives the hub its reads; `events` is the broker every committed event reaches."""
+    `uow` gives the hub its reads; `events` is the broker every committed event reaches; `desks`
+    watches the agents' desk sockets (none: a closed desk changes nothing)."""
     hub = DashboardHub(uow)
     events.subscribe("ui", hub.on_event, live=True)
     app[HUB_KEY] = hub
@@ -172,7 +180,18 @@ def setup_ui(app: web.Application, *, uow: Callable[[], UnitOfWork], events: Eve
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     app.router.add_get("/ws/dashboard", dashboard_socket)
-    stream = app[EVENTS_KEY] = EventStream(uow)
+    stream = app[EVENTS_KEY] = EventStream(uow, desks=desks)
+    if desks is not None:
+        watch = desks
+
+        async def start_desks(_app: web.Application) -> None:
+            await watch.start()
+
+        async def stop_desks(_app: web.Application) -> None:
+            await watch.stop()
+
+        app.on_startup.append(start_desks)
+        app.on_cleanup.append(stop_desks)
     events.subscribe("events", stream.on_event, live=True)
     app.router.add_get("/ws/events", stream.handle)
     app.on_shutdown.append(stream.close_all)

@@ -32,6 +32,9 @@ class Agent(SQLModel, table=True):
     presence_changed_at: datetime = utc_field()
     is_active: bool = True
     missed_offers: int = 0
+    #: Driven by the demo's traffic simulator, never by a person: the simulator answers offers
+    #: for these agents only, so a person signing in as any other agent gets their own offers.
+    simulated: bool = False
     created_at: datetime = utc_field()
 
 
