@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -169,6 +170,7 @@ class DeskWatch:
         self._settings = settings
         self.registry = registry
         self._timers: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
 
     async def opened(self, agent_id: int) -> None:
         timer = self._timers.pop(agent_id, None)
@@ -177,7 +179,9 @@ class DeskWatch:
         await self.registry.opened(agent_id)
 
     async def closed(self, agent_id: int) -> None:
-        if not await self.registry.closed(agent_id):
+        """A desk socket ended. While the process stops, its sockets close with it: that says
+        nothing of the agents, whose desks reconnect to the process that replaces it."""
+        if not await self.registry.closed(agent_id) or self._stopping:
             return
         previous = self._timers.pop(agent_id, None)
         if previous is not None:
@@ -190,10 +194,27 @@ class DeskWatch:
         if self._timers.get(agent_id) is timer:
             del self._timers[agent_id]
 
+    def attach(self, app: web.Application) -> None:
+        """Start and stop with `app`; call it before the desk sockets' shutdown is registered,
+        so no timer starts for the sockets the shutdown closes."""
+        app.on_startup.append(self._on_startup)
+        app.on_shutdown.append(self._on_shutdown)
+        app.on_cleanup.append(self._on_cleanup)
+
+    async def _on_startup(self, _app: web.Application) -> None:
+        await self.start()
+
+    async def _on_shutdown(self, _app: web.Application) -> None:
+        self._stopping = True
+
+    async def _on_cleanup(self, _app: web.Application) -> None:
+        await self.stop()
+
     async def start(self) -> None:
         await self.registry.start()
 
     async def stop(self) -> None:
+        self._stopping = True
         for timer in list(self._timers.values()):
             timer.cancel()
         for timer in list(self._timers.values()):

@@ -182,16 +182,7 @@ def setup_ui(
     app.router.add_get("/ws/dashboard", dashboard_socket)
     stream = app[EVENTS_KEY] = EventStream(uow, desks=desks)
     if desks is not None:
-        watch = desks
-
-        async def start_desks(_app: web.Application) -> None:
-            await watch.start()
-
-        async def stop_desks(_app: web.Application) -> None:
-            await watch.stop()
-
-        app.on_startup.append(start_desks)
-        app.on_cleanup.append(stop_desks)
+        desks.attach(app)  # before the sockets' own shutdown, below
     events.subscribe("events", stream.on_event, live=True)
     app.router.add_get("/ws/events", stream.handle)
     app.on_shutdown.append(stream.close_all)

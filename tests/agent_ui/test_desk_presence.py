@@ -33,10 +33,15 @@ ORPHANED = 0.8
 
 
 def desk_settings(
-    url: str, redis_url: str | None = None, *, action: str = "requeue", **redis: str
+    url: str, redis_url: str | None = None, *, action: str = "requeue", presence: str = "away", **redis: str
 ) -> Settings:
     base = make_settings(url, redis_url, **redis)
-    desk = DeskSettings(disconnect_grace_s=GRACE, orphaned_chat_after_s=ORPHANED, orphaned_chat_action=action)
+    desk = DeskSettings(
+        disconnect_grace_s=GRACE,
+        disconnect_presence=presence,
+        orphaned_chat_after_s=ORPHANED,
+        orphaned_chat_action=action,
+    )
     return base.model_copy(update={"desk": desk})
 
 
@@ -155,6 +160,17 @@ async def test_a_desk_reopened_within_the_grace_keeps_the_agent_available(desks:
     assert (await polled(lambda: _is(desks.container, agent, "away"), within_s=GRACE + 5))[0] == "away"
 
 
+async def test_closing_one_of_two_desks_keeps_the_agent_available(desks: Desks) -> None:
+    agent, headers = await desks.agent()
+    kept = await open_desk(desks, headers)
+    closed = await open_desk(desks, headers)  # a second tab
+    await closed.close()
+    await asyncio.sleep(GRACE * 3)
+    assert await presence_of(desks.container, agent) == ("available", "")
+    await kept.close()
+    assert (await polled(lambda: _is(desks.container, agent, "away"), within_s=GRACE + 5))[0] == "away"
+
+
 async def test_an_agent_who_left_by_themselves_keeps_their_own_presence(desks: Desks) -> None:
     agent, headers = await desks.agent()
     ws = await open_desk(desks, headers)
@@ -194,7 +210,8 @@ async def test_the_open_chat_of_a_closed_desk_is_offered_to_another_agent(desks:
 
 
 async def test_the_open_chat_of_a_closed_desk_is_flagged_when_so_configured(database_url: str) -> None:
-    async with serving(desk_settings(database_url, action="flag"), route=False) as desks:
+    settings = desk_settings(database_url, action="flag", presence="offline")
+    async with serving(settings, route=False) as desks:
         gone, gone_headers = await desks.agent()
         _, boss = await _supervisor(desks.container)
         chat = await desks.chat()
@@ -207,7 +224,7 @@ async def test_the_open_chat_of_a_closed_desk_is_flagged_when_so_configured(data
         assert frame["event"]["interaction_id"] == chat and frame["event"]["agent_id"] == gone
         assert frame["event"]["reason"] == "desk disconnected"
         assert await state_of(desks.container, chat) == ("active", gone)  # flagged, not moved
-        assert await presence_of(desks.container, gone) == ("away", "desk disconnected")
+        assert await presence_of(desks.container, gone) == ("offline", "desk disconnected")
         await watching.close()
 
 
