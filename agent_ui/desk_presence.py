@@ -242,6 +242,9 @@ class DeskWatch:
             except (RedisError, ContactCenterError) as exc:  # leave the agent as they are
                 log.warning("desk.step_failed", extra={"agent_id": agent_id, "error": str(exc)})
                 return
+            except Exception:  # the database briefly away, say: the same, and say so loudly
+                log.exception("desk.step_failed", extra={"agent_id": agent_id})
+                return
 
     async def _take_out_of_routing(self, agent_id: int) -> None:
         target = Presence(self._settings.disconnect_presence)
