@@ -9,7 +9,9 @@ in) come from `EventFacts` below, which reads them once and keeps them. Each eve
 serialised once and queued per socket; a socket that falls more than `backlog` events behind is
 closed with code 1013 (try again later), so one slow reader never holds the others up, and a
 client that reconnects re-reads the state it needs. The hub is a live subscriber of the broker,
-so with Redis every web process sees every event.
+so with Redis every web process sees every event. An agent's desk opens the socket with
+`?desk=1`: those sockets are counted by the desk watch (`desk_presence.py`), which takes an agent
+whose last desk closed out of routing after a grace period.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable
 
 from aiohttp import WSMsgType, web
 
+from agent_ui.desk_presence import DeskWatch
 from contact_center.api.access import principal_of
 from contact_center.domain import events as ev
 from contact_center.domain.principal import Principal
@@ -109,8 +112,11 @@ class _Reader:
 class EventStream:
     """The hub of `/ws/events`: one per web process, fed by the broker."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], *, backlog: int = 2000) -> None:
+    def __init__(
+        self, uow: Callable[[], UnitOfWork], *, backlog: int = 2000, desks: DeskWatch | None = None
+    ) -> None:
         self._readers: set[_Reader] = set()
+        self._desks = desks
         self._backlog = backlog
         self._facts = EventFacts(uow)
 
@@ -159,6 +165,9 @@ class EventStream:
         reader = _Reader(ws, principal, self._backlog)
         self._readers.add(reader)
         sender = asyncio.create_task(self._send(reader), name="events-sender")
+        desk = self._desks if request.query.get("desk") == "1" else None
+        if desk is not None:
+            await desk.opened(principal.agent_id)
         try:
             await ws.send_str(json.dumps({"type": "hello", "agent_id": principal.agent_id}))
             async for message in ws:
@@ -169,6 +178,8 @@ class EventStream:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+            if desk is not None:
+                await desk.closed(principal.agent_id)
         return ws
 
     async def _send(self, reader: _Reader) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 
+from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
 from contact_center.api.access import principal_of
 from contact_center.api.auth import COOKIE
@@ -160,12 +161,18 @@ async def dashboard_socket(request: web.Request) -> web.StreamResponse:
 
 
 def setup_ui(
-    app: web.Application, *, uow: Callable[[], UnitOfWork], events: EventBroker, signals: Signals
+    app: web.Application,
+    *,
+    uow: Callable[[], UnitOfWork],
+    events: EventBroker,
+    signals: Signals,
+    desks: DeskWatch | None = None,
 ) -> None:
     """Add the pages to the API application and subscribe the hub to every event (before start).
 
     `uow` gives the hub its reads; `events` is the broker every committed event reaches;
-    `signals` carries typing and read marks, which `/ws/events` passes on as they come."""
+    `signals` carries typing and read marks, which `/ws/events` passes on as they come; `desks`
+    watches the agents' desk sockets (none: a closed desk changes nothing)."""
     hub = DashboardHub(uow)
     events.subscribe("ui", hub.on_event, live=True)
     app[HUB_KEY] = hub
@@ -176,7 +183,9 @@ def setup_ui(
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     app.router.add_get("/ws/dashboard", dashboard_socket)
-    stream = app[EVENTS_KEY] = EventStream(uow)
+    stream = app[EVENTS_KEY] = EventStream(uow, desks=desks)
+    if desks is not None:
+        desks.attach(app)  # before the sockets' own shutdown, below
     events.subscribe("events", stream.on_event, live=True)
     signals.subscribe(stream.on_signal)
     app.router.add_get("/ws/events", stream.handle)

@@ -40,6 +40,7 @@ from contact_center.router.service import RouterService
 from contact_center.services import (
     agents,
     customers,
+    desk,
     interactions,
     offers,
     planning,
@@ -155,6 +156,7 @@ def command_handlers(
         c.CreateAgent: agents.create_agent,
         c.UpdateAgent: agents.update_agent,
         c.SetPresence: agents.set_presence,
+        c.HandleOrphanedChats: desk.handle_orphaned_chats,
         c.IssueToken: sign_in.issue_token,
         c.RevokeTokens: tokens.revoke_tokens,
         c.CreateQueue: queues.create_queue,
@@ -328,10 +330,17 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
 
 def build_web_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:
     """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
+    from agent_ui.desk_presence import DeskRegistry, DeskWatch, LocalDesks, RedisDesks
     from agent_ui.planner import setup_planner
     from agent_ui.web import setup_ui
 
     app = build_api_app(container, explain=explain)
-    setup_ui(app, uow=container.read_uow, events=container.broker, signals=container.signals)
+    registry: DeskRegistry = (
+        RedisDesks(container.redis, f"{container.settings.redis.stream}:desks:")
+        if container.redis is not None
+        else LocalDesks()
+    )
+    desks = DeskWatch(container.bus, container.read_uow, container.settings.desk, registry)
+    setup_ui(app, uow=container.read_uow, events=container.broker, signals=container.signals, desks=desks)
     setup_planner(app)
     return app

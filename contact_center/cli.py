@@ -44,7 +44,15 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from contact_center.bootstrap import build_container
-    from contact_center.demo import DEMO_PASSWORD, STAFF, MovableClock, is_seeded, seed_demo
+    from contact_center.demo import (
+        DEMO_PASSWORD,
+        SIMULATED,
+        STAFF,
+        MovableClock,
+        is_seeded,
+        mark_simulated,
+        seed_demo,
+    )
 
     async def run() -> int:
         clock = MovableClock(datetime.now(UTC))
@@ -52,7 +60,12 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
         try:
             if await is_seeded(container.uow()):
                 if args.if_empty:
-                    print("demo data already present; nothing to do")
+                    marked = await mark_simulated(container.bus, container.uow)
+                    print(
+                        "demo data already present; nothing to do"
+                        if not marked
+                        else f"demo data already present; marked {marked} agents as simulated"
+                    )
                     return 0
                 print("the database already has the demo users; use a fresh database", file=sys.stderr)
                 return 1
@@ -68,6 +81,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             await container.close()
         print("seeded " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         print(f"sign in as any of: {', '.join(u for u, *_ in STAFF)} (password: {DEMO_PASSWORD})")
+        print(f"the simulator works as {', '.join(sorted(SIMULATED))}; other agents get their own offers")
         return 0
 
     return asyncio.run(run())

@@ -18,6 +18,7 @@ from contact_center.domain.commands import (
     CreateQueue,
     ReceiveInbound,
     TransitionInteraction,
+    UpdateAgent,
 )
 from contact_center.domain.enums import Channel, CustomerClass, InteractionState, Role
 from contact_center.planning.seed import seed_history
@@ -43,6 +44,10 @@ STAFF: tuple[tuple[str, str, Role, dict[str, int]], ...] = (
     ("carlos", "Carlos Diaz", Role.AGENT, {"billing": 6, "support": 6}),
     ("zhang.min", "张敏", Role.AGENT, {"support": 9, "sales": 5}),
 )
+#: The agents the demo's simulator works as (`simulator.py`); between them they cover every
+#: queue, so `serve --simulate` shows traffic. The other agents (alice, bob) are for a person to
+#: sign in as: the simulator never answers for them.
+SIMULATED = frozenset({"li.wei", "wang.fang", "carlos", "zhang.min"})
 
 ENGLISH_FIRST = [
     "James",
@@ -214,6 +219,19 @@ async def is_seeded(uow: UnitOfWork) -> bool:
         return await uow.agents.by_username("admin") is not None
 
 
+async def mark_simulated(bus: MessageBus, uow: Callable[[], UnitOfWork]) -> int:
+    """Mark the demo's simulated agents in a demo seeded before agents had the flag (a database
+    kept from an earlier `make run`), so the simulator still has agents to drive; returns how many
+    were marked. Only the demo's own usernames are touched."""
+    async with uow() as reading:
+        unmarked = [
+            a.id or 0 for a in await reading.agents.list() if a.username in SIMULATED and not a.simulated
+        ]
+    for agent_id in unmarked:
+        await bus.handle(UpdateAgent(agent_id=agent_id, changes=(("simulated", True),), actor="demo"))
+    return len(unmarked)
+
+
 async def _seed(
     bus: MessageBus,
     clock: MovableClock,
@@ -241,6 +259,7 @@ async def _seed(
                 role=role,
                 password=DEMO_PASSWORD,
                 skills=tuple(skills.items()),
+                simulated=username in SIMULATED,
             )
         )
         if role is Role.AGENT:

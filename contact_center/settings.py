@@ -88,6 +88,21 @@ class SimulatorSettings(_Section):
     seed: int | None = None
 
 
+class DeskSettings(_Section):
+    """What happens when an agent's desk (the page's `/ws/events?desk=1` socket) goes away:
+    docs/agent-desk.md, "Presence and closed desks"."""
+
+    #: How long the last desk of an agent may stay closed (a reload, a network blip) before the
+    #: agent is taken out of routing.
+    disconnect_grace_s: float = Field(default=60.0, ge=0, le=3600)
+    #: What they become then: away (no offers; their chats stay theirs for now) or offline.
+    disconnect_presence: Literal["away", "offline"] = "away"
+    #: How long after the desk closed their open chats are handled as `orphaned_chat_action` says.
+    orphaned_chat_after_s: float = Field(default=120.0, ge=0, le=24 * 3600)
+    #: requeue: offered again to another agent; flag: left with them and flagged to supervisors.
+    orphaned_chat_action: Literal["requeue", "flag"] = "requeue"
+
+
 class PrivacySettings(_Section):
     """docs/privacy.md, Retention."""
 
@@ -109,6 +124,7 @@ class Settings(_Section):
     sessions: SessionSettings = SessionSettings()
     simulator: SimulatorSettings = SimulatorSettings()
     privacy: PrivacySettings = PrivacySettings()
+    desk: DeskSettings = DeskSettings()
 
     @model_validator(mode="after")
     def _mode_is_coherent(self) -> Settings:

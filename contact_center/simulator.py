@@ -3,6 +3,8 @@
 It goes through the same commands as real traffic (`ReceiveInbound`, `AcceptOffer`,
 `TransitionInteraction`, `SetPresence`), so a newcomer watching the dashboard sees the real queue
 move: the router offers each contact to an agent, and the simulated agents answer their offers.
+Only agents marked `simulated` (the demo seed marks some) are driven: a person signed in as any
+other agent sets their own presence and answers their own offers.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from contact_center.domain.commands import (
     SetPresence,
     TransitionInteraction,
 )
-from contact_center.domain.enums import Channel, InteractionState, Presence, Role
+from contact_center.domain.enums import Channel, InteractionState, Presence
 from contact_center.domain.errors import ContactCenterError
 from contact_center.storage.routing import RoutingRepository
 from contact_center.storage.uow import UnitOfWork
@@ -95,9 +97,9 @@ class Simulator:
         return int(received.interaction_id)
 
     async def answer_offers(self) -> None:
-        """Simulated agents answer the router's open offers: most accept, a few reject."""
+        """Simulated agents answer the router's open offers to them: most accept, a few reject."""
         async with self.uow() as uow:
-            offers = await RoutingRepository(uow.session).open_offers_to(Role.AGENT)
+            offers = await RoutingRepository(uow.session).open_offers_to_simulated()
         for offer, channel in offers:
             if offer.interaction_id in self._answering:
                 continue
@@ -141,7 +143,7 @@ class Simulator:
 
     async def _agents_online(self) -> None:
         async with self.uow() as uow:
-            agents = [a for a in await uow.agents.list() if a.role == Role.AGENT]
+            agents = [a for a in await uow.agents.list() if a.simulated and a.is_active]
             for queue in await uow.queues.list():
                 for channel in queue.channels:
                     self._queues.setdefault(Channel(channel), []).append(queue.name)

@@ -34,7 +34,7 @@ from routing.policy import QueuePolicy, RoutingRules, alternatives
 from routing.queues import Queues
 from routing.snapshot import Snapshot, WaitingInteraction
 from routing.touched import Touched
-from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId, Presence
+from routing.vocabulary import ROUTABLE_PRESENCE, AgentId, InteractionId
 from routing.waiting import WaitingIndex, WaitingRecord
 
 
@@ -220,8 +220,8 @@ class RoutingEngine:
             self.offers.withdraw_all(agent, f"agent is {agent.presence}", self.now, out)
         elif not was_routable:
             agent.misses = 0
-        if agent.presence == Presence.OFFLINE:
-            self.offers.end_sticky(agent, "preferred agent logged out", self.now)
+        if agent.presence not in ROUTABLE_PRESENCE:
+            self.offers.end_sticky(agent, f"preferred agent is {agent.presence}", self.now)
         self.touched_agents.add(agent, f"agent {agent.presence}")
 
     def _on_skills(self, event: AgentSkillsChanged) -> None:

@@ -101,8 +101,8 @@ class Offers:
         self.log.add(rec, now, kind, agent.id, why)
         if exclude:
             rec.excluded |= {agent.id}
-        if agent.id == rec.preferred and (exclude or agent.presence == Presence.OFFLINE):
-            rec.sticky_until = 0.0  # the customer's agent missed it or left: anyone eligible now
+        if agent.id == rec.preferred and (exclude or agent.presence not in ROUTABLE_PRESENCE):
+            rec.sticky_until = 0.0  # the customer's agent missed it or cannot take it: anyone eligible now
         self.requeue(rec, f"retry after agent {agent.id} {kind}")
         self.touched_agents.add(agent, f"offer {kind}")
         if miss:
@@ -113,6 +113,7 @@ class Offers:
                 out.append(SetAgentAway(agent=agent.id, at=now, reason=text))
                 self.agents.set_presence(agent, Presence.AWAY, now)
                 self.withdraw_all(agent, "agent set away after missed offers", now, out)
+                self.end_sticky(agent, "preferred agent set away after missed offers", now)
 
     def withdraw_all(self, agent: AgentRecord, why: str, now: float, out: list[Decision]) -> None:
         for rec in list(agent.offers):

@@ -20,6 +20,7 @@ from routing.snapshot import WaitingInteraction
 from routing.vocabulary import (
     CHANNEL_INDEX,
     CHANNELS,
+    ROUTABLE_PRESENCE,
     Presence,
     QueueId,
     RoutingError,
@@ -54,7 +55,8 @@ class Queues:
         """The record `item` is routed by, at the escalation step in force `now`.
 
         `preferred_presence` is that of the interaction's preferred agent, if the engine knows it:
-        a sticky window opens only while that agent is logged in.
+        a sticky window opens only while that agent can take work (available or busy), so a
+        returning customer never waits for an agent who is away or gone.
         """
         policy = self.policies.get(item.queue)
         if policy is None:
@@ -84,7 +86,7 @@ class Queues:
         if (
             policy.sticky_seconds > 0
             and preferred_presence is not None
-            and preferred_presence != Presence.OFFLINE
+            and preferred_presence in ROUTABLE_PRESENCE
             and item.preferred_agent not in rec.excluded
         ):
             rec.sticky_until = rec.sticky_at_queue = item.enqueued_at + policy.sticky_seconds

@@ -9,6 +9,10 @@ from sqlmodel import Field, SQLModel
 from contact_center.domain.columns import enum_field, json_field, utc_field
 from contact_center.domain.enums import DEFAULT_CAPACITY, Presence, Role
 
+#: An agent in one of these is at their desk to answer the conversations they hold; away or
+#: offline, a customer writing to them would wait for nobody (the inbound path then requeues).
+AT_DESK: frozenset[Presence] = frozenset({Presence.AVAILABLE, Presence.BUSY, Presence.WRAP_UP})
+
 #: NIST SP 800-63B's floor for a password a person chooses; no composition rules.
 MIN_PASSWORD_CHARS = 8
 
@@ -32,6 +36,9 @@ class Agent(SQLModel, table=True):
     presence_changed_at: datetime = utc_field()
     is_active: bool = True
     missed_offers: int = 0
+    #: Driven by the demo's traffic simulator, never by a person: the simulator answers offers
+    #: for these agents only, so a person signing in as any other agent gets their own offers.
+    simulated: bool = False
     created_at: datetime = utc_field()
 
 

@@ -118,6 +118,8 @@ class CreateAgent(Command):
     skills: tuple[tuple[str, int], ...] = ()
     capacity: tuple[tuple[str, int], ...] = ()
     team: str | None = None
+    #: Driven by the demo simulator (`contact_center/simulator.py`); only the demo seed sets it.
+    simulated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,16 @@ class SetPresence(Command):
     agent_id: int
     presence: Presence
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HandleOrphanedChats(Command):
+    """The agent's desk closed and did not come back: their active chats are `requeue`d (offered
+    again to another agent, with the whole conversation) or `flag`ged to their supervisors."""
+
+    agent_id: int
+    action: str
+    reason: str = "desk disconnected"
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,6 +176,21 @@ class InteractionStarted(InteractionChanged):
     """An outbound or agent-opened interaction went straight to active."""
 
 
+@event_type("interaction.flagged")
+@dataclasses.dataclass(frozen=True, slots=True)
+class InteractionFlagged(Event):
+    """An interaction needs a supervisor's eye, its state unchanged: e.g. a chat whose agent's
+    desk closed and did not come back (`reason` says why). Streamed to the supervisors of its
+    queue's team, and to its agent, like the interaction's own events."""
+
+    interaction_id: int
+    channel: str
+    queue_id: int | None
+    agent_id: int | None
+    reason: str
+    at: datetime
+
+
 @event_type("message.added")
 @dataclasses.dataclass(frozen=True, slots=True)
 class MessageAdded(Event):

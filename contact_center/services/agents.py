@@ -27,7 +27,9 @@ from contact_center.storage.uow import UnitOfWork
 
 _hasher = PasswordHasher()
 TOKEN_LIFETIME = timedelta(days=30)
-UPDATABLE = frozenset({"display_name", "role", "skills", "capacity", "is_active", "password", "team"})
+UPDATABLE = frozenset(
+    {"display_name", "role", "skills", "capacity", "is_active", "password", "team", "simulated"}
+)
 
 
 @functools.cache
@@ -109,6 +111,7 @@ async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
             skills=skills,
             presence=Presence.OFFLINE,
             presence_changed_at=now,
+            simulated=cmd.simulated,
             created_at=now,
         )
         if cmd.capacity:
@@ -149,6 +152,8 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
                 value = Role(value)
             elif key == "team":
                 value = team_name(value)
+            elif key == "simulated":
+                value = bool(value)
             setattr(agent, key, value)
             audit[key] = value
         uow.session.add(agent)

@@ -17,7 +17,8 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contact_center.domain import events as ev
-from contact_center.domain.enums import Channel, InteractionState
+from contact_center.domain.agents import AT_DESK
+from contact_center.domain.enums import Channel, InteractionState, Presence
 from contact_center.domain.identity import Address
 from contact_center.domain.states import OPEN
 from contact_center.privacy.sealing import sealed_changes
@@ -25,7 +26,7 @@ from contact_center.storage.batch_writes import BatchWrites
 from contact_center.storage.customer_keys import rows_for_new
 from contact_center.storage.inbound_types import CheckedInbound, Received
 from contact_center.storage.inbound_writes import Thread, apply_contacts
-from contact_center.storage.tables import CUSTOMER, CUSTOMER_KEY, IDENTITY, INTERACTION, MESSAGE
+from contact_center.storage.tables import AGENT, CUSTOMER, CUSTOMER_KEY, IDENTITY, INTERACTION, MESSAGE
 
 OPEN_STATES = sorted(s.value for s in OPEN)
 
@@ -182,7 +183,8 @@ async def _follow_merges(conn: AsyncConnection, found: dict[Address, int]) -> No
 
 
 async def _open_threads(conn: AsyncConnection, customer_ids: set[int]) -> dict[tuple[int, str], Thread]:
-    """The latest open interaction per (customer, channel) that a message may continue."""
+    """The latest open interaction per (customer, channel) that a message may continue, with
+    whether the agent holding it (if any) is at their desk to answer."""
     if not customer_ids:
         return {}
     stmt = (
@@ -193,7 +195,11 @@ async def _open_threads(conn: AsyncConnection, customer_ids: set[int]) -> dict[t
             INTERACTION.c.state,
             INTERACTION.c.queue_id,
             INTERACTION.c.priority,
+            INTERACTION.c.agent_id,
+            AGENT.c.presence,
+            AGENT.c.is_active,
         )
+        .select_from(INTERACTION.outerjoin(AGENT, AGENT.c.id == INTERACTION.c.agent_id))
         .where(
             INTERACTION.c.customer_id.in_(customer_ids),
             INTERACTION.c.state.in_(OPEN_STATES),
@@ -202,8 +208,16 @@ async def _open_threads(conn: AsyncConnection, customer_ids: set[int]) -> dict[t
         .order_by(INTERACTION.c.id)
     )
     threads: dict[tuple[int, str], Thread] = {}
-    for iid, cid, channel, state, queue_id, priority in await conn.execute(stmt):
+    for iid, cid, channel, state, queue_id, priority, agent_id, presence, active in await conn.execute(stmt):
+        here = agent_id is None or (bool(active) and Presence(presence) in AT_DESK)
         threads[(cid, Channel(channel).value)] = Thread(
-            iid, cid, Channel(channel).value, InteractionState(state).value, queue_id, priority
+            iid,
+            cid,
+            Channel(channel).value,
+            InteractionState(state).value,
+            queue_id,
+            priority,
+            agent_id,
+            here,
         )
     return threads

@@ -19,12 +19,23 @@ from contact_center.storage.tables import CUSTOMER, INTERACTION, MESSAGE
 
 
 class Thread:
-    """An interaction the batch found open or opened; `state` follows what the batch did."""
+    """An interaction the batch found open or opened; `state` follows what the batch did.
 
-    __slots__ = ("channel", "customer_id", "id", "priority", "queue_id", "state")
+    `agent_here`: whether the agent holding it (if any) is at their desk to answer (presence in
+    `AT_DESK`); a customer is never left writing to an agent who is not."""
+
+    __slots__ = ("agent_here", "agent_id", "channel", "customer_id", "id", "priority", "queue_id", "state")
 
     def __init__(
-        self, id: int, customer_id: int, channel: str, state: str, queue_id: int | None, priority: int
+        self,
+        id: int,
+        customer_id: int,
+        channel: str,
+        state: str,
+        queue_id: int | None,
+        priority: int,
+        agent_id: int | None = None,
+        agent_here: bool = True,
     ) -> None:
         self.id = id
         self.customer_id = customer_id
@@ -32,6 +43,8 @@ class Thread:
         self.state = state
         self.queue_id = queue_id
         self.priority = priority
+        self.agent_id = agent_id
+        self.agent_here = agent_here
 
 
 async def apply_contacts(
@@ -45,6 +58,9 @@ async def apply_contacts(
 ) -> None:
     """`known`: the customers that existed before this batch (the others were stamped at creation)."""
     conn = batch.conn
+    for key, thread in list(threads.items()):
+        if thread.state == InteractionState.WRAP_UP.value and not thread.agent_here:
+            del threads[key]  # over, and its agent gone: the customer's new message starts anew
     target: dict[int, tuple[int, str] | int] = {}  # item -> thread key, or -1 - (its new interaction)
     opening: list[int] = []
     for i in fresh:
@@ -140,9 +156,17 @@ async def _open(
 
 
 async def _requeue(batch: BatchWrites, continuing: list[tuple[CheckedInbound, Thread]]) -> None:
-    """A customer's reply to a `pending` thread (an email awaiting them) puts it back in the queue."""
-    pending = {t.id: (item, t) for item, t in continuing if t.state == InteractionState.PENDING.value}
-    if not pending:
+    """Back to the queue: a customer's reply to a `pending` thread (an email awaiting them), and a
+    message on a thread `active` with an agent who is no longer at their desk (away, offline,
+    deactivated), which goes through `transferred` as a transfer would, so the router offers it
+    to an agent who can take it and nobody waits on a closed tab."""
+    moved: dict[int, tuple[CheckedInbound, Thread]] = {}
+    for item, t in continuing:
+        if t.state == InteractionState.PENDING.value or (
+            t.state == InteractionState.ACTIVE.value and not t.agent_here
+        ):
+            moved.setdefault(t.id, (item, t))
+    if not moved:
         return
     await batch.conn.execute(
         update(INTERACTION)
@@ -153,26 +177,37 @@ async def _requeue(batch: BatchWrites, continuing: list[tuple[CheckedInbound, Th
             queued_at=bindparam("at"),
             agent_id=None,
         ),
-        [{"iid": iid, "at": item.at} for iid, (item, _t) in pending.items()],
+        [{"iid": iid, "at": item.at} for iid, (item, _t) in moved.items()],
     )
-    for _item, thread in pending.values():
+    pending = [(t, item) for item, t in moved.values() if t.state == InteractionState.PENDING.value]
+    stranded = [(t, item) for item, t in moved.values() if t.state == InteractionState.ACTIVE.value]
+    for t, item in stranded:
+        batch.moved(
+            _row(t, t.agent_id), InteractionState.ACTIVE, InteractionState.TRANSFERRED, item.at, "customer"
+        )
+    for _item, thread in moved.values():
         thread.state = InteractionState.QUEUED.value
-    _transitions(batch, [(t, item) for item, t in pending.values()], InteractionState.PENDING)
+        thread.agent_id, thread.agent_here = None, True
+    _transitions(batch, pending, InteractionState.PENDING)
+    _transitions(batch, stranded, InteractionState.TRANSFERRED)
 
 
 def _transitions(
     batch: BatchWrites, moved: list[tuple[Thread, CheckedInbound]], previous: InteractionState
 ) -> None:
     for t, item in moved:
-        row = {
-            "id": t.id,
-            "channel": t.channel,
-            "queue_id": t.queue_id,
-            "customer_id": t.customer_id,
-            "agent_id": None,
-            "priority": t.priority,
-        }
-        batch.moved(row, previous, InteractionState.QUEUED, item.at, "customer")
+        batch.moved(_row(t, None), previous, InteractionState.QUEUED, item.at, "customer")
+
+
+def _row(t: Thread, agent_id: int | None) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "channel": t.channel,
+        "queue_id": t.queue_id,
+        "customer_id": t.customer_id,
+        "agent_id": agent_id,
+        "priority": t.priority,
+    }
 
 
 def _message_row(item: CheckedInbound, interaction_id: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contact_center.domain.agents import Agent
 from contact_center.domain.customers import Customer
-from contact_center.domain.enums import Channel, Role
+from contact_center.domain.enums import Channel
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.routing import Offer, OfferState, RouterLease, RoutingDecision
 from contact_center.domain.states import WAITING
@@ -50,13 +50,14 @@ class RoutingRepository:
     async def open_offers(self) -> Sequence[Offer]:
         return (await self.session.exec(select(Offer).where(Offer.state == OfferState.OPEN))).all()
 
-    async def open_offers_to(self, role: Role) -> list[tuple[Offer, Channel]]:
-        """Open offers to agents of `role`, each with its interaction's channel."""
+    async def open_offers_to_simulated(self) -> list[tuple[Offer, Channel]]:
+        """Open offers to simulated agents (the demo's), each with its interaction's channel; an
+        offer to a person is theirs to answer."""
         stmt = (
             select(Offer, Interaction.channel)
             .join(Agent, col(Agent.id) == col(Offer.agent_id))
             .join(Interaction, col(Interaction.id) == col(Offer.interaction_id))
-            .where(Offer.state == OfferState.OPEN, Agent.role == role)
+            .where(Offer.state == OfferState.OPEN, col(Agent.simulated).is_(True))
         )
         return [(offer, Channel(channel)) for offer, channel in (await self.session.exec(stmt)).all()]
 

@@ -11,8 +11,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from contact_center.bootstrap import Container, build_container, build_web_app
-from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
-from contact_center.domain.enums import Channel, Role
+from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound, SetPresence
+from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.services.agents import create_token_for
 from contact_center.signals import Signal
 from tests.agent_ui.test_event_stream import frames
@@ -54,6 +54,8 @@ async def test_each_reader_hears_only_of_the_work_they_may_see(
     alice, alice_headers = await account(container, Role.AGENT, team_a)
     bob, _ = await account(container, Role.AGENT, team_b)
     _, boss_b = await account(container, Role.SUPERVISOR, team_b)
+    for agent in (alice, bob):  # at their desks: a customer writing to an absent agent is requeued
+        await container.bus.handle(SetPresence(agent_id=agent, presence=Presence.AVAILABLE))
     await container.dispatcher.drain()
     agent_ws = await client.ws_connect("/ws/events", headers=alice_headers)
     boss_ws = await client.ws_connect("/ws/events", headers=boss_b)

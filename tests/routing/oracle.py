@@ -103,7 +103,7 @@ class Model:
         item = ModelItem(wi, set(wi.excluded_agents))
         policy = self.policies[wi.queue]
         pref = self.agents.get(wi.preferred_agent) if wi.preferred_agent is not None else None
-        if policy.sticky_seconds and pref is not None and pref.presence != Presence.OFFLINE:
+        if policy.sticky_seconds and pref is not None and pref.presence in ROUTABLE:
             item.sticky_until = wi.enqueued_at + policy.sticky_seconds
         self.items[wi.id] = item
 
@@ -195,7 +195,7 @@ class Model:
                 pass
 
     def _presence_followups(self, aid: int) -> None:
-        if self.agents[aid].presence == Presence.OFFLINE:
+        if self.agents[aid].presence not in ROUTABLE:
             for item in self.items.values():
                 if item.wi.preferred_agent == aid:
                     item.sticky_until = 0.0
@@ -240,11 +240,12 @@ class Model:
                 agent = self.agents[aid]
                 assert agent.presence not in ROUTABLE, "withdrawn from a routable agent"
                 self._release(iid, exclude=False)
-                if agent.presence == Presence.OFFLINE and aid == self.items[iid].wi.preferred_agent:
+                if agent.presence not in ROUTABLE and aid == self.items[iid].wi.preferred_agent:
                     self.items[iid].sticky_until = 0.0
             case SetAgentAway(agent=aid):
                 assert self.agents[aid].misses >= self.rules.misses_before_away > 0
                 self.agents[aid].presence = Presence.AWAY
+                self._presence_followups(aid)
 
     # ---- invariants after a whole `handle` --------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from routing import (
     AgentChoice,
     AgentId,
@@ -177,17 +179,33 @@ def test_sticky_window_ends_then_anyone_eligible_gets_it() -> None:
     assert offers(eng.handle(Tick(T0 + 30))) == [(10, 1)]
 
 
-def test_sticky_is_skipped_when_the_preferred_agent_is_offline() -> None:
+@pytest.mark.parametrize("presence", [Presence.OFFLINE, Presence.AWAY, Presence.WRAP_UP])
+def test_sticky_is_skipped_when_the_preferred_agent_cannot_take_it(presence: Presence) -> None:
+    """A returning customer never waits for an agent who is gone or on a break (their desk
+    closed, say): stickiness only to an agent who can take the interaction."""
     policy = QueuePolicy(Q1, sticky_seconds=30)
-    eng, _ = engine(policy, agents=(agent(1, chat=1), agent(2, chat=1, presence=Presence.OFFLINE)))
+    eng, _ = engine(policy, agents=(agent(1, chat=1), agent(2, chat=1, presence=presence)))
     assert offers(queue(eng, item(10, preferred=2))) == [(10, 1)]
 
 
-def test_sticky_ends_when_the_preferred_agent_logs_out() -> None:
+@pytest.mark.parametrize("presence", [Presence.OFFLINE, Presence.AWAY])
+def test_sticky_ends_when_the_preferred_agent_leaves(presence: Presence) -> None:
     policy = QueuePolicy(Q1, sticky_seconds=30)
-    eng, _ = engine(policy, agents=(agent(1, chat=1), agent(2, chat=1, presence=Presence.AWAY)))
+    eng, _ = engine(
+        policy, agents=(agent(1, chat=1, load={Channel.CHAT: 1}), agent(2, chat=1, load={Channel.CHAT: 1}))
+    )
+    assert offers(queue(eng, item(10, preferred=2))) == []  # waits for agent 2, who is busy
+    assert offers(free_one_chat(eng, 1, T0 + 1)) == []  # still reserved for agent 2
+    assert offers(eng.handle(AgentPresenceChanged(AgentId(2), presence, T0 + 5))) == [(10, 1)]
+
+
+def test_sticky_holds_while_the_preferred_agent_is_busy() -> None:
+    policy = QueuePolicy(Q1, sticky_seconds=30)
+    eng, _ = engine(
+        policy, agents=(agent(1, chat=1), agent(2, chat=1, presence=Presence.BUSY, load={Channel.CHAT: 1}))
+    )
     assert offers(queue(eng, item(10, preferred=2))) == []
-    assert offers(eng.handle(AgentPresenceChanged(AgentId(2), Presence.OFFLINE, T0 + 5))) == [(10, 1)]
+    assert offers(free_one_chat(eng, 2, T0 + 5)) == [(10, 2)]
 
 
 def test_preferred_agent_rejecting_ends_the_sticky_window_early() -> None:

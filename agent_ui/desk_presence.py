@@ -1,0 +1,266 @@
+"""Presence that tells the truth: an agent whose desk closed is taken out of routing.
+
+The agent's desk holds `/ws/events?desk=1` open. When an agent's last desk closes (tab closed,
+network lost, laptop asleep) a timer starts in the process that saw it close. If no desk of
+theirs is open anywhere when `disconnect_grace_s` has passed, they are set away or offline
+(`SetPresence`, reason "desk disconnected"), so the router offers nothing more to a closed tab;
+if still none is open `orphaned_chat_after_s` after the close, their active chats are requeued
+or flagged (`HandleOrphanedChats`). A reload or a short network cut reconnects within the grace
+and changes nothing.
+
+"Open anywhere" is what every web process can see: in one process, its own count of sockets;
+with Redis, a sorted set per agent of the processes holding one of their desks, each member
+scored with the time it stays valid until, refreshed by a heartbeat. So a desk that reconnects
+to another process keeps the agent available, and a process that dies stops vouching for its
+desks within `DESK_TTL_S`. When the Redis read fails, the agent is left as they are: a wrong
+"away" costs an agent their offers, a missed one only delays it to the next disconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from aiohttp import web
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from contact_center.bus import MessageBus
+from contact_center.domain.commands import HandleOrphanedChats, SetPresence
+from contact_center.domain.enums import Presence
+from contact_center.domain.errors import ContactCenterError
+from contact_center.settings import DeskSettings
+from contact_center.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+REASON = "desk disconnected"
+ACTOR = "desk"
+#: How long a process's word that it holds an agent's desk stays valid without a heartbeat.
+DESK_TTL_S = 30.0
+
+
+class DeskRegistry(Protocol):
+    """Which agents have a desk open: this process's count, and what all processes can see."""
+
+    async def opened(self, agent_id: int) -> None: ...
+
+    async def closed(self, agent_id: int) -> bool:
+        """Count one desk closed; True when it was this process's last one for the agent."""
+        ...
+
+    async def alive(self, agent_id: int) -> bool:
+        """Whether any process holds a desk of the agent's open now."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class LocalDesks:
+    """One process: the count of open desk sockets per agent is the whole truth."""
+
+    def __init__(self) -> None:
+        self.open: dict[int, int] = {}
+
+    async def opened(self, agent_id: int) -> None:
+        self.open[agent_id] = self.open.get(agent_id, 0) + 1
+
+    async def closed(self, agent_id: int) -> bool:
+        left = self.open.get(agent_id, 0) - 1
+        if left > 0:
+            self.open[agent_id] = left
+            return False
+        self.open.pop(agent_id, None)
+        return True
+
+    async def alive(self, agent_id: int) -> bool:
+        return self.open.get(agent_id, 0) > 0
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class RedisDesks(LocalDesks):
+    """Several processes: each one vouches, in `<prefix><agent id>`, for the desks it holds."""
+
+    def __init__(self, redis: Redis, prefix: str, *, ttl_s: float = DESK_TTL_S) -> None:
+        super().__init__()
+        self._redis = redis
+        self._prefix = prefix
+        self._ttl = ttl_s
+        self._me = uuid.uuid4().hex
+        self._task: asyncio.Task[None] | None = None
+
+    async def opened(self, agent_id: int) -> None:
+        await super().opened(agent_id)
+        await self._vouch([agent_id])
+
+    async def closed(self, agent_id: int) -> bool:
+        last = await super().closed(agent_id)
+        if last:
+            try:
+                await self._redis.zrem(self._key(agent_id), self._me)
+            except RedisError:  # its entry lapses by itself within the TTL
+                log.warning("desk.unvouch_failed", extra={"agent_id": agent_id})
+        return last
+
+    async def alive(self, agent_id: int) -> bool:
+        if await super().alive(agent_id):
+            return True
+        key = self._key(agent_id)
+        now = time.time()
+        await self._redis.zremrangebyscore(key, "-inf", now)
+        return int(await self._redis.zcount(key, now, "+inf")) > 0
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._heartbeat(), name="desk-heartbeat")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        with contextlib.suppress(RedisError):
+            for agent_id in list(self.open):
+                await self._redis.zrem(self._key(agent_id), self._me)
+
+    def _key(self, agent_id: int) -> str:
+        return f"{self._prefix}{agent_id}"
+
+    async def _vouch(self, agents: list[int]) -> None:
+        until = time.time() + self._ttl
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for agent_id in agents:
+                    pipe.zadd(self._key(agent_id), {self._me: until})
+                    pipe.expire(self._key(agent_id), int(self._ttl * 2))
+                await pipe.execute()
+        except RedisError:
+            log.warning("desk.vouch_failed", extra={"agents": len(agents)})
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self._ttl / 3)
+            if self.open:
+                await self._vouch(list(self.open))
+
+
+class DeskWatch:
+    """Starts a timer when an agent's last desk in this process closes, and acts when it runs out."""
+
+    def __init__(
+        self,
+        bus: MessageBus,
+        uow: Callable[[], UnitOfWork],
+        settings: DeskSettings,
+        registry: DeskRegistry,
+    ) -> None:
+        self._bus = bus
+        self._uow = uow
+        self._settings = settings
+        self.registry = registry
+        self._timers: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
+
+    async def opened(self, agent_id: int) -> None:
+        timer = self._timers.pop(agent_id, None)
+        if timer is not None:
+            timer.cancel()
+        await self.registry.opened(agent_id)
+
+    async def closed(self, agent_id: int) -> None:
+        """A desk socket ended. While the process stops, its sockets close with it: that says
+        nothing of the agents, whose desks reconnect to the process that replaces it."""
+        if not await self.registry.closed(agent_id) or self._stopping:
+            return
+        previous = self._timers.pop(agent_id, None)
+        if previous is not None:
+            previous.cancel()
+        timer = asyncio.create_task(self._after_close(agent_id), name=f"desk-closed-{agent_id}")
+        self._timers[agent_id] = timer
+        timer.add_done_callback(lambda done: self._forget(agent_id, done))
+
+    def _forget(self, agent_id: int, timer: asyncio.Task[None]) -> None:
+        if self._timers.get(agent_id) is timer:
+            del self._timers[agent_id]
+
+    def attach(self, app: web.Application) -> None:
+        """Start and stop with `app`; call it before the desk sockets' shutdown is registered,
+        so no timer starts for the sockets the shutdown closes."""
+        app.on_startup.append(self._on_startup)
+        app.on_shutdown.append(self._on_shutdown)
+        app.on_cleanup.append(self._on_cleanup)
+
+    async def _on_startup(self, _app: web.Application) -> None:
+        await self.start()
+
+    async def _on_shutdown(self, _app: web.Application) -> None:
+        self._stopping = True
+
+    async def _on_cleanup(self, _app: web.Application) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        await self.registry.start()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for timer in list(self._timers.values()):
+            timer.cancel()
+        for timer in list(self._timers.values()):
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
+        self._timers.clear()
+        await self.registry.stop()
+
+    async def _after_close(self, agent_id: int) -> None:
+        steps: list[tuple[float, Callable[[int], Awaitable[None]]]] = sorted(
+            [
+                (self._settings.disconnect_grace_s, self._take_out_of_routing),
+                (self._settings.orphaned_chat_after_s, self._handle_chats),
+            ],
+            key=lambda step: step[0],
+        )
+        waited = 0.0
+        for at, step in steps:
+            await asyncio.sleep(max(0.0, at - waited))
+            waited = at
+            try:
+                if await self.registry.alive(agent_id):
+                    return
+                await step(agent_id)
+            except (RedisError, ContactCenterError) as exc:  # leave the agent as they are
+                log.warning("desk.step_failed", extra={"agent_id": agent_id, "error": str(exc)})
+                return
+            except Exception:  # the database briefly away, say: the same, and say so loudly
+                log.exception("desk.step_failed", extra={"agent_id": agent_id})
+                return
+
+    async def _take_out_of_routing(self, agent_id: int) -> None:
+        target = Presence(self._settings.disconnect_presence)
+        async with self._uow() as uow:
+            agent = await uow.agents.get(agent_id)
+        if Presence(agent.presence) in (Presence.OFFLINE, target):
+            return  # they left by themselves: their own reason stays
+        await self._bus.handle(SetPresence(agent_id=agent_id, presence=target, reason=REASON, actor=ACTOR))
+        log.info("desk.presence_set", extra={"agent_id": agent_id, "presence": target.value})
+
+    async def _handle_chats(self, agent_id: int) -> None:
+        action = self._settings.orphaned_chat_action
+        handled = await self._bus.handle(
+            HandleOrphanedChats(agent_id=agent_id, action=action, reason=REASON, actor=ACTOR)
+        )
+        if handled:
+            log.info(
+                "desk.orphaned_chats", extra={"agent_id": agent_id, "action": action, "count": len(handled)}
+            )
