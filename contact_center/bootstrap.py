@@ -46,6 +46,7 @@ from contact_center.services import (
     privacy,
     queues,
     routing_pass,
+    satisfaction,
     tokens,
 )
 from contact_center.services.inbound import InboundWriter
@@ -165,6 +166,8 @@ def command_handlers(
         c.RejectOffer: offers.reject_offer,
         c.RecordDecision: offers.record_decision,
         c.ApplyRoutingPass: routing_pass.apply_routing_pass,
+        c.RateInteraction: satisfaction.rate_interaction,
+        c.RequestTranscript: satisfaction.request_transcript,
         pc.AddOverride: planning.add_override,
         pc.DeleteOverride: planning.delete_override,
         pc.SetContract: planning.set_contract,
@@ -330,8 +333,20 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
     from agent_ui.planner import setup_planner
     from agent_ui.web import setup_ui
+    from channels.webchat import setup_webchat
+    from contact_center.api.origin import allowed_origins
 
     app = build_api_app(container, explain=explain)
     setup_ui(app, uow=container.read_uow, events=container.broker, signals=container.signals)
     setup_planner(app)
+    setup_webchat(
+        app,
+        settings=container.settings,
+        bus=container.bus,
+        read_uow=container.read_uow,
+        events=container.broker,
+        clock=container.clock,
+        redis=container.redis,
+        own_origins=allowed_origins,
+    )
     return app
