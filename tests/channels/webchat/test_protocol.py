@@ -1,0 +1,131 @@
+"""The visitor protocol against the real app on both databases: acks after commit, resent frames
+stored once, resume after a drop with nothing lost or repeated either way, live replies."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from contact_center.domain.customers import CustomerIdentity
+from contact_center.domain.interactions import Interaction, Message
+from tests.channels.webchat.conftest import Served, agent_reply
+from tests.conftest import unique
+
+
+async def stored(served: Served, interaction_id: int) -> list[Message]:
+    async with served.container.uow() as uow:
+        stmt = select(Message).where(Message.interaction_id == interaction_id).order_by(col(Message.id))
+        return list((await uow.session.exec(stmt)).all())
+
+
+async def test_a_message_is_acked_with_its_stored_sequence_number(served: Served) -> None:
+    visitor = await served.visitor()
+    welcome = await visitor.hello(profile={"name": "Ada"})
+    assert welcome["token"] and welcome["conversation"] is None and welcome["messages"] == []
+    ack = await visitor.say("c1", "Where is my order?")
+    rows = await stored(served, ack["interaction_id"])
+    assert [(m.id, m.body, str(m.author_kind)) for m in rows] == [
+        (ack["seq"], "Where is my order?", "customer")
+    ]
+    echo = await visitor.until("message", seq=ack["seq"])
+    assert echo["author"] == "customer" and echo["client_id"] == "c1"
+    async with served.container.uow() as uow:
+        interaction = await uow.interactions.get(ack["interaction_id"])
+        customer = await uow.customers.get(interaction.customer_id)
+    assert customer.name == "Ada"
+    await visitor.close()
+
+
+async def test_a_resent_frame_is_stored_once_and_acked_with_the_same_seq(served: Served) -> None:
+    visitor = await served.visitor()
+    await visitor.hello()
+    first = await visitor.say("same", "hello")
+    again = await visitor.say("same", "hello")
+    assert again["seq"] == first["seq"]
+    assert len(await stored(served, first["interaction_id"])) == 1
+    await visitor.close()
+
+
+async def test_after_a_drop_each_side_gets_exactly_what_it_missed(served: Served) -> None:
+    visitor = await served.visitor()
+    welcome = await visitor.hello()
+    token = welcome["token"]
+    a = await visitor.say("a", "one")
+    await visitor.until("message", seq=a["seq"])
+    iid = a["interaction_id"]
+    live = await agent_reply(served.container, iid, "reply seen live")
+    assert (await visitor.until("message", seq=live))["body"] == "reply seen live"
+    last_seq = live
+    # The visitor sends a frame and the connection drops before its ack is read.
+    await visitor.send({"type": "message", "client_id": "b", "body": "two"})
+    await visitor.close()
+    missed = [await agent_reply(served.container, iid, f"while away {n}") for n in range(3)]
+    back = await served.visitor()
+    resumed = await back.hello(token=token, last_seq=last_seq)
+    assert resumed["conversation"]["interaction_id"] == iid
+    seqs = [m["seq"] for m in resumed["messages"]]
+    bodies = [m["body"] for m in resumed["messages"]]
+    # "two" may or may not have been committed before the drop; if it was, it is there once.
+    assert seqs == sorted(set(seqs)) and all(s > last_seq for s in seqs)
+    assert [b for b in bodies if b != "two"] == ["while away 0", "while away 1", "while away 2"]
+    assert set(missed) <= set(seqs)
+    # The client resends its unacknowledged frame under the same client id: stored once.
+    b = await back.say("b", "two")
+    rows = await stored(served, iid)
+    assert [m.body for m in rows].count("two") == 1
+    assert [m.id for m in rows] == sorted(m.id or 0 for m in rows)
+    frames = await back.quiet(0.5)
+    pushed = [f["seq"] for f in back.seen + frames if f["type"] == "message"]
+    assert len(pushed) == len(set(pushed))  # nothing twice on one connection
+    assert b["seq"] in seqs or b["seq"] in pushed
+    await back.close()
+
+
+async def test_a_returning_visitor_resumes_the_same_conversation(served: Served) -> None:
+    visitor = await served.visitor()
+    token = (await visitor.hello())["token"]
+    ack = await visitor.say(unique("c"), "first visit")
+    await visitor.close()
+    back = await served.visitor()
+    welcome = await back.hello(token=token)
+    assert welcome["token"] == token
+    assert welcome["conversation"] == {"interaction_id": ack["interaction_id"], "state": "queued"}
+    assert [m["body"] for m in welcome["messages"]] == ["first visit"]
+    again = await back.say(unique("c"), "second visit")
+    assert again["interaction_id"] == ack["interaction_id"]
+    async with served.container.uow() as uow:
+        stmt = select(CustomerIdentity).where(
+            CustomerIdentity.customer_id == (await uow.interactions.get(ack["interaction_id"])).customer_id
+        )
+        identities = list((await uow.session.exec(stmt)).all())
+    assert len(identities) == 1 and str(identities[0].kind) == "chat"
+    await back.close()
+
+
+async def test_an_agent_reply_reaches_every_open_tab_of_the_visitor(served: Served) -> None:
+    first = await served.visitor()
+    token = (await first.hello())["token"]
+    ack = await first.say("x", "anyone there?")
+    second = await served.visitor()
+    await second.hello(token=token, last_seq=ack["seq"])
+    seq = await agent_reply(served.container, ack["interaction_id"], "Yes, how can I help?")
+    for tab in (first, second):
+        frame = await tab.until("message", seq=seq)
+        assert frame["author"] == "agent" and frame["body"] == "Yes, how can I help?"
+    await first.close()
+    await second.close()
+
+
+async def test_a_visitor_never_sees_another_visitors_messages(served: Served) -> None:
+    one, two = await served.visitor(), await served.visitor()
+    await one.hello()
+    await two.hello()
+    ack = await one.say("p", "private")
+    await agent_reply(served.container, ack["interaction_id"], "for one only")
+    await one.until("message", body="for one only")
+    assert [f for f in await two.quiet(0.5) if f["type"] == "message"] == []
+    async with served.container.uow() as uow:
+        assert (
+            await uow.session.exec(select(Interaction).where(Interaction.id == ack["interaction_id"]))
+        ).one()
+    await one.close()
+    await two.close()
