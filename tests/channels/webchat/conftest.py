@@ -98,16 +98,16 @@ class Visitor:
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send_json(frame)
 
-    async def receive(self, timeout: float = 10.0) -> dict[str, Any]:
-        message = await self.ws.receive(timeout=timeout)
+    async def receive(self, wait_s: float = 10.0) -> dict[str, Any]:
+        message = await self.ws.receive(timeout=wait_s)
         assert message.type is aiohttp.WSMsgType.TEXT, f"expected a frame, got {message.type}"
         frame: dict[str, Any] = message.json()
         return frame
 
-    async def until(self, kind: str, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
+    async def until(self, kind: str, wait_s: float = 10.0, **fields: Any) -> dict[str, Any]:
         """The next frame of `kind` (with `fields`); the frames skipped on the way are kept."""
         while True:
-            frame = await self.receive(timeout)
+            frame = await self.receive(wait_s)
             self.seen.append(frame)
             if frame["type"] == kind and all(frame.get(k) == v for k, v in fields.items()):
                 return frame
