@@ -128,6 +128,15 @@ async def download(deps: ChatDeps, request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def demo_shop(request: web.Request) -> web.Response:
+    """`GET /demo/shop`: a shop page carrying the widget; `?lang=zh-CN` makes it a page in Chinese,
+    so the widget follows the page's language (nothing from the query is written into the page)."""
+    page = (STATIC / "shop.html").read_text(encoding="utf-8")
+    if request.query.get("lang") == "zh-CN":
+        page = page.replace('<html lang="en">', '<html lang="zh-CN">', 1)
+    return web.Response(text=page, content_type="text/html")
+
+
 def static_file(name: str, content_type: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     path = STATIC / name
 

@@ -123,6 +123,8 @@
   root.appendChild(panel);
   document.body.appendChild(root);
 
+  function showPre(show) { pre.hidden = !show; composer.hidden = show; }
+  showPre(!state.profile);
   function setOpen(open) {
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
@@ -199,7 +201,11 @@
       topicIn.parentNode.hidden = !(f.topics || []).length;
       emailIn.parentNode.hidden = (f.prechat || []).indexOf("email") < 0;
       phoneIn.parentNode.hidden = (f.prechat || []).indexOf("phone") < 0;
-      pre.hidden = !!state.profile || !(f.prechat || []).length;
+      if (!(f.prechat || []).length && !pre.hidden) {
+        var hadFocus = document.activeElement === nameIn;
+        showPre(false);
+        if (hadFocus) text.focus();
+      }
       (f.messages || []).forEach(onMessage);
       persist();
       flush();
@@ -255,7 +261,7 @@
     state.profile = { name: nameIn.value.trim(), email: emailIn.value.trim(), phone: phoneIn.value.trim(),
                       topic: topicIn.value || null };
     persist();
-    pre.hidden = true;
+    showPre(false);
     if (state.ws) state.ws.close(); /* say hello again, with the profile */
     text.focus();
   });

@@ -41,6 +41,7 @@ def chat_settings(database_url: str, upload_dir: Path, **webchat: Any) -> Settin
                 "max_upload_bytes": 4096,
                 "upload_dir": str(upload_dir),
                 "sites": {
+                    "demo": {},
                     "shop": {"allowed_origins": [SHOP]},
                     "other": {"allowed_origins": [SHOP], "topics": {"Billing": NIGHT_QUEUE}},
                 },
