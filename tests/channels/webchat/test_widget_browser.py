@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 from playwright.async_api import Browser, ConsoleMessage, Page, expect
+from sqlmodel import select
 
 from contact_center.domain.interactions import Message
 from tests.agent_ui.conftest import browser
@@ -74,7 +74,9 @@ async def test_a_visitor_chats_from_the_demo_shop_and_sees_the_agents_reply(
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_the_widget_speaks_simplified_chinese_on_a_chinese_page(browser: Browser, served: Served) -> None:
+async def test_the_widget_speaks_simplified_chinese_on_a_chinese_page(
+    browser: Browser, served: Served
+) -> None:
     page = await browser.new_page()
     errors = watch_console(page)
     await page.goto(served.base + "/demo/shop?lang=zh-CN")  # the shop as a page in Chinese
