@@ -178,7 +178,9 @@ def command_handlers(
 
 def outbound_adapters(settings: Settings) -> list[OutboundChannel]:
     """The channels that can send replies in this deployment (their adapters live in `channels/`)."""
-    return []
+    from channels.webchat.outbound import WebchatOutbound
+
+    return [WebchatOutbound()]
 
 
 def build_container(
@@ -346,7 +348,8 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
         read_uow=container.read_uow,
         events=container.broker,
         clock=container.clock,
-        redis=container.redis,
+        signals=container.signals,
         own_origins=allowed_origins,
+        redis=container.redis,
     )
     return app

@@ -2,8 +2,8 @@
 
 `setup_webchat` plugs it into the web application: the visitor websocket (`visitor_socket.py`),
 uploads and the widget (`endpoints.py`), and the hub that pushes agents' replies (`hub.py`),
-subscribed live to the broker before it starts. The composition root calls it and registers the
-outbound port it returns.
+subscribed live to the broker before it starts, and to the signals hub for agents' typing and read
+marks. The composition root calls it; the outbound port (`outbound.py`) it plugs in on its own.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from redis.asyncio import Redis
 from channels.webchat import endpoints, visitor_socket
 from channels.webchat.hub import VisitorHub
 from channels.webchat.limits import ConnectionCounts
-from channels.webchat.outbound import WebchatOutbound
-from channels.webchat.signals import LocalSignals, SignalPort
 from channels.webchat.tokens import VisitorTokens
 from channels.webchat.uploads import UploadStore
 from contact_center.bus import EventBroker, MessageBus
 from contact_center.settings import Settings
+from contact_center.signals import Signals
 from contact_center.storage.uow import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -43,13 +42,14 @@ def setup_webchat(
     read_uow: Callable[[], UnitOfWork],
     events: EventBroker,
     clock: Clock,
-    redis: Redis | None = None,
-    signals: SignalPort | None = None,
+    signals: Signals,
     own_origins: Callable[[web.Request], set[str]],
-) -> WebchatOutbound:
+    redis: Redis | None = None,
+) -> None:
     chat = settings.webchat
     hub = VisitorHub(read_uow)
     events.subscribe("webchat", hub.on_event, live=True)
+    signals.subscribe(hub.on_signal)
     deps = visitor_socket.ChatDeps(
         settings=chat,
         bus=bus,
@@ -57,7 +57,7 @@ def setup_webchat(
         clock=clock,
         hub=hub,
         counts=ConnectionCounts(chat.connections_per_address),
-        signals=signals or LocalSignals(),
+        signals=signals,
         uploads=UploadStore(Path(chat.upload_dir), max_bytes=chat.max_upload_bytes, types=chat.upload_types),
         own_origins=own_origins,
     )
@@ -79,7 +79,6 @@ def setup_webchat(
     app.router.add_get("/chat/widget.css", endpoints.static_file("widget.css", "text/css"))
     app.router.add_get("/demo/shop", endpoints.demo_shop)
     app.router.add_get("/demo/shop.css", endpoints.static_file("shop.css", "text/css"))
-    return WebchatOutbound(hub)
 
 
 async def _secret(configured: str | None, redis: Redis | None, key: str) -> bytes:

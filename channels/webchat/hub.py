@@ -23,6 +23,7 @@ from aiohttp import web
 from channels.webchat import conversation
 from contact_center.domain import events as ev
 from contact_center.domain.enums import Channel
+from contact_center.signals import Signal
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,17 @@ class VisitorHub:
             if len(self._customers) > REMEMBERED:
                 self._customers.popitem(last=False)
         return customer_id
+
+    async def on_signal(self, signal: Signal) -> None:
+        """An agent's typing or read mark, to the visitor's open connections (never stored)."""
+        if signal.by != "agent" or not self._links:
+            return
+        customer_id = await self.customer_of(signal.interaction_id)
+        frame: dict[str, Any] = {"type": signal.kind, "interaction_id": signal.interaction_id}
+        if signal.kind == "read":
+            frame["up_to"] = signal.up_to
+        for link in self._links.get(customer_id or -1, ()):
+            await link.send(frame)
 
     def note_interaction(self, interaction_id: int, customer_id: int) -> None:
         """What an ack told us, so the event that follows needs no read."""

@@ -21,7 +21,6 @@ from channels.webchat import conversation, protocol, sites
 from channels.webchat.hub import VisitorHub, VisitorLink
 from channels.webchat.limits import ConnectionCounts, TokenBucket
 from channels.webchat.protocol import FrameError
-from channels.webchat.signals import Signal, SignalPort
 from channels.webchat.tokens import BadTokenError, VisitorTokens, new_visitor_id
 from channels.webchat.uploads import UploadStore
 from contact_center.bus import MessageBus
@@ -34,6 +33,7 @@ from contact_center.domain.commands import (
 from contact_center.domain.enums import Channel, InteractionState
 from contact_center.domain.errors import ContactCenterError
 from contact_center.settings import WebchatSettings, WebchatSite
+from contact_center.signals import Signal, Signals
 from contact_center.storage.inbound_types import Received
 from contact_center.storage.uow import Clock, UnitOfWork
 
@@ -55,7 +55,7 @@ class ChatDeps:
     clock: Clock
     hub: VisitorHub
     counts: ConnectionCounts
-    signals: SignalPort
+    signals: Signals
     uploads: UploadStore
     own_origins: Callable[[web.Request], set[str]]
     tokens: VisitorTokens | None = None
@@ -221,7 +221,7 @@ class VisitorSession:
                 self.link.interaction_id,
                 "typing" if kind == "typing" else "read",
                 "customer",
-                up_to_message_id=up_to,
+                up_to=up_to,
             )
         )
 

@@ -16,10 +16,11 @@ from aiohttp import web
 
 from contact_center.api.protocol_errors import ApiRunner
 from contact_center.bootstrap import Container, build_container, build_web_app
-from contact_center.domain import events as ev
-from contact_center.domain.enums import AuthorKind, Channel, DeliveryStatus, Direction
-from contact_center.domain.interactions import Message
+from contact_center.domain.commands import CreateAgent, SendMessage
+from contact_center.domain.enums import InteractionState
 from contact_center.settings import Settings
+from tests.conftest import unique
+from tests.contact_center.conftest import offer_and_accept
 
 SHOP = "https://shop.example"
 SECRET = "s" * 40
@@ -141,32 +142,18 @@ class Visitor:
 
 
 async def agent_reply(container: Container, interaction_id: int, body: str) -> int:
-    """An agent's reply stored as the messages service stores one: the row and `message.added` in
-    one transaction, published through the outbox (no agent needed for the visitor's side)."""
+    """An agent's reply the way a desk sends one (`SendMessage` on the bus): an agent is offered and
+    accepts the interaction first when nobody handles it yet. Returns the reply's sequence number."""
     async with container.uow() as uow:
-        message = Message(
-            interaction_id=interaction_id,
-            channel=Channel.CHAT,
-            direction=Direction.OUTBOUND,
-            author_kind=AuthorKind.AGENT,
-            body=body,
-            delivery_status=DeliveryStatus.SENT,
-            created_at=uow.now(),
-        )
-        uow.session.add(message)
-        await uow.session.flush()
-        uow.emit(
-            ev.MessageAdded(
-                message_id=message.id or 0,
-                interaction_id=interaction_id,
-                channel=Channel.CHAT.value,
-                direction=Direction.OUTBOUND.value,
-                author_kind=AuthorKind.AGENT.value,
-                at=uow.now(),
-            )
-        )
-        await uow.commit()
-        return message.id or 0
+        interaction = await uow.interactions.get(interaction_id)
+    agent_id = interaction.agent_id
+    if agent_id is None or interaction.state != InteractionState.ACTIVE:
+        agent_id = await container.bus.handle(CreateAgent(username=unique("chat_agent")))
+        await offer_and_accept(container, interaction_id, agent_id)
+    message = await container.bus.handle(
+        SendMessage(interaction_id=interaction_id, agent_id=agent_id, body=body)
+    )
+    return int(message.id)
 
 
 async def settle() -> None:

@@ -3,12 +3,16 @@ stored once, resume after a drop with nothing lost or repeated either way, live 
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import col, select
 
 from contact_center.domain.customers import CustomerIdentity
 from contact_center.domain.interactions import Interaction, Message
+from contact_center.signals import Signal
 from tests.channels.webchat.conftest import Served, agent_reply
 from tests.conftest import unique
+from tests.contact_center.conftest import eventually
 
 
 async def stored(served: Served, interaction_id: int) -> list[Message]:
@@ -129,3 +133,48 @@ async def test_a_visitor_never_sees_another_visitors_messages(served: Served) ->
         ).one()
     await one.close()
     await two.close()
+
+
+async def test_typing_and_read_marks_pass_both_ways_and_are_never_stored(served: Served) -> None:
+    container = served.container
+    heard: list[Signal] = []
+
+    async def listen(signal: Signal) -> None:
+        heard.append(signal)
+
+    container.signals.subscribe(listen)
+    visitor = await served.visitor()
+    await visitor.hello()
+    ack = await visitor.say("t", "typing soon")
+    iid = ack["interaction_id"]
+    await visitor.send({"type": "typing"})
+    await visitor.send({"type": "read", "up_to": ack["seq"]})
+    await eventually(lambda: len(heard) >= 2, what="the visitor's marks")
+    assert [(s.interaction_id, s.kind, s.by, s.up_to) for s in heard[:2]] == [
+        (iid, "typing", "customer", None),
+        (iid, "read", "customer", ack["seq"]),
+    ]
+    await container.signals.publish(Signal(iid, "typing", "agent", agent_id=None))
+    assert (await visitor.until("typing"))["interaction_id"] == iid
+    await container.signals.publish(Signal(iid, "read", "agent", up_to=ack["seq"]))
+    assert (await visitor.until("read"))["up_to"] == ack["seq"]
+    assert len(await stored(served, iid)) == 1
+    await visitor.close()
+
+
+async def test_a_reply_is_marked_delivered_by_the_chats_outbound_port(served: Served) -> None:
+    visitor = await served.visitor()
+    await visitor.hello()
+    ack = await visitor.say("d", "deliver to me")
+    seq = await agent_reply(served.container, ack["interaction_id"], "delivered")
+    await visitor.until("message", seq=seq)
+
+    async def status() -> str:
+        async with served.container.uow() as uow:
+            return str((await uow.messages.get(seq)).delivery_status)
+
+    deadline = asyncio.get_running_loop().time() + 10
+    while await status() != "delivered":
+        assert asyncio.get_running_loop().time() < deadline, "the reply was never marked delivered"
+        await asyncio.sleep(0.05)
+    await visitor.close()
