@@ -39,6 +39,7 @@ from contact_center.router.leadership import Leadership, RedisLeadership, SoleLe
 from contact_center.router.service import RouterService
 from contact_center.services import (
     agents,
+    contact_details,
     customers,
     interactions,
     offers,
@@ -167,6 +168,7 @@ def command_handlers(
         c.RecordDecision: offers.record_decision,
         c.ApplyRoutingPass: routing_pass.apply_routing_pass,
         c.RateInteraction: satisfaction.rate_interaction,
+        c.AddContactDetails: functools.partial(contact_details.add_contact_details, default_region=region),
         c.RequestTranscript: satisfaction.request_transcript,
         pc.AddOverride: planning.add_override,
         pc.DeleteOverride: planning.delete_override,

@@ -60,6 +60,7 @@ def setup_webchat(
         signals=signals,
         uploads=UploadStore(Path(chat.upload_dir), max_bytes=chat.max_upload_bytes, types=chat.upload_types),
         own_origins=own_origins,
+        default_region=settings.default_region,
     )
     app[CHAT_KEY] = deps
 

@@ -25,6 +25,7 @@ from channels.webchat.tokens import BadTokenError, VisitorTokens, new_visitor_id
 from channels.webchat.uploads import UploadStore
 from contact_center.bus import MessageBus
 from contact_center.domain.commands import (
+    AddContactDetails,
     RateInteraction,
     ReceiveInbound,
     RequestTranscript,
@@ -32,6 +33,7 @@ from contact_center.domain.commands import (
 )
 from contact_center.domain.enums import Channel, InteractionState
 from contact_center.domain.errors import ContactCenterError
+from contact_center.domain.identity import Address
 from contact_center.settings import WebchatSettings, WebchatSite
 from contact_center.signals import Signal, Signals
 from contact_center.storage.inbound_types import Received
@@ -58,6 +60,7 @@ class ChatDeps:
     signals: Signals
     uploads: UploadStore
     own_origins: Callable[[web.Request], set[str]]
+    default_region: str = "US"
     tokens: VisitorTokens | None = None
 
 
@@ -73,6 +76,8 @@ class VisitorSession:
         self.site: WebchatSite | None = None
         self.queue: str | None = None
         self.name = ""
+        #: The pre-chat form's email and phone, added to the customer after their first message.
+        self.details: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.bucket = TokenBucket(deps.settings.messages_per_second, deps.settings.message_burst)
         self.typed_at = 0.0
 
@@ -117,6 +122,7 @@ class VisitorSession:
             queue = sites.queue_for(site, hello.profile.topic)
         except KeyError:
             raise FrameError("unknown_topic", "no such topic on this site") from None
+        self.details = self.checked_details(hello.profile)
         assert deps.tokens is not None
         now = deps.clock()
         if hello.token is not None:
@@ -159,6 +165,30 @@ class VisitorSession:
         deps.hub.start(link)
         if len(missed) >= conversation.PAGE:
             link.wake()  # the rest follows through the pump
+
+    def checked_details(self, profile: protocol.Profile) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        try:
+            if profile.email:
+                Address.email(profile.email)
+            if profile.phone:
+                Address.phone(profile.phone, self.deps.default_region)
+        except ContactCenterError as exc:
+            raise FrameError("bad_field", exc.message) from None
+        emails = (profile.email,) if profile.email else ()
+        phones = (profile.phone,) if profile.phone else ()
+        return (emails, phones) if emails or phones else None
+
+    async def add_details(self, customer_id: int) -> None:
+        """Once per connection, after the first message made the visitor a customer."""
+        details, self.details = self.details, None
+        if details is None:
+            return
+        try:
+            await self.deps.bus.handle(
+                AddContactDetails(customer_id=customer_id, emails=details[0], phones=details[1], actor=ACTOR)
+            )
+        except ContactCenterError as exc:  # checked at hello; a race on the address at worst
+            log.info("webchat.details_refused", extra={"code": exc.code})
 
     async def message(self, frame: protocol.SendMessage) -> None:
         assert self.link is not None
@@ -205,6 +235,7 @@ class VisitorSession:
             }
         )
         self.link.wake()  # its echo (and anything before it) reaches this connection in order
+        await self.add_details(received.customer_id)
 
     async def typing(self) -> None:
         now = time.monotonic()

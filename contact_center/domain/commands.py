@@ -270,3 +270,14 @@ class RequestTranscript(Command):
     interaction_id: int
     customer_id: int
     email: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddContactDetails(Command):
+    """Addresses a customer gave about themself (a chat's pre-chat form): added as identities when
+    nobody owns them yet. One another customer owns is left where it is: a visitor can type
+    anyone's address, so it never moves a person's identity nor merges two customers."""
+
+    customer_id: int
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()

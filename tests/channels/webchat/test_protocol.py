@@ -4,9 +4,11 @@ stored once, resume after a drop with nothing lost or repeated either way, live 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from sqlmodel import col, select
 
+from contact_center.domain.commands import CreateCustomer
 from contact_center.domain.customers import CustomerIdentity
 from contact_center.domain.interactions import Interaction, Message
 from contact_center.signals import Signal
@@ -178,3 +180,48 @@ async def test_a_reply_is_marked_delivered_by_the_chats_outbound_port(served: Se
         assert asyncio.get_running_loop().time() < deadline, "the reply was never marked delivered"
         await asyncio.sleep(0.05)
     await visitor.close()
+
+
+async def test_the_prechat_email_and_phone_become_the_customers_identities_when_free(served: Served) -> None:
+    taken = f"{unique('taken')}@example.com"
+    owner = await served.container.bus.handle(CreateCustomer(name="Owner", emails=(taken,)))
+    visitor = await served.visitor()
+    email = f"{unique('ada')}@Example.com"
+    await visitor.hello(profile={"name": "Ada", "email": email, "phone": "+1 415 555 0134"})
+    ack = await visitor.say("p1", "please email me")
+    async with served.container.uow() as uow:
+        customer_id = (await uow.interactions.get(ack["interaction_id"])).customer_id
+    expected = {("chat", None), ("email", email.lower()), ("phone", "+14155550134")}
+
+    async def identities(customer: int) -> set[tuple[str, str | None]]:
+        async with served.container.uow() as uow:
+            return {
+                (str(i.kind), None if str(i.kind) == "chat" else i.address)
+                for i in await uow.customers.identities(customer)
+            }
+
+    await eventually_async(lambda: identities(customer_id), expected)
+    await visitor.close()
+    # Someone else's address stays theirs: a visitor cannot claim it.
+    other = await served.visitor()
+    await other.hello(profile={"name": "Mallory", "email": taken})
+    ack = await other.say("p2", "hi")
+    async with served.container.uow() as uow:
+        mallory = (await uow.interactions.get(ack["interaction_id"])).customer_id
+    await other.say("p3", "again")  # the details were handled before this ack's frame was read
+    assert await identities(mallory) == {("chat", None)}
+    assert ("email", taken) in await identities(owner)
+    await other.send({"type": "hello", "site": "shop"})
+    assert (await other.until("error"))["code"] == "already_hello"
+    await other.close()
+    bad = await served.visitor()
+    await bad.send({"type": "hello", "site": "shop", "profile": {"email": "not-an-address"}})
+    assert (await bad.until("error"))["code"] == "bad_field"
+    await bad.close()
+
+
+async def eventually_async(read: Callable[[], Awaitable[object]], expected: object) -> None:
+    deadline = asyncio.get_running_loop().time() + 10
+    while (got := await read()) != expected:
+        assert asyncio.get_running_loop().time() < deadline, f"{got} != {expected}"
+        await asyncio.sleep(0.05)
