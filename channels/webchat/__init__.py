@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from channels.webchat import endpoints, visitor_socket
 from channels.webchat.hub import VisitorHub
 from channels.webchat.limits import ConnectionCounts
+from channels.webchat.sites import AvailabilityCache
 from channels.webchat.tokens import VisitorTokens
 from channels.webchat.uploads import UploadStore
 from contact_center.bus import EventBroker, MessageBus
@@ -60,6 +61,7 @@ def setup_webchat(
         signals=signals,
         uploads=UploadStore(Path(chat.upload_dir), max_bytes=chat.max_upload_bytes, types=chat.upload_types),
         own_origins=own_origins,
+        availability=AvailabilityCache(read_uow),
         default_region=settings.default_region,
     )
     app[CHAT_KEY] = deps

@@ -120,14 +120,17 @@ class VisitorHub:
 
     async def on_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.MessageAdded) and event.channel == Channel.CHAT.value:
-            await self.wake_interaction(event.interaction_id)
+            await self.wake_interaction(event.interaction_id, event.message_id)
 
-    async def wake_interaction(self, interaction_id: int) -> None:
+    async def wake_interaction(self, interaction_id: int, message_id: int | None = None) -> None:
+        """Wake the connections of the interaction's customer; one that has sent `message_id`
+        already (the visitor's own message, read right after its ack) needs no read."""
         if not self._links:
             return
         customer_id = await self.customer_of(interaction_id)
         for link in self._links.get(customer_id or -1, ()):
-            link.wake()
+            if message_id is None or link.last_sent < message_id:
+                link.wake()
 
     async def customer_of(self, interaction_id: int) -> int | None:
         customer_id = self._customers.get(interaction_id)

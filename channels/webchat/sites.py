@@ -10,6 +10,7 @@ can: in the same chat when the visitor returns).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Literal
@@ -62,6 +63,25 @@ def open_now(queue: Queue, now: datetime) -> bool:
     clock = local.strftime("%H:%M")
     spans = queue.business_hours.get(DAYS[local.weekday()], [])
     return any(start <= clock < end for start, end in spans)
+
+
+class AvailabilityCache:
+    """What `availability` answered per queue, kept for a few seconds: every visitor's hello asks,
+    and a burst of hellos should read the agents once, not once each."""
+
+    def __init__(self, read_uow: Callable[[], UnitOfWork], *, ttl_s: float = 3.0) -> None:
+        self._read_uow = read_uow
+        self._ttl = ttl_s
+        self._known: dict[str | None, tuple[float, Availability]] = {}
+
+    async def of(self, queue_name: str | None, now: datetime) -> Availability:
+        at = time.monotonic()
+        known = self._known.get(queue_name)
+        if known is not None and at - known[0] < self._ttl:
+            return known[1]
+        answer = await availability(self._read_uow, queue_name, now)
+        self._known[queue_name] = (at, answer)
+        return answer
 
 
 async def availability(

@@ -60,6 +60,7 @@ class ChatDeps:
     signals: Signals
     uploads: UploadStore
     own_origins: Callable[[web.Request], set[str]]
+    availability: sites.AvailabilityCache
     default_region: str = "US"
     tokens: VisitorTokens | None = None
 
@@ -155,7 +156,7 @@ class VisitorSession:
                 "type": "welcome",
                 "token": token,
                 "lang": sites.language(site, hello.lang),
-                "availability": await sites.availability(deps.read_uow, queue, now),
+                "availability": await deps.availability.of(queue, now),
                 "prechat": list(site.prechat),
                 "topics": list(site.topics),
                 "conversation": current,
