@@ -2,7 +2,8 @@
 
 A server runs as its own process (`contact-center serve`: web, router and outbox in one, on
 SQLite by default, `--database postgres` for PostgreSQL). This client opens N visitor websockets
-(`/chat/ws`, hello, then one first message each, which opens their interaction), then, for a few
+(`/chat/ws`, hello, then one first message each, which opens their interaction, at most 500 a
+second), then, for a few
 seconds, sends messages at a fixed total rate from the visitors in turn. A supervisor's console on
 `/ws/events` stands for the agents' desks: it sees every message as agents do, so the time from a
 visitor's send to the `message.added` frame on it is the visitor-to-agent delivery.
@@ -41,6 +42,8 @@ PG_ADMIN = os.environ.get("CC_BENCH_PG", "postgresql://127.0.0.1:5432/postgres")
 PASSWORD = "bench-password-1"
 #: Connections opened at once while the visitors arrive.
 OPENING = 100
+#: First messages a second (each opens an interaction) before the measured phase.
+WARM_UP_RATE = 500.0
 
 ECHO_SERVER = """
 import sys
@@ -153,8 +156,6 @@ async def drive_chat(
     tally = Tally()
     tag = uuid.uuid4().hex[:6]
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-        desk = await http.ws_connect(f"{base}/ws/events", headers=admin, max_msg_size=0)
-        desk_task = asyncio.create_task(desk_reader(desk, tally))
         before = rss_kib(pid)
         sockets = await open_many(http, base.replace("http", "ws", 1) + "/chat/ws", n, base)
         for ws in sockets:
@@ -169,8 +170,12 @@ async def drive_chat(
         async def first(i: int) -> None:  # opens each visitor's interaction (not measured)
             await sockets[i].send_json({"type": "message", "client_id": f"w{tag}{i}", "body": "Hello"})
 
-        await paced(rate, n, first)
+        await paced(min(rate, WARM_UP_RATE), n, first)
         await until(lambda: len(tally.acked_at) >= n, 60)
+        await asyncio.sleep(2.0)  # the router and the outbox catch up with the new interactions
+        # The console joins now: the warm-up's burst of new interactions would overrun its backlog.
+        desk = await http.ws_connect(f"{base}/ws/events", headers=admin, max_msg_size=0)
+        desk_task = asyncio.create_task(desk_reader(desk, tally))
         tally.sent_at.clear()
         count = int(rate * seconds)
 

@@ -9,7 +9,7 @@ import aiohttp
 from sqlmodel import select
 
 from channels.webchat.sites import availability
-from contact_center.domain.commands import CreateAgent, CreateQueue, SetPresence
+from contact_center.domain.commands import CreateAgent, CreateQueue, EraseCustomer, SetPresence
 from contact_center.domain.enums import Channel, InteractionState, Presence
 from contact_center.domain.work import SatisfactionScore, TranscriptRequest
 from tests.channels.webchat.conftest import NIGHT_QUEUE, SHOP, Served, Visitor
@@ -166,3 +166,18 @@ async def test_the_chat_is_open_only_while_an_agent_who_could_take_it_is_availab
     await container.bus.handle(SetPresence(agent_id=agent, presence=Presence.AVAILABLE))
     assert await availability(container.read_uow, queue, container.clock()) == "open"
     await container.bus.handle(SetPresence(agent_id=agent, presence=Presence.OFFLINE))
+
+
+async def test_erasing_the_customer_blanks_their_transcript_address(served: Served) -> None:
+    container = served.container
+    visitor, _ = await token_of(served)
+    ack = await visitor.say("e1", "erase me later")
+    await visitor.send({"type": "rate", "score": 5, "transcript_email": "erase.me@example.com"})
+    await visitor.until("rated")
+    async with container.uow() as uow:
+        customer_id = (await uow.interactions.get(ack["interaction_id"])).customer_id
+    await container.bus.handle(EraseCustomer(customer_id=customer_id))
+    async with container.uow() as uow:
+        stmt = select(TranscriptRequest).where(TranscriptRequest.customer_id == customer_id)
+        assert [r.email for r in (await uow.session.exec(stmt)).all()] == [""]
+    await visitor.close()
