@@ -63,6 +63,7 @@ class Served:
     base: str
     container: Container
     http: aiohttp.ClientSession
+    app: web.Application
 
     @property
     def ws_url(self) -> str:
@@ -84,7 +85,7 @@ async def served(database_url: str, tmp_path: Path) -> AsyncIterator[Served]:
     await web.TCPSite(runner, "127.0.0.1", port).start()
     http = aiohttp.ClientSession()
     try:
-        yield Served(f"http://127.0.0.1:{port}", container, http)
+        yield Served(f"http://127.0.0.1:{port}", container, http, app)
     finally:
         await http.close()
         await runner.cleanup()
