@@ -17,6 +17,8 @@ from aiohttp import BodyPartReader, web
 from channels.webchat import sites
 from channels.webchat.tokens import BadTokenError
 from channels.webchat.visitor_socket import ChatDeps
+from contact_center.api.access import interaction_in_view
+from contact_center.api.auth import COOKIE, authenticate
 from contact_center.domain.errors import (
     ForbiddenError,
     InvalidInputError,
@@ -56,6 +58,10 @@ def _visitor(deps: ChatDeps, request: web.Request, key: str) -> str:
         return deps.tokens.verify(token, key, deps.clock()).visitor_id
     except BadTokenError as exc:
         raise UnauthenticatedError(str(exc), code="bad_token") from None
+
+
+def _has_bearer(request: web.Request) -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 def add_cors(deps: ChatDeps) -> Callable[[web.Request, web.StreamResponse], Awaitable[None]]:
@@ -117,11 +123,27 @@ async def upload(deps: ChatDeps, request: web.Request) -> web.Response:
 
 
 async def download(deps: ChatDeps, request: web.Request) -> web.StreamResponse:
-    """`GET /chat/files/{id}?site=<key>`: the visitor's own file, as a download."""
-    key, site = _site(deps, request)
-    _checked_origin(deps, request, site)
-    visitor_id = _visitor(deps, request, key)
-    found = await deps.uploads.owned(visitor_id, request.match_info["id"])
+    """`GET /chat/files/{id}`, as a download: with `?site=<key>` and the visitor token, the
+    visitor's own file; with a staff sign-in instead, a file on an interaction the caller sees
+    (the policy's rule for the interaction; anything else is answered as missing)."""
+    upload_id = request.match_info["id"]
+    if TOKEN_HEADER in request.headers or (COOKIE not in request.cookies and not _has_bearer(request)):
+        key, site = _site(deps, request)
+        _checked_origin(deps, request, site)
+        visitor_id = _visitor(deps, request, key)
+        found = await deps.uploads.owned(visitor_id, upload_id)
+    else:
+        principal = await authenticate(request)
+        found = await deps.uploads.find(upload_id)
+        async with deps.read_uow() as uow:
+            for interaction_id in found.interaction_ids:
+                try:
+                    await interaction_in_view(uow, principal, interaction_id)
+                    break
+                except NotFoundError:
+                    continue
+            else:
+                raise NotFoundError(f"upload {upload_id} not found")
     response = web.FileResponse(deps.uploads.path_of(found))
     response.content_type = found.content_type
     response.headers["Content-Disposition"] = "attachment"

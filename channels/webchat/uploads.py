@@ -3,7 +3,8 @@
 A file is checked before it is kept: its size (read no further than the limit), its declared type
 (one of `[webchat] upload_types`) and its first bytes (a "PNG" that is not one is refused, so a
 page cannot be smuggled in as an image). Beside each file, a small JSON record says whose it is,
-its name and type; a message then references the upload by id, and only its owner may attach or
+its name and type, and the interactions whose messages carry it; a message references the upload
+by id. Only its owner may attach it; its owner, and staff who see one of those interactions, may
 download it.
 """
 
@@ -35,6 +36,8 @@ class Upload:
     name: str
     content_type: str
     size: int
+    #: The interactions whose messages carry it (what lets an agent who sees one download it).
+    interaction_ids: tuple[int, ...] = ()
 
     def attachment(self) -> dict[str, Any]:
         """As a message's attachment (what `ReceiveInbound.attachments` carries)."""
@@ -79,10 +82,37 @@ class UploadStore:
     def _write(self, upload: Upload, data: bytes) -> None:
         self._dir.mkdir(parents=True, exist_ok=True)
         (self._dir / upload.id).write_bytes(data)
-        record = {"visitor_id": upload.visitor_id, "name": upload.name, "content_type": upload.content_type}
-        (self._dir / f"{upload.id}.json").write_text(
-            json.dumps(record | {"size": upload.size}), encoding="utf-8"
-        )
+        self._write_record(upload)
+
+    def _write_record(self, upload: Upload) -> None:
+        record = {
+            "visitor_id": upload.visitor_id,
+            "name": upload.name,
+            "content_type": upload.content_type,
+            "size": upload.size,
+            "interaction_ids": list(upload.interaction_ids),
+        }
+        (self._dir / f"{upload.id}.json").write_text(json.dumps(record), encoding="utf-8")
+
+    async def attached(self, uploads: list[Upload], interaction_id: int) -> None:
+        """Note that a stored message of `interaction_id` carries these uploads."""
+        for upload in uploads:
+            if interaction_id not in upload.interaction_ids:
+                noted = Upload(
+                    upload.id,
+                    upload.visitor_id,
+                    upload.name,
+                    upload.content_type,
+                    upload.size,
+                    (*upload.interaction_ids, interaction_id),
+                )
+                await asyncio.to_thread(self._write_record, noted)
+
+    async def find(self, upload_id: str) -> Upload:
+        upload = await asyncio.to_thread(self._read, upload_id)
+        if upload is None:
+            raise NotFoundError(f"upload {upload_id} not found")
+        return upload
 
     async def owned(self, visitor_id: str, upload_id: str) -> Upload:
         """The visitor's upload; another's, or none, is answered alike (not found)."""
@@ -101,7 +131,14 @@ class UploadStore:
             record = json.loads((self._dir / f"{upload_id}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return Upload(upload_id, record["visitor_id"], record["name"], record["content_type"], record["size"])
+        return Upload(
+            upload_id,
+            record["visitor_id"],
+            record["name"],
+            record["content_type"],
+            record["size"],
+            tuple(record.get("interaction_ids", ())),
+        )
 
 
 def _looks_like(content_type: str, data: bytes) -> bool:

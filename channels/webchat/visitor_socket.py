@@ -201,13 +201,13 @@ class VisitorSession:
             await self.send(error.frame() | {"retry_after_ms": int(wait * 1000) + 1})
             return
         visitor_id = self.link.visitor_id
-        attachments = []
+        uploads = []
         for upload_id in frame.attachments:
             try:
-                upload = await self.deps.uploads.owned(visitor_id, upload_id)
+                uploads.append(await self.deps.uploads.owned(visitor_id, upload_id))
             except ContactCenterError:
                 raise FrameError("bad_attachment", f"no upload {upload_id}", frame.client_id) from None
-            attachments.append(upload.attachment())
+        attachments = [upload.attachment() for upload in uploads]
         try:
             received: Received = await self.deps.bus.handle(
                 ReceiveInbound(
@@ -223,6 +223,8 @@ class VisitorSession:
             )
         except ContactCenterError as exc:
             raise FrameError(exc.code, exc.message, frame.client_id) from None
+        if uploads:  # before the ack: an agent offered it may open the files at once
+            await self.deps.uploads.attached(uploads, received.interaction_id)
         if self.link.customer_id is None:
             self.deps.hub.attach(self.link, received.customer_id)
         self.deps.hub.note_interaction(received.interaction_id, received.customer_id)

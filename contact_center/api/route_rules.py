@@ -141,6 +141,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/chat/ws"): VISITOR,
     ("POST", "/chat/upload"): VISITOR,
     ("OPTIONS", "/chat/upload"): VISITOR,
+    # A visitor's own file by their token; staff (signed in) a file on an interaction in view.
     ("GET", "/chat/files/{id}"): VISITOR,
     ("OPTIONS", "/chat/files/{id}"): VISITOR,
     ("GET", "/chat/widget.js"): PUBLIC,

@@ -12,6 +12,7 @@ from channels.webchat.sites import availability
 from contact_center.domain.commands import CreateAgent, CreateQueue, EraseCustomer, SetPresence
 from contact_center.domain.enums import Channel, InteractionState, Presence
 from contact_center.domain.work import SatisfactionScore, TranscriptRequest
+from contact_center.services.agents import create_token_for
 from tests.channels.webchat.conftest import NIGHT_QUEUE, SHOP, Served, Visitor
 from tests.conftest import unique
 from tests.contact_center.conftest import offer_and_accept
@@ -180,4 +181,30 @@ async def test_erasing_the_customer_blanks_their_transcript_address(served: Serv
     async with container.uow() as uow:
         stmt = select(TranscriptRequest).where(TranscriptRequest.customer_id == customer_id)
         assert [r.email for r in (await uow.session.exec(stmt)).all()] == [""]
+    await visitor.close()
+
+
+async def test_the_agent_handling_the_chat_downloads_its_file_and_no_other_agent_does(served: Served) -> None:
+    container = served.container
+    visitor, token = await token_of(served)
+    status, body, _ = await post_file(served, token, PNG, "image/png")
+    assert status == 201
+    await visitor.send(
+        {"type": "message", "client_id": "f2", "body": "my receipt", "attachments": [body["id"]]}
+    )
+    ack = await visitor.until("ack", client_id="f2")
+    agent = await container.bus.handle(CreateAgent(username=unique("handler")))
+    other = await container.bus.handle(CreateAgent(username=unique("other")))
+    await offer_and_accept(container, ack["interaction_id"], agent)
+    url = f"{served.base}{body['url']}"
+    for agent_id, expected in ((agent, 200), (other, 404)):
+        bearer = await create_token_for(container.uow(), agent_id, "test")
+        async with served.http.get(url, headers={"Authorization": f"Bearer {bearer}"}) as got:
+            assert got.status == expected
+            if expected == 200:
+                assert await got.read() == PNG
+    async with served.http.get(url) as got:  # nobody: neither a visitor token nor a sign-in
+        assert got.status == 404  # no site named: the visitor's door
+    async with served.http.get(url + "?site=shop") as got:
+        assert got.status == 401
     await visitor.close()
