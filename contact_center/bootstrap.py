@@ -348,6 +348,7 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
         settings=container.settings,
         bus=container.bus,
         read_uow=container.read_uow,
+        reader=container.database.reader,
         events=container.broker,
         clock=container.clock,
         signals=container.signals,

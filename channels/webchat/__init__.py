@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aiohttp import web
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from channels.webchat import endpoints, visitor_socket
 from channels.webchat.hub import VisitorHub
@@ -41,6 +42,7 @@ def setup_webchat(
     settings: Settings,
     bus: MessageBus,
     read_uow: Callable[[], UnitOfWork],
+    reader: AsyncEngine,
     events: EventBroker,
     clock: Clock,
     signals: Signals,
@@ -48,13 +50,14 @@ def setup_webchat(
     redis: Redis | None = None,
 ) -> None:
     chat = settings.webchat
-    hub = VisitorHub(read_uow)
+    hub = VisitorHub(reader)
     events.subscribe("webchat", hub.on_event, live=True)
     signals.subscribe(hub.on_signal)
     deps = visitor_socket.ChatDeps(
         settings=chat,
         bus=bus,
         read_uow=read_uow,
+        reader=reader,
         clock=clock,
         hub=hub,
         counts=ConnectionCounts(chat.connections_per_address),

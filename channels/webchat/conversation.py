@@ -4,20 +4,21 @@ A visitor is a chat identity; their conversation is every chat interaction of th
 identity resolves to (following merges), so a visitor who returns after the last interaction
 closed sees it and goes on in a new one. Sequence numbers are message ids: increasing, so "after
 seq" is exactly what a visitor missed. Everything is read from the database, never from memory
-alone, so any web process can serve any visitor.
+alone, so any web process can serve any visitor. The reads are a few Core statements on the
+reading engine (no ORM session: one runs per message pushed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contact_center.domain.enums import Channel, IdentityKind, InteractionState
 from contact_center.storage.tables import CUSTOMER, IDENTITY, INTERACTION, MESSAGE
-from contact_center.storage.uow import UnitOfWork
 
 PROVIDER_PREFIX = "webchat:"
 #: The most messages one read returns; a visitor far behind reads again from the last one.
@@ -35,10 +36,9 @@ class Conversation:
     state: InteractionState
 
 
-async def customer_of(read_uow: Callable[[], UnitOfWork], visitor_id: str) -> int | None:
+async def customer_of(reader: AsyncEngine, visitor_id: str) -> int | None:
     """The customer this visitor is (None until their first message), merges followed."""
-    async with read_uow() as uow:
-        conn = await uow.session.connection()
+    async with reader.connect() as conn:
         stmt = select(IDENTITY.c.customer_id).where(
             IDENTITY.c.kind == IdentityKind.CHAT.value, IDENTITY.c.address == visitor_id
         )
@@ -55,9 +55,8 @@ async def customer_of(read_uow: Callable[[], UnitOfWork], visitor_id: str) -> in
     return None
 
 
-async def latest(read_uow: Callable[[], UnitOfWork], customer_id: int) -> Conversation | None:
-    async with read_uow() as uow:
-        conn = await uow.session.connection()
+async def latest(reader: AsyncEngine, customer_id: int) -> Conversation | None:
+    async with reader.connect() as conn:
         stmt = (
             select(INTERACTION.c.id, INTERACTION.c.state)
             .where(INTERACTION.c.customer_id == customer_id, INTERACTION.c.channel == Channel.CHAT.value)
@@ -68,20 +67,18 @@ async def latest(read_uow: Callable[[], UnitOfWork], customer_id: int) -> Conver
     return Conversation(int(row[0]), InteractionState(row[1])) if row else None
 
 
-async def customer_of_interaction(read_uow: Callable[[], UnitOfWork], interaction_id: int) -> int | None:
-    async with read_uow() as uow:
-        conn = await uow.session.connection()
+async def customer_of_interaction(reader: AsyncEngine, interaction_id: int) -> int | None:
+    async with reader.connect() as conn:
         stmt = select(INTERACTION.c.customer_id).where(INTERACTION.c.id == interaction_id)
         value = (await conn.execute(stmt)).scalar()
     return int(value) if value is not None else None
 
 
 async def messages_after(
-    read_uow: Callable[[], UnitOfWork], customer_id: int, after: int, limit: int = PAGE
+    reader: AsyncEngine, customer_id: int, after: int, limit: int = PAGE
 ) -> list[dict[str, Any]]:
     """The visitor's message frames with seq > `after`, oldest first."""
-    async with read_uow() as uow:
-        conn = await uow.session.connection()
+    async with reader.connect() as conn:
         stmt = (
             select(
                 MESSAGE.c.id,

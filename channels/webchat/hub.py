@@ -19,12 +19,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from channels.webchat import conversation
 from contact_center.domain import events as ev
 from contact_center.domain.enums import Channel
 from contact_center.signals import Signal
-from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,8 @@ class VisitorLink:
 class VisitorHub:
     """Every visitor connection of this process, by customer."""
 
-    def __init__(self, read_uow: Callable[[], UnitOfWork]) -> None:
-        self._read_uow = read_uow
+    def __init__(self, reader: AsyncEngine) -> None:
+        self._reader = reader
         self._links: dict[int, set[VisitorLink]] = {}
         self._customers: OrderedDict[int, int] = OrderedDict()
 
@@ -100,7 +100,7 @@ class VisitorHub:
         link.start(self._read)
 
     async def _read(self, customer_id: int, after: int) -> list[dict[str, Any]]:
-        return await conversation.messages_after(self._read_uow, customer_id, after)
+        return await conversation.messages_after(self._reader, customer_id, after)
 
     def attach(self, link: VisitorLink, customer_id: int) -> None:
         link.customer_id = customer_id
@@ -135,7 +135,7 @@ class VisitorHub:
     async def customer_of(self, interaction_id: int) -> int | None:
         customer_id = self._customers.get(interaction_id)
         if customer_id is None:
-            customer_id = await conversation.customer_of_interaction(self._read_uow, interaction_id)
+            customer_id = await conversation.customer_of_interaction(self._reader, interaction_id)
             if customer_id is None:
                 return None
             self._customers[interaction_id] = customer_id

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from channels.webchat import conversation, protocol, sites
 from channels.webchat.hub import VisitorHub, VisitorLink
@@ -54,6 +55,7 @@ class ChatDeps:
     settings: WebchatSettings
     bus: MessageBus
     read_uow: Callable[[], UnitOfWork]
+    reader: AsyncEngine
     clock: Clock
     hub: VisitorHub
     counts: ConnectionCounts
@@ -140,14 +142,14 @@ class VisitorSession:
         link.last_sent = hello.last_seq or 0
         missed: list[dict[str, Any]] = []
         current: dict[str, Any] | None = None
-        customer_id = await conversation.customer_of(deps.read_uow, visitor_id)
+        customer_id = await conversation.customer_of(deps.reader, visitor_id)
         if customer_id is not None:
             deps.hub.attach(link, customer_id)
-            latest = await conversation.latest(deps.read_uow, customer_id)
+            latest = await conversation.latest(deps.reader, customer_id)
             if latest is not None:
                 link.interaction_id = latest.interaction_id
                 current = {"interaction_id": latest.interaction_id, "state": latest.state.value}
-            missed = await conversation.messages_after(deps.read_uow, customer_id, link.last_sent)
+            missed = await conversation.messages_after(deps.reader, customer_id, link.last_sent)
             if missed:
                 link.last_sent = missed[-1]["seq"]
         self.link = link
@@ -265,7 +267,7 @@ class VisitorSession:
         assert self.link is not None
         interaction_id = self.link.interaction_id
         if interaction_id is not None and self.link.customer_id is not None:
-            latest = await conversation.latest(self.deps.read_uow, self.link.customer_id)
+            latest = await conversation.latest(self.deps.reader, self.link.customer_id)
             if latest is not None and latest.state is InteractionState.ACTIVE:
                 try:
                     await self.deps.bus.handle(
