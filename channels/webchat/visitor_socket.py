@@ -46,6 +46,10 @@ POLICY_VIOLATION = 1008
 ACTOR = "webchat"
 #: A visitor's typing signal is passed on at most this often.
 TYPING_EVERY_S = 1.0
+#: Frames of any type a connection may send a second (a burst of `FRAME_BURST`).
+FRAMES_PER_SECOND = 20.0
+FRAME_BURST = 40
+INTERNAL_ERROR = 1011
 
 
 @dataclass
@@ -82,6 +86,8 @@ class VisitorSession:
         #: The pre-chat form's email and phone, added to the customer after their first message.
         self.details: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.bucket = TokenBucket(deps.settings.messages_per_second, deps.settings.message_burst)
+        #: Every frame, whatever its type: typing and read marks are cheap but not free.
+        self.frames = TokenBucket(FRAMES_PER_SECOND, FRAME_BURST)
         self.typed_at = 0.0
 
     async def send(self, frame: dict[str, Any]) -> None:
@@ -91,6 +97,10 @@ class VisitorSession:
             await self.ws.send_json(frame)
 
     async def on_frame(self, raw: str) -> None:
+        if (wait := self.frames.take()) > 0:
+            error = FrameError("rate_limited", "too many frames; slow down")
+            await self.send(error.frame() | {"retry_after_ms": int(wait * 1000) + 1})
+            return
         frame = protocol.parse(raw, self.deps.settings.max_frame_bytes)
         if isinstance(frame, protocol.Hello):
             await self.hello(frame)
@@ -321,6 +331,11 @@ async def handle(deps: ChatDeps, request: web.Request) -> web.WebSocketResponse:
                     await session.on_frame(message.data)
                 except FrameError as exc:
                     await session.send(exc.frame())
+                except Exception:  # the edge: logged once; the visitor reconnects and resends
+                    log.exception("webchat.frame_failed")
+                    await session.send(FrameError("server_error", "something went wrong; reconnect").frame())
+                    await ws.close(code=INTERNAL_ERROR, message=b"server error")
+                    break
             elif message.type is WSMsgType.BINARY:
                 await session.send(FrameError("not_json", "frames are JSON text").frame())
             else:

@@ -131,3 +131,14 @@ async def test_a_token_of_another_site_is_refused(served: Served) -> None:
     await other.send({"type": "hello", "site": "shop", "token": token})
     assert (await other.until("error"))["code"] == "bad_token"
     await other.close()
+
+
+async def test_a_flood_of_frames_of_any_type_is_answered_with_rate_limited(served: Served) -> None:
+    visitor = await served.visitor()
+    await visitor.hello()
+    for _ in range(60):
+        await visitor.send({"type": "read", "up_to": 1})
+    frames = await visitor.quiet(1.0)
+    limited = [f for f in frames if f["type"] == "error" and f["code"] == "rate_limited"]
+    assert limited and all(f["retry_after_ms"] > 0 for f in limited)
+    await visitor.close()
