@@ -39,6 +39,7 @@ from contact_center.router.leadership import Leadership, RedisLeadership, SoleLe
 from contact_center.router.service import RouterService
 from contact_center.services import (
     agents,
+    contact_details,
     customers,
     desk,
     interactions,
@@ -47,6 +48,7 @@ from contact_center.services import (
     privacy,
     queues,
     routing_pass,
+    satisfaction,
     tokens,
 )
 from contact_center.services.inbound import InboundWriter
@@ -167,6 +169,9 @@ def command_handlers(
         c.RejectOffer: offers.reject_offer,
         c.RecordDecision: offers.record_decision,
         c.ApplyRoutingPass: routing_pass.apply_routing_pass,
+        c.RateInteraction: satisfaction.rate_interaction,
+        c.AddContactDetails: functools.partial(contact_details.add_contact_details, default_region=region),
+        c.RequestTranscript: satisfaction.request_transcript,
         pc.AddOverride: planning.add_override,
         pc.DeleteOverride: planning.delete_override,
         pc.SetContract: planning.set_contract,
@@ -177,7 +182,9 @@ def command_handlers(
 
 def outbound_adapters(settings: Settings) -> list[OutboundChannel]:
     """The channels that can send replies in this deployment (their adapters live in `channels/`)."""
-    return []
+    from channels.webchat.outbound import WebchatOutbound
+
+    return [WebchatOutbound()]
 
 
 def build_container(
@@ -333,6 +340,8 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     from agent_ui.desk_presence import DeskRegistry, DeskWatch, LocalDesks, RedisDesks
     from agent_ui.planner import setup_planner
     from agent_ui.web import setup_ui
+    from channels.webchat import setup_webchat
+    from contact_center.api.origin import allowed_origins
 
     app = build_api_app(container, explain=explain)
     registry: DeskRegistry = (
@@ -343,4 +352,16 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     desks = DeskWatch(container.bus, container.read_uow, container.settings.desk, registry)
     setup_ui(app, uow=container.read_uow, events=container.broker, signals=container.signals, desks=desks)
     setup_planner(app)
+    setup_webchat(
+        app,
+        settings=container.settings,
+        bus=container.bus,
+        read_uow=container.read_uow,
+        reader=container.database.reader,
+        events=container.broker,
+        clock=container.clock,
+        signals=container.signals,
+        own_origins=allowed_origins,
+        redis=container.redis,
+    )
     return app

@@ -113,6 +113,50 @@ class PrivacySettings(_Section):
     retention_interval_s: int = Field(default=3600, ge=60)
 
 
+WEBCHAT_UPLOAD_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain")
+
+
+class WebchatSite(_Section):
+    """One website that embeds the chat widget (docs/webchat.md, Settings)."""
+
+    #: Origins (`https://shop.example.com`) whose pages may open the chat; this server's own
+    #: origin always may (the demo shop).
+    allowed_origins: list[str] = []
+    #: Languages the widget offers on this site, the first being the default.
+    languages: list[Literal["en", "zh-CN"]] = ["en", "zh-CN"]
+    #: Pre-chat fields asked for: `name` (required when listed), `email` and `phone` (optional).
+    prechat: list[Literal["name", "email", "phone"]] = ["name", "email"]
+    #: Topic shown to the visitor -> the queue its chats wait in; none: the first chat queue.
+    topics: dict[str, str] = {}
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not origin.startswith(("http://", "https://")) or origin.rstrip("/").count("/") > 2:
+                raise ValueError(f"an origin is scheme://host[:port], not {origin!r}")
+        return [o.rstrip("/") for o in value]
+
+
+class WebchatSettings(_Section):
+    """The web chat channel (`channels/webchat`, docs/webchat.md)."""
+
+    #: Signs visitor tokens. Unset: one is made up at start (shared through Redis by several
+    #: processes), so returning visitors start afresh after a restart: set it in production.
+    secret: str | None = Field(default=None, min_length=32)
+    #: A visitor token older than this starts a new visitor.
+    token_max_age_days: int = Field(default=180, ge=1)
+    max_frame_bytes: int = Field(default=8192, ge=512, le=1_048_576)
+    #: Customer messages per second per connection (a burst of `message_burst` allowed).
+    messages_per_second: float = Field(default=2.0, gt=0)
+    message_burst: int = Field(default=8, ge=1)
+    connections_per_address: int = Field(default=20, ge=1)
+    upload_dir: str = "var/chat-uploads"
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    upload_types: list[str] = list(WEBCHAT_UPLOAD_TYPES)
+    sites: dict[str, WebchatSite] = {"demo": WebchatSite(topics={})}
+
+
 class Settings(_Section):
     environment: Literal["development", "production", "test"] = "development"
     log_format: Literal["auto", "json", "text"] = "auto"
@@ -125,6 +169,7 @@ class Settings(_Section):
     simulator: SimulatorSettings = SimulatorSettings()
     privacy: PrivacySettings = PrivacySettings()
     desk: DeskSettings = DeskSettings()
+    webchat: WebchatSettings = WebchatSettings()
 
     @model_validator(mode="after")
     def _mode_is_coherent(self) -> Settings:

@@ -68,7 +68,9 @@ def make_settings(database_url: str, redis_url: str | None = None, **redis: str)
 
 @pytest.fixture
 async def container(database_url: str) -> AsyncIterator[Container]:
-    c = build_container(make_settings(database_url))
+    """No channel adapters plugged in (tests plug the ones they need, e.g. a recording chat);
+    tests/channels/webchat builds the deployment's own, the web chat's included."""
+    c = build_container(make_settings(database_url), outbound=[])
     try:
         yield c
     finally:

@@ -6,7 +6,8 @@ as someone else (login CSRF) or open the live websockets. So every request that 
 and every websocket, coming from a browser must come from this site: its `Origin` header (or, for a
 cookie-authenticated change without one, its `Referer`) names this server's own origin or the
 configured public URL. Requests carrying `Authorization: Bearer` are left alone: a token in a
-header is not something another site can make a browser send.
+header is not something another site can make a browser send. Routes whose rule says the handler
+checks the Origin itself (the web chat, embedded on other sites by design) are left to it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from yarl import URL
 
+from contact_center.api.access import route_of
 from contact_center.api.auth import COOKIE
 from contact_center.api.keys import SETTINGS
+from contact_center.api.route_rules import rule_for
 from contact_center.domain.errors import ForbiddenError
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -31,7 +34,7 @@ def allowed_origins(request: web.Request) -> set[str]:
 @web.middleware
 async def same_origin_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     websocket = request.headers.get("Upgrade", "").lower() == "websocket"
-    if (request.method in UNSAFE or websocket) and not _has_bearer(request):
+    if (request.method in UNSAFE or websocket) and not _has_bearer(request) and not _checks_origin(request):
         origin = request.headers.get("Origin")
         if origin is not None:
             if origin not in allowed_origins(request):
@@ -41,6 +44,12 @@ async def same_origin_middleware(request: web.Request, handler: Handler) -> web.
             if referer is None or str(URL(referer).origin()) not in allowed_origins(request):
                 raise ForbiddenError("a request from another site is refused")
     return await handler(request)
+
+
+def _checks_origin(request: web.Request) -> bool:
+    route = route_of(request)
+    rule = rule_for(request.method, route) if route is not None else None
+    return rule is not None and rule.checks_origin
 
 
 def _has_bearer(request: web.Request) -> bool:

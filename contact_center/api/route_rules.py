@@ -28,6 +28,9 @@ class Rule:
     owns: str = ""
     #: A page: an anonymous caller is sent to the sign-in form instead of getting a 401.
     page: bool = False
+    #: The handler checks the request's Origin against its own list (the web chat's sites), so
+    #: the same-origin check of `api/origin.py` steps aside.
+    checks_origin: bool = False
 
     @property
     def is_public(self) -> bool:
@@ -35,6 +38,11 @@ class Rule:
 
 
 PUBLIC = Rule(frozenset())
+#: The web chat's visitor routes: no staff sign-in; the visitor token, the site's allowed origins
+#: and the chat's limits guard them (docs/webchat.md).
+VISITOR = Rule(
+    frozenset(), owns="the visitor token's own conversation and files; site origins", checks_origin=True
+)
 
 
 def only(*roles: Role, owns: str = "", page: bool = False) -> Rule:
@@ -129,6 +137,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/my-schedule"): only(*STAFF, owns="oneself", page=True),
     ("GET", "/ws/dashboard"): only(S, P, ADM, owns="a supervisor's team; planners get figures only"),
     ("GET", "/ws/events"): only(A, S, ADM, owns="events of one's own work, or of one's team"),
+    # The web chat's visitors (channels/webchat): public doors, guarded inside.
+    ("GET", "/chat/ws"): VISITOR,
+    ("POST", "/chat/upload"): VISITOR,
+    ("OPTIONS", "/chat/upload"): VISITOR,
+    # A visitor's own file by their token; staff (signed in) a file on an interaction in view.
+    ("GET", "/chat/files/{id}"): VISITOR,
+    ("OPTIONS", "/chat/files/{id}"): VISITOR,
+    ("GET", "/chat/widget.js"): PUBLIC,
+    ("GET", "/chat/widget.css"): PUBLIC,
+    ("GET", "/demo/shop"): PUBLIC,
+    ("GET", "/demo/shop.css"): PUBLIC,
 }
 
 

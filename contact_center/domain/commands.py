@@ -261,3 +261,35 @@ class EraseCustomer(Command):
 
     customer_id: int
     agent_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateInteraction(Command):
+    """The customer's rating of an interaction (1-5, a comment), stored as its satisfaction score;
+    rating again replaces the first (the customer changed their mind before leaving)."""
+
+    interaction_id: int
+    customer_id: int
+    score: int
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestTranscript(Command):
+    """The customer asked for the interaction's transcript by email; recorded for the email
+    adapter to send (docs/webchat.md)."""
+
+    interaction_id: int
+    customer_id: int
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddContactDetails(Command):
+    """Addresses a customer gave about themself (a chat's pre-chat form): added as identities when
+    nobody owns them yet. One another customer owns is left where it is: a visitor can type
+    anyone's address, so it never moves a person's identity nor merges two customers."""
+
+    customer_id: int
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()

@@ -50,3 +50,17 @@ class SatisfactionScore(SQLModel, table=True):
     score: int = Field(ge=1, le=5)
     comment: str = ""
     created_at: datetime = utc_field()
+
+
+class TranscriptRequest(SQLModel, table=True):
+    """A customer asked for a conversation's transcript by email; `sent_at` stays empty until the
+    email adapter sends it. The address is personal data: erasure blanks it."""
+
+    __tablename__ = "transcript_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", index=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    email: str = Field(default="", max_length=254)
+    created_at: datetime = utc_field()
+    sent_at: datetime | None = utc_field(nullable=True)

@@ -33,6 +33,7 @@ from contact_center.storage.tables import (
     NOTE,
     OUTBOX,
     SCORE,
+    TRANSCRIPT,
 )
 
 #: What a replayed request gets once the answer it stored was about an erased customer.
@@ -127,6 +128,12 @@ async def erase_personal_data(conn: AsyncConnection, customer_ids: Collection[in
     done.add(
         "satisfaction_score",
         (await conn.execute(update(SCORE).where(SCORE.c.customer_id.in_(ids)).values(comment=""))).rowcount,
+    )
+    done.add(
+        "transcript_request",
+        (
+            await conn.execute(update(TRANSCRIPT).where(TRANSCRIPT.c.customer_id.in_(ids)).values(email=""))
+        ).rowcount,
     )
     done.add("outbox_event", await _blank_events(conn, ids))
     done.add("idempotency_key", await _blank_answers(conn, ids, values))

@@ -12,7 +12,7 @@ from contact_center.domain.planning import AgentContractTerms, ForecastOverride,
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
-from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, WrapUpCode
+from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest, WrapUpCode
 from contact_center.storage.idempotency import IdempotencyRecord
 from contact_center.storage.job_store import JobRecord
 from contact_center.storage.outbox import OutboxEvent
@@ -44,6 +44,7 @@ __all__ = [
     "SatisfactionScore",
     "Schedule",
     "ScheduleShift",
+    "TranscriptRequest",
     "WrapUpCode",
     "metadata",
 ]

@@ -11,7 +11,7 @@ from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.routing import Offer, RoutingDecision
-from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore
+from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest
 from contact_center.storage.idempotency import IdempotencyRecord
 from contact_center.storage.job_store import JobRecord
 from contact_center.storage.outbox import OutboxEvent
@@ -38,5 +38,6 @@ ACCESS = _table(CustomerAccess)
 NOTE = _table(Note)
 FOLLOW_UP = _table(FollowUpTask)
 SCORE = _table(SatisfactionScore)
+TRANSCRIPT = _table(TranscriptRequest)
 IDEMPOTENCY = _table(IdempotencyRecord)
 JOB = _table(JobRecord)

@@ -61,6 +61,8 @@ TEAM_A_QUEUE = expect("401 ok 404 ok 404 ok ok 403")
 PLANNING_READ = expect("401 403 403 ok 404 ok ok 403")
 PLANNING_WRITE = expect("401 403 403 403 403 ok ok 403")
 MANAGERS = expect("401 403 403 ok ok 403 ok 403")
+#: The web chat's visitor doors: a visitor token opens them, a staff sign-in does not.
+VISITOR_TOKEN = expect("401 401 401 401 401 401 401 401")
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/healthz"): EVERYONE_OK,
@@ -127,6 +129,17 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/my-schedule"): expect("login ok ok ok ok ok ok 403"),
     ("GET", "/ws/dashboard"): expect("401 403 403 ok ok ok ok 403"),
     ("GET", "/ws/events"): expect("401 ok ok ok ok 403 ok 403"),
+    # A plain GET without the upgrade is refused by the socket itself (400) for everyone alike;
+    # the visitor protocol's own checks are tests/channels/webchat.
+    ("GET", "/chat/ws"): EVERYONE_OK,
+    ("POST", "/chat/upload"): VISITOR_TOKEN,
+    ("OPTIONS", "/chat/upload"): EVERYONE_OK,
+    ("GET", "/chat/files/{id}"): expect("401 404 404 404 404 404 404 404"),  # staff: a file in view
+    ("OPTIONS", "/chat/files/{id}"): EVERYONE_OK,
+    ("GET", "/chat/widget.js"): EVERYONE_OK,
+    ("GET", "/chat/widget.css"): EVERYONE_OK,
+    ("GET", "/demo/shop"): EVERYONE_OK,
+    ("GET", "/demo/shop.css"): EVERYONE_OK,
 }
 
 #: Bodies sent to writes: invalid past the checks, or harmless, so one caller's call leaves the
@@ -227,6 +240,8 @@ async def path_for(world: World, route: str) -> str:
     ids = world.ids
     if route == "/static":
         return "/static/style.css"
+    if route.startswith("/chat/") and route != "/chat/ws":
+        return route.replace("{id}", "nosuchupload0123456789") + "?site=demo"
     if "{id}" not in route:
         return route
     if route.startswith("/api/v1/interactions/"):

@@ -1,0 +1,101 @@
+"""The web chat channel: a visitor on a website talks to an agent (docs/webchat.md).
+
+`setup_webchat` plugs it into the web application: the visitor websocket (`visitor_socket.py`),
+uploads and the widget (`endpoints.py`), and the hub that pushes agents' replies (`hub.py`),
+subscribed live to the broker before it starts, and to the signals hub for agents' typing and read
+marks. The composition root calls it; the outbound port (`outbound.py`) it plugs in on its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from aiohttp import web
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from channels.webchat import endpoints, visitor_socket
+from channels.webchat.hub import VisitorHub
+from channels.webchat.limits import ConnectionCounts
+from channels.webchat.sites import AvailabilityCache
+from channels.webchat.tokens import VisitorTokens
+from channels.webchat.uploads import UploadStore
+from contact_center.bus import EventBroker, MessageBus
+from contact_center.settings import Settings
+from contact_center.signals import Signals
+from contact_center.storage.uow import Clock, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+CHAT_KEY: web.AppKey[visitor_socket.ChatDeps] = web.AppKey("webchat")
+SECRET_KEY_SUFFIX = ":webchat:secret"
+
+
+def setup_webchat(
+    app: web.Application,
+    *,
+    settings: Settings,
+    bus: MessageBus,
+    read_uow: Callable[[], UnitOfWork],
+    reader: AsyncEngine,
+    events: EventBroker,
+    clock: Clock,
+    signals: Signals,
+    own_origins: Callable[[web.Request], set[str]],
+    redis: Redis | None = None,
+) -> None:
+    chat = settings.webchat
+    hub = VisitorHub(reader)
+    events.subscribe("webchat", hub.on_event, live=True)
+    signals.subscribe(hub.on_signal)
+    deps = visitor_socket.ChatDeps(
+        settings=chat,
+        bus=bus,
+        read_uow=read_uow,
+        reader=reader,
+        clock=clock,
+        hub=hub,
+        counts=ConnectionCounts(chat.connections_per_address),
+        signals=signals,
+        uploads=UploadStore(Path(chat.upload_dir), max_bytes=chat.max_upload_bytes, types=chat.upload_types),
+        own_origins=own_origins,
+        availability=AvailabilityCache(read_uow),
+        default_region=settings.default_region,
+    )
+    app[CHAT_KEY] = deps
+
+    async def start(_app: web.Application) -> None:
+        secret = await _secret(chat.secret, redis, f"{settings.redis.stream}{SECRET_KEY_SUFFIX}")
+        deps.tokens = VisitorTokens(secret, max_age=timedelta(days=chat.token_max_age_days))
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(hub.close_all)
+    app.on_response_prepare.append(endpoints.add_cors(deps))
+    app.router.add_get("/chat/ws", functools.partial(visitor_socket.handle, deps))
+    app.router.add_post("/chat/upload", functools.partial(endpoints.upload, deps))
+    app.router.add_route("OPTIONS", "/chat/upload", functools.partial(endpoints.preflight, deps))
+    app.router.add_get("/chat/files/{id}", functools.partial(endpoints.download, deps))
+    app.router.add_route("OPTIONS", "/chat/files/{id}", functools.partial(endpoints.preflight, deps))
+    app.router.add_get("/chat/widget.js", endpoints.static_file("widget.js", "text/javascript"))
+    app.router.add_get("/chat/widget.css", endpoints.static_file("widget.css", "text/css"))
+    app.router.add_get("/demo/shop", endpoints.demo_shop)
+    app.router.add_get("/demo/shop.css", endpoints.static_file("shop.css", "text/css"))
+
+
+async def _secret(configured: str | None, redis: Redis | None, key: str) -> bytes:
+    """The configured secret; else one made up now, shared through Redis by every process."""
+    if configured is not None:
+        return configured.encode()
+    made = secrets.token_urlsafe(48)
+    if redis is None:
+        log.warning("webchat.secret_generated", extra={"shared": False})
+        return made.encode()
+    await redis.set(key, made, nx=True)
+    shared = await redis.get(key)
+    log.warning("webchat.secret_generated", extra={"shared": True})
+    return shared if isinstance(shared, bytes) else str(shared).encode()

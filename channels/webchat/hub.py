@@ -1,0 +1,164 @@
+"""Pushes each visitor what is new in their conversation, whichever process stored it.
+
+The hub is a live subscriber of the broker (with Redis every web process sees every event, as
+`agent_ui/event_stream.py` does for desks). A `message.added` on a chat interaction wakes the
+connections of that interaction's customer; each connection then reads, from the database, the
+messages after the last sequence number it sent and sends them in order. So a burst of events
+costs one read per connection, nothing is sent twice on one connection, and a lost event costs
+only latency until the next one (or the visitor's next reconnect, which resumes from its last seq).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from channels.webchat import conversation
+from contact_center.domain import events as ev
+from contact_center.domain.enums import Channel
+from contact_center.signals import Signal
+
+log = logging.getLogger(__name__)
+
+#: Interactions whose customer is remembered; the oldest go first.
+REMEMBERED = 50_000
+
+
+class VisitorLink:
+    """One visitor connection: its socket, whose conversation it shows and how far it has got."""
+
+    __slots__ = ("_dirty", "_lock", "_pump", "customer_id", "interaction_id", "last_sent", "visitor_id", "ws")
+
+    def __init__(self, ws: web.WebSocketResponse, visitor_id: str) -> None:
+        self.ws = ws
+        self.visitor_id = visitor_id
+        self.customer_id: int | None = None
+        self.interaction_id: int | None = None
+        self.last_sent = 0
+        self._lock = asyncio.Lock()
+        self._dirty = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        """Frames from the reader (acks, errors) and the pump (messages) never interleave."""
+        async with self._lock:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self.ws.send_str(json.dumps(frame, ensure_ascii=False))
+
+    def wake(self) -> None:
+        self._dirty.set()
+
+    def start(self, read: Callable[[int, int], Awaitable[list[dict[str, Any]]]]) -> None:
+        self._pump = asyncio.create_task(self._run(read), name="webchat-pump")
+
+    async def stop(self) -> None:
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
+
+    async def _run(self, read: Callable[[int, int], Awaitable[list[dict[str, Any]]]]) -> None:
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            if self.customer_id is None:
+                continue
+            try:
+                frames = await read(self.customer_id, self.last_sent)
+            except Exception:  # the database briefly away: the next event or reconnect retries
+                log.exception("webchat.read_failed")
+                continue
+            for frame in frames:
+                await self.send(frame)
+                self.last_sent = frame["seq"]
+                self.interaction_id = max(self.interaction_id or 0, frame["interaction_id"])
+            if len(frames) >= conversation.PAGE:
+                self._dirty.set()
+
+
+class VisitorHub:
+    """Every visitor connection of this process, by customer."""
+
+    def __init__(self, reader: AsyncEngine) -> None:
+        self._reader = reader
+        self._links: dict[int, set[VisitorLink]] = {}
+        self._customers: OrderedDict[int, int] = OrderedDict()
+
+    @property
+    def connections(self) -> int:
+        return sum(len(links) for links in self._links.values())
+
+    def start(self, link: VisitorLink) -> None:
+        link.start(self._read)
+
+    async def _read(self, customer_id: int, after: int) -> list[dict[str, Any]]:
+        return await conversation.messages_after(self._reader, customer_id, after)
+
+    def attach(self, link: VisitorLink, customer_id: int) -> None:
+        link.customer_id = customer_id
+        self._links.setdefault(customer_id, set()).add(link)
+
+    async def detach(self, link: VisitorLink) -> None:
+        await link.stop()
+        if link.customer_id is not None:
+            links = self._links.get(link.customer_id)
+            if links is not None:
+                links.discard(link)
+                if not links:
+                    del self._links[link.customer_id]
+
+    def links_of(self, customer_id: int) -> set[VisitorLink]:
+        return set(self._links.get(customer_id, ()))
+
+    async def on_event(self, event: ev.Event) -> None:
+        if isinstance(event, ev.MessageAdded) and event.channel == Channel.CHAT.value:
+            await self.wake_interaction(event.interaction_id, event.message_id)
+
+    async def wake_interaction(self, interaction_id: int, message_id: int | None = None) -> None:
+        """Wake the connections of the interaction's customer; one that has sent `message_id`
+        already (the visitor's own message, read right after its ack) needs no read."""
+        if not self._links:
+            return
+        customer_id = await self.customer_of(interaction_id)
+        for link in self._links.get(customer_id or -1, ()):
+            if message_id is None or link.last_sent < message_id:
+                link.wake()
+
+    async def customer_of(self, interaction_id: int) -> int | None:
+        customer_id = self._customers.get(interaction_id)
+        if customer_id is None:
+            customer_id = await conversation.customer_of_interaction(self._reader, interaction_id)
+            if customer_id is None:
+                return None
+            self._customers[interaction_id] = customer_id
+            if len(self._customers) > REMEMBERED:
+                self._customers.popitem(last=False)
+        return customer_id
+
+    async def on_signal(self, signal: Signal) -> None:
+        """An agent's typing or read mark, to the visitor's open connections (never stored)."""
+        if signal.by != "agent" or not self._links:
+            return
+        customer_id = await self.customer_of(signal.interaction_id)
+        frame: dict[str, Any] = {"type": signal.kind, "interaction_id": signal.interaction_id}
+        if signal.kind == "read":
+            frame["up_to"] = signal.up_to
+        for link in self._links.get(customer_id or -1, ()):
+            await link.send(frame)
+
+    def note_interaction(self, interaction_id: int, customer_id: int) -> None:
+        """What an ack told us, so the event that follows needs no read."""
+        self._customers[interaction_id] = customer_id
+
+    async def close_all(self, _app: web.Application) -> None:
+        for links in list(self._links.values()):
+            for link in list(links):
+                await link.ws.close()
