@@ -98,6 +98,18 @@ class PrivacySettings(_Section):
     retention_interval_s: int = Field(default=3600, ge=60)
 
 
+class DeskSettings(_Section):
+    """The agent desk's server side (docs/agent-desk.md)."""
+
+    #: How long an interaction may stay in wrap-up before the system closes it with the code
+    #: "wrap_up_timeout", so its agent gets the next offer.
+    wrap_up_limit_s: int = Field(default=120, ge=5, le=24 * 3600)
+    #: How often the server looks for interactions past their wrap-up time.
+    wrap_up_sweep_s: float = Field(default=2.0, gt=0, le=300)
+    #: A transfer to one agent waits for that agent this long, then any agent of the queue may get it.
+    transfer_reserve_s: int = Field(default=60, ge=0, le=24 * 3600)
+
+
 class Settings(_Section):
     environment: Literal["development", "production", "test"] = "development"
     log_format: Literal["auto", "json", "text"] = "auto"
@@ -109,6 +121,7 @@ class Settings(_Section):
     sessions: SessionSettings = SessionSettings()
     simulator: SimulatorSettings = SimulatorSettings()
     privacy: PrivacySettings = PrivacySettings()
+    desk: DeskSettings = DeskSettings()
 
     @model_validator(mode="after")
     def _mode_is_coherent(self) -> Settings:
