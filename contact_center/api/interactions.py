@@ -123,7 +123,7 @@ async def open_interaction(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    return web.json_response(_answer(record, principal), status=201)
+    return web.json_response(interaction_document(record, principal), status=201)
 
 
 @routes.get("/api/v1/interactions/{id}")
@@ -154,7 +154,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    return web.json_response(_answer(record, principal))
+    return web.json_response(interaction_document(record, principal))
 
 
 async def _document(request: web.Request, interaction_id: int) -> dict[str, object]:
@@ -167,10 +167,10 @@ async def _document(request: web.Request, interaction_id: int) -> dict[str, obje
             await uow.messages.for_interaction(interaction_id),
             await uow.interactions.transitions(interaction_id),
         )
-    return _answer(record, principal)
+    return interaction_document(record, principal)
 
 
-def _answer(record: InteractionRecord, principal: policy.Principal) -> dict[str, object]:
+def interaction_document(record: InteractionRecord, principal: policy.Principal) -> dict[str, object]:
     """The interaction document, from what a command returned or a read found. `offered` is never
     an allowed move here: only the router offers."""
     doc = row(record.interaction)

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from contact_center.domain.desk_commands import TransferInteraction
 from contact_center.domain.enums import Channel, InteractionState, Role
-from contact_center.domain.errors import InvalidInputError, UnprocessableError
+from contact_center.domain.errors import UnprocessableError
 from contact_center.services import policy
 from contact_center.services.customer_work import new_note
 from contact_center.services.interactions import InteractionRecord, queue_for, record_of, transition
@@ -28,7 +28,7 @@ async def transfer_interaction(
     cmd: TransferInteraction, uow: UnitOfWork, *, reserve_s: int = 60
 ) -> InteractionRecord:
     if (cmd.to_queue is None) == (cmd.to_agent_id is None):
-        raise InvalidInputError("name exactly one of to_queue and to_agent_id")
+        raise UnprocessableError("name exactly one of to_queue and to_agent_id", code="one_target")
     async with uow:
         interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
         facts = await access_facts.interaction_facts(uow.session, cmd.interaction_id)
