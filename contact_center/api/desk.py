@@ -75,8 +75,8 @@ async def queue_wrap_up_codes(request: web.Request) -> web.Response:
 @routes.put("/api/v1/queues/{id}/wrap-up-codes")
 async def set_queue_wrap_up_codes(request: web.Request) -> web.Response:
     principal = principal_of(request)
+    body = await parse_body(request, WrapUpCodesRequest)  # admins only: nothing to hide first
     queue_id = path_id(request)
-    body = await parse_body(request, WrapUpCodesRequest)
     found = await request.app[BUS].handle(
         SetQueueWrapUpCodes(queue_id=queue_id, codes=tuple(body.codes), actor=principal.actor)
     )
