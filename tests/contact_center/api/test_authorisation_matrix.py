@@ -30,10 +30,10 @@ from contact_center.api.route_rules import RULES, rule_for
 from contact_center.bootstrap import Container, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateCustomer, CreateQueue, ReceiveInbound
 from contact_center.domain.desk_commands import CreateCannedResponse, CreateFollowUp
-from contact_center.domain.principal import Principal
 from contact_center.domain.enums import Channel, Role
 from contact_center.domain.planning import Schedule
 from contact_center.domain.planning_commands import AddOverride
+from contact_center.domain.principal import Principal
 from contact_center.services.agents import create_token_for
 from tests.conftest import unique
 from tests.contact_center.conftest import offer_and_accept
