@@ -207,9 +207,11 @@ async def test_closing_takes_only_a_code_of_the_queues_list(client: Client, cont
     assert (await ok(await client.get(f"/api/v1/interactions/{iid}", headers=agent.headers)))[
         "state"
     ] == "wrap_up"
-    closed = await ok(
+    both = {"to": "closed", "target": "closed", "wrap_up_code": "follow_up"}
+    await error_of(await client.post(moves(iid), json=both, headers=agent.headers), 422)
+    closed = await ok(  # `target` is the desk's word for `to`
         await client.post(
-            moves(iid), json={"to": "closed", "wrap_up_code": "follow_up"}, headers=agent.headers
+            moves(iid), json={"target": "closed", "wrap_up_code": "follow_up"}, headers=agent.headers
         )
     )
     assert (closed["state"], closed["wrap_up_code"], closed["wrap_up_deadline"]) == (
