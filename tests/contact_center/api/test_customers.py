@@ -204,6 +204,8 @@ async def test_unknown_customer_is_404_and_bad_id_400(client: Client, staff: Sta
 
 async def open_for(client: Client, staff: Staff, customer_id: int, channel: str = "sms") -> dict[str, Any]:
     body = {"customer_id": customer_id, "channel": channel, "subject": "hi", "body": "hello"}
+    if channel == "chat":  # no outbound chat line: a chat adapter of another test would send it
+        del body["body"]
     return dict(
         await ok(await client.post("/api/v1/interactions", json=body, headers=staff.supervisor.headers), 201)
     )
