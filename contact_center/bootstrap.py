@@ -27,6 +27,7 @@ from contact_center.api.principals import LocalGeneration, RedisGeneration, Sess
 from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain import commands as c
+from contact_center.domain import desk_commands as dc
 from contact_center.domain import planning_commands as pc
 from contact_center.domain.errors import InvalidInputError
 from contact_center.domain.privacy import AccessKind
@@ -39,7 +40,9 @@ from contact_center.router.leadership import Leadership, RedisLeadership, SoleLe
 from contact_center.router.service import RouterService
 from contact_center.services import (
     agents,
+    canned_responses,
     contact_details,
+    customer_work,
     customers,
     desk,
     interactions,
@@ -50,6 +53,9 @@ from contact_center.services import (
     routing_pass,
     satisfaction,
     tokens,
+    transfers,
+    wrap_up,
+    wrap_up_codes,
 )
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.messages import OutboundDelivery, send_message
@@ -148,7 +154,9 @@ def command_handlers(
     return {
         c.ReceiveInbound: receive_inbound,
         c.OpenInteraction: interactions.open_interaction,
-        c.TransitionInteraction: interactions.transition_interaction,
+        c.TransitionInteraction: functools.partial(
+            interactions.transition_interaction, wrap_up_limit_s=settings.desk.wrap_up_limit_s
+        ),
         c.SendMessage: functools.partial(send_message, ports=outbound),
         c.CreateCustomer: functools.partial(customers.create_customer, default_region=region),
         c.UpdateCustomer: customers.update_customer,
@@ -172,6 +180,17 @@ def command_handlers(
         c.RateInteraction: satisfaction.rate_interaction,
         c.AddContactDetails: functools.partial(contact_details.add_contact_details, default_region=region),
         c.RequestTranscript: satisfaction.request_transcript,
+        dc.CreateCannedResponse: canned_responses.create_canned_response,
+        dc.UpdateCannedResponse: canned_responses.update_canned_response,
+        dc.DeleteCannedResponse: canned_responses.delete_canned_response,
+        dc.AddNote: customer_work.add_note,
+        dc.CreateFollowUp: customer_work.create_follow_up,
+        dc.CompleteFollowUp: customer_work.complete_follow_up,
+        dc.TransferInteraction: functools.partial(
+            transfers.transfer_interaction, reserve_s=settings.desk.transfer_reserve_s
+        ),
+        dc.SetQueueWrapUpCodes: wrap_up_codes.set_queue_wrap_up_codes,
+        dc.CloseExpiredWrapUps: wrap_up.close_expired_wrap_ups,
         pc.AddOverride: planning.add_override,
         pc.DeleteOverride: planning.delete_override,
         pc.SetContract: planning.set_contract,

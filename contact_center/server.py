@@ -24,6 +24,7 @@ from contact_center.bootstrap import (
 from contact_center.jobs import job_named, run_job
 from contact_center.privacy.retention import purge_periodically
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
+from contact_center.services.wrap_up import sweep_periodically
 from contact_center.settings import Settings, load_settings
 from contact_center.storage.migrate import schema_problem
 
@@ -131,6 +132,10 @@ def _start_router(container: Container, *, tune_collector: bool) -> tuple[Explai
         gc.set_threshold(*ROUTER_GC_THRESHOLDS)
     router = build_router(container, freeze_collector=tune_collector)
     tasks = [asyncio.create_task(router.run(), name="router")]
+    # Where the router runs, so do the wrap-up time limits (each close re-checks under its row lock,
+    # so a standby router's process running it too closes nothing twice).
+    every = container.settings.desk.wrap_up_sweep_s
+    tasks.append(asyncio.create_task(sweep_periodically(container.bus, every), name="wrap-up-limits"))
     if container.redis is not None:
         namespace = container.settings.redis.stream
         tasks.append(

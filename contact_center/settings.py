@@ -89,8 +89,8 @@ class SimulatorSettings(_Section):
 
 
 class DeskSettings(_Section):
-    """What happens when an agent's desk (the page's `/ws/events?desk=1` socket) goes away:
-    docs/agent-desk.md, "Presence and closed desks"."""
+    """The agent desk's server side (docs/agent-desk.md): what happens when an agent's desk (the
+    page's `/ws/events?desk=1` socket) goes away, wrap-up time, transfers."""
 
     #: How long the last desk of an agent may stay closed (a reload, a network blip) before the
     #: agent is taken out of routing.
@@ -101,6 +101,13 @@ class DeskSettings(_Section):
     orphaned_chat_after_s: float = Field(default=120.0, ge=0, le=24 * 3600)
     #: requeue: offered again to another agent; flag: left with them and flagged to supervisors.
     orphaned_chat_action: Literal["requeue", "flag"] = "requeue"
+    #: How long an interaction may stay in wrap-up before the system closes it with the code
+    #: "wrap_up_timeout", so its agent gets the next offer.
+    wrap_up_limit_s: int = Field(default=120, ge=5, le=24 * 3600)
+    #: How often the server looks for interactions past their wrap-up time.
+    wrap_up_sweep_s: float = Field(default=2.0, gt=0, le=300)
+    #: A transfer to one agent waits for that agent this long, then any agent of the queue may get it.
+    transfer_reserve_s: int = Field(default=60, ge=0, le=24 * 3600)
 
 
 class PrivacySettings(_Section):

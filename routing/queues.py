@@ -55,8 +55,8 @@ class Queues:
         """The record `item` is routed by, at the escalation step in force `now`.
 
         `preferred_presence` is that of the interaction's preferred agent, if the engine knows it:
-        a sticky window opens only while that agent can take work (available or busy), so a
-        returning customer never waits for an agent who is away or gone.
+        a sticky window (or a transfer's reservation) opens only while that agent can take work
+        (available or busy), so a returning customer never waits for an agent who is away or gone.
         """
         policy = self.policies.get(item.queue)
         if policy is None:
@@ -83,12 +83,16 @@ class Queues:
             in_force=self._in_force_for(item.queue, own_skills, step),
             queued_at=now,
         )
-        if (
-            policy.sticky_seconds > 0
-            and preferred_presence is not None
+        can_reserve = (
+            preferred_presence is not None
             and preferred_presence in ROUTABLE_PRESENCE
             and item.preferred_agent not in rec.excluded
-        ):
+        )
+        if item.reserved_until is not None:  # a transfer to one agent: its own window, or none
+            rec.reserved_until = item.reserved_until
+            if can_reserve:
+                rec.sticky_until = rec.sticky_at_queue = item.reserved_until
+        elif policy.sticky_seconds > 0 and can_reserve:
             rec.sticky_until = rec.sticky_at_queue = item.enqueued_at + policy.sticky_seconds
         return rec
 

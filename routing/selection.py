@@ -66,7 +66,8 @@ def find_agent(agents: AgentIndex, rec: WaitingRecord, sticky: bool) -> AgentPic
         at = rec.matching_at(agent.skills)
         if at is None:
             return None
-        return AgentPick(agent=agent, matched_at=at, considered=1, chosen_by="sticky to the customer's agent")
+        how = "transferred to this agent" if rec.reserved_until else "sticky to the customer's agent"
+        return AgentPick(agent=agent, matched_at=at, considered=1, chosen_by=how)
     choice = rec.policy.agent_choice
     if choice == AgentChoice.LONGEST_IDLE:
         return _longest_idle(agents, rec, ch)

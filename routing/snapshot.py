@@ -41,7 +41,10 @@ class AgentState:
 @dataclass(frozen=True, slots=True)
 class WaitingInteraction:
     """An interaction waiting for an agent. `required_skills` adds to the queue's requirement (a
-    language, say); `excluded_agents` already rejected or missed it and are not tried again."""
+    language, say); `excluded_agents` already rejected or missed it and are not tried again.
+
+    `reserved_until`: a transfer to `preferred_agent`, offered only to them (while logged in and
+    able to take it) until then, whatever the queue's sticky window; then to anyone eligible."""
 
     id: InteractionId
     channel: Channel
@@ -52,6 +55,7 @@ class WaitingInteraction:
     customer_class: CustomerClass = CustomerClass.REGULAR
     preferred_agent: AgentId | None = None
     excluded_agents: frozenset[AgentId] = frozenset()
+    reserved_until: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,7 @@ class WaitingRecord:
         "queue",
         "queued_at",
         "rate",
+        "reserved_until",
         "state",
         "step",
         "sticky_at_queue",
@@ -115,6 +116,7 @@ class WaitingRecord:
         self.queued_at = queued_at  # when the engine took it in: the log's "queued" entry
         self.sticky_until = 0.0
         self.sticky_at_queue = 0.0  # the sticky window as it was when queued, for the log
+        self.reserved_until = 0.0  # a transfer to `preferred`: its window, instead of the queue's
         self.offered_agent: AgentRecord | None = None  # the agent offered it, until answered
         self.offered_at = 0.0
         self.group: Group | None = None
@@ -147,6 +149,7 @@ class WaitingRecord:
             customer_class=self.customer_class,
             preferred_agent=self.preferred,
             excluded_agents=frozenset(self.excluded),
+            reserved_until=self.reserved_until or None,
         )
 
     def pending_offer(self) -> PendingOffer:

@@ -14,7 +14,10 @@ from aiohttp import web
 
 from contact_center.api import (
     agents,
+    canned_responses,
+    customer_work,
     customers,
+    desk,
     health,
     inbound,
     interactions,
@@ -46,6 +49,9 @@ ROUTE_TABLES = (
     health.routes,
     tokens.routes,
     customers.routes,
+    customer_work.routes,
+    canned_responses.routes,
+    desk.routes,
     privacy.routes,
     inbound.routes,
     interactions.routes,

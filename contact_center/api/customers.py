@@ -25,6 +25,7 @@ from contact_center.api.validation import (
     omitted,
     parse_body,
     path_id,
+    query_id,
     query_int,
     query_text,
 )
@@ -36,6 +37,7 @@ from contact_center.domain.principal import Principal
 from contact_center.domain.privacy import AccessKind
 from contact_center.services import policy
 from contact_center.storage import access_facts
+from contact_center.storage.desk import DeskRepository
 
 routes = web.RouteTableDef()
 
@@ -93,11 +95,30 @@ def customer_doc(principal: Principal, record: Customer, found: Sequence[Custome
 
 
 async def _document(request: web.Request, customer_id: int) -> dict[str, Any]:
+    """The customer as the desk's panel shows it: with identities, past satisfaction and the
+    number of open follow-ups."""
     principal = principal_of(request)
     async with request.app[UOW]() as uow:
         await customer_in_view(uow, principal, customer_id)
         customer = await uow.customers.get(customer_id)
-        return customer_doc(principal, customer, await uow.customers.identities(customer_id))
+        doc = customer_doc(principal, customer, await uow.customers.identities(customer_id))
+        desk = DeskRepository(uow.session)
+        scores = await desk.satisfaction(customer_id)
+        doc["satisfaction"] = {
+            "average": scores.average,
+            "count": scores.count,
+            "recent": [
+                {
+                    "interaction_id": s.interaction_id,
+                    "score": s.score,
+                    "comment": s.comment,
+                    "at": s.created_at.isoformat(),
+                }
+                for s in scores.recent
+            ],
+        }
+        doc["open_follow_ups"] = await desk.open_follow_ups(customer_id)
+        return doc
 
 
 @routes.get("/api/v1/customers")
@@ -186,12 +207,19 @@ async def merge_customer(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/customers/{id}/interactions")
 async def customer_history(request: web.Request) -> web.Response:
-    """The customer's history across every channel, oldest first: the part the caller may see."""
+    """The customer's history across every channel, newest first, paged by `before` (an id) and
+    `limit`: the part the caller may see, each with its agent's name and satisfaction score."""
     principal = principal_of(request)
     customer_id = path_id(request)
     scope = access_facts.interaction_where(policy.interaction_scope(principal))
+    limit = query_int(request, "limit", 50)
+    before = query_id(request, "before")
     async with request.app[UOW]() as uow:
         await customer_in_view(uow, principal, customer_id)
-        items = [row(i) for i in await uow.interactions.for_customer(customer_id, scope=scope)]
+        found = await DeskRepository(uow.session).history(
+            customer_id, before_id=before, limit=limit, scope=scope
+        )
+    items = [row(i) | {"agent_name": agent, "satisfaction_score": score} for i, agent, score in found]
     await record_access(request, customer_id, AccessKind.HISTORY)
-    return web.json_response({"items": items})
+    next_before = items[-1]["id"] if len(items) == limit else None
+    return web.json_response({"items": items, "next_before": next_before})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from aiohttp import web
+from pydantic import model_validator
 
 from contact_center.api.access import customer_in_view, interaction_in_view, principal_of
 from contact_center.api.idempotency import idempotent
@@ -58,10 +59,25 @@ class InteractionCreate(Body):
 
 
 class TransitionRequest(Body):
-    to: InteractionState
+    """The state to move to, as `to` or (the agent desk's word) `target`: exactly one of them."""
+
+    to: InteractionState | None = None
+    target: InteractionState | None = None
     agent_id: Id | None = None
     queue: QueueName | None = None
     wrap_up_code: WrapUpCode | None = None
+
+    @model_validator(mode="after")
+    def _one_state(self) -> TransitionRequest:
+        if (self.to is None) == (self.target is None):
+            raise ValueError("give the state to move to as exactly one of to and target")
+        return self
+
+    @property
+    def state(self) -> InteractionState:
+        state = self.to or self.target
+        assert state is not None  # checked above
+        return state
 
 
 def _enum_query(request: web.Request, name: str, enum: type[Channel] | type[InteractionState]) -> str | None:
@@ -123,7 +139,7 @@ async def open_interaction(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    return web.json_response(_answer(record, principal), status=201)
+    return web.json_response(interaction_document(record, principal), status=201)
 
 
 @routes.get("/api/v1/interactions/{id}")
@@ -146,7 +162,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
     record = await request.app[BUS].handle(
         TransitionInteraction(
             interaction_id=interaction_id,
-            target=body.to,
+            target=body.state,
             agent_id=body.agent_id,
             queue=body.queue,
             wrap_up_code=body.wrap_up_code,
@@ -154,7 +170,7 @@ async def transition_interaction(request: web.Request) -> web.Response:
             actor=principal.actor,
         )
     )
-    return web.json_response(_answer(record, principal))
+    return web.json_response(interaction_document(record, principal))
 
 
 async def _document(request: web.Request, interaction_id: int) -> dict[str, object]:
@@ -167,10 +183,10 @@ async def _document(request: web.Request, interaction_id: int) -> dict[str, obje
             await uow.messages.for_interaction(interaction_id),
             await uow.interactions.transitions(interaction_id),
         )
-    return _answer(record, principal)
+    return interaction_document(record, principal)
 
 
-def _answer(record: InteractionRecord, principal: policy.Principal) -> dict[str, object]:
+def interaction_document(record: InteractionRecord, principal: policy.Principal) -> dict[str, object]:
     """The interaction document, from what a command returned or a read found. `offered` is never
     an allowed move here: only the router offers."""
     doc = row(record.interaction)

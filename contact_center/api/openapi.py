@@ -6,34 +6,21 @@ and every documented operation is routed, so the document cannot drift from the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel
 
 from contact_center.api.agents import AgentCreate, AgentPatch, PresenceRequest, TokenRequest
 from contact_center.api.customers import CustomerCreate, CustomerMerge, CustomerPatch
 from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
 from contact_center.api.messages import ReplyRequest, SignalRequest
+from contact_center.api.openapi_desk import DESK_OPERATIONS
+from contact_center.api.operation import Operation
 from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
 from contact_center.api.queues import QueueCreate, QueueUpdate
 
 routes = web.RouteTableDef()
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    method: str
-    path: str
-    summary: str
-    body: type[BaseModel] | None = None
-    status: int = 200
-    auth: bool = True
-    query: tuple[str, ...] = ()
-    #: What a success answers with (the exports are files, not JSON).
-    content_type: str = "application/json"
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -220,6 +207,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation("get", "/api/v1/jobs/{id}", "A background job: status, progress, and result or error"),
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
+    *DESK_OPERATIONS,
 )
 
 #: Creating POSTs honour it (docs/api.md): a retry with the same key gets the first answer.

@@ -89,6 +89,33 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/customers/{id}/interactions"): only(
         A, S, ADM, owns="the customer, then interactions in view"
     ),
+    # The desk's work on a customer: internal notes and follow-ups (docs/agent-desk.md).
+    ("GET", "/api/v1/customers/{id}/notes"): only(A, S, ADM, owns="the customer in view (else 404)"),
+    ("POST", "/api/v1/customers/{id}/notes"): only(
+        A, S, ADM, owns="the customer in view; its interaction in view"
+    ),
+    ("GET", "/api/v1/customers/{id}/follow-ups"): only(A, S, ADM, owns="the customer in view (else 404)"),
+    ("POST", "/api/v1/customers/{id}/follow-ups"): only(
+        A,
+        S,
+        ADM,
+        owns="the customer in view; an agent owns what they create, a supervisor gives to their team",
+    ),
+    ("PATCH", "/api/v1/follow-ups/{id}"): only(
+        A, S, ADM, owns="its owner, or a supervisor of the owner's team (else 403; customer out of view 404)"
+    ),
+    # Canned responses: one's own and the shared ones.
+    ("GET", "/api/v1/canned-responses"): only(A, S, ADM, owns="one's own and every shared one"),
+    ("POST", "/api/v1/canned-responses"): only(A, S, ADM, owns="one's own; shared only by supervisors"),
+    ("PATCH", "/api/v1/canned-responses/{id}"): only(
+        A, S, ADM, owns="one's own personal ones; shared ones by supervisors (else 404/403)"
+    ),
+    ("DELETE", "/api/v1/canned-responses/{id}"): only(
+        A, S, ADM, owns="one's own personal ones; shared ones by supervisors (else 404/403)"
+    ),
+    ("POST", "/api/v1/canned-responses/{id}/render"): only(
+        A, S, ADM, owns="a canned response in view, for an interaction in view"
+    ),
     # A customer's personal data (docs/privacy.md); customers are not scoped by team.
     ("GET", "/api/v1/customers/{id}/export"): only(ADM),
     ("POST", "/api/v1/customers/{id}/erase"): only(ADM),
@@ -113,6 +140,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/interactions/{id}/signals"): only(
         A, S, ADM, owns="the agent handling it, or a manager with it in view"
     ),
+    ("POST", "/api/v1/interactions/{id}/transfer"): only(
+        A, S, ADM, owns="the agent handling it or a supervisor seeing it; to an agent in one's team"
+    ),
+    ("GET", "/api/v1/queues/{id}/wrap-up-codes"): only(*STAFF, owns="a queue of one's team (else 404)"),
+    ("PUT", "/api/v1/queues/{id}/wrap-up-codes"): only(ADM),
     # Planning.
     ("GET", "/api/v1/planning/queues/{id}/history"): only(P, S, ADM, owns=QUEUE),
     ("GET", "/api/v1/planning/queues/{id}/forecast"): only(P, S, ADM, owns=QUEUE),

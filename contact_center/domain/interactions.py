@@ -36,6 +36,12 @@ class Interaction(SQLModel, table=True):
     queued_at: datetime | None = utc_field(nullable=True)
     answered_at: datetime | None = utc_field(nullable=True)
     closed_at: datetime | None = utc_field(nullable=True)
+    #: A transfer to one agent: offered only to them (when they can take it) until `transfer_until`,
+    #: then to anyone in the queue. Cleared once an agent takes it.
+    transfer_agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    transfer_until: datetime | None = utc_field(nullable=True)
+    #: When the system closes it if it is still in wrap-up (the desk shows a countdown to it).
+    wrap_up_deadline: datetime | None = utc_field(nullable=True, index=True)
 
     def move_to(self, target: InteractionState, at: datetime) -> InteractionState:
         """Apply a legal transition and stamp its time; returns the state it left."""
@@ -46,10 +52,12 @@ class Interaction(SQLModel, table=True):
         if target is InteractionState.QUEUED:
             self.queued_at = at
             self.agent_id = None
-        elif target is InteractionState.ACTIVE and self.answered_at is None:
-            self.answered_at = at
+        elif target is InteractionState.ACTIVE:
+            self.answered_at = self.answered_at or at
+            self.transfer_agent_id = self.transfer_until = None
         elif target in (InteractionState.CLOSED, InteractionState.ABANDONED):
             self.closed_at = at
+            self.transfer_agent_id = self.transfer_until = self.wrap_up_deadline = None
         return previous
 
 

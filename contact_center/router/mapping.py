@@ -100,12 +100,22 @@ async def loads(
 def waiting_from(
     interaction: Interaction, customer: Customer, excluded: frozenset[AgentId]
 ) -> WaitingInteraction:
-    """The engine's view of a queued interaction, from rows already read."""
+    """The engine's view of a queued interaction, from rows already read. A transfer to one agent
+    names that agent, reserved until the transfer's time runs out; else the customer's own agent
+    (owner, or the last one who served them) is preferred for the queue's sticky window."""
+    transfer_to, until = interaction.transfer_agent_id, interaction.transfer_until
+    if transfer_to is not None and until is not None:
+        return _waiting(interaction, customer, transfer_to, excluded, reserved_until=epoch(until))
     return _waiting(interaction, customer, customer.owner_agent_id or customer.last_agent_id, excluded)
 
 
 def _waiting(
-    interaction: Interaction, customer: Customer, preferred: int | None, excluded: frozenset[AgentId]
+    interaction: Interaction,
+    customer: Customer,
+    preferred: int | None,
+    excluded: frozenset[AgentId],
+    *,
+    reserved_until: float | None = None,
 ) -> WaitingInteraction:
     return WaitingInteraction(
         id=InteractionId(interaction.id or 0),
@@ -117,6 +127,7 @@ def _waiting(
         customer_class=CustomerClass(customer.customer_class),
         preferred_agent=AgentId(preferred) if preferred else None,
         excluded_agents=excluded,
+        reserved_until=reserved_until,
     )
 
 
@@ -144,8 +155,7 @@ async def build_snapshot(uow: UnitOfWork, policies: dict[QueueId, QueuePolicy]) 
         offer = open_offers.get(iid)
         if interaction.state == InteractionState.OFFERED and offer is None:
             continue  # offered outside routing: not the router's to manage
-        preferred = customer.owner_agent_id or customer.last_agent_id
-        waiting.append(_waiting(interaction, customer, preferred, excluded.get(iid, frozenset())))
+        waiting.append(waiting_from(interaction, customer, excluded.get(iid, frozenset())))
         if offer is not None:
             offers.append(PendingOffer(InteractionId(iid), AgentId(offer.agent_id), epoch(offer.offered_at)))
     return Snapshot(at=epoch(now), agents=agents, interactions=tuple(waiting), offers=tuple(offers))

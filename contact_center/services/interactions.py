@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from contact_center.domain.commands import OpenInteraction, TransitionInteraction
@@ -27,7 +28,7 @@ from contact_center.domain.interactions import Interaction, InteractionTransitio
 from contact_center.domain.principal import Principal
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import OfferState
-from contact_center.services import policy
+from contact_center.services import policy, wrap_up_codes
 from contact_center.storage import access_facts
 from contact_center.storage.routing import RoutingRepository
 from contact_center.storage.uow import UnitOfWork
@@ -45,7 +46,7 @@ class InteractionRecord:
     transitions: Sequence[InteractionTransition]
 
 
-async def _record(uow: UnitOfWork, interaction: Interaction) -> InteractionRecord:
+async def record_of(uow: UnitOfWork, interaction: Interaction) -> InteractionRecord:
     await uow.session.flush()
     iid = interaction.id or 0
     return InteractionRecord(
@@ -57,7 +58,7 @@ async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> Interaction
     """Open an interaction from our side: queued for routing, or active when an agent starts it."""
     async with uow:
         customer = await uow.customers.get(cmd.customer_id, follow_merge=True)
-        queue = await _queue_for(uow, cmd.channel, cmd.queue)
+        queue = await queue_for(uow, cmd.channel, cmd.queue)
         if cmd.agent_id is not None:
             await uow.agents.get(cmd.agent_id)
         interaction = await _create(
@@ -86,14 +87,19 @@ async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> Interaction
             await uow.messages.added(message)
             uow.emit(message_added(message))
         customer.last_contact_at = uow.now()
-        record = await _record(uow, interaction)
+        record = await record_of(uow, interaction)
         await uow.commit()
         return record
 
 
-async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) -> InteractionRecord:
+async def transition_interaction(
+    cmd: TransitionInteraction, uow: UnitOfWork, *, wrap_up_limit_s: int | None = None
+) -> InteractionRecord:
     """The one generic move. `offered` is refused to everyone: an offer row and that state are
-    written together by the router's offer path (`services/offers.py`), or not at all."""
+    written together by the router's offer path (`services/offers.py`), or not at all.
+
+    Entering wrap-up sets the deadline after which the system closes it (`wrap_up_limit_s`, from
+    settings; None: no limit). A person's wrap-up code is checked against the queue's list."""
     if cmd.target is InteractionState.OFFERED:
         raise UnprocessableError(
             "an interaction is offered only by the router, together with its offer; "
@@ -112,7 +118,7 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
         if cmd.queue is not None:
             if target not in (InteractionState.TRANSFERRED, InteractionState.QUEUED):
                 raise InvalidInputError("a queue can only be given when transferring or re-queueing")
-            queue = await _queue_for(uow, Channel(interaction.channel), cmd.queue)
+            queue = await queue_for(uow, Channel(interaction.channel), cmd.queue)
             queue_id = queue.id if queue else None
         if target is InteractionState.ACTIVE:
             agent_id = agent_id if agent_id is not None else interaction.agent_id
@@ -120,8 +126,13 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
                 raise UnprocessableError(f"moving to {target.value} needs an agent_id")
             await uow.agents.get(agent_id)
             interaction.agent_id = agent_id
+        if cmd.principal is not None:
+            closing = target is InteractionState.CLOSED and interaction.state == InteractionState.WRAP_UP
+            await wrap_up_codes.check_code(uow, interaction, cmd.wrap_up_code, closing=closing)
         if cmd.wrap_up_code is not None:
             interaction.wrap_up_code = cmd.wrap_up_code
+        if target is InteractionState.WRAP_UP and wrap_up_limit_s is not None:
+            interaction.wrap_up_deadline = uow.now() + timedelta(seconds=wrap_up_limit_s)
         if target is InteractionState.QUEUED and queue_id is not None:
             interaction.queue_id = queue_id  # the transition row names the queue it entered
         await transition(uow, interaction, target, actor=cmd.actor, agent_id=interaction.agent_id)
@@ -132,7 +143,7 @@ async def transition_interaction(cmd: TransitionInteraction, uow: UnitOfWork) ->
         if target is InteractionState.CLOSED and interaction.agent_id is not None:
             customer = await uow.customers.get(interaction.customer_id)
             customer.last_agent_id = interaction.agent_id
-        record = await _record(uow, interaction)
+        record = await record_of(uow, interaction)
         await uow.commit()
         return record
 
@@ -228,7 +239,7 @@ async def transition(
     )
 
 
-async def _queue_for(uow: UnitOfWork, channel: Channel, name: str | None) -> Queue | None:
+async def queue_for(uow: UnitOfWork, channel: Channel, name: str | None) -> Queue | None:
     if name is not None:
         queue = await uow.queues.named(name)
         if channel.value not in queue.channels:

@@ -119,6 +119,8 @@ async def _write(
             state_changed_at=bindparam("at"),
             agent_id=bindparam("aid"),
             answered_at=bindparam("answered"),
+            transfer_agent_id=None,  # a transfer to one agent ends when anyone takes it
+            transfer_until=None,
         ),
         [
             {"iid": row["id"], "at": item.at, "aid": row["agent_id"], "answered": row["answered_at"]}

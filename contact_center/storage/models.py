@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 from contact_center.domain.agents import Agent, ApiToken
 from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
+from contact_center.domain.desk import CannedResponse, QueueWrapUpCode
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.planning import AgentContractTerms, ForecastOverride, Schedule, ScheduleShift
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
@@ -24,6 +25,7 @@ __all__ = [
     "AgentContractTerms",
     "ApiToken",
     "AuditEntry",
+    "CannedResponse",
     "Customer",
     "CustomerAccess",
     "CustomerIdentity",
@@ -39,6 +41,7 @@ __all__ = [
     "Offer",
     "OutboxEvent",
     "Queue",
+    "QueueWrapUpCode",
     "RouterLease",
     "RoutingDecision",
     "SatisfactionScore",

@@ -29,9 +29,11 @@ from contact_center.api.openapi import OPERATIONS
 from contact_center.api.route_rules import RULES, rule_for
 from contact_center.bootstrap import Container, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateCustomer, CreateQueue, ReceiveInbound
+from contact_center.domain.desk_commands import CreateCannedResponse, CreateFollowUp
 from contact_center.domain.enums import Channel, Role
 from contact_center.domain.planning import Schedule
 from contact_center.domain.planning_commands import AddOverride
+from contact_center.domain.principal import Principal
 from contact_center.services.agents import create_token_for
 from tests.conftest import unique
 from tests.contact_center.conftest import offer_and_accept
@@ -63,6 +65,8 @@ PLANNING_WRITE = expect("401 403 403 403 403 ok ok 403")
 MANAGERS = expect("401 403 403 ok ok 403 ok 403")
 #: The web chat's visitor doors: a visitor token opens them, a staff sign-in does not.
 VISITOR_TOKEN = expect("401 401 401 401 401 401 401 401")
+#: A personal canned response of the agent of team A: theirs alone (and the admin's, who sees all).
+OWN_CANNED = expect("401 ok 404 404 404 403 ok 403")
 
 EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/healthz"): EVERYONE_OK,
@@ -93,6 +97,20 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("PATCH", "/api/v1/customers/{id}"): OWN_CUSTOMER,
     ("POST", "/api/v1/customers/{id}/merge"): MANAGERS,
     ("GET", "/api/v1/customers/{id}/interactions"): OWN_CUSTOMER,
+    ("GET", "/api/v1/customers/{id}/notes"): OWN_CUSTOMER,
+    ("POST", "/api/v1/customers/{id}/notes"): OWN_CUSTOMER,
+    ("GET", "/api/v1/customers/{id}/follow-ups"): OWN_CUSTOMER,
+    ("POST", "/api/v1/customers/{id}/follow-ups"): OWN_CUSTOMER,
+    # The agent of team A's follow-up: supervisor B sees the customer but not the owner's team.
+    ("PATCH", "/api/v1/follow-ups/{id}"): expect("401 ok 404 ok 403 403 ok 403"),
+    ("GET", "/api/v1/canned-responses"): CUSTOMER_DESKS,
+    ("POST", "/api/v1/canned-responses"): CUSTOMER_DESKS,
+    ("PATCH", "/api/v1/canned-responses/{id}"): OWN_CANNED,
+    ("DELETE", "/api/v1/canned-responses/{id}"): OWN_CANNED,  # each call on a fresh one (path_for)
+    ("POST", "/api/v1/canned-responses/{id}/render"): OWN_CANNED,
+    ("POST", "/api/v1/interactions/{id}/transfer"): OWN_INTERACTION,
+    ("GET", "/api/v1/queues/{id}/wrap-up-codes"): TEAM_A_QUEUE,
+    ("PUT", "/api/v1/queues/{id}/wrap-up-codes"): ADMIN_ONLY,
     ("GET", "/api/v1/customers/{id}/export"): ADMIN_ONLY,
     ("POST", "/api/v1/customers/{id}/erase"): ADMIN_ONLY,  # on a customer of its own (path_for)
     ("GET", "/api/v1/customers/{id}/audit"): MANAGERS,
@@ -158,6 +176,14 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/interactions/{id}/transitions"): {"to": "sideways"},
     ("POST", "/api/v1/interactions/{id}/messages"): {},
     ("POST", "/api/v1/interactions/{id}/signals"): {"kind": "shout"},
+    ("POST", "/api/v1/interactions/{id}/transfer"): {},
+    ("POST", "/api/v1/customers/{id}/notes"): {},
+    ("POST", "/api/v1/customers/{id}/follow-ups"): {},
+    ("PATCH", "/api/v1/follow-ups/{id}"): {"done": "yes"},
+    ("POST", "/api/v1/canned-responses"): {},
+    ("PATCH", "/api/v1/canned-responses/{id}"): {"title": ""},
+    ("POST", "/api/v1/canned-responses/{id}/render"): {},
+    ("PUT", "/api/v1/queues/{id}/wrap-up-codes"): {"codes": "resolved"},
     ("POST", "/api/v1/planning/queues/{id}/overrides"): {},
     ("POST", "/api/v1/planning/queues/{id}/schedules"): {"days": 0},
     ("PUT", "/api/v1/planning/agents/{id}/contract"): {"min_weekly_minutes": -1},
@@ -170,6 +196,14 @@ class World:
     headers: dict[str, dict[str, str]]
     ids: dict[str, int]
     queue_id: int
+
+    async def canned_response(self) -> int:
+        """A new personal canned response of the agent of team A."""
+        agent = Principal(self.ids["agent"], "matrix-agent", Role.AGENT, None)
+        canned = await self.container.bus.handle(
+            CreateCannedResponse(principal=agent, title=unique("t"), body="Hello {customer_name}")
+        )
+        return int(canned.id or 0)
 
     async def override(self) -> int:
         now = datetime.now(UTC)
@@ -212,6 +246,13 @@ async def build_world(container: Container) -> World:
     ids["interaction"], ids["customer"] = received.interaction_id, received.customer_id
     ids["throwaway"] = await container.bus.handle(CreateAgent(username=unique("gone_")))
     ids["erasable"] = await container.bus.handle(CreateCustomer(name=unique("erasable")))
+    owner = Principal(ids["agent"], "matrix-agent", Role.AGENT, team_a)
+    task = await container.bus.handle(
+        CreateFollowUp(
+            principal=owner, customer_id=ids["customer"], title="call back", due_at=datetime.now(UTC)
+        )
+    )
+    ids["follow_up"] = task.id or 0
     async with container.uow() as uow:
         schedule = Schedule(
             queue_id=queue_id,
@@ -260,6 +301,10 @@ async def path_for(world: World, route: str) -> str:
         value = ids["schedule"]
     elif route == "/api/v1/planning/overrides/{id}":
         value = await world.override()  # each call deletes one of its own
+    elif route.startswith("/api/v1/canned-responses/"):
+        value = await world.canned_response()  # deleting one leaves the next caller another
+    elif route == "/api/v1/follow-ups/{id}":
+        value = ids["follow_up"]
     elif route == "/api/v1/jobs/{id}":
         value = ids["job"]
     else:

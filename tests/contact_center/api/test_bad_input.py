@@ -27,10 +27,21 @@ async def body_urls(client: Client, staff: Staff) -> list[tuple[str, str]]:
         json={"customer_id": customer_id, "channel": "chat"},
         headers=staff.agent.headers,
     )
+    interaction_id = (await ok(resp, 201))["id"]
+    canned = await client.post(
+        "/api/v1/canned-responses", json={"title": "t", "body": "b"}, headers=staff.admin.headers
+    )
+    task = await client.post(
+        f"/api/v1/customers/{customer_id}/follow-ups",
+        json={"title": "t", "due_at": "2026-12-24T09:00:00+00:00"},
+        headers=staff.admin.headers,
+    )
     ids = {
         "customers": customer_id,
-        "interactions": (await ok(resp, 201))["id"],
+        "interactions": interaction_id,
         "agents": staff.agent.agent_id,
+        "canned-responses": (await ok(canned, 201))["canned_response"]["id"],
+        "follow-ups": (await ok(task, 201))["follow_up"]["id"],
     }
     urls = []
     for method, path in BODY_OPERATIONS:

@@ -215,6 +215,8 @@ NOT_CREATING = {
     "/api/v1/interactions/{id}/reject": "only an open offer can be rejected",
     "/api/v1/interactions/{id}/signals": "a typing or read mark is passed on, never stored",
     "/api/v1/planning/schedules/{id}/publish": "publishing twice publishes one schedule",
+    "/api/v1/canned-responses/{id}/render": "a read: it stores nothing",
+    "/api/v1/interactions/{id}/transfer": "a transfer is checked against the state it leaves (active)",
 }
 #: Idempotent by the provider's message id, or by the key turned into one (api/inbound.py).
 OWN_DEDUPE = {"/api/v1/inbound"}

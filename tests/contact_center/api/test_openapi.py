@@ -346,6 +346,62 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         },
         201,
     )
+    canned = await call(
+        "post",
+        "/api/v1/canned-responses",
+        "/api/v1/canned-responses",
+        {"title": "Greeting", "body": "Hello {customer_name}", "shortcut": "hi", "shared": True},
+        201,
+    )
+    canned_url = f"/api/v1/canned-responses/{canned['canned_response']['id']}"
+    await call(
+        "patch",
+        "/api/v1/canned-responses/{id}",
+        canned_url,
+        {
+            "title": "Greeting",
+            "body": "Hi {customer_name}, {agent_name} here",
+            "shortcut": "hi",
+            "shared": True,
+        },
+    )
+    await call(
+        "post", "/api/v1/canned-responses/{id}/render", f"{canned_url}/render", {"interaction_id": iid}
+    )
+    await call(
+        "post",
+        "/api/v1/customers/{id}/notes",
+        f"/api/v1/customers/{cid}/notes",
+        {"body": "Prefers email", "interaction_id": iid},
+        201,
+    )
+    task = await call(
+        "post",
+        "/api/v1/customers/{id}/follow-ups",
+        f"/api/v1/customers/{cid}/follow-ups",
+        {
+            "title": "Call back",
+            "due_at": "2026-12-24T09:00:00+00:00",
+            "owner_agent_id": staff.agent.agent_id,
+            "interaction_id": iid,
+        },
+        201,
+    )
+    await call(
+        "patch", "/api/v1/follow-ups/{id}", f"/api/v1/follow-ups/{task['follow_up']['id']}", {"done": True}
+    )
+    await call(
+        "put",
+        "/api/v1/queues/{id}/wrap-up-codes",
+        f"/api/v1/queues/{qid}/wrap-up-codes",
+        {"codes": ["resolved"]},
+    )
+    await call(
+        "post",
+        "/api/v1/interactions/{id}/transfer",
+        f"/api/v1/interactions/{iid}/transfer",
+        {"to_queue": queue["name"], "note": "Billing question"},
+    )
     # A reply and a typing mark, on a chat the signed-in admin steps into (no chat adapter is
     # plugged into this app, so the reply is refused with 409: its body was accepted first).
     received = await container.bus.handle(ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi"))
