@@ -61,9 +61,15 @@ def test_the_agent_rejecting_a_transfer_lets_the_queue_have_it() -> None:
     assert offers(eng.handle(OfferRejected(InteractionId(10), AgentId(2), T0 + 2))) == [(10, 1)]
 
 
-def test_the_agent_logging_out_ends_the_reservation() -> None:
+def test_a_transfer_to_an_away_agent_goes_to_the_queue_at_once() -> None:
+    """As a returning customer's sticky window: nobody waits for an agent who cannot answer."""
     eng, _ = engine(QueuePolicy(Q1), agents=(agent(1, chat=1), agent(2, chat=1, presence=Presence.AWAY)))
-    assert offers(queue(eng, transferred(10, 2, T0 + 300))) == []
+    assert offers(queue(eng, transferred(10, 2, T0 + 300))) == [(10, 1)]
+
+
+def test_the_agent_logging_out_ends_the_reservation() -> None:
+    eng, _ = engine(QueuePolicy(Q1), agents=(agent(1, chat=1), agent(2, chat=1, load={Channel.CHAT: 1})))
+    assert offers(queue(eng, transferred(10, 2, T0 + 300))) == []  # held for the busy agent
     assert offers(eng.handle(AgentPresenceChanged(AgentId(2), Presence.OFFLINE, T0 + 5))) == [(10, 1)]
 
 

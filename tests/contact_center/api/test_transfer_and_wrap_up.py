@@ -256,7 +256,8 @@ async def test_the_system_closes_an_interaction_left_in_wrap_up_past_its_limit(
     for iid, body in ((forgotten, {}), (chosen, {"wrap_up_code": "resolved"}), (closing, {})):
         await ok(await client.post(moves(iid), json={"to": "wrap_up", **body}, headers=agent.headers))
     clock.now += timedelta(seconds=119)
-    assert await container.bus.handle(CloseExpiredWrapUps()) == []
+    # (Other tests' wrap-ups share the database and may be overdue by now: only ours count.)
+    assert not set(await container.bus.handle(CloseExpiredWrapUps())) & {forgotten, chosen, closing}
     await ok(
         await client.post(
             moves(closing), json={"to": "closed", "wrap_up_code": "resolved"}, headers=agent.headers

@@ -86,7 +86,7 @@ async def test_the_wrap_up_limit_closes_the_interaction_and_the_agent_gets_the_n
         interaction.wrap_up_deadline = uow.now() - timedelta(seconds=1)
         uow.session.add(interaction)
         await uow.commit()
-    assert await bus.handle(CloseExpiredWrapUps()) == [iid]
+    assert iid in await bus.handle(CloseExpiredWrapUps())  # (with any other test's overdue ones)
     async with routed.container.uow() as uow:
         closed = await uow.interactions.get(iid)
     assert (closed.state, closed.wrap_up_code) == (InteractionState.CLOSED, WRAP_UP_TIMEOUT)
