@@ -3,7 +3,7 @@
 Server-rendered with jinja2, then kept live over a websocket: every committed event marks the
 figures stale, and at most twice a second the hub recomputes them once per view (a team's
 figures, with or without the latest contacts: `policy.dashboard_view`) and pushes them to every
-open page of that view. An agent signing in gets their own work instead. Sign-in trades a
+open page of that view. An agent signing in gets their desk instead (`agent_ui/desk.py`). Sign-in trades a
 password for the same bearer token the API uses, kept in a cookie. Who may open what: the rules
 of `contact_center/api/route_rules.py`, checked at the door.
 """
@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 
+from agent_ui.desk import desk_config, wrap_up_limit
 from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
 from contact_center.api.access import principal_of
@@ -35,7 +36,6 @@ from contact_center.queries.dashboard import dashboard
 from contact_center.services import policy
 from contact_center.services.policy import DashboardView
 from contact_center.signals import Signals
-from contact_center.storage.access_facts import interaction_where
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -105,11 +105,8 @@ async def index(request: web.Request) -> web.StreamResponse:
     own work, never the floor's."""
     principal = principal_of(request)
     if not policy.sees_dashboard(principal):
-        scope = interaction_where(policy.interaction_scope(principal))
-        async with request.app[UOW]() as uow:
-            work = await uow.interactions.list(limit=50, scope=scope)
-        open_work = [i for i in work if i.closed_at is None]
-        return render("desk.html", user=principal, work=open_work)
+        limit = wrap_up_limit(request.app[SETTINGS])
+        return render("desk.html", user=principal, desk=desk_config(request.app, principal, limit))
     data = await dashboard(request.app[UOW](), policy.dashboard_view(principal))
     return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
 

@@ -37,8 +37,11 @@ async def test_an_agent_gets_their_desk_and_no_dashboard(web: tuple[TestClient[A
     await offer_and_accept(container, mine.interaction_id, agent)
     page = await client.get("/", headers=agent_headers)
     text = await page.text()
-    assert page.status == 200 and 'id="desk-coming"' in text and subject in text
+    assert page.status == 200 and 'id="desk"' in text and f'data-agent-id="{agent}"' in text
+    assert '<script type="module" src="/static/desk.js">' in text  # the work comes from the API
     assert 'id="recent"' not in text and other_subject not in text
+    listed = await client.get("/api/v1/interactions", headers=agent_headers)
+    assert [i["subject"] for i in (await listed.json())["items"]] == [subject]
     board = await client.get("/", headers=boss_headers)
     assert 'id="recent"' in await board.text()
     with pytest.raises(aiohttp.WSServerHandshakeError) as refused:

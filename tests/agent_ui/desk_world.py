@@ -1,0 +1,128 @@
+"""A served web app with the router running: what the desk's browser tests need to get offers.
+
+Each world has its own queue requiring its own skill, so only its own agents are offered its
+contacts; other tests' waiting work is set aside first (the database is shared)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from playwright.async_api import ConsoleMessage, Page
+
+from contact_center.api.protocol_errors import ApiRunner
+from contact_center.bootstrap import Container, build_container, build_router, build_web_app
+from contact_center.domain.commands import CreateAgent, CreateQueue
+from contact_center.domain.enums import Channel, Role
+from contact_center.services.agents import create_token_for
+from tests.agent_ui.conftest import PASSWORD, _free_port
+from tests.conftest import make_settings, unique
+from tests.contact_center.router.conftest import forget_other_tests_work, polled
+
+#: Screenshots of the desk tests land here (gitignored), one directory per test.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@dataclass
+class DeskWorld:
+    base: str
+    container: Container
+    queue: str
+    skill: str
+    admin_headers: dict[str, str]
+
+    async def agent(self, *, role: Role = Role.AGENT) -> tuple[int, str]:
+        username = unique("desk")
+        agent_id: int = await self.container.bus.handle(
+            CreateAgent(username=username, role=role, password=PASSWORD, skills=((self.skill, 5),))
+        )
+        return agent_id, username
+
+    async def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """The REST API as the world's administrator (what an integration would do)."""
+        async with (
+            aiohttp.ClientSession() as http,
+            http.request(method, self.base + path, json=body, headers=self.admin_headers) as answer,
+        ):
+            text = await answer.text()
+            return answer.status, json.loads(text) if text else None
+
+    async def inbound(self, sender: str, body: str, sender_name: str = "") -> dict[str, Any]:
+        status, answer = await self.call(
+            "POST",
+            "/api/v1/inbound",
+            {
+                "channel": "chat",
+                "sender": sender,
+                "sender_name": sender_name,
+                "body": body,
+                "queue": self.queue,
+            },
+        )
+        assert status == 201, answer
+        return dict(answer)
+
+
+@pytest.fixture
+async def desk_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
+    container = build_container(make_settings(sqlite_url))
+    queue, skill = unique("deskq"), unique("deskskill")
+    await container.bus.handle(
+        CreateQueue(name=queue, channels=(Channel.CHAT,), required_skills=((skill, 1),))
+    )
+    admin = await container.bus.handle(CreateAgent(username=unique("adm"), role=Role.ADMIN))
+    token = await create_token_for(container.uow(), admin, "test")
+    await forget_other_tests_work(container)
+    router = build_router(container)
+    app = build_web_app(container, explain=router.explain)
+    await container.start()
+    task = asyncio.create_task(router.run())
+    await polled(lambda: _leading(router))
+    runner = ApiRunner(app)
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield DeskWorld(
+            f"http://127.0.0.1:{port}", container, queue, skill, {"Authorization": f"Bearer {token}"}
+        )
+    finally:
+        await runner.cleanup()
+        with contextlib.suppress(asyncio.CancelledError):
+            await router.stop(task)
+        await container.close()
+
+
+async def _leading(router: Any) -> bool:
+    return router.engine is not None and bool(router._leading)
+
+
+class Watched:
+    """A page's console errors and uncaught exceptions, and its numbered screenshots."""
+
+    def __init__(self, page: Page, name: str) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.directory = ARTIFACTS / name
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for old in self.directory.glob("*.png"):
+            old.unlink()
+        self._step = 0
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text} at {message.location}")
+
+    async def shot(self, what: str) -> None:
+        self._step += 1
+        await self.page.screenshot(path=str(self.directory / f"{self._step:02d}-{what}.png"), full_page=True)

@@ -1,0 +1,134 @@
+"""The agent's desk in a real headless Chromium, end to end, against a running router.
+
+An agent signs in, goes available, gets an offer within a second of a contact arriving, accepts
+it with the keyboard, reads the customer's message, replies, sees the customer's next message
+arrive live, has an unread count in the title while the tab is hidden, and wraps up with a code.
+Screenshots of every step go to test-artifacts/desk-conversation/; the page logs no error.
+
+Steps marked NEEDS MERGE use endpoints built on other branches (the lead's messages API, helper
+desk-api's wrap-up codes); until they are on this branch the test checks what the page does
+without them instead (it says replies cannot be sent from here; a free-text code).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.agent_ui.conftest import sign_in
+from tests.agent_ui.desk_world import DeskWorld, Watched, desk_world
+from tests.conftest import unique
+
+__all__ = ["desk_world"]  # the fixture, used here by name
+pytestmark = pytest.mark.browser
+
+HIDE = """() => {
+  Object.defineProperty(document, "hidden", {value: true, configurable: true});
+  Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+SHOW = """() => {
+  Object.defineProperty(document, "hidden", {value: false, configurable: true});
+  Object.defineProperty(document, "visibilityState", {value: "visible", configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+async def features(page: Page) -> dict[str, bool]:
+    config: dict[str, Any] = await page.evaluate(
+        "() => JSON.parse(document.getElementById('desk-config').textContent)"
+    )
+    return dict(config["features"])
+
+
+async def test_an_agent_takes_a_chat_from_offer_to_wrap_up(browser: Browser, desk_world: DeskWorld) -> None:
+    world = desk_world
+    agent_id, username = await world.agent()
+    page = await browser.new_page()
+    watched = Watched(page, "desk-conversation")
+    try:
+        await sign_in(page, world.base, username)
+        await expect(page.locator("#desk")).to_have_attribute("data-agent-id", str(agent_id))
+        await expect(page.locator("#connection.on")).to_have_count(1)
+        await expect(page.locator("#presence-state")).to_have_text("Offline")
+        await watched.shot("signed-in")
+        on = await features(page)
+
+        await page.select_option("#presence-select", "available")
+        await expect(page.locator("#presence-state")).to_have_text("Available")
+        status, me = await world.call("GET", f"/api/v1/agents/{agent_id}")
+        assert status == 200 and me["presence"] == "available"
+        await page.evaluate("() => document.activeElement.blur()")
+        await watched.shot("available")
+
+        visitor, name = unique("visitor"), "<img src=x>Ada 王"
+        started = time.monotonic()
+        contact = await world.inbound(visitor, "Hello, my order #42 is late", sender_name=name)
+        card = page.locator(f".offer-card[data-interaction='{contact['interaction_id']}']")
+        await expect(card).to_be_visible(timeout=1000)
+        assert time.monotonic() - started < 1.0
+        await expect(card.locator(".customer-name")).to_have_text(name)  # as text, never markup
+        await expect(card.locator(".queue-name")).to_have_text(world.queue)
+        await expect(card.locator(".expires")).to_contain_text("Expires in")
+        assert await page.locator(".offer-card img").count() == 0
+        await expect(page).to_have_title(re.compile(r"^\(1\) "))  # an offer counts until seen
+        await watched.shot("offer")
+
+        await page.keyboard.press("a")
+        await expect(card).to_have_count(0)
+        panel = page.locator(f".conversation[data-interaction='{contact['interaction_id']}']")
+        await expect(panel).to_be_visible()
+        await expect(panel).to_have_attribute("data-state", "active")
+        await expect(panel.locator(".msg.inbound .body").first).to_have_text("Hello, my order #42 is late")
+        await expect(panel.locator(".customer-panel .customer-name")).to_have_text(name)
+        await expect(page).not_to_have_title(re.compile(r"^\("))
+        await watched.shot("accepted")
+
+        reply = panel.locator("textarea.reply")
+        if on["send"]:  # NEEDS MERGE: the lead's POST /api/v1/interactions/{id}/messages
+            await reply.fill("Sorry about that, let me check.")
+            await reply.press("Enter")
+            await expect(panel.locator(".msg.outbound .body")).to_have_text("Sorry about that, let me check.")
+            status, stored = await world.call("GET", f"/api/v1/interactions/{contact['interaction_id']}")
+            outbound = [m["body"] for m in stored["messages"] if m["direction"] == "outbound"]
+            assert outbound == ["Sorry about that, let me check."]
+        else:
+            await expect(reply).to_be_disabled()
+            await expect(panel.locator(".composer .notice")).to_have_text(
+                "Replying from the desk is not available on this server yet."
+            )
+        await watched.shot("replied")
+
+        await world.inbound(visitor, "Thanks, I'll wait")
+        await expect(panel.locator(".msg.inbound .body").last).to_have_text("Thanks, I'll wait")
+        await watched.shot("customer-wrote-again")
+
+        await page.evaluate(HIDE)
+        await world.inbound(visitor, "Are you still there?")
+        await expect(panel.locator(".msg.inbound .body").last).to_have_text("Are you still there?")
+        await expect(page).to_have_title(re.compile(r"^\(1\) Desk"))
+        await watched.shot("unread-in-title")
+        await page.evaluate(SHOW)
+        await expect(page).to_have_title(re.compile(r"^Desk"))
+
+        await panel.locator("button.wrap-up").click()
+        await expect(panel).to_have_attribute("data-state", "wrap_up")
+        await expect(panel.locator(".wrap-up-left")).to_contain_text("Wrap-up ends in")
+        if on["wrap_up_codes"]:  # NEEDS MERGE: helper desk-api's queue code list
+            await panel.locator("select.wrap-up-code").select_option(index=1)
+        else:
+            await panel.locator("input.wrap-up-code").fill("resolved")
+        await watched.shot("wrap-up")
+        await panel.locator("button.close-interaction").click()
+        await expect(panel).to_have_count(0)
+        await expect(page.locator("#no-work")).to_be_visible()
+        status, closed = await world.call("GET", f"/api/v1/interactions/{contact['interaction_id']}")
+        assert closed["state"] == "closed" and closed["wrap_up_code"]
+        await watched.shot("closed")
+        assert watched.errors == []
+    finally:
+        await page.close()
