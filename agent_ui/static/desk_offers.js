@@ -65,6 +65,7 @@ export function createOffers({ alerts, onAccepted, showError }) {
       entry.queuedAt = doc.data.queued_at || doc.data.created_at;
       entry.subject.textContent = doc.data.subject || "";
     }
+    if (open.get(offer.interaction_id) !== entry) return; // answered or gone while we read
     alerts.raise(
       "offer:" + offer.interaction_id,
       t("alerts.new_offer", { channel: t("channel." + offer.channel), customer: entry.customerName.textContent }),

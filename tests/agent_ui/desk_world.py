@@ -16,16 +16,17 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from playwright.async_api import ConsoleMessage, Page
+from playwright.async_api import ConsoleMessage, Page, expect
 
 from contact_center.api.protocol_errors import ApiRunner
 from contact_center.bootstrap import Container, build_container, build_router, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateQueue
 from contact_center.domain.enums import Channel, Role
+from contact_center.router.service import RouterService
 from contact_center.services.agents import create_token_for
-from tests.agent_ui.conftest import PASSWORD, _free_port
+from tests.agent_ui.conftest import PASSWORD, _free_port, sign_in
 from tests.conftest import make_settings, unique
-from tests.contact_center.router.conftest import forget_other_tests_work, polled
+from tests.contact_center.router.conftest import _set_offer_timeout, forget_other_tests_work, polled
 
 #: Screenshots of the desk tests land here (gitignored), one directory per test.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -38,6 +39,19 @@ class DeskWorld:
     queue: str
     skill: str
     admin_headers: dict[str, str]
+    router: RouterService
+    app: web.Application
+
+    def serves(self, method: str, route: str) -> bool:
+        """Whether this build has a route (the desk's features that other branches bring)."""
+        return any(
+            r.method == method and r.resource and r.resource.canonical == route
+            for r in self.app.router.routes()
+        )
+
+    async def offer_timeout(self, seconds: float) -> None:
+        await _set_offer_timeout(self.container, self.queue, seconds)
+        await self.router.rebuild()
 
     async def agent(self, *, role: Role = Role.AGENT) -> tuple[int, str]:
         username = unique("desk")
@@ -76,7 +90,7 @@ async def desk_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
     container = build_container(make_settings(sqlite_url))
     queue, skill = unique("deskq"), unique("deskskill")
     await container.bus.handle(
-        CreateQueue(name=queue, channels=(Channel.CHAT,), required_skills=((skill, 1),))
+        CreateQueue(name=queue, channels=(Channel.CHAT, Channel.SMS), required_skills=((skill, 1),))
     )
     admin = await container.bus.handle(CreateAgent(username=unique("adm"), role=Role.ADMIN))
     token = await create_token_for(container.uow(), admin, "test")
@@ -92,7 +106,13 @@ async def desk_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         yield DeskWorld(
-            f"http://127.0.0.1:{port}", container, queue, skill, {"Authorization": f"Bearer {token}"}
+            f"http://127.0.0.1:{port}",
+            container,
+            queue,
+            skill,
+            {"Authorization": f"Bearer {token}"},
+            router,
+            app,
         )
     finally:
         await runner.cleanup()
@@ -126,3 +146,25 @@ class Watched:
     async def shot(self, what: str) -> None:
         self._step += 1
         await self.page.screenshot(path=str(self.directory / f"{self._step:02d}-{what}.png"), full_page=True)
+
+
+async def go_available(page: Page, world: DeskWorld, username: str) -> None:
+    """Sign in on the desk, wait for its socket, and go available (focus left on nothing)."""
+    await sign_in(page, world.base, username)
+    await expect(page.locator("#connection.on")).to_have_count(1)
+    await page.select_option("#presence-select", "available")
+    await expect(page.locator("#presence-state")).to_have_text("Available")
+    await page.evaluate("() => document.activeElement.blur()")
+
+
+async def take_chat(page: Page, world: DeskWorld, body: str = "Hello") -> tuple[int, str, Any]:
+    """A new visitor writes; the agent (available on `page`) accepts the offer with the A key.
+    Returns the interaction id, the visitor's id and the conversation panel's locator."""
+    visitor = unique("visitor")
+    contact = await world.inbound(visitor, body, sender_name=unique("Customer "))
+    interaction_id = int(contact["interaction_id"])
+    await expect(page.locator(f".offer-card[data-interaction='{interaction_id}']")).to_be_visible()
+    await page.keyboard.press("a")
+    panel = page.locator(f".conversation[data-interaction='{interaction_id}']")
+    await expect(panel).to_have_attribute("data-state", "active")
+    return interaction_id, visitor, panel
