@@ -2,10 +2,11 @@
 
 The page carries no data of customers: the script reads the agent's work from the REST API and
 keeps it live from the events stream. What the shell does carry (as JSON escaped for `<script>`,
-never run) is who the agent is and which of the desk's APIs this server offers, so the page
-turns a feature on when its endpoint exists instead of probing it (a probe's 404 is noise in the
-console and says nothing true about the customer). The wrap-up limit is the fallback the page
-counts down from when an interaction carries no deadline of its own.
+never run) is who the agent is, which channels can send replies, and which of the desk's APIs
+this server offers, so the page turns a feature on when its endpoint exists instead of probing
+it (a probe's 404 is noise in the console and says nothing true about the customer). The
+wrap-up limit is the fallback the page counts down from when an interaction carries no deadline
+of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from contact_center.domain.enums import Channel
 from contact_center.domain.principal import Principal
 
 #: Desk features and the route each needs; a feature is on when the application serves its route.
@@ -28,6 +30,8 @@ FEATURES: dict[str, tuple[str, str]] = {
     "transfer": ("POST", "/api/v1/interactions/{id}/transfer"),
     "wrap_up_codes": ("GET", "/api/v1/queues/{id}/wrap-up-codes"),
 }
+#: The channels whose replies can leave (an outbound adapter is plugged in), set by `setup_ui`.
+SENDING_KEY: web.AppKey[frozenset[Channel]] = web.AppKey("desk_sending")
 #: Seconds an interaction may stay in wrap-up when neither it nor the settings say otherwise.
 DEFAULT_WRAP_UP_LIMIT_S = 120
 
@@ -36,14 +40,19 @@ def served_routes(app: web.Application) -> set[tuple[str, str]]:
     return {(route.method, route.resource.canonical) for route in app.router.routes() if route.resource}
 
 
-def desk_config(app: web.Application, principal: Principal, wrap_up_limit_s: int) -> dict[str, Any]:
-    """What the desk script starts from: the agent, the features on, the wrap-up fallback."""
+def desk_config(
+    app: web.Application, principal: Principal, wrap_up_limit_s: int, sending: frozenset[Channel]
+) -> dict[str, Any]:
+    """What the desk script starts from: the agent, the features on, the channels that can send
+    (the composer says so before the agent types; the server's 409 stays the last word), and the
+    wrap-up fallback."""
     served = served_routes(app)
     return {
         "agent_id": principal.agent_id,
         "username": principal.username,
         "role": principal.role.value,
         "features": {name: route in served for name, route in FEATURES.items()},
+        "sending": sorted(c.value for c in sending),
         "wrap_up_limit_s": wrap_up_limit_s,
     }
 

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 
-from agent_ui.desk import desk_config, wrap_up_limit
+from agent_ui.desk import SENDING_KEY, desk_config, wrap_up_limit
 from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
 from contact_center.api.access import principal_of
@@ -30,6 +30,7 @@ from contact_center.api.auth import COOKIE
 from contact_center.api.keys import BUS, SETTINGS, UOW
 from contact_center.bus import EventBroker
 from contact_center.domain.commands import IssueToken
+from contact_center.domain.enums import Channel
 from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.events import Event
 from contact_center.queries.dashboard import dashboard
@@ -106,7 +107,8 @@ async def index(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
     if not policy.sees_dashboard(principal):
         limit = wrap_up_limit(request.app[SETTINGS])
-        return render("desk.html", user=principal, desk=desk_config(request.app, principal, limit))
+        desk = desk_config(request.app, principal, limit, request.app[SENDING_KEY])
+        return render("desk.html", user=principal, desk=desk)
     data = await dashboard(request.app[UOW](), policy.dashboard_view(principal))
     return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
 
@@ -164,12 +166,15 @@ def setup_ui(
     events: EventBroker,
     signals: Signals,
     desks: DeskWatch | None = None,
+    sending: frozenset[Channel] = frozenset(),
 ) -> None:
     """Add the pages to the API application and subscribe the hub to every event (before start).
 
     `uow` gives the hub its reads; `events` is the broker every committed event reaches;
     `signals` carries typing and read marks, which `/ws/events` passes on as they come; `desks`
-    watches the agents' desk sockets (none: a closed desk changes nothing)."""
+    watches the agents' desk sockets (none: a closed desk changes nothing); `sending`: the
+    channels with an outbound adapter, which the desk tells its agents before they type."""
+    app[SENDING_KEY] = sending
     hub = DashboardHub(uow)
     events.subscribe("ui", hub.on_event, live=True)
     app[HUB_KEY] = hub

@@ -8,7 +8,7 @@ import { createCanned } from "./desk_canned.js";
 import { el } from "./desk_dom.js";
 import { t } from "./desk_strings.js";
 
-export function createComposer({ interactionId, channel, features, thread }) {
+export function createComposer({ interactionId, channel, features, sending, thread }) {
   const box = el("textarea", { class: "reply", rows: 3, maxlength: 100000, placeholder: t("composer.placeholder"), "aria-label": t("composer.send") });
   const send = el("button", { type: "button", class: "send", text: t("composer.send") });
   const notice = el("p", { class: "notice", role: "status" });
@@ -17,11 +17,15 @@ export function createComposer({ interactionId, channel, features, thread }) {
   let pending = null; // {body, key}: the reply being sent, with its key for retries
   let lastTyping = 0;
 
+  const cannotSend = () => {
+    notice.className = "notice error cannot-send";
+    notice.textContent = t("composer.cannot_send", { channel: t("channel." + channel) });
+  };
   if (!features.send) {
     box.disabled = true;
     send.disabled = true;
     notice.textContent = t("composer.unavailable");
-  }
+  } else if (!sending.includes(channel)) cannotSend(); // said before typing; the server decides
 
   async function submit() {
     const body = box.value.trim();
@@ -40,8 +44,7 @@ export function createComposer({ interactionId, channel, features, thread }) {
       thread.pull();
     } else if (answer.code === "channel_cannot_send") {
       pending = null;
-      notice.className = "notice error cannot-send";
-      notice.textContent = t("composer.cannot_send", { channel: t("channel." + channel) });
+      cannotSend();
     } else {
       notice.className = "notice error";
       notice.textContent = t("chat.send_failed", { error: answer.message });

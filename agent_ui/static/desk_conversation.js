@@ -24,17 +24,15 @@ export function createConversation({ doc, config, alerts, showError, isFront, on
     interactionId: id,
     agentId: config.agent_id,
     features,
+    isFront: () => isFront(id),
     onCustomerMessage(message) {
-      if (isFront(id)) {
-        thread.seen();
-        return;
-      }
+      if (isFront(id)) return; // read at once (the thread says so when its pull ends)
       unread += 1;
       showUnread();
       alerts.raise("msg:" + id + ":" + message.id, t("alerts.new_message", { customer: name.textContent }));
     },
   });
-  const composer = createComposer({ interactionId: id, channel: doc.channel, features, thread });
+  const composer = createComposer({ interactionId: id, channel: doc.channel, features, sending: config.sending, thread });
   const actions = createActions({ interactionId: id, features, config, showError, onLeft: () => onLeft(id) });
   const customer = createCustomerPanel({
     customerId: doc.customer_id,

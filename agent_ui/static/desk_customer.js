@@ -80,12 +80,15 @@ export function createCustomerPanel({ customerId, interactionId, features, confi
       const bits = [t("channel." + i.channel), t("state." + i.state), day(i.created_at)];
       if (i.wrap_up_code) bits.push(i.wrap_up_code);
       if (i.satisfaction_score) bits.push("★" + i.satisfaction_score);
+      if (i.agent_name) bits.push(i.agent_name);
       history.append(
         el("li", { dataset: { id: String(i.id) }, class: i.id === interactionId ? "current" : "" }, el("span", { text: "#" + i.id + " " }), el("span", { text: i.subject || "" }), el("div", { class: "muted", text: bits.join(" · ") })),
       );
       oldest = oldest === null ? i.id : Math.min(oldest, i.id);
     }
-    more.hidden = items.length < HISTORY_PAGE;
+    // The paged history says where the next page starts; an older server sends all at once.
+    if ("next_before" in answer.data) oldest = answer.data.next_before;
+    more.hidden = "next_before" in answer.data ? answer.data.next_before === null : items.length < HISTORY_PAGE;
   }
 
   async function loadNotes() {

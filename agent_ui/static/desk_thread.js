@@ -8,7 +8,7 @@ import { t } from "./desk_strings.js";
 
 const PAGE = 200;
 
-export function createThread({ interactionId, agentId, features, onCustomerMessage }) {
+export function createThread({ interactionId, agentId, features, isFront, onCustomerMessage }) {
   const list = el("ol", { class: "messages", "aria-live": "polite" });
   const typing = el("p", { class: "typing muted", hidden: true, text: t("chat.typing") });
   const node = el("div", { class: "thread" }, list, typing);
@@ -47,7 +47,8 @@ export function createThread({ interactionId, agentId, features, onCustomerMessa
 
   async function fetchAfter() {
     if (features.messages) {
-      const answer = await api("GET", "/api/v1/interactions/" + interactionId + "/messages?after=" + cursor + "&limit=" + PAGE);
+      const after = cursor > 0 ? "&after=" + cursor : "";
+      const answer = await api("GET", "/api/v1/interactions/" + interactionId + "/messages?limit=" + PAGE + after);
       return answer.ok ? answer.data.messages : null;
     }
     const answer = await api("GET", "/api/v1/interactions/" + interactionId);
@@ -75,6 +76,16 @@ export function createThread({ interactionId, agentId, features, onCustomerMessa
       pulling = false;
       loaded = true;
     }
+    if (isFront()) seen(); // in front of the agent: what just arrived is read
+  }
+
+  /** The agent has seen the thread: tell the customer's side, once per new message. */
+  function seen() {
+    list.lastElementChild?.scrollIntoView({ block: "end" });
+    if (features.signals && lastInbound > readSent) {
+      readSent = lastInbound;
+      api("POST", "/api/v1/interactions/" + interactionId + "/signals", { kind: "read", up_to: lastInbound });
+    }
   }
 
   function markRead(upTo) {
@@ -96,17 +107,10 @@ export function createThread({ interactionId, agentId, features, onCustomerMessa
         typing.hidden = false;
         clearTimeout(typingTimer);
         typingTimer = setTimeout(() => (typing.hidden = true), 6000);
-      } else if (signal.kind === "read" && signal.up_to_message_id) {
-        markRead(signal.up_to_message_id);
+      } else if (signal.kind === "read" && signal.up_to) {
+        markRead(signal.up_to);
       }
     },
-    /** The agent has seen the thread: tell the customer's side, once per new message. */
-    seen() {
-      list.lastElementChild?.scrollIntoView({ block: "end" });
-      if (features.signals && lastInbound > readSent) {
-        readSent = lastInbound;
-        api("POST", "/api/v1/interactions/" + interactionId + "/signals", { kind: "read", up_to: lastInbound });
-      }
-    },
+    seen,
   };
 }

@@ -21,7 +21,8 @@ from playwright.async_api import ConsoleMessage, Page, expect
 from contact_center.api.protocol_errors import ApiRunner
 from contact_center.bootstrap import Container, build_container, build_router, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateQueue
-from contact_center.domain.enums import Channel, Role
+from contact_center.domain.enums import Channel, DeliveryStatus, Role
+from contact_center.outbound import OutboundMessage
 from contact_center.router.service import RouterService
 from contact_center.services.agents import create_token_for
 from tests.agent_ui.conftest import PASSWORD, _free_port, sign_in
@@ -30,6 +31,20 @@ from tests.contact_center.router.conftest import _set_offer_timeout, forget_othe
 
 #: Screenshots of the desk tests land here (gitignored), one directory per test.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+class ChatOutbox:
+    """The chat channel's outbound adapter in these tests: keeps what it was handed to send.
+    SMS has none, so an SMS reply is refused with channel_cannot_send."""
+
+    channel = Channel.CHAT
+
+    def __init__(self) -> None:
+        self.sent: list[OutboundMessage] = []
+
+    async def deliver(self, message: OutboundMessage) -> DeliveryStatus:
+        self.sent.append(message)
+        return DeliveryStatus.SENT
 
 
 @dataclass
@@ -41,6 +56,7 @@ class DeskWorld:
     admin_headers: dict[str, str]
     router: RouterService
     app: web.Application
+    chat_outbox: ChatOutbox
 
     def serves(self, method: str, route: str) -> bool:
         """Whether this build has a route (the desk's features that other branches bring)."""
@@ -69,25 +85,19 @@ class DeskWorld:
             text = await answer.text()
             return answer.status, json.loads(text) if text else None
 
-    async def inbound(self, sender: str, body: str, sender_name: str = "") -> dict[str, Any]:
-        status, answer = await self.call(
-            "POST",
-            "/api/v1/inbound",
-            {
-                "channel": "chat",
-                "sender": sender,
-                "sender_name": sender_name,
-                "body": body,
-                "queue": self.queue,
-            },
-        )
+    async def inbound(
+        self, sender: str, body: str, sender_name: str = "", channel: str = "chat"
+    ) -> dict[str, Any]:
+        contact = {"channel": channel, "sender": sender, "sender_name": sender_name, "body": body}
+        status, answer = await self.call("POST", "/api/v1/inbound", {**contact, "queue": self.queue})
         assert status == 201, answer
         return dict(answer)
 
 
 @pytest.fixture
 async def desk_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
-    container = build_container(make_settings(sqlite_url))
+    chat_outbox = ChatOutbox()
+    container = build_container(make_settings(sqlite_url), outbound=[chat_outbox])
     queue, skill = unique("deskq"), unique("deskskill")
     await container.bus.handle(
         CreateQueue(name=queue, channels=(Channel.CHAT, Channel.SMS), required_skills=((skill, 1),))
@@ -113,6 +123,7 @@ async def desk_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
             {"Authorization": f"Bearer {token}"},
             router,
             app,
+            chat_outbox,
         )
     finally:
         await runner.cleanup()

@@ -1,8 +1,8 @@
 """The desk's customer panel and alert switches in a real browser.
 
-Tests named `test_needs_merge_*` use endpoints built on other branches (the lead's messages API,
-helper desk-api's canned responses, notes, follow-ups and transfer); on a build without them
-they skip with a NEEDS MERGE reason, and the lead runs them after the merge.
+Tests named `test_needs_merge_*` use endpoints built on helper desk-api's branch (canned
+responses, notes, follow-ups, transfer); on a build without them they skip with a NEEDS MERGE
+reason, and the lead runs them after the merge.
 """
 
 from __future__ import annotations
@@ -120,11 +120,11 @@ async def test_needs_merge_a_canned_response_is_found_with_slash_and_inserted_re
         await page.close()
 
 
-async def test_needs_merge_a_channel_that_cannot_send_says_so_and_stores_nothing(
+async def test_a_channel_that_cannot_send_says_so_and_stores_nothing(
     browser: Browser, desk_world: DeskWorld
 ) -> None:
-    """SMS has no outbound adapter plugged in on this build: the composer says so, never pretends."""
-    needs(desk_world, "POST", "/api/v1/interactions/{id}/messages")
+    """SMS has no outbound adapter plugged in here: the composer says so before the agent types,
+    and again when the server refuses the reply (409 channel_cannot_send); it never pretends."""
     _, username = await desk_world.agent()
     page = await browser.new_page()
     watched = Watched(page, "desk-cannot-send")
@@ -136,9 +136,16 @@ async def test_needs_merge_a_channel_that_cannot_send_says_so_and_stores_nothing
         ).to_be_visible()
         await page.keyboard.press("a")
         panel = page.locator(f".conversation[data-interaction='{contact['interaction_id']}']")
+        notice = panel.locator(".notice.cannot-send")
+        await expect(notice).to_contain_text("This channel cannot send yet")  # before typing
         await panel.locator("textarea.reply").fill("On it")
-        await panel.locator("textarea.reply").press("Enter")
-        await expect(panel.locator(".notice.cannot-send")).to_contain_text("This channel cannot send yet")
+        async with page.expect_response(
+            lambda r: r.url.endswith("/messages") and r.request.method == "POST"
+        ) as refused:
+            await panel.locator("textarea.reply").press("Enter")
+        answer = await refused.value
+        assert answer.status == 409 and (await answer.json())["error"]["code"] == "channel_cannot_send"
+        await expect(notice).to_contain_text("This channel cannot send yet")
         await expect(panel.locator(".msg.outbound")).to_have_count(0)
         await expect(panel.locator("textarea.reply")).to_have_value("On it")
         _, doc = await desk_world.call("GET", f"/api/v1/interactions/{contact['interaction_id']}")
