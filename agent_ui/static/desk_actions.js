@@ -85,6 +85,11 @@ async function openTransfer(interactionId, features, config, showError, onLeft) 
   const agents = await api("GET", "/api/v1/agents");
   const others = agents.ok ? agents.data.items.filter((a) => a.id !== config.agent_id && a.role === "agent") : [];
   agentSelect.replaceChildren(...others.map((a) => el("option", { value: String(a.id), text: a.display_name || a.username })));
+  // An agent may see no colleague in the directory: then only a queue can be chosen.
+  const toAgent = form.querySelector("input[name=target][value=agent]");
+  toAgent.disabled = others.length === 0;
+  agentSelect.disabled = others.length === 0;
+  form.querySelector("input[name=target][value=queue]").checked = true;
   form.onsubmit = async (event) => {
     if (event.submitter && event.submitter.value !== "transfer") return;
     event.preventDefault();

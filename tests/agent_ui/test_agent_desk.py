@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 
+from agent_ui.desk import FEATURES
 from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateQueue, ReceiveInbound
 from contact_center.domain.enums import Channel, Role
@@ -50,3 +53,20 @@ async def test_an_agent_gets_their_desk_and_no_dashboard(web: tuple[TestClient[A
     ws = await client.ws_connect("/ws/dashboard", headers=boss_headers)
     assert "queues" in await ws.receive_json(timeout=10)
     await ws.close()
+
+
+async def test_the_desk_page_names_the_features_this_server_serves(
+    web: tuple[TestClient[Any, Any], Container],
+) -> None:
+    """The page turns a part on when its endpoint exists, and knows which channels can send."""
+    client, container = web
+    agent, headers = await account(container, Role.AGENT, None)
+    text = await (await client.get("/", headers=headers)).text()
+    found = re.search(r'<script id="desk-config" type="application/json">(.*?)</script>', text, re.S)
+    assert found is not None
+    config = json.loads(found.group(1))
+    assert config["agent_id"] == agent and config["role"] == "agent"
+    served = {(r.method, r.resource.canonical) for r in client.app.router.routes() if r.resource}
+    assert config["features"] == {name: route in served for name, route in FEATURES.items()}
+    assert config["features"]["send"] and config["features"]["messages"]  # the lead's API is here
+    assert config["sending"] == sorted(c.value for c in container.outbound.sending())

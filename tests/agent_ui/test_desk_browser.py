@@ -99,8 +99,9 @@ async def test_an_agent_takes_a_chat_from_offer_to_wrap_up(browser: Browser, des
         assert [m.body for m in world.chat_outbox.sent] == outbound  # handed to the channel once
         await watched.shot("replied")
 
-        await world.inbound(visitor, "Thanks, I'll wait")
-        await expect(panel.locator(".msg.inbound .body").last).to_have_text("Thanks, I'll wait")
+        await world.inbound(visitor, "Thanks, <b>I'll wait</b>")
+        await expect(panel.locator(".msg.inbound .body").last).to_have_text("Thanks, <b>I'll wait</b>")
+        assert await panel.locator(".msg b").count() == 0  # a customer's words are text, never markup
         await watched.shot("customer-wrote-again")
 
         await page.evaluate(HIDE)

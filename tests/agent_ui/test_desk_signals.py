@@ -4,6 +4,7 @@ live (signal.* frames), and the agent's own go out with POST .../signals."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.async_api import Browser, expect
@@ -45,3 +46,55 @@ async def test_typing_and_read_marks_go_both_ways(browser: Browser, desk_world: 
         assert watched.errors == []
     finally:
         await page.close()
+
+
+SPY = """() => {
+  window.__alerts = { notes: [], tones: 0 };
+  const Real = window.Notification;
+  window.Notification = class extends Real {
+    constructor(title, options) {
+      super(title, options);
+      window.__alerts.notes.push(options.body);
+    }
+  };
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args) {
+    window.__alerts.tones += 1;
+    return start.apply(this, args);
+  };
+}"""
+HIDE = """() => {
+  Object.defineProperty(document, "hidden", {value: true, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+async def test_a_hidden_desk_rings_and_notifies_for_a_customer_message(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    _, username = await desk_world.agent()
+    context = await browser.new_context()
+    await context.grant_permissions(["notifications"], origin=desk_world.base)
+    await context.add_init_script(f"({SPY})()")
+    page = await context.new_page()
+    watched = Watched(page, "desk-alerts")
+    try:
+        await go_available(page, desk_world, username)
+        await expect(page.locator("#enable-notifications")).to_have_text("Notifications allowed")
+        await page.click("#enable-sound")
+        await expect(page.locator("#enable-sound")).to_have_text("Sound enabled")
+        _, visitor, panel = await take_chat(page, desk_world)
+        tones = await page.evaluate("() => window.__alerts.tones")
+        assert tones >= 2  # the test tone on enabling, then the offer's
+        await page.evaluate(HIDE)
+        await desk_world.inbound(visitor, "hello? <i>anyone</i>")
+        await expect(panel.locator(".msg.inbound .body").last).to_have_text("hello? <i>anyone</i>")
+        await expect(page).to_have_title(re.compile(r"^\(1\) Desk"))
+        alerts = await page.evaluate("() => window.__alerts")
+        name = await panel.locator(".conversation-head .customer-name").text_content()
+        assert alerts["notes"] == [f"New message from {name}"]
+        assert alerts["tones"] > tones
+        await watched.shot("alerted")
+        assert watched.errors == []
+    finally:
+        await context.close()
