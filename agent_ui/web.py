@@ -106,11 +106,21 @@ async def index(request: web.Request) -> web.StreamResponse:
     own work, never the floor's."""
     principal = principal_of(request)
     if not policy.sees_dashboard(principal):
-        limit = wrap_up_limit(request.app[SETTINGS])
-        desk = desk_config(request.app, principal, limit, request.app[SENDING_KEY])
-        return render("desk.html", user=principal, desk=desk)
+        return desk_page(request)
     data = await dashboard(request.app[UOW](), policy.dashboard_view(principal))
     return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
+
+
+async def desk(request: web.Request) -> web.Response:
+    """The desk for anyone who takes work: an agent's `/`, and a supervisor's or admin's `/desk`."""
+    return desk_page(request)
+
+
+def desk_page(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    limit = wrap_up_limit(request.app[SETTINGS])
+    config = desk_config(request.app, principal, limit, request.app[SENDING_KEY])
+    return render("desk.html", user=principal, desk=config)
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -181,6 +191,7 @@ def setup_ui(
     app.on_startup.append(hub.start)
     app.on_shutdown.append(hub.stop)
     app.router.add_get("/", index)
+    app.router.add_get("/desk", desk)
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)

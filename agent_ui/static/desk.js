@@ -82,7 +82,7 @@ async function openById(id) {
 /** After a (re)connect: presence, open offers and the work in hand, as the server has them. */
 async function reload() {
   await presence.load();
-  const answer = await api("GET", "/api/v1/interactions?limit=100");
+  const answer = await api("GET", "/api/v1/interactions?limit=100&agent_id=" + me);
   if (!answer.ok) return;
   const mine = answer.data.items.filter((i) => i.agent_id === me);
   const offered = new Set();

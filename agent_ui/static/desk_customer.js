@@ -28,6 +28,7 @@ export function createCustomerPanel({ customerId, interactionId, features, confi
   const followUps = el("ul", { class: "follow-ups" });
   const status = el("p", { class: "muted", role: "status" });
   let oldest = null;
+  let current = null; // the customer as last read
 
   const sections = [
     section(t("panel.profile"), profile, editForm()),
@@ -61,9 +62,14 @@ export function createCustomerPanel({ customerId, interactionId, features, confi
       satisfaction.append(el("p", { text: t("panel.satisfaction_avg", { average: Number(sat.average).toFixed(1), count: sat.count }) }));
       for (const r of sat.recent || []) satisfaction.append(el("p", { class: "muted", text: "★" + r.score + (r.comment ? " · " + r.comment : "") }));
     } else satisfaction.append(el("p", { class: "muted", text: t("common.none") }));
-    const form = node.querySelector(".edit-profile");
-    for (const name of ["name", "company", "region"]) form.elements[name].value = c[name] || "";
-    form.elements.tags.value = (c.tags || []).join(", ");
+    current = c;
+  }
+
+  /** The edit form starts from the profile as last read, each time it is opened. */
+  function fillForm(form) {
+    if (!current) return;
+    for (const name of ["name", "company", "region"]) form.elements[name].value = current[name] || "";
+    form.elements.tags.value = (current.tags || []).join(", ");
   }
 
   async function loadHistory(reset) {
@@ -129,10 +135,23 @@ export function createCustomerPanel({ customerId, interactionId, features, confi
         ...["name", "company", "region", "tags"].map((name) => el("label", {}, el("span", { text: t("panel." + name) }), el("input", { name, maxlength: 200 }))),
         el("button", { type: "submit", text: t("common.save") })),
     );
+    const details = form.querySelector("details");
+    // On the click that opens it (the toggle event comes later, after the agent may have typed).
+    details.querySelector("summary").addEventListener("click", () => {
+      if (!details.open) fillForm(form);
+    });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      // Only what the agent changed is sent: a field left as read is never written back.
+      const was = current || {};
+      const body = {};
+      for (const name of ["name", "company", "region"]) {
+        const value = form.elements[name].value.trim();
+        if (value !== (was[name] || "") && (value || current)) body[name] = value;
+      }
       const tags = form.elements.tags.value.split(",").map((s) => s.trim()).filter(Boolean);
-      const body = { name: form.elements.name.value, company: form.elements.company.value, region: form.elements.region.value, tags };
+      if (tags.join(",") !== (was.tags || []).join(",") && (tags.length || current)) body.tags = tags;
+      if (!Object.keys(body).length) return say(t("panel.saved"));
       const answer = await api("PATCH", "/api/v1/customers/" + customerId, body);
       say(answer.ok ? t("panel.saved") : answer.message);
       if (answer.ok) loadProfile();

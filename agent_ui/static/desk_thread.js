@@ -70,11 +70,12 @@ export function createThread({ interactionId, agentId, features, isFront, onCust
           cursor = Math.max(cursor, m.id);
           if (add(m) && loaded && m.direction === "inbound") onCustomerMessage(m);
         }
+        // What the first read finds is the history; anything after it is news to alert on.
         if (features.messages && found.length === PAGE) again = true;
+        else loaded = true;
       } while (again);
     } finally {
       pulling = false;
-      loaded = true;
     }
     if (isFront()) seen(); // in front of the agent: what just arrived is read
   }

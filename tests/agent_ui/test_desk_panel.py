@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.async_api import Browser, expect
 
+from contact_center.domain.enums import Role
 from tests.agent_ui.desk_world import DeskWorld, Watched, desk_world, go_available, take_chat
 from tests.conftest import unique
 from tests.contact_center.conftest import random_phone
@@ -40,6 +41,11 @@ async def test_the_agent_edits_the_customers_profile_from_the_panel(
         await go_available(page, desk_world, username)
         interaction_id, _, panel = await take_chat(page, desk_world)
         side = panel.locator(".customer-panel")
+        _, doc = await desk_world.call("GET", f"/api/v1/interactions/{interaction_id}")
+        status, _ = await desk_world.call(
+            "PATCH", f"/api/v1/customers/{doc['customer_id']}", {"region": "EU"}
+        )
+        assert status == 200  # changed elsewhere after the panel read it: the edit must not undo it
         await side.locator(".edit-profile summary").click()
         await side.locator(".edit-profile input[name=name]").fill("Grace <i>Hopper</i> 王")
         await side.locator(".edit-profile input[name=company]").fill("Navy")
@@ -49,9 +55,12 @@ async def test_the_agent_edits_the_customers_profile_from_the_panel(
             "Grace <i>Hopper</i> 王"
         )
         await expect(side.locator(".history li.current")).to_contain_text(f"#{interaction_id}")
-        _, doc = await desk_world.call("GET", f"/api/v1/interactions/{interaction_id}")
         _, customer = await desk_world.call("GET", f"/api/v1/customers/{doc['customer_id']}")
-        assert (customer["name"], customer["company"]) == ("Grace <i>Hopper</i> 王", "Navy")
+        assert (customer["name"], customer["company"], customer["region"]) == (
+            "Grace <i>Hopper</i> 王",
+            "Navy",
+            "EU",
+        )
         await watched.shot("profile-edited")
         assert watched.errors == []
     finally:
@@ -220,3 +229,39 @@ async def test_needs_merge_a_transfer_to_the_queue_reaches_the_next_agent_with_t
     finally:
         await one.close()
         await two.close()
+
+
+async def test_a_supervisor_takes_a_chat_on_their_desk_and_merges_a_duplicate_customer(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    _, username = await desk_world.agent(role=Role.SUPERVISOR)
+    status, duplicate = await desk_world.call("POST", "/api/v1/customers", {"name": unique("Duplicate ")})
+    assert status == 201
+    page = await browser.new_page()
+    watched = Watched(page, "desk-supervisor-merge")
+    try:
+        await go_available(page, desk_world, username, path="/desk")
+        interaction_id, _, panel = await take_chat(page, desk_world)
+        merge = panel.locator(".customer-panel form.merge")
+        await merge.locator("input").fill(str(duplicate["id"]))
+        await merge.locator("button").click()
+        await expect(panel.locator(".customer-panel p[role=status]")).to_have_text("Merged.")
+        _, doc = await desk_world.call("GET", f"/api/v1/interactions/{interaction_id}")
+        _, merged = await desk_world.call("GET", f"/api/v1/customers/{duplicate['id']}")
+        assert merged["merged_into_id"] == doc["customer_id"]
+        await watched.shot("merged")
+        assert watched.errors == []
+    finally:
+        await page.close()
+
+
+async def test_an_agent_sees_no_merge_on_their_panel(browser: Browser, desk_world: DeskWorld) -> None:
+    _, username = await desk_world.agent()
+    page = await browser.new_page()
+    try:
+        await go_available(page, desk_world, username)
+        _, _, panel = await take_chat(page, desk_world)
+        await expect(panel.locator(".customer-panel .profile .customer-name")).to_be_visible()
+        assert await panel.locator(".customer-panel form.merge").count() == 0
+    finally:
+        await page.close()
