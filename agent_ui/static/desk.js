@@ -1,6 +1,7 @@
 // The agent's desk: wires presence, offers, conversations and alerts to the one events socket,
 // and reloads everything from the REST API after each (re)connect. Keyboard: A / R answer the
-// oldest offer, Alt+1..9 bring a conversation to the front (see the page's shortcut list).
+// oldest offer (Alt+A / Alt+R also while typing), Alt+1..9 bring a conversation to the front
+// (see the page's shortcut list).
 import { api } from "./desk_api.js";
 import { createAlerts } from "./desk_alerts.js";
 import { createConversation } from "./desk_conversation.js";
@@ -149,9 +150,15 @@ window.addEventListener("focus", lookedAt);
 document.addEventListener("keydown", (event) => {
   const target = event.target;
   const typing = target.closest && target.closest("input, textarea, select, [contenteditable]");
-  if (event.altKey && /^[1-9]$/.test(event.key)) {
+  if (event.altKey && !event.ctrlKey && !event.metaKey && (event.code === "KeyA" || event.code === "KeyR")) {
+    event.preventDefault(); // Alt+A / Alt+R: the same, from anywhere, the reply box included
+    if (event.code === "KeyA") offers.acceptOldest();
+    else offers.rejectOldest();
+    return;
+  }
+  if (event.altKey && /^Digit[1-9]$/.test(event.code)) {
     const ids = [...conversations.keys()];
-    const id = ids[Number(event.key) - 1];
+    const id = ids[Number(event.code.slice(5)) - 1];
     if (id !== undefined) {
       event.preventDefault();
       select(id);

@@ -181,14 +181,17 @@ async def go_available(page: Page, world: DeskWorld, username: str, path: str = 
     await page.evaluate("() => document.activeElement.blur()")
 
 
-async def take_chat(page: Page, world: DeskWorld, body: str = "Hello") -> tuple[int, str, Any]:
-    """A new visitor writes; the agent (available on `page`) accepts the offer with the A key.
-    Returns the interaction id, the visitor's id and the conversation panel's locator."""
+async def take_chat(
+    page: Page, world: DeskWorld, body: str = "Hello", key: str = "a"
+) -> tuple[int, str, Any]:
+    """A new visitor writes; the agent (available on `page`) accepts the offer with `key` (A, or
+    Alt+A, which works in the reply box too). Returns the interaction id, the visitor's id and
+    the conversation panel's locator."""
     visitor = unique("visitor")
     contact = await world.inbound(visitor, body, sender_name=unique("Customer "))
     interaction_id = int(contact["interaction_id"])
     await expect(page.locator(f".offer-card[data-interaction='{interaction_id}']")).to_be_visible()
-    await page.keyboard.press("a")
+    await page.keyboard.press(key)
     panel = page.locator(f".conversation[data-interaction='{interaction_id}']")
     await expect(panel).to_have_attribute("data-state", "active")
     return interaction_id, visitor, panel

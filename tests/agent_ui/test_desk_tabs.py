@@ -1,0 +1,53 @@
+"""Several conversations at once on the desk, one tab each, in a real browser: a customer writing
+in a conversation behind another gets an unread count on its tab and in the title, even with the
+page in view, until the agent brings it to the front (Alt+number)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.agent_ui.desk_world import DeskWorld, Watched, desk_world, go_available, take_chat
+
+__all__ = ["desk_world"]  # the fixture, used here by name
+pytestmark = pytest.mark.browser
+
+
+async def test_a_message_behind_another_tab_counts_until_the_agent_brings_it_forward(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    _, username = await desk_world.agent()
+    page = await browser.new_page()
+    watched = Watched(page, "desk-tabs")
+    try:
+        await go_available(page, desk_world, username)
+        first, first_visitor, first_panel = await take_chat(page, desk_world, body="first chat")
+        assert await page.evaluate("() => document.activeElement.matches('textarea.reply')")
+        # The first chat's reply box has the focus: A would be typed there, Alt+A answers the offer.
+        second, _, second_panel = await take_chat(page, desk_world, body="second chat", key="Alt+a")
+        await expect(first_panel.locator("textarea.reply")).to_have_value("")
+        await expect(page.locator(".tab")).to_have_count(2)
+        await expect(second_panel).to_be_visible()  # the one just accepted is in front
+        await expect(first_panel).to_be_hidden()
+
+        await desk_world.inbound(first_visitor, "still waiting on the first")
+        first_tab = page.locator(f".tab[data-interaction='{first}']")
+        await expect(first_tab.locator(".unread")).to_have_text("1")
+        await expect(page).to_have_title(re.compile(r"^\(1\) Desk"))
+        await watched.shot("unread-behind")
+
+        await page.keyboard.press("Alt+1")  # works from the reply box
+        await expect(first_panel).to_be_visible()
+        await expect(first_tab.locator(".unread")).to_be_hidden()
+        await expect(page).to_have_title(re.compile(r"^Desk"))
+        await expect(first_panel.locator(".msg.inbound .body")).to_have_text(
+            ["first chat", "still waiting on the first"]
+        )
+        await page.keyboard.press("Alt+2")
+        await expect(page.locator(f".conversation[data-interaction='{second}']")).to_be_visible()
+        await watched.shot("switched")
+        assert watched.errors == []
+    finally:
+        await page.close()
