@@ -202,6 +202,39 @@ const STRINGS = {
     "panel.follow_ups": "待跟进事项",
     "panel.satisfaction": "满意度",
     "shortcuts.title": "键盘快捷键",
+    "offer.title": "会话邀请",
+    "offer.gone": "该会话邀请已失效。",
+    "customer.unknown": "客户 #{id}",
+    "chat.agent": "坐席",
+    "chat.system": "系统",
+    "chat.send_failed": "未发送：{error}。请再次点击发送。",
+    "chat.attachment": "附件：{name}",
+    "composer.unavailable": "此服务器暂不支持从工作台回复。",
+    "canned.search": "搜索快捷回复",
+    "canned.none": "没有匹配的快捷回复。",
+    "canned.unavailable": "此服务器暂不支持快捷回复。",
+    "actions.failed": "{error}",
+    "wrapup.choose": "请选择处理结果",
+    "wrapup.over": "话后处理时间已到",
+    "wrapup.free_code": "结果代码",
+    "transfer.unavailable": "此服务器暂不支持转接。",
+    "common.none": "无",
+    "common.error": "出错了（{status}）。",
+    "panel.satisfaction_avg": "平均 {average}，共 {count} 次评价",
+    "panel.edit": "编辑资料",
+    "panel.name": "姓名",
+    "panel.company": "公司",
+    "panel.region": "地区",
+    "panel.tags": "标签（用逗号分隔）",
+    "panel.note_body": "新备注",
+    "panel.follow_up_title": "跟进事项",
+    "panel.follow_up_due": "截止时间",
+    "panel.follow_up_owner": "负责人",
+    "panel.merge": "将另一位客户合并到此客户",
+    "panel.merge_id": "要合并的客户编号",
+    "panel.merged": "已合并。",
+    "panel.saved": "已保存。",
+    "panel.unavailable": "此服务器暂不支持。",
     "shortcuts.accept": "接受最早的会话邀请",
     "shortcuts.reject": "拒绝最早的会话邀请",
     "shortcuts.alt": "输入回复时同样可用",
@@ -212,7 +245,9 @@ const STRINGS = {
   },
 };
 
-const lang = (document.documentElement.lang || navigator.language || "en").startsWith("zh") ? "zh-CN" : "en";
+// The agent's browser language decides (the page's own markup is written in English).
+const lang = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+document.documentElement.lang = lang;
 
 export function t(key, vars) {
   let text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;

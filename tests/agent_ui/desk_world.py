@@ -169,7 +169,9 @@ class Watched:
         await self.page.screenshot(path=str(self.directory / f"{self._step:02d}-{what}.png"), full_page=True)
 
 
-async def go_available(page: Page, world: DeskWorld, username: str, path: str = "/") -> None:
+async def go_available(
+    page: Page, world: DeskWorld, username: str, path: str = "/", expect_presence: str = "Available"
+) -> None:
     """Sign in, open the desk (`path`: an agent's is `/`, a supervisor's `/desk`), wait for its
     socket, and go available (focus left on nothing)."""
     await sign_in(page, world.base, username)
@@ -177,7 +179,7 @@ async def go_available(page: Page, world: DeskWorld, username: str, path: str = 
         await page.goto(world.base + path)
     await expect(page.locator("#connection.on")).to_have_count(1)
     await page.select_option("#presence-select", "available")
-    await expect(page.locator("#presence-state")).to_have_text("Available")
+    await expect(page.locator("#presence-state")).to_have_text(expect_presence)
     await page.evaluate("() => document.activeElement.blur()")
 
 

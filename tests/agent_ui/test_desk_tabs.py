@@ -51,3 +51,23 @@ async def test_a_message_behind_another_tab_counts_until_the_agent_brings_it_for
         assert watched.errors == []
     finally:
         await page.close()
+
+
+async def test_a_browser_set_to_chinese_gets_the_desk_in_chinese(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    _, username = await desk_world.agent()
+    context = await browser.new_context(locale="zh-CN")
+    page = await context.new_page()
+    watched = Watched(page, "desk-chinese")
+    try:
+        await go_available(page, desk_world, username, expect_presence="空闲")
+        await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        await expect(page.locator("label[for=presence-select]")).to_have_text("状态")
+        _, _, panel = await take_chat(page, desk_world, body="你好，我的订单还没到")
+        await expect(panel.locator(".msg.inbound .body")).to_have_text("你好，我的订单还没到")
+        await expect(panel.locator("button.wrap-up")).to_have_text("话后处理")
+        await watched.shot("chinese")
+        assert watched.errors == []
+    finally:
+        await context.close()
