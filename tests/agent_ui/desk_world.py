@@ -58,13 +58,6 @@ class DeskWorld:
     app: web.Application
     chat_outbox: ChatOutbox
 
-    def serves(self, method: str, route: str) -> bool:
-        """Whether this build has a route (the desk's features that other branches bring)."""
-        return any(
-            r.method == method and r.resource and r.resource.canonical == route
-            for r in self.app.router.routes()
-        )
-
     async def offer_timeout(self, seconds: float) -> None:
         await _set_offer_timeout(self.container, self.queue, seconds)
         await self.router.rebuild()

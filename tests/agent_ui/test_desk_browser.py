@@ -5,9 +5,8 @@ it with the keyboard, reads the customer's message, replies, sees the customer's
 arrive live, has an unread count in the title while the tab is hidden, and wraps up with a code.
 Screenshots of every step go to test-artifacts/desk-conversation/; the page logs no error.
 
-Steps marked NEEDS MERGE use endpoints built on other branches (the lead's messages API, helper
-desk-api's wrap-up codes); until they are on this branch the test checks what the page does
-without them instead (it says replies cannot be sent from here; a free-text code).
+The chat channel's outbound adapter is the test's own (`ChatOutbox`), which keeps what it was
+handed; the queue's disposition codes are set by an admin first.
 """
 
 from __future__ import annotations
@@ -112,20 +111,18 @@ async def test_an_agent_takes_a_chat_from_offer_to_wrap_up(browser: Browser, des
         await page.evaluate(SHOW)
         await expect(page).to_have_title(re.compile(r"^Desk"))
 
-        if on["wrap_up_codes"]:  # NEEDS MERGE: helper desk-api's queue code list
-            _, queues = await world.call("GET", "/api/v1/queues")
-            queue_id = next(q["id"] for q in queues["items"] if q["name"] == world.queue)
-            status, _ = await world.call(
-                "PUT", f"/api/v1/queues/{queue_id}/wrap-up-codes", {"codes": ["resolved", "follow_up"]}
-            )
-            assert status == 200
+        assert on["wrap_up_codes"]
+        _, queues = await world.call("GET", "/api/v1/queues")
+        queue_id = next(q["id"] for q in queues["items"] if q["name"] == world.queue)
+        status, _ = await world.call(
+            "PUT", f"/api/v1/queues/{queue_id}/wrap-up-codes", {"codes": ["resolved", "follow_up"]}
+        )
+        assert status == 200
         await panel.locator("button.wrap-up").click()
         await expect(panel).to_have_attribute("data-state", "wrap_up")
         await expect(panel.locator(".wrap-up-left")).to_contain_text("Wrap-up ends in")
-        if on["wrap_up_codes"]:  # NEEDS MERGE: helper desk-api's queue code list
-            await panel.locator("select.wrap-up-code").select_option("resolved")
-        else:
-            await panel.locator("input.wrap-up-code").fill("resolved")
+        await expect(panel.locator("select.wrap-up-code option")).to_have_count(3)  # a prompt, 2 codes
+        await panel.locator("select.wrap-up-code").select_option("resolved")
         await watched.shot("wrap-up")
         await panel.locator("button.close-interaction").click()
         await expect(panel).to_have_count(0)

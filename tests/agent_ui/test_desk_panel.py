@@ -1,8 +1,7 @@
 """The desk's customer panel and alert switches in a real browser.
 
-Tests named `test_needs_merge_*` use endpoints built on helper desk-api's branch (canned
-responses, notes, follow-ups, transfer); on a build without them they skip with a NEEDS MERGE
-reason, and the lead runs them after the merge.
+Canned responses, notes, follow-ups and transfers use the desk endpoints of
+docs/agent-desk.md, "Server side".
 """
 
 from __future__ import annotations
@@ -24,11 +23,6 @@ HIDE = """() => {
   Object.defineProperty(document, "hidden", {value: true, configurable: true});
   document.dispatchEvent(new Event("visibilitychange"));
 }"""
-
-
-def needs(world: DeskWorld, method: str, route: str) -> None:
-    if not world.serves(method, route):
-        pytest.skip(f"NEEDS MERGE: {method} {route} is not on this branch yet")
 
 
 async def test_the_agent_edits_the_customers_profile_from_the_panel(
@@ -92,10 +86,9 @@ async def test_an_agent_who_turns_the_title_count_off_gets_none_and_the_choice_s
         await page.close()
 
 
-async def test_needs_merge_a_canned_response_is_found_with_slash_and_inserted_rendered(
+async def test_a_canned_response_is_found_with_slash_and_inserted_rendered(
     browser: Browser, desk_world: DeskWorld
 ) -> None:
-    needs(desk_world, "GET", "/api/v1/canned-responses")
     title = unique("Delay apology ")
     status, _ = await desk_world.call(
         "POST",
@@ -165,11 +158,7 @@ async def test_a_channel_that_cannot_send_says_so_and_stores_nothing(
         await page.close()
 
 
-async def test_needs_merge_notes_and_follow_ups_are_added_from_the_panel(
-    browser: Browser, desk_world: DeskWorld
-) -> None:
-    needs(desk_world, "GET", "/api/v1/customers/{id}/notes")
-    needs(desk_world, "GET", "/api/v1/customers/{id}/follow-ups")
+async def test_notes_and_follow_ups_are_added_from_the_panel(browser: Browser, desk_world: DeskWorld) -> None:
     _, username = await desk_world.agent()
     page = await browser.new_page()
     watched = Watched(page, "desk-notes")
@@ -196,10 +185,9 @@ async def test_needs_merge_notes_and_follow_ups_are_added_from_the_panel(
         await page.close()
 
 
-async def test_needs_merge_a_transfer_to_the_queue_reaches_the_next_agent_with_the_history(
+async def test_a_transfer_to_the_queue_reaches_the_next_agent_with_the_history(
     browser: Browser, desk_world: DeskWorld
 ) -> None:
-    needs(desk_world, "POST", "/api/v1/interactions/{id}/transfer")
     first_id, first = await desk_world.agent()
     _, second = await desk_world.agent()
     one, two = await browser.new_page(), await browser.new_page()
