@@ -118,7 +118,8 @@ function onInteraction(event) {
 
 function onFrame(frame) {
   const event = frame.event;
-  if (frame.type.startsWith("interaction.")) onInteraction(event);
+  if (frame.type === "interaction.flagged") conversations.get(event.interaction_id)?.flag(event.reason);
+  else if (frame.type.startsWith("interaction.") && "to_state" in event) onInteraction(event);
   else if (frame.type === "offer.declined") offers.remove(event.interaction_id);
   else if (frame.type === "message.added") conversations.get(event.interaction_id)?.pull();
   else if (frame.type === "agent.presence_changed") presence.onEvent(event);

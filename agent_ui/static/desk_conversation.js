@@ -19,6 +19,7 @@ export function createConversation({ doc, config, alerts, showError, isFront, on
   const cls = el("span", { class: "badge", hidden: true });
   const state = el("span", { class: "state" });
   const subject = el("span", { class: "subject muted", text: doc.subject || "" });
+  const flagged = el("span", { class: "flagged", role: "status", hidden: true });
 
   const thread = createThread({
     interactionId: id,
@@ -51,7 +52,7 @@ export function createConversation({ doc, config, alerts, showError, isFront, on
   const panel = el(
     "section",
     { class: "conversation", role: "tabpanel", hidden: true, dataset: { interaction: String(id) } },
-    el("header", { class: "conversation-head" }, el("span", { class: "channel channel-" + doc.channel, text: t("channel." + doc.channel) }), " ", name, " ", cls, " ", state, " ", subject, actions.node),
+    el("header", { class: "conversation-head" }, el("span", { class: "channel channel-" + doc.channel, text: t("channel." + doc.channel) }), " ", name, " ", cls, " ", state, " ", subject, flagged, actions.node),
     el("div", { class: "conversation-body" }, el("div", { class: "talk" }, thread.node, composer.node), customer.node),
   );
 
@@ -77,6 +78,11 @@ export function createConversation({ doc, config, alerts, showError, isFront, on
     update,
     pull: () => thread.pull(),
     onSignal: (signal) => thread.onSignal(signal),
+    /** A supervisor was alerted about this conversation (its state unchanged): say so and why. */
+    flag(reason) {
+      flagged.hidden = false;
+      flagged.textContent = t("chat.flagged", { reason });
+    },
     /** The agent looks at it (front tab, page visible): unread cleared, read sent. */
     seen() {
       unread = 0;

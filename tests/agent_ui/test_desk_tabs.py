@@ -5,10 +5,13 @@ page in view, until the agent brings it to the front (Alt+number)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.async_api import Browser, expect
 
+from contact_center.bus import InProcessBroker
+from contact_center.domain.events import InteractionFlagged
 from tests.agent_ui.desk_world import DeskWorld, Watched, desk_world, go_available, take_chat
 
 __all__ = ["desk_world"]  # the fixture, used here by name
@@ -71,3 +74,33 @@ async def test_a_browser_set_to_chinese_gets_the_desk_in_chinese(
         assert watched.errors == []
     finally:
         await context.close()
+
+
+async def test_a_flagged_conversation_stays_on_the_desk_and_says_why(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    """interaction.flagged leaves the state as it was: the tab stays, with the reason shown."""
+    agent_id, username = await desk_world.agent()
+    page = await browser.new_page()
+    watched = Watched(page, "desk-flagged")
+    try:
+        await go_available(page, desk_world, username)
+        interaction_id, _, panel = await take_chat(page, desk_world)
+        _, doc = await desk_world.call("GET", f"/api/v1/interactions/{interaction_id}")
+        broker = desk_world.container.broker
+        assert isinstance(broker, InProcessBroker)
+        flagged = InteractionFlagged(
+            interaction_id=interaction_id,
+            channel="chat",
+            queue_id=doc["queue_id"],
+            agent_id=agent_id,
+            reason="desk disconnected",
+            at=datetime.now(UTC),
+        )
+        await broker.deliver(flagged)
+        await expect(panel.locator(".flagged")).to_have_text("Flagged to a supervisor: desk disconnected")
+        await expect(panel).to_have_attribute("data-state", "active")
+        await watched.shot("flagged")
+        assert watched.errors == []
+    finally:
+        await page.close()
