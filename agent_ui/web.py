@@ -3,7 +3,7 @@
 Server-rendered with jinja2, then kept live over a websocket: every committed event marks the
 figures stale, and at most twice a second the hub recomputes them once per view (a team's
 figures, with or without the latest contacts: `policy.dashboard_view`) and pushes them to every
-open page of that view. An agent signing in gets their own work instead. Sign-in trades a
+open page of that view. An agent signing in gets their desk instead (`agent_ui/desk.py`). Sign-in trades a
 password for the same bearer token the API uses, kept in a cookie. Who may open what: the rules
 of `contact_center/api/route_rules.py`, checked at the door.
 """
@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 
+from agent_ui.desk import SENDING_KEY, desk_config, wrap_up_limit
 from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
 from contact_center.api.access import principal_of
@@ -29,13 +30,13 @@ from contact_center.api.auth import COOKIE
 from contact_center.api.keys import BUS, SETTINGS, UOW
 from contact_center.bus import EventBroker
 from contact_center.domain.commands import IssueToken
+from contact_center.domain.enums import Channel
 from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.events import Event
 from contact_center.queries.dashboard import dashboard
 from contact_center.services import policy
 from contact_center.services.policy import DashboardView
 from contact_center.signals import Signals
-from contact_center.storage.access_facts import interaction_where
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -105,13 +106,21 @@ async def index(request: web.Request) -> web.StreamResponse:
     own work, never the floor's."""
     principal = principal_of(request)
     if not policy.sees_dashboard(principal):
-        scope = interaction_where(policy.interaction_scope(principal))
-        async with request.app[UOW]() as uow:
-            work = await uow.interactions.list(limit=50, scope=scope)
-        open_work = [i for i in work if i.closed_at is None]
-        return render("desk.html", user=principal, work=open_work)
+        return desk_page(request)
     data = await dashboard(request.app[UOW](), policy.dashboard_view(principal))
     return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
+
+
+async def desk(request: web.Request) -> web.Response:
+    """The desk for anyone who takes work: an agent's `/`, and a supervisor's or admin's `/desk`."""
+    return desk_page(request)
+
+
+def desk_page(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    limit = wrap_up_limit(request.app[SETTINGS])
+    config = desk_config(request.app, principal, limit, request.app[SENDING_KEY])
+    return render("desk.html", user=principal, desk=config)
 
 
 async def login_form(request: web.Request) -> web.Response:
@@ -167,18 +176,22 @@ def setup_ui(
     events: EventBroker,
     signals: Signals,
     desks: DeskWatch | None = None,
+    sending: frozenset[Channel] = frozenset(),
 ) -> None:
     """Add the pages to the API application and subscribe the hub to every event (before start).
 
     `uow` gives the hub its reads; `events` is the broker every committed event reaches;
     `signals` carries typing and read marks, which `/ws/events` passes on as they come; `desks`
-    watches the agents' desk sockets (none: a closed desk changes nothing)."""
+    watches the agents' desk sockets (none: a closed desk changes nothing); `sending`: the
+    channels with an outbound adapter, which the desk tells its agents before they type."""
+    app[SENDING_KEY] = sending
     hub = DashboardHub(uow)
     events.subscribe("ui", hub.on_event, live=True)
     app[HUB_KEY] = hub
     app.on_startup.append(hub.start)
     app.on_shutdown.append(hub.stop)
     app.router.add_get("/", index)
+    app.router.add_get("/desk", desk)
     app.router.add_get("/login", login_form)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)

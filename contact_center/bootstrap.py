@@ -369,7 +369,14 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
         else LocalDesks()
     )
     desks = DeskWatch(container.bus, container.read_uow, container.settings.desk, registry)
-    setup_ui(app, uow=container.read_uow, events=container.broker, signals=container.signals, desks=desks)
+    setup_ui(
+        app,
+        uow=container.read_uow,
+        events=container.broker,
+        signals=container.signals,
+        desks=desks,
+        sending=container.outbound.sending(),
+    )
     setup_planner(app)
     setup_webchat(
         app,

@@ -165,6 +165,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/jobs/{id}"): only(*STAFF, owns="a job one started (admins: any)"),
     # Pages and websockets.
     ("GET", "/"): only(*STAFF, owns="supervisors the dashboard; agents their desk", page=True),
+    ("GET", "/desk"): only(A, S, ADM, owns="one's own offers and work (an agent's `/` too)", page=True),
     ("GET", "/planner"): only(*STAFF, owns="planners; others a 403 page", page=True),
     ("GET", "/my-schedule"): only(*STAFF, owns="oneself", page=True),
     ("GET", "/ws/dashboard"): only(S, P, ADM, owns="a supervisor's team; planners get figures only"),

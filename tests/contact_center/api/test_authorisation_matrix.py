@@ -143,6 +143,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("PUT", "/api/v1/planning/agents/{id}/contract"): PLANNING_WRITE,
     ("GET", "/api/v1/jobs/{id}"): expect("401 404 404 404 404 404 ok 403"),  # the admin's job
     ("GET", "/"): expect("login ok ok ok ok ok ok 403"),
+    ("GET", "/desk"): expect("login ok ok ok ok 403 ok 403"),
     ("GET", "/planner"): expect("login 403 403 403 403 ok ok 403"),
     ("GET", "/my-schedule"): expect("login ok ok ok ok ok ok 403"),
     ("GET", "/ws/dashboard"): expect("401 403 403 ok ok ok ok 403"),
