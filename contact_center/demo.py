@@ -27,6 +27,9 @@ from contact_center.storage.uow import UnitOfWork
 DEMO_PASSWORD = "demo-password"
 
 QUEUES: tuple[tuple[str, tuple[Channel, ...], dict[str, int], int], ...] = (
+    # First, so the web chat of the demo shop (a site without topics) lands here: only the
+    # people's agents have its skill, and the simulator leaves it to them.
+    ("web", (Channel.CHAT,), {"web": 3}, 2),
     ("support", (Channel.VOICE, Channel.CHAT, Channel.EMAIL, Channel.SMS), {"support": 3}, 0),
     ("sales", (Channel.VOICE, Channel.CHAT), {"sales": 3}, 1),
     ("billing", (Channel.EMAIL, Channel.SMS), {"billing": 4}, 0),
@@ -35,17 +38,18 @@ QUEUES: tuple[tuple[str, tuple[Channel, ...], dict[str, int], int], ...] = (
 
 STAFF: tuple[tuple[str, str, Role, dict[str, int]], ...] = (
     ("admin", "Ada Admin", Role.ADMIN, {}),
-    ("supervisor", "Sam Supervisor", Role.SUPERVISOR, {"support": 8, "sales": 6}),
+    ("supervisor", "Sam Supervisor", Role.SUPERVISOR, {"support": 8, "sales": 6, "web": 5}),
     ("planner", "Pat Planner", Role.PLANNER, {}),
-    ("alice", "Alice Chen", Role.AGENT, {"support": 8, "billing": 5}),
-    ("bob", "Bob Martin", Role.AGENT, {"support": 5, "sales": 7}),
+    ("alice", "Alice Chen", Role.AGENT, {"web": 8}),
+    ("bob", "Bob Martin", Role.AGENT, {"web": 6}),
     ("li.wei", "李伟", Role.AGENT, {"support": 7, "billing": 8}),
     ("wang.fang", "王芳", Role.AGENT, {"sales": 8, "support": 4}),
     ("carlos", "Carlos Diaz", Role.AGENT, {"billing": 6, "support": 6}),
     ("zhang.min", "张敏", Role.AGENT, {"support": 9, "sales": 5}),
 )
 #: The agents the demo's simulator works as (`simulator.py`); between them they cover every
-#: queue, so `serve --simulate` shows traffic. The other agents (alice, bob) are for a person to
+#: queue but "web", so `serve --simulate` shows traffic. The other agents (alice, bob, with the
+#: "web" skill alone: the demo shop's chats and nothing of the simulated traffic) are for a person to
 #: sign in as: the simulator never answers for them.
 SIMULATED = frozenset({"li.wei", "wang.fang", "carlos", "zhang.min"})
 
@@ -301,6 +305,24 @@ async def _seed(
     }
 
 
+def demo_guide(base_url: str) -> str:
+    """What `make run` prints under the server's address: where to write as a customer and who to
+    sign in as, so a newcomer talks to themself within a minute."""
+    people = ", ".join(u for u, _, role, _ in STAFF if role is Role.AGENT and u not in SIMULATED)
+    return "\n".join(
+        (
+            "",
+            "Try it:",
+            f"  1. open the demo shop and chat as a customer:   {base_url}/demo/shop",
+            f"  2. in another tab, sign in as an agent ({people}):  {base_url}/login",
+            "     go available, accept the offer, and answer yourself",
+            "  also: supervisor (queues and agents live), planner (forecasts, staffing, shifts), admin",
+            f"  password for every demo account: {DEMO_PASSWORD}",
+            "",
+        )
+    )
+
+
 async def _history(
     bus: MessageBus,
     clock: MovableClock,
@@ -318,6 +340,9 @@ async def _history(
             body=rng.choice(SUBJECTS[channel]),
             subject=rng.choice(SUBJECTS[channel]),
             received_at=clock.at,
+            # Past chats came from the shop's widget ("web") or support's: both have a history
+            # for the planner to forecast from.
+            queue=rng.choice(["web", "support"]) if channel is Channel.CHAT else None,
             actor="customer",
         )
     )

@@ -91,6 +91,10 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
             print(
                 f"simulator on: contacts arrive every ~{settings.simulator.mean_interval_s:.0f} s", flush=True
             )
+            if app is not None:
+                from contact_center.demo import demo_guide
+
+                print(demo_guide(f"http://{settings.http.host}:{settings.http.port}"), flush=True)
         await _until(stop, tasks)
     finally:
         for task in tasks:

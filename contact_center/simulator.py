@@ -145,6 +145,8 @@ class Simulator:
         async with self.uow() as uow:
             agents = [a for a in await uow.agents.list() if a.simulated and a.is_active]
             for queue in await uow.queues.list():
+                if not any(_serves(agent.skills, queue.required_skills) for agent in agents):
+                    continue  # a queue only people work (the demo shop's web chat): no traffic
                 for channel in queue.channels:
                     self._queues.setdefault(Channel(channel), []).append(queue.name)
         for agent in agents:
@@ -157,3 +159,7 @@ class Simulator:
                     actor="simulator",
                 )
             )
+
+
+def _serves(skills: dict[str, int], required: dict[str, int]) -> bool:
+    return all(skills.get(skill, 0) >= level for skill, level in required.items())

@@ -105,6 +105,33 @@ async def test_the_demo_seed_marks_the_simulated_agents_and_an_older_demo_gets_t
         await container.close()
 
 
+async def test_the_demo_shops_chats_are_left_to_the_people(tmp_path: Path) -> None:
+    """A chat without a queue (the demo shop's widget) lands in "web", which only the agents a
+    person plays can take, and the simulator sends no traffic there."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    upgrade(url)
+    clock = MovableClock(datetime.now(UTC))
+    container = build_container(make_settings(url), clock=clock)
+    try:
+        await seed_demo(container.bus, container.uow, clock, customers=3, history_weeks=0)
+        async with container.uow() as uow:
+            web = await uow.queues.for_channel(Channel.CHAT)
+            agents = await uow.agents.list()
+        assert web is not None and web.name == "web"
+        able = {a.username for a in agents if simulator._serves(a.skills, web.required_skills)}
+        assert {"alice", "bob"} <= able and able.isdisjoint(SIMULATED)
+        sim = Simulator(container.bus, container.uow, seed=1)
+        await sim._agents_online()
+        assert "web" not in sim._queues[Channel.CHAT] and sim._queues[Channel.CHAT]
+        visitor = await container.bus.handle(
+            ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi")
+        )
+        async with container.uow() as uow:
+            assert (await uow.interactions.get(visitor.interaction_id)).queue_id == web.id
+    finally:
+        await container.close()
+
+
 async def _simulated(container: Container) -> set[str]:
     async with container.uow() as uow:
         return {a.username for a in await uow.agents.list() if a.simulated}
