@@ -82,10 +82,14 @@ async function openTransfer(interactionId, features, config, showError, onLeft) 
   error.textContent = "";
   document.getElementById("transfer-note").value = "";
   queueSelect.replaceChildren(...(await loadQueues()).map((q) => el("option", { value: q.name, text: q.name })));
-  const agents = await api("GET", "/api/v1/agents");
-  const others = agents.ok ? agents.data.items.filter((a) => a.id !== config.agent_id && a.role === "agent") : [];
-  agentSelect.replaceChildren(...others.map((a) => el("option", { value: String(a.id), text: a.display_name || a.username })));
-  // An agent may see no colleague in the directory: then only a queue can be chosen.
+  const targets = await api("GET", "/api/v1/interactions/" + interactionId + "/transfer-targets");
+  const others = targets.ok ? targets.data.agents : [];
+  agentSelect.replaceChildren(
+    ...others.map((a) =>
+      el("option", { value: String(a.id), text: a.name + " · " + t(a.can_take_work ? "transfer.can_take" : "transfer.cannot_take") }),
+    ),
+  );
+  // Nobody in reach (or an older server): then only a queue can be chosen.
   const toAgent = form.querySelector("input[name=target][value=agent]");
   toAgent.disabled = others.length === 0;
   agentSelect.disabled = others.length === 0;

@@ -13,8 +13,10 @@ from contact_center.api.interactions import interaction_document
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.validation import Body, Id, length, parse_body, path_id
 from contact_center.domain.desk_commands import SetQueueWrapUpCodes, TransferInteraction
+from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import UnprocessableError
 from contact_center.domain.work import WrapUpCode
+from contact_center.services import policy
 from contact_center.storage.desk import DeskRepository
 
 routes = web.RouteTableDef()
@@ -30,6 +32,41 @@ class TransferRequest(Body):
     to_queue: QueueName | None = None
     to_agent_id: Id | None = None
     note: NoteBody = ""
+
+
+@routes.get("/api/v1/interactions/{id}/transfer-targets")
+async def transfer_targets(request: web.Request) -> web.Response:
+    """The colleagues the caller may hand this interaction to, for the desk's transfer dialog.
+
+    An agent's agent directory shows only themselves; transferring needs a short list of the
+    people in reach (their team, or everyone for an agent or supervisor without one), with
+    whether each can take work now: the router keeps a transfer only for someone who can."""
+    principal = principal_of(request)
+    interaction_id = path_id(request)
+    async with request.app[UOW]() as uow:
+        facts = await interaction_in_view(uow, principal, interaction_id)
+        policy.check(
+            policy.transfer_refusal(principal, facts, to_agent=None, to_agent_team=None),
+            f"interaction {interaction_id}",
+        )
+        agents = await uow.agents.list()
+    targets = [
+        {
+            "id": agent.id,
+            "name": agent.display_name or agent.username,
+            "team": agent.team,
+            "presence": Presence(agent.presence).value,
+            "can_take_work": Presence(agent.presence) in (Presence.AVAILABLE, Presence.BUSY),
+        }
+        for agent in agents
+        if agent.id != principal.agent_id
+        and agent.id != facts.agent_id
+        and agent.is_active
+        and Role(agent.role) in (Role.AGENT, Role.SUPERVISOR)
+        and policy.assigns_work_refusal(principal, agent.id or 0, agent.team, to_colleagues=True) is None
+    ]
+    targets.sort(key=lambda t: (not t["can_take_work"], str(t["name"]).casefold()))
+    return web.json_response({"agents": targets})
 
 
 class WrapUpCodesRequest(Body):

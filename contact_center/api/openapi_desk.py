@@ -59,6 +59,11 @@ DESK_OPERATIONS: tuple[Operation, ...] = (
         "Transfer to a queue or an agent, with an internal note",
         TransferRequest,
     ),
+    Operation(
+        "get",
+        "/api/v1/interactions/{id}/transfer-targets",
+        "The colleagues one may transfer this interaction to, and whether each can take work now",
+    ),
     Operation("get", "/api/v1/queues/{id}/wrap-up-codes", "The queue's wrap-up codes"),
     Operation(
         "put",

@@ -143,6 +143,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/interactions/{id}/transfer"): only(
         A, S, ADM, owns="the agent handling it or a supervisor seeing it; to an agent in one's team"
     ),
+    ("GET", "/api/v1/interactions/{id}/transfer-targets"): only(
+        A, S, ADM, owns="who may transfer it; the colleagues in their team's reach"
+    ),
     ("GET", "/api/v1/queues/{id}/wrap-up-codes"): only(*STAFF, owns="a queue of one's team (else 404)"),
     ("PUT", "/api/v1/queues/{id}/wrap-up-codes"): only(ADM),
     # Planning.

@@ -109,6 +109,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("DELETE", "/api/v1/canned-responses/{id}"): OWN_CANNED,  # each call on a fresh one (path_for)
     ("POST", "/api/v1/canned-responses/{id}/render"): OWN_CANNED,
     ("POST", "/api/v1/interactions/{id}/transfer"): OWN_INTERACTION,
+    ("GET", "/api/v1/interactions/{id}/transfer-targets"): OWN_INTERACTION,
     ("GET", "/api/v1/queues/{id}/wrap-up-codes"): TEAM_A_QUEUE,
     ("PUT", "/api/v1/queues/{id}/wrap-up-codes"): ADMIN_ONLY,
     ("GET", "/api/v1/customers/{id}/export"): ADMIN_ONLY,

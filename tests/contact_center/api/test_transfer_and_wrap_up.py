@@ -12,9 +12,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from contact_center.bootstrap import Container, build_container
-from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound
+from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound, SetPresence
 from contact_center.domain.desk_commands import CloseExpiredWrapUps
-from contact_center.domain.enums import Channel, Role
+from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.work import Note
 from contact_center.services.agents import create_token_for
 from contact_center.services.wrap_up import sweep_periodically
@@ -281,3 +281,33 @@ async def test_the_system_closes_an_interaction_left_in_wrap_up_past_its_limit(
     doc = await ok(await client.get(f"/api/v1/interactions/{forgotten}", headers=admin.headers))
     assert doc["transitions"][-1]["actor"] == "system:wrap_up_timer"
     assert await container.bus.handle(CloseExpiredWrapUps()) == []  # nothing closes twice
+
+
+async def test_the_transfer_dialog_lists_the_colleagues_in_reach(
+    client: Client, container: Container
+) -> None:
+    """An agent's own directory shows only themselves: the transfer dialog asks this list instead."""
+    team, elsewhere = unique("t"), unique("t")
+    agent = await member(container, team=team)
+    here, away, other_team = (
+        await member(container, team=team),
+        await member(container, team=team),
+        await member(container, team=elsewhere),
+    )
+    boss = await member(container, Role.SUPERVISOR, team=team)
+    planner = await member(container, Role.PLANNER, team=team)
+    await container.bus.handle(SetPresence(agent_id=here.agent_id, presence=Presence.AVAILABLE))
+    await container.bus.handle(SetPresence(agent_id=away.agent_id, presence=Presence.AWAY))
+    _, queue = await new_queue(container, team=team)
+    iid = await chat_of(container, agent, queue)
+    listed = (await ok(await client.get(f"{transfer(iid)}-targets", headers=agent.headers)))["agents"]
+    by_id = {a["id"]: a for a in listed}
+    assert set(by_id) == {here.agent_id, away.agent_id, boss.agent_id}  # not self, nor another team
+    assert (by_id[here.agent_id]["can_take_work"], by_id[away.agent_id]["can_take_work"]) == (True, False)
+    assert listed[0]["id"] == here.agent_id  # who can take it now comes first
+    assert planner.agent_id not in by_id and other_team.agent_id not in by_id
+    for outsider in (here, other_team):  # sees it not, or may not transfer what is not theirs
+        resp = await client.get(f"{transfer(iid)}-targets", headers=outsider.headers)
+        await error_of(resp, 404)
+    supervisor_view = await ok(await client.get(f"{transfer(iid)}-targets", headers=boss.headers))
+    assert agent.agent_id not in {a["id"] for a in supervisor_view["agents"]}  # it is already theirs
