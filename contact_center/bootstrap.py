@@ -2,11 +2,11 @@
 
 No settings: SQLite, an in-process broker and job runner, all in one process. A PostgreSQL URL and
 a Redis URL: the Redis stream broker and rq, shared by web, router and worker processes.
+Which service handles each command is `command_handlers.py`; this module builds what it is given.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,46 +24,23 @@ import contact_center.privacy.retention
 import contact_center.reports  # noqa: F401  (registers the report jobs)
 from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, SessionLimits, TokenCache
-from contact_center.bus import CommandHandler, EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
+from contact_center.bus import EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
+from contact_center.command_handlers import command_handlers
 from contact_center.dispatcher import OutboxDispatcher
-from contact_center.domain import commands as c
-from contact_center.domain import desk_commands as dc
-from contact_center.domain import planning_commands as pc
-from contact_center.domain.errors import InvalidInputError
-from contact_center.domain.privacy import AccessKind
 from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
 from contact_center.outbound import OutboundChannel, OutboundPorts
-from contact_center.privacy.access import TimedAccess, store_accesses
+from contact_center.privacy.access import store_accesses
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
 from contact_center.router.service import RouterService
-from contact_center.services import (
-    agents,
-    canned_responses,
-    contact_details,
-    customer_work,
-    customers,
-    desk,
-    interactions,
-    offers,
-    planning,
-    privacy,
-    queues,
-    routing_pass,
-    satisfaction,
-    tokens,
-    transfers,
-    wrap_up,
-    wrap_up_codes,
-)
 from contact_center.services.inbound import InboundWriter
-from contact_center.services.messages import OutboundDelivery, send_message
+from contact_center.services.messages import OutboundDelivery
 from contact_center.services.queue_directory import QueueDirectory
 from contact_center.services.sign_in_limits import LocalFailureCounts, RedisFailureCounts, SignInLimits
 from contact_center.settings import Settings
 from contact_center.signals import LocalSignals, RedisSignals, Signals
-from contact_center.storage.accept_batch import TimedAccept, store_accepts
+from contact_center.storage.accept_batch import store_accepts
 from contact_center.storage.engine import Database, open_database, session_factory
 from contact_center.storage.group_commit import GroupCommitter
 from contact_center.storage.idempotency import IdempotencyStore
@@ -127,76 +104,6 @@ class Container:
         if self.redis is not None:
             await self.redis.aclose()
         await self.database.dispose()
-
-
-def command_handlers(
-    settings: Settings,
-    inbound: InboundWriter,
-    accepts: GroupCommitter[TimedAccept, Any],
-    clock: Clock,
-    sign_in: SignInLimits,
-    accesses: GroupCommitter[TimedAccess, None],
-    outbound: OutboundPorts,
-) -> dict[type[c.Command], CommandHandler]:
-    region = settings.default_region
-
-    async def receive_inbound(cmd: c.ReceiveInbound, _uow: UnitOfWork) -> object:
-        return await inbound.receive(cmd)  # group commit: its own transaction, shared with others
-
-    async def accept_offer(cmd: c.AcceptOffer, _uow: UnitOfWork) -> object:
-        return await accepts.submit(TimedAccept(cmd, clock()))  # group commit, as inbound contacts
-
-    async def record_access(cmd: c.RecordCustomerAccess, _uow: UnitOfWork) -> None:
-        if cmd.kind not in {k.value for k in AccessKind}:  # refused here, never inside a shared batch
-            raise InvalidInputError(f"unknown access kind {cmd.kind!r}")
-        await accesses.submit(TimedAccess(cmd, clock()))  # group commit: one insert per batch
-
-    return {
-        c.ReceiveInbound: receive_inbound,
-        c.OpenInteraction: interactions.open_interaction,
-        c.TransitionInteraction: functools.partial(
-            interactions.transition_interaction, wrap_up_limit_s=settings.desk.wrap_up_limit_s
-        ),
-        c.SendMessage: functools.partial(send_message, ports=outbound),
-        c.CreateCustomer: functools.partial(customers.create_customer, default_region=region),
-        c.UpdateCustomer: customers.update_customer,
-        c.MergeCustomers: customers.merge_customers,
-        c.EraseCustomer: privacy.erase_customer,
-        c.RecordCustomerAccess: record_access,
-        c.CreateAgent: agents.create_agent,
-        c.UpdateAgent: agents.update_agent,
-        c.SetPresence: agents.set_presence,
-        c.HandleOrphanedChats: desk.handle_orphaned_chats,
-        c.IssueToken: sign_in.issue_token,
-        c.RevokeTokens: tokens.revoke_tokens,
-        c.CreateQueue: queues.create_queue,
-        c.UpdateQueue: queues.update_queue,
-        c.OfferInteraction: offers.offer_interaction,
-        c.CloseOffer: offers.close_offer,
-        c.AcceptOffer: accept_offer,
-        c.RejectOffer: offers.reject_offer,
-        c.RecordDecision: offers.record_decision,
-        c.ApplyRoutingPass: routing_pass.apply_routing_pass,
-        c.RateInteraction: satisfaction.rate_interaction,
-        c.AddContactDetails: functools.partial(contact_details.add_contact_details, default_region=region),
-        c.RequestTranscript: satisfaction.request_transcript,
-        dc.CreateCannedResponse: canned_responses.create_canned_response,
-        dc.UpdateCannedResponse: canned_responses.update_canned_response,
-        dc.DeleteCannedResponse: canned_responses.delete_canned_response,
-        dc.AddNote: customer_work.add_note,
-        dc.CreateFollowUp: customer_work.create_follow_up,
-        dc.CompleteFollowUp: customer_work.complete_follow_up,
-        dc.TransferInteraction: functools.partial(
-            transfers.transfer_interaction, reserve_s=settings.desk.transfer_reserve_s
-        ),
-        dc.SetQueueWrapUpCodes: wrap_up_codes.set_queue_wrap_up_codes,
-        dc.CloseExpiredWrapUps: wrap_up.close_expired_wrap_ups,
-        pc.AddOverride: planning.add_override,
-        pc.DeleteOverride: planning.delete_override,
-        pc.SetContract: planning.set_contract,
-        pc.SaveSchedule: planning.save_schedule,
-        pc.PublishSchedule: planning.publish_schedule,
-    }
 
 
 def outbound_adapters(settings: Settings) -> list[OutboundChannel]:

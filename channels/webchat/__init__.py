@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from channels.webchat import endpoints, visitor_socket
+from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.hub import VisitorHub
 from channels.webchat.limits import ConnectionCounts
 from channels.webchat.sites import AvailabilityCache
@@ -32,7 +33,7 @@ from contact_center.storage.uow import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 
-CHAT_KEY: web.AppKey[visitor_socket.ChatDeps] = web.AppKey("webchat")
+CHAT_KEY: web.AppKey[ChatDeps] = web.AppKey("webchat")
 SECRET_KEY_SUFFIX = ":webchat:secret"
 
 
@@ -53,7 +54,7 @@ def setup_webchat(
     hub = VisitorHub(reader)
     events.subscribe("webchat", hub.on_event, live=True)
     signals.subscribe(hub.on_signal)
-    deps = visitor_socket.ChatDeps(
+    deps = ChatDeps(
         settings=chat,
         bus=bus,
         read_uow=read_uow,

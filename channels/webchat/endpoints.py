@@ -15,8 +15,8 @@ from pathlib import Path
 from aiohttp import BodyPartReader, web
 
 from channels.webchat import sites
+from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.tokens import BadTokenError
-from channels.webchat.visitor_socket import ChatDeps
 from contact_center.api.access import interaction_in_view
 from contact_center.api.auth import COOKIE, authenticate
 from contact_center.domain.errors import (

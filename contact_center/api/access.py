@@ -3,7 +3,7 @@
 `access_middleware` looks the matched route up in `route_rules.RULES`: no rule, no entry (a 403,
 logged as a bug); a public route passes; any other needs a signed-in caller (401, or the sign-in
 page for a page) whose role the rule lets in (403). Past the door, a handler reads the facts of
-the resource it serves and asks `services/policy.py` about them through the functions below; a
+the resource it serves and asks `services/policy/` about them through the functions below; a
 resource the caller may not see is answered as one that does not exist (404).
 """
 

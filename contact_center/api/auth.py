@@ -2,7 +2,7 @@
 
 Tokens resolve through the cache in `principals.py`, so a request costs no transaction to sign in.
 Who may do what is decided elsewhere: the door in `access.py` by the rules of `route_rules.py`,
-and the ownership of each resource by `services/policy.py`.
+and the ownership of each resource by `services/policy/`.
 """
 
 from __future__ import annotations

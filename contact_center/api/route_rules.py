@@ -3,7 +3,7 @@
 Keyed by method and route (as aiohttp names the route: `/api/v1/customers/{id}`). A route the
 application serves but this table lacks is refused to everyone (`api/access.py`) and fails the
 authorisation-matrix test, so a new route cannot ship without a rule. The door checks the role;
-`owns` names the check the handler then asks the policy (`services/policy.py`) for, on the facts
+`owns` names the check the handler then asks the policy (`services/policy/`) for, on the facts
 of the one resource, and what a caller who fails it is told. docs/security.md has the table.
 """
 

@@ -1,4 +1,4 @@
-"""The signed-in caller, as the policy (`services/policy.py`) and the commands that carry it see it."""
+"""The signed-in caller, as the policy (`services/policy/`) and the commands that carry it see it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The facts authorisation decides on, read from the database, and the policy's scopes as SQL.
 
-`services/policy.py` decides over plain facts; this module reads them (one query per resource)
+`services/policy/` decides over plain facts; this module reads them (one query per resource)
 and turns a `Scope` into a WHERE clause, so a list is scoped before it is paged: a page of
 results is a page of what the caller may see, never a page filtered afterwards.
 """
