@@ -13,6 +13,7 @@ import asyncio
 import logging
 import random
 import time
+import weakref
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -36,6 +37,36 @@ def is_outage(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     return isinstance(exc, INFRASTRUCTURE_ERRORS)
+
+
+class Degraded:
+    """What of this process is riding out an outage right now, for `/readyz` to say.
+
+    One per process (`DEGRADED`): the loops that keep an `Outage` are spread over the router,
+    the broker, the dispatcher and the web handlers, and what an operator asks is simply which
+    of them are waiting for something, and since when. Entries are held by their owner (the
+    loop's `Outage`) weakly: a loop cancelled in the middle of an outage takes its entry with it."""
+
+    def __init__(self) -> None:
+        self._since: weakref.WeakKeyDictionary[object, tuple[str, float]] = weakref.WeakKeyDictionary()
+
+    def mark(self, owner: object, what: str, since: float) -> None:
+        self._since.setdefault(owner, (what, since))
+
+    def clear(self, owner: object) -> None:
+        self._since.pop(owner, None)
+
+    def now(self) -> dict[str, float]:
+        """Each degraded part with the seconds it has been so (the longest, when several loops
+        of one name are), longest first."""
+        at = time.monotonic()
+        found: dict[str, float] = {}
+        for what, since in list(self._since.values()):
+            found[what] = max(found.get(what, 0.0), round(at - since, 1))
+        return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+
+DEGRADED = Degraded()
 
 
 class Outage:
@@ -62,6 +93,7 @@ class Outage:
     def failed(self, exc: BaseException) -> None:
         if self._since is None:
             self._since = time.monotonic()
+            DEGRADED.mark(self, self._what, self._since)
             self._log.warning(
                 f"{self._what}.unavailable",
                 extra={"error": f"{type(exc).__name__}: {exc}", "retrying": True},
@@ -75,6 +107,7 @@ class Outage:
             f"{self._what}.recovered",
             extra={"outage_s": round(time.monotonic() - self._since, 1), "failures": self._failures},
         )
+        DEGRADED.clear(self)
         self._since = None
         self._failures = 0
         self._delay = self._first

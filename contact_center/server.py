@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
 import sys
+from collections.abc import Awaitable
 from typing import Any
 
 from aiohttp import web
@@ -27,6 +29,7 @@ from contact_center.router.explain_rpc import Explain, remote_explainer, serve_e
 from contact_center.services.wrap_up import sweep_periodically
 from contact_center.settings import Settings, load_settings
 from contact_center.storage.migrate import schema_problem
+from contact_center.supervision import supervised
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +80,8 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         if role == "all" and settings.privacy.message_retention_days is not None:
             # Several processes: the purge runs from cron (`contact-center privacy purge-messages`).
             every = settings.privacy.retention_interval_s
-            tasks.append(asyncio.create_task(purge_periodically(container.jobs, every), name="retention"))
+            purging = functools.partial(purge_periodically, container.jobs, every)
+            tasks.append(asyncio.create_task(supervised("retention", purging), name="retention"))
         if simulate:
             from contact_center.simulator import Simulator
 
@@ -87,7 +91,7 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
                 mean_interval_s=settings.simulator.mean_interval_s,
                 seed=settings.simulator.seed,
             )
-            tasks.append(asyncio.create_task(sim.run(), name="simulator"))
+            tasks.append(asyncio.create_task(supervised("simulator", sim.run), name="simulator"))
             print(
                 f"simulator on: contacts arrive every ~{settings.simulator.mean_interval_s:.0f} s", flush=True
             )
@@ -135,24 +139,29 @@ def _start_router(container: Container, *, tune_collector: bool) -> tuple[Explai
     if tune_collector:
         gc.set_threshold(*ROUTER_GC_THRESHOLDS)
     router = build_router(container, freeze_collector=tune_collector)
-    tasks = [asyncio.create_task(router.run(), name="router")]
+    tasks = [asyncio.create_task(supervised("router", router.run), name="router")]
     # Where the router runs, so do the wrap-up time limits (each close re-checks under its row lock,
     # so a standby router's process running it too closes nothing twice).
     every = container.settings.desk.wrap_up_sweep_s
-    tasks.append(asyncio.create_task(sweep_periodically(container.bus, every), name="wrap-up-limits"))
-    if container.redis is not None:
-        namespace = container.settings.redis.stream
-        tasks.append(
-            asyncio.create_task(
-                serve_explanations(container.redis, namespace, router.explain, lambda: router.leading),
-                name="router-explain",
-            )
+    tasks.append(
+        asyncio.create_task(
+            supervised("wrap-up-limits", lambda: sweep_periodically(container.bus, every)),
+            name="wrap-up-limits",
         )
+    )
+    if (redis := container.redis) is not None:
+        namespace = container.settings.redis.stream
+
+        def answering() -> Awaitable[None]:
+            return serve_explanations(redis, namespace, router.explain, lambda: router.leading)
+
+        tasks.append(asyncio.create_task(supervised("router-explain", answering), name="router-explain"))
     return router.explain, tasks
 
 
 async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
-    """Run until a signal, or until a background task fails (which then stops the process)."""
+    """Run until a signal, or until a background task ends: its failures are restarted by
+    `supervised`, so an end is a router that found another process routing this database."""
     waiter = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()

@@ -7,6 +7,7 @@ that.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -15,8 +16,10 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from contact_center.bootstrap import build_container
+from contact_center.outage import DEGRADED, Outage
 from tests.conftest import make_settings
 from tests.contact_center.api.conftest import error_of, make_client, ok
 
@@ -85,7 +88,7 @@ async def test_readyz_names_redis_when_it_is_down(postgres_url: str) -> None:
 
 async def test_readyz_is_200_when_all_is_up(client: Client) -> None:
     body = await ok(await client.get("/readyz"))
-    assert body == {"status": "ready", "checks": {"database": "ok"}}
+    assert body == {"status": "ready", "checks": {"database": "ok"}, "degraded": {}}
 
 
 async def test_readyz_answers_at_once_while_another_process_holds_the_sqlite_write_lock(
@@ -105,3 +108,15 @@ async def test_readyz_answers_at_once_while_another_process_holds_the_sqlite_wri
         holder.close()
         await client.close()
         await container.close()
+
+
+async def test_readyz_says_what_rides_out_an_outage_and_forgets_a_loop_that_went(client: Client) -> None:
+    outage = Outage(logging.getLogger("test"), "test.redis")
+    outage.failed(RedisConnectionError("refused"))
+    body = await ok(await client.get("/readyz"))  # still serving: the backends answer
+    assert body["status"] == "degraded" and "test.redis" in body["degraded"]
+    outage.recovered()
+    assert "test.redis" not in (await ok(await client.get("/readyz")))["degraded"]
+    outage.failed(RedisConnectionError("refused"))
+    del outage  # the loop holding it was cancelled mid-outage
+    assert "test.redis" not in DEGRADED.now()
