@@ -18,7 +18,8 @@ export function createActions({ interactionId, features, config, showError, onLe
   const freeCode = el("input", { type: "text", class: "wrap-up-code", maxlength: 50, placeholder: t("wrapup.free_code"), "aria-label": t("wrapup.code") });
   const closeButton = el("button", { type: "button", class: "close-interaction", text: t("actions.close") });
   const countdown = el("span", { class: "wrap-up-left" });
-  const wrapArea = el("div", { class: "wrap-up-area", hidden: true }, el("label", { text: t("wrapup.code") + " " }), features.wrap_up_codes ? codes : freeCode, closeButton, countdown);
+  const codeLabel = el("label", { text: t("wrapup.code") + " " });
+  const wrapArea = el("div", { class: "wrap-up-area", hidden: true }, codeLabel, features.wrap_up_codes ? codes : freeCode, closeButton, countdown);
   const node = el("div", { class: "actions" }, transferButton, wrapButton, wrapArea);
   let doc = null;
   let codesFor = null;
@@ -33,9 +34,14 @@ export function createActions({ interactionId, features, config, showError, onLe
     if (!features.wrap_up_codes || queueId === null || codesFor === queueId) return;
     codesFor = queueId;
     const answer = await api("GET", "/api/v1/queues/" + queueId + "/wrap-up-codes");
+    const listed = answer.ok ? answer.data.wrap_up_codes : [];
     codes.replaceChildren(el("option", { value: "", text: t("wrapup.choose") }));
-    for (const c of answer.ok ? answer.data.wrap_up_codes : []) codes.append(el("option", { value: c.code, text: c.label || c.code }));
+    for (const c of listed) codes.append(el("option", { value: c.code, text: c.label || c.code }));
+    // A queue without a list of codes closes without one: nothing to choose, nothing to block on.
+    noCodes = answer.ok && listed.length === 0;
+    codes.hidden = codeLabel.hidden = noCodes;
   }
+  let noCodes = false;
 
   function tick() {
     if (!doc || doc.state !== "wrap_up") return;
@@ -50,11 +56,11 @@ export function createActions({ interactionId, features, config, showError, onLe
   });
   closeButton.addEventListener("click", async () => {
     const code = (features.wrap_up_codes ? codes.value : freeCode.value).trim();
-    if (!code) {
+    if (!code && !noCodes) {
       showError(t("wrapup.choose"));
       return;
     }
-    const answer = await move({ to: "closed", wrap_up_code: code });
+    const answer = await move(code ? { to: "closed", wrap_up_code: code } : { to: "closed" });
     if (answer.ok) onLeft();
   });
   transferButton.addEventListener("click", () => openTransfer(interactionId, features, config, showError, onLeft));
