@@ -170,6 +170,21 @@ class RedisStreamBroker:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self._leave_groups()
+
+    async def _leave_groups(self) -> None:
+        """Take this consumer off its groups' lists on a clean stop, so a reader of Redis sees
+        only live consumers. Only when it holds nothing unacknowledged: entries it read and never
+        acknowledged stay claimable by the others (a killed process leaves its name, as before)."""
+        for group, _ in self._groups:
+            try:
+                pending = await self._redis.xpending_range(
+                    self._stream, group, min="-", max="+", count=1, consumername=self._consumer
+                )
+                if not pending:
+                    await self._redis.xgroup_delconsumer(self._stream, group, self._consumer)
+            except Exception as exc:  # Redis away at shutdown: the name stays, harmlessly
+                log.info("events.leave_failed", extra={"group": group, "error": type(exc).__name__})
 
     async def ensure_group(self, group: str) -> None:
         """Create the group at the stream's start, so events published before it existed are read."""

@@ -217,3 +217,26 @@ async def test_redis_test_url_answers() -> None:
         assert await client.ping() is True
     finally:
         await client.aclose()
+
+
+async def test_a_consumer_that_stops_cleanly_leaves_its_group(
+    make_redis_container: Callable[[], Container],
+) -> None:
+    """A reader of Redis sees the live consumers only (routers that stopped used to stay listed)."""
+    one, two = make_redis_container(), make_redis_container()
+    group = unique("leavers")
+
+    async def ignore(event: Event) -> None:
+        return
+
+    one.broker.subscribe(group, ignore)
+    two.broker.subscribe(group, ignore)
+    await one.start(dispatch=False)
+    await two.start(dispatch=False)
+    assert one.redis is not None
+    stream = one.settings.redis.stream
+    assert len(await one.redis.xinfo_consumers(stream, group)) == 2
+    await one.broker.stop()
+    assert len(await one.redis.xinfo_consumers(stream, group)) == 1
+    await two.broker.stop()
+    assert await one.redis.xinfo_consumers(stream, group) == []
