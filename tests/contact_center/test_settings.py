@@ -137,3 +137,17 @@ def test_environment_variables_of_other_tools_are_ignored() -> None:
 
 def test_a_typo_in_a_known_section_is_still_reported() -> None:
     assert "http.prot" in config_error({"CC_HTTP__PROT": "1"})
+
+
+def test_the_deployment_example_environment_is_valid_settings() -> None:
+    """docs/deployment.md hands operators config/deploy/systemd/env.example: every key in it must
+    be one the settings know, with a value they accept."""
+    example = Path(__file__).resolve().parents[2] / "config" / "deploy" / "systemd" / "env.example"
+    environ: dict[str, str] = {}
+    for line in example.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            environ[name] = value
+    settings = load_settings(environ, config_file=None)
+    assert settings.is_distributed and settings.environment == "production"
+    assert settings.http.cookie_secure and settings.webchat.secret is not None
