@@ -49,7 +49,10 @@ class VisitorTokens:
 
     def verify(self, token: str, site: str, now: datetime) -> Visitor:
         body, dot, signature = token.partition(".")
-        if not dot or len(token) > 512 or not hmac.compare_digest(signature, self._sign(body)):
+        # Bytes, not str: compare_digest refuses (raises on) a str with non-ASCII characters,
+        # which is what a hostile client would send.
+        expected = self._sign(body).encode()
+        if not dot or len(token) > 512 or not hmac.compare_digest(signature.encode(), expected):
             raise BadTokenError("the visitor token is not valid")
         try:
             data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))

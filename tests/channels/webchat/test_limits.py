@@ -26,6 +26,8 @@ async def messages_with(served: Served, body: str) -> int:
         ('{"no": "type"}', "unknown_type"),
         ('{"type": "message", "client_id": "x", "body": "hi"}', "hello_first"),
         ('{"type": "hello", "site": "shop", "token": "forged.token"}', "bad_token"),
+        ('{"type": "hello", "site": "shop", "token": "forged.t\u00f6ken"}', "bad_token"),  # not ASCII
+        ('{"type": "hello", "site": "shop", "token": "f\u00f6rged.token"}', "bad_token"),
         ('{"type": "hello", "site": "nowhere"}', "unknown_site"),
         ('{"type": "hello", "site": "shop", "last_seq": "7"}', "bad_field"),
     ],
