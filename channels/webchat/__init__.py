@@ -19,7 +19,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from channels.webchat import endpoints, visitor_socket
+from channels.webchat import conversation, endpoints, visitor_socket
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.hub import VisitorHub
 from channels.webchat.limits import ConnectionCounts
@@ -27,6 +27,7 @@ from channels.webchat.sites import AvailabilityCache
 from channels.webchat.tokens import VisitorTokens
 from channels.webchat.uploads import UploadStore
 from contact_center.bus import EventBroker, MessageBus
+from contact_center.domain import events as ev
 from contact_center.settings import Settings
 from contact_center.signals import Signals
 from contact_center.storage.uow import Clock, UnitOfWork
@@ -69,6 +70,8 @@ def setup_webchat(
         default_region=settings.default_region,
     )
     app[CHAT_KEY] = deps
+    # Live, in every web process: each deletes the files in its own upload directory.
+    events.subscribe("webchat-erasure", functools.partial(erase_uploads, deps), live=True)
 
     async def start(_app: web.Application) -> None:
         secret = await _secret(chat.secret, redis, f"{settings.redis.stream}{SECRET_KEY_SUFFIX}")
@@ -100,3 +103,13 @@ async def _secret(configured: str | None, redis: Redis | None, key: str) -> byte
     shared = await redis.get(key)
     log.warning("webchat.secret_generated", extra={"shared": True})
     return shared if isinstance(shared, bytes) else str(shared).encode()
+
+
+async def erase_uploads(deps: ChatDeps, event: ev.Event) -> None:
+    """A customer erased: the files they sent go too (their messages' attachment lists were
+    blanked by the erasure; the files themselves are this channel's to delete)."""
+    if not isinstance(event, ev.CustomerErased):
+        return
+    interaction_ids = await conversation.interactions_of(deps.reader, event.customer_ids)
+    erased = await deps.uploads.erase_for(interaction_ids)
+    log.info("webchat.uploads_erased", extra={"customer_id": event.customer_id, "files": erased})

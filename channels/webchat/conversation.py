@@ -67,6 +67,15 @@ async def latest(reader: AsyncEngine, customer_id: int) -> Conversation | None:
     return Conversation(int(row[0]), InteractionState(row[1])) if row else None
 
 
+async def interactions_of(reader: AsyncEngine, customer_ids: Sequence[int]) -> set[int]:
+    """Every chat interaction of these customers."""
+    async with reader.connect() as conn:
+        stmt = select(INTERACTION.c.id).where(
+            INTERACTION.c.customer_id.in_(list(customer_ids)), INTERACTION.c.channel == Channel.CHAT.value
+        )
+        return {int(row[0]) for row in (await conn.execute(stmt)).all()}
+
+
 async def customer_of_interaction(reader: AsyncEngine, interaction_id: int) -> int | None:
     async with reader.connect() as conn:
         stmt = select(INTERACTION.c.customer_id).where(INTERACTION.c.id == interaction_id)

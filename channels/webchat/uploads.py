@@ -108,6 +108,23 @@ class UploadStore:
                 )
                 await asyncio.to_thread(self._write_record, noted)
 
+    async def erase_for(self, interaction_ids: set[int]) -> int:
+        """Delete the files sent on these interactions (a customer erased): how many went."""
+        return await asyncio.to_thread(self._erase_for, interaction_ids)
+
+    def _erase_for(self, interaction_ids: set[int]) -> int:
+        if not interaction_ids or not self._dir.is_dir():
+            return 0
+        erased = 0
+        for record in self._dir.glob("*.json"):
+            upload = self._read(record.stem)
+            if upload is None or not interaction_ids.intersection(upload.interaction_ids):
+                continue
+            (self._dir / upload.id).unlink(missing_ok=True)
+            record.unlink(missing_ok=True)
+            erased += 1
+        return erased
+
     async def find(self, upload_id: str) -> Upload:
         upload = await asyncio.to_thread(self._read, upload_id)
         if upload is None:

@@ -8,14 +8,17 @@ from typing import Any
 import aiohttp
 from sqlmodel import select
 
+from channels.webchat import CHAT_KEY
 from channels.webchat.sites import availability
 from contact_center.domain.commands import CreateAgent, CreateQueue, EraseCustomer, SetPresence
 from contact_center.domain.enums import Channel, InteractionState, Presence
+from contact_center.domain.errors import NotFoundError
 from contact_center.domain.work import SatisfactionScore, TranscriptRequest
 from contact_center.services.agents import create_token_for
 from tests.channels.webchat.conftest import NIGHT_QUEUE, SHOP, Served, Visitor
 from tests.conftest import unique
 from tests.contact_center.conftest import offer_and_accept
+from tests.contact_center.router.conftest import polled
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -208,3 +211,33 @@ async def test_the_agent_handling_the_chat_downloads_its_file_and_no_other_agent
     async with served.http.get(url + "?site=shop") as got:
         assert got.status == 401
     await visitor.close()
+
+
+async def test_erasing_the_customer_deletes_the_files_they_sent(served: Served) -> None:
+    visitor, token = await token_of(served)
+    status, kept_body, _ = await post_file(served, token, PNG, "image/png", name="mine.png")
+    assert status == 201
+    await visitor.send({"type": "message", "client_id": "e2", "body": "", "attachments": [kept_body["id"]]})
+    ack = await visitor.until("ack", client_id="e2")
+    other, other_token = await token_of(served)
+    status, other_body, _ = await post_file(served, other_token, PNG, "image/png", name="theirs.png")
+    await other.send({"type": "message", "client_id": "o1", "body": "", "attachments": [other_body["id"]]})
+    await other.until("ack", client_id="o1")
+    store = served.app[CHAT_KEY].uploads
+    assert store.path_of(await store.find(kept_body["id"])).exists()
+    async with served.container.uow() as uow:
+        customer_id = (await uow.interactions.get(ack["interaction_id"])).customer_id
+    await served.container.bus.handle(EraseCustomer(customer_id=customer_id))
+    await served.container.dispatcher.drain()  # customer.erased reaches the channel
+
+    async def gone() -> bool:
+        try:
+            await store.find(kept_body["id"])
+        except NotFoundError:
+            return True
+        return False
+
+    await polled(gone, within_s=10)  # the erased customer's file is deleted
+    assert store.path_of(await store.find(other_body["id"])).exists()  # another customer's stays
+    await visitor.close()
+    await other.close()
