@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,10 +92,22 @@ class DeskWorld:
 async def desk_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
     chat_outbox = ChatOutbox()
     container = build_container(make_settings(sqlite_url), outbound=[chat_outbox])
-    queue, skill = unique("deskq"), unique("deskskill")
-    await container.bus.handle(
-        CreateQueue(name=queue, channels=(Channel.CHAT, Channel.SMS), required_skills=((skill, 1),))
-    )
+    channels = (Channel.CHAT, Channel.SMS)
+    async with served_world(container, unique("deskq"), unique("deskskill"), channels, chat_outbox) as world:
+        yield world
+
+
+@asynccontextmanager
+async def served_world(
+    container: Container,
+    queue: str,
+    skill: str,
+    channels: tuple[Channel, ...],
+    chat_outbox: ChatOutbox,
+) -> AsyncIterator[DeskWorld]:
+    """`container`'s web app on a free port with its router leading, a queue of `channels` that
+    needs `skill`, and an administrator's token; everything closed afterwards."""
+    await container.bus.handle(CreateQueue(name=queue, channels=channels, required_skills=((skill, 1),)))
     admin = await container.bus.handle(CreateAgent(username=unique("adm"), role=Role.ADMIN))
     token = await create_token_for(container.uow(), admin, "test")
     await forget_other_tests_work(container)

@@ -8,29 +8,22 @@ page logs a console error.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from playwright.async_api import Browser, expect
 from sqlmodel import select
 
 from channels.webchat import CHAT_KEY
-from contact_center.api.protocol_errors import ApiRunner
-from contact_center.bootstrap import build_container, build_router, build_web_app
-from contact_center.domain.commands import CreateAgent, CreateQueue
-from contact_center.domain.enums import Channel, Role
+from contact_center.bootstrap import build_container
+from contact_center.domain.enums import Channel
 from contact_center.domain.interactions import Message
-from contact_center.services.agents import create_token_for
 from contact_center.settings import Settings
-from tests.agent_ui.conftest import _free_port, browser
-from tests.agent_ui.desk_world import ChatOutbox, DeskWorld, Watched, go_available
+from tests.agent_ui.conftest import browser
+from tests.agent_ui.desk_world import ChatOutbox, DeskWorld, Watched, go_available, served_world
 from tests.conftest import unique
-from tests.contact_center.router.conftest import _leading, forget_other_tests_work, polled
 
 __all__ = ["browser"]  # the fixture, used here by name
 
@@ -48,37 +41,8 @@ async def shop_world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld
         }
     )
     container = build_container(settings)  # the deployment's own adapters: web chat can send
-    await container.bus.handle(
-        CreateQueue(name=queue, channels=(Channel.CHAT,), required_skills=((skill, 1),))
-    )
-    admin = await container.bus.handle(CreateAgent(username=unique("adm"), role=Role.ADMIN))
-    token = await create_token_for(container.uow(), admin, "test")
-    await forget_other_tests_work(container)
-    router = build_router(container)
-    app = build_web_app(container, explain=router.explain)
-    await container.start()
-    task = asyncio.create_task(router.run())
-    await polled(lambda: _leading(router))
-    runner = ApiRunner(app)
-    await runner.setup()
-    port = _free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield DeskWorld(
-            f"http://127.0.0.1:{port}",
-            container,
-            queue,
-            skill,
-            {"Authorization": f"Bearer {token}"},
-            router,
-            app,
-            ChatOutbox(),
-        )
-    finally:
-        await runner.cleanup()
-        with contextlib.suppress(asyncio.CancelledError):
-            await router.stop(task)
-        await container.close()
+    async with served_world(container, queue, skill, (Channel.CHAT,), ChatOutbox()) as world:
+        yield world
 
 
 async def stored_bodies(world: DeskWorld, interaction_id: int) -> list[str]:
