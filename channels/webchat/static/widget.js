@@ -19,7 +19,8 @@
       rate: "How was this chat?", score: "Rating", comment: "Comment (optional)",
       transcript: "Email me the transcript (optional)", submit: "Send rating",
       thanks: "Thank you for your rating.", recorded: "Your transcript request was recorded.",
-      ended: "The chat has ended.", attached: "attached", log: "Conversation"
+      ended: "The chat has ended.", attached: "attached", log: "Conversation",
+      again: "Write again"
     },
     "zh-CN": {
       open: "\u5728\u7ebf\u54a8\u8be2", title: "\u5728\u7ebf\u5ba2\u670d", close: "\u5173\u95ed\u804a\u5929",
@@ -37,7 +38,8 @@
       transcript: "\u628a\u804a\u5929\u8bb0\u5f55\u53d1\u5230\u6211\u7684\u90ae\u7bb1\uff08\u53ef\u9009\uff09",
       submit: "\u63d0\u4ea4\u8bc4\u5206", thanks: "\u611f\u8c22\u60a8\u7684\u8bc4\u5206\u3002",
       recorded: "\u5df2\u8bb0\u5f55\u60a8\u7684\u804a\u5929\u8bb0\u5f55\u8bf7\u6c42\u3002",
-      ended: "\u804a\u5929\u5df2\u7ed3\u675f\u3002", attached: "\u5df2\u9644\u4e0a", log: "\u804a\u5929\u8bb0\u5f55"
+      ended: "\u804a\u5929\u5df2\u7ed3\u675f\u3002", attached: "\u5df2\u9644\u4e0a", log: "\u804a\u5929\u8bb0\u5f55",
+      again: "\u7ee7\u7eed\u54a8\u8be2"
     }
   };
   var asked = script.getAttribute("data-lang") || document.documentElement.lang || navigator.language || "en";
@@ -117,6 +119,10 @@
   var commentIn = field(rating, "comment", t("comment"), "text", false);
   var transcriptIn = field(rating, "transcript", t("transcript"), "email", false);
   rating.appendChild(el("button", { type: "submit" }, t("submit")));
+
+  /* After the end, writing again is one click away (or comes back once rated), not a reload. */
+  var again = el("button", { type: "button", "class": "ccw-again" }, t("again"));
+  rating.appendChild(again);
 
   [head, status, log, typing, pre, composer, rating].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(launcher);
@@ -222,7 +228,7 @@
       composer.hidden = true; rating.hidden = false;
       rating.querySelector("input").focus();
     } else if (f.type === "rated") {
-      rating.hidden = true;
+      rating.hidden = true; composer.hidden = false;
       status.textContent = t("thanks") + (f.transcript ? " " + t("recorded") : "");
     } else if (f.type === "error") {
       if (f.code === "bad_token") { state.token = null; persist(); hello(); return; }
@@ -295,6 +301,11 @@
     file.value = "";
   });
   ender.addEventListener("click", function () { send({ type: "end" }); });
+  again.addEventListener("click", function () {
+    rating.hidden = true; composer.hidden = false;
+    status.textContent = "";
+    text.focus();
+  });
   rating.addEventListener("submit", function (e) {
     e.preventDefault();
     var picked = rating.querySelector("input[name=score]:checked");

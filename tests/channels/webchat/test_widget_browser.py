@@ -124,3 +124,36 @@ async def test_after_a_dropped_connection_the_widget_loses_and_repeats_nothing(
     await page.screenshot(path=str(ARTEFACTS / "3-after-reconnect.png"))
     assert errors == []
     await page.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_after_ending_the_visitor_writes_again_without_reloading(
+    browser: Browser, served: Served
+) -> None:
+    page = await browser.new_page()
+    errors = watch_console(page)
+    await page.goto(served.base + "/demo/shop")
+    await page.get_by_role("button", name="Chat with us").click()
+    await page.get_by_label("Your name").fill("Ada")
+    await page.get_by_role("button", name="Start chat").click()
+    box = page.get_by_label("Message", exact=True)
+    await box.fill("One question")
+    await box.press("Enter")
+    log = page.get_by_role("log")
+    await expect(log.locator(".ccw-state")).to_have_text([""])
+    async with served.container.uow() as uow:
+        written = (await uow.session.exec(select(Message).where(Message.body == "One question"))).all()
+    await agent_reply(served.container, written[-1].interaction_id, "Answered")
+    await expect(log.get_by_text("Answered")).to_be_visible()
+    await page.get_by_role("button", name="End chat").click()
+    again = page.get_by_role("button", name="Write again")
+    await expect(again).to_be_visible()
+    await expect(box).to_be_hidden()
+    await again.click()
+    await expect(box).to_be_focused()
+    await box.fill("And another one")
+    await box.press("Enter")
+    await expect(log.locator(".ccw-state")).to_have_text(["", "", ""])  # acknowledged: stored
+    await page.screenshot(path=str(ARTEFACTS / "4-write-again.png"))
+    assert errors == []
+    await page.close()
