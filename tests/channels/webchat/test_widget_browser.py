@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page, expect
+from playwright.async_api import Browser, ConsoleMessage, Locator, Page, expect
 from sqlmodel import select
 
 from channels.webchat import CHAT_KEY
@@ -30,6 +30,23 @@ def watch_console(page: Page) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+async def start_chat(page: Page, served: Served, name: str, first_line: str) -> tuple[Locator, Locator, int]:
+    """Open the demo shop's chat with the mouse, give a name, write `first_line` and wait for its
+    acknowledgement: (the message box, the conversation log, the interaction id)."""
+    await page.goto(served.base + "/demo/shop")
+    await page.get_by_role("button", name="Chat with us").click()
+    await page.get_by_label("Your name").fill(name)
+    await page.get_by_role("button", name="Start chat").click()
+    box = page.get_by_label("Message", exact=True)
+    await box.fill(first_line)
+    await box.press("Enter")
+    log = page.get_by_role("log")
+    await expect(log.locator(".ccw-state")).to_have_text([""])
+    async with served.container.uow() as uow:
+        written = (await uow.session.exec(select(Message).where(Message.body == first_line))).all()
+    return box, log, written[-1].interaction_id
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -94,18 +111,7 @@ async def test_after_a_dropped_connection_the_widget_loses_and_repeats_nothing(
 ) -> None:
     page = await browser.new_page()
     errors = watch_console(page)
-    await page.goto(served.base + "/demo/shop")
-    await page.get_by_role("button", name="Chat with us").click()
-    await page.get_by_label("Your name").fill("Bo")
-    await page.get_by_role("button", name="Start chat").click()
-    box = page.get_by_label("Message", exact=True)
-    await box.fill("first line")
-    await box.press("Enter")
-    log = page.get_by_role("log")
-    await expect(log.locator(".ccw-state")).to_have_text([""])
-    async with served.container.uow() as uow:
-        written = (await uow.session.exec(select(Message).where(Message.body == "first line"))).all()
-    iid = written[-1].interaction_id
+    box, log, iid = await start_chat(page, served, "Bo", "first line")
     await agent_reply(served.container, iid, "reply one")
     await expect(log.get_by_text("reply one")).to_be_visible()
     await served.app[CHAT_KEY].hub.close_all(served.app)  # the server drops every visitor
@@ -132,18 +138,8 @@ async def test_after_ending_the_visitor_writes_again_without_reloading(
 ) -> None:
     page = await browser.new_page()
     errors = watch_console(page)
-    await page.goto(served.base + "/demo/shop")
-    await page.get_by_role("button", name="Chat with us").click()
-    await page.get_by_label("Your name").fill("Ada")
-    await page.get_by_role("button", name="Start chat").click()
-    box = page.get_by_label("Message", exact=True)
-    await box.fill("One question")
-    await box.press("Enter")
-    log = page.get_by_role("log")
-    await expect(log.locator(".ccw-state")).to_have_text([""])
-    async with served.container.uow() as uow:
-        written = (await uow.session.exec(select(Message).where(Message.body == "One question"))).all()
-    await agent_reply(served.container, written[-1].interaction_id, "Answered")
+    box, log, iid = await start_chat(page, served, "Ada", "One question")
+    await agent_reply(served.container, iid, "Answered")
     await expect(log.get_by_text("Answered")).to_be_visible()
     await page.get_by_role("button", name="End chat").click()
     again = page.get_by_role("button", name="Write again")
