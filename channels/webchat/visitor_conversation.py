@@ -90,7 +90,19 @@ async def on_message(session: VisitorSession, frame: protocol.SendMessage) -> No
             "interaction_id": received.interaction_id,
         }
     )
-    session.link.wake()  # its echo (and anything before it) reaches this connection in order
+    shown = False
+    if not received.duplicate:
+        echo = conversation.frame_of(
+            received.message_id,
+            received.interaction_id,
+            frame.body,
+            attachments,
+            conversation.provider_message_id(visitor_id, frame.client_id),
+            received.at,
+        )
+        shown = await session.link.echo(echo, received.previous_message_id)
+    if not shown:
+        session.link.wake()  # its echo and anything before it, read, reach this connection in order
     await add_details(session, received.customer_id)
 
 

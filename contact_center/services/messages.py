@@ -29,7 +29,9 @@ IN_CONVERSATION = frozenset({InteractionState.ACTIVE, InteractionState.WRAP_UP, 
 
 async def send_message(cmd: SendMessage, uow: UnitOfWork, *, ports: OutboundPorts) -> Message:
     async with uow:
-        interaction = await uow.interactions.get(cmd.interaction_id)
+        # Locked: a customer's message stored at the same time waits, so one conversation's
+        # message ids follow their commit order (what a chat's "after seq" reads rely on).
+        interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
         channel = Channel(interaction.channel)
         if cmd.principal is not None:
             policy.check(policy.reply_refusal(cmd.principal, interaction.agent_id), "interaction")
