@@ -1,11 +1,12 @@
 """Background jobs: an in-process runner by default, rq queues on Redis for several processes.
 
 A job is an async function registered by name with `@job("name")`. It receives a `JobContext` (the
-narrow things a job may use: units of work, the bus, settings, the clock, who asked, and a progress
-reporter) and keyword arguments made of plain JSON values, so the same function runs in both
-modes. Every job has a row in the `job` table (storage/job_store.py): its status, progress and
-result or error are readable by id from any process. CPU-heavy work inside a job goes to a thread
-(`asyncio.to_thread`): the in-process runner shares the web process's event loop.
+narrow things a job may use: units of work, the bus, settings, the clock, the mail sender, who
+asked, and a progress reporter) and keyword arguments made of plain JSON values, so the same
+function runs in both modes. Every job has a row in the `job` table (storage/job_store.py): its
+status, progress and result or error are readable by id from any process. CPU-heavy work inside a
+job goes to a thread (`asyncio.to_thread`): the in-process runner shares the web process's event
+loop.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from contact_center.bus import MessageBus
 from contact_center.domain.errors import ContactCenterError
+from contact_center.mail import MailSender
 from contact_center.settings import Settings
 from contact_center.storage.job_store import JobRecord, JobStore
 from contact_center.storage.uow import Clock, UnitOfWork
@@ -48,6 +50,8 @@ class JobContext:
     bus: MessageBus
     settings: Settings
     clock: Clock
+    #: Outgoing mail, when this deployment has a mail server (`[mail]`).
+    mail: MailSender | None = None
     progress: Progress = ignore_progress
     job_id: int | None = None
     actor: str = "system"

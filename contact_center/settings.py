@@ -13,13 +13,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from contact_center.domain.errors import ConfigError
 
 DEFAULT_CONFIG = Path("config/contact_center.toml")
+#: All the pauses between a transcript's attempts together: the job waits them out, and an rq worker
+#: stops a job after 900 s (`jobs.RQ_JOB_TIMEOUT_S`).
+MAIL_RETRY_BUDGET_S = 600
 
 
 class _Section(BaseModel):
@@ -120,6 +131,63 @@ class PrivacySettings(_Section):
     retention_interval_s: int = Field(default=3600, ge=60)
 
 
+class MailSettings(_Section):
+    """Outgoing mail through an SMTP server (`channels/smtp.py`; README, Mail). Off while `host`
+    is unset: then nothing is mailed, and the web chat tells a visitor who asks for a transcript."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    #: starttls: plain connection upgraded by STARTTLS (port 587); tls: TLS from the first byte
+    #: (port 465); none: no encryption (a relay on this machine or a test server only).
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    from_address: str | None = None
+    from_name: str = ""
+    username: str | None = None
+    #: Kept out of logs and reprs (`SecretStr`); set it from the environment (CC_MAIL__PASSWORD).
+    password: SecretStr | None = None
+    #: Seconds for the connection and for each answer of the server.
+    timeout_s: float = Field(default=30.0, gt=0, le=300)
+    #: A transcript that the server deferred (4xx, no connection) is tried again after each of these
+    #: pauses in turn, then marked failed.
+    retry_delays_s: list[float] = Field(default=[30.0, 120.0, 300.0], max_length=10)
+
+    @field_validator("host", "username", "password", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value  # CC_MAIL__HOST= (empty) turns mail off, as leaving it out does
+
+    @field_validator("from_address")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        if value is not None and (value.count("@") != 1 or any(ch in value for ch in " <>\r\n")):
+            raise ValueError(f"not an email address: {value!r}")
+        return value
+
+    @field_validator("retry_delays_s")
+    @classmethod
+    def _delays(cls, value: list[float]) -> list[float]:
+        if any(d < 0 for d in value) or sum(value) > MAIL_RETRY_BUDGET_S:
+            raise ValueError(f"pauses of 0 s or more, {MAIL_RETRY_BUDGET_S} s in all at most")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> MailSettings:
+        if self.host is not None and self.from_address is None:
+            raise ValueError("from_address is needed when host is set")
+        if (self.username is None) != (self.password is None):
+            raise ValueError("username and password: set both or neither")
+        return self
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.host is not None
+
+    @property
+    def domain(self) -> str:
+        """Our side of the Message-IDs we make: the sending address's domain."""
+        return (self.from_address or "localhost").rpartition("@")[2]
+
+
 WEBCHAT_UPLOAD_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain")
 
 
@@ -177,11 +245,15 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     desk: DeskSettings = DeskSettings()
     webchat: WebchatSettings = WebchatSettings()
+    mail: MailSettings = MailSettings()
 
     @model_validator(mode="after")
     def _mode_is_coherent(self) -> Settings:
         if self.redis.url and self.database.is_sqlite:
             raise ValueError("redis.url needs a PostgreSQL database.url: SQLite serves one process only")
+        mail = self.mail
+        if self.environment == "production" and mail.password is not None and mail.security == "none":
+            raise ValueError("mail.security: 'none' would send the password unencrypted; use starttls or tls")
         return self
 
     @property

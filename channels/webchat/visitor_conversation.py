@@ -4,7 +4,8 @@ A `message` goes the way every channel's does (`ReceiveInbound` on the bus, keye
 client id, so a resent frame is stored once) and is acknowledged with its sequence number only
 after its commit; the pre-chat form's details join the customer after their first message.
 Typing and read marks go to the agent as signals; `end` moves an agent's active chat to wrap-up;
-`rate` records the score and any transcript request. Each needs the link `hello` made.
+`rate` records the score and any transcript request (mailed by a job when mail is configured).
+Each needs the link `hello` made.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from contact_center.domain.commands import (
 )
 from contact_center.domain.enums import Channel, InteractionState
 from contact_center.domain.errors import ContactCenterError
+from contact_center.services.satisfaction import TranscriptRecorded
 from contact_center.signals import Signal
 from contact_center.storage.inbound_types import Received
 
@@ -157,10 +159,12 @@ async def on_rate(session: VisitorSession, frame: protocol.Rate) -> None:
         )
         transcript = None
         if frame.transcript_email is not None:
-            await session.deps.bus.handle(
-                RequestTranscript(interaction_id=iid, customer_id=cid, email=frame.transcript_email)
+            recorded: TranscriptRecorded = await session.deps.bus.handle(
+                RequestTranscript(
+                    interaction_id=iid, customer_id=cid, email=frame.transcript_email, language=session.lang
+                )
             )
-            transcript = "recorded"
+            transcript = "queued" if recorded.is_queued else "unavailable"
     except ContactCenterError as exc:
         raise FrameError(exc.code, exc.message) from None
     await session.send({"type": "rated", "interaction_id": iid, "transcript": transcript})

@@ -276,3 +276,14 @@ class OfferDeclined(Event):
     agent_id: int
     outcome: str
     at: datetime
+
+
+@event_type("transcript.requested")
+@dataclasses.dataclass(frozen=True, slots=True)
+class TranscriptRequested(Event):
+    """A transcript request to mail, by id only: the address stays in its row, where erasure reaches."""
+
+    request_id: int
+    interaction_id: int
+    customer_id: int
+    at: datetime
