@@ -161,6 +161,10 @@ class WebchatSettings(_Section):
     upload_dir: str = "var/chat-uploads"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     upload_types: list[str] = list(WEBCHAT_UPLOAD_TYPES)
+    #: An upload no message carries is deleted once this old (the visitor attached it and left).
+    unsent_upload_max_age_s: int = Field(default=24 * 3600, ge=60)
+    #: How often each web process looks for such uploads in its upload directory.
+    upload_sweep_s: float = Field(default=600.0, gt=0, le=24 * 3600)
     sites: dict[str, WebchatSite] = {"demo": WebchatSite(topics={})}
 
 
