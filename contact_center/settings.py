@@ -108,6 +108,9 @@ class DeskSettings(_Section):
     wrap_up_sweep_s: float = Field(default=2.0, gt=0, le=300)
     #: A transfer to one agent waits for that agent this long, then any agent of the queue may get it.
     transfer_reserve_s: int = Field(default=60, ge=0, le=24 * 3600)
+    #: While an offer or a customer's message is unseen on a hidden desk, its sound and browser
+    #: notification come again this often.
+    alert_repeat_s: float = Field(default=15.0, ge=0.5, le=3600)
 
 
 class PrivacySettings(_Section):
