@@ -119,6 +119,9 @@ class DeskSettings(_Section):
     wrap_up_sweep_s: float = Field(default=2.0, gt=0, le=300)
     #: A transfer to one agent waits for that agent this long, then any agent of the queue may get it.
     transfer_reserve_s: int = Field(default=60, ge=0, le=24 * 3600)
+    #: While an offer or a customer's message is unseen on a hidden desk, its sound and browser
+    #: notification come again this often.
+    alert_repeat_s: float = Field(default=15.0, ge=0.5, le=3600)
 
 
 class PrivacySettings(_Section):
@@ -229,6 +232,10 @@ class WebchatSettings(_Section):
     upload_dir: str = "var/chat-uploads"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     upload_types: list[str] = list(WEBCHAT_UPLOAD_TYPES)
+    #: An upload no message carries is deleted once this old (the visitor attached it and left).
+    unsent_upload_max_age_s: int = Field(default=24 * 3600, ge=60)
+    #: How often each web process looks for such uploads in its upload directory.
+    upload_sweep_s: float = Field(default=600.0, gt=0, le=24 * 3600)
     sites: dict[str, WebchatSite] = {"demo": WebchatSite(topics={})}
 
 

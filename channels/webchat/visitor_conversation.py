@@ -82,6 +82,7 @@ async def on_message(session: VisitorSession, frame: protocol.SendMessage) -> No
         await session.deps.uploads.attached(uploads, received.interaction_id)
     if session.link.customer_id is None:
         session.deps.hub.attach(session.link, received.customer_id)
+        await session.deps.uploads.link(visitor_id, received.customer_id)  # files not sent yet
     session.deps.hub.note_interaction(received.interaction_id, received.customer_id)
     session.link.interaction_id = max(session.link.interaction_id or 0, received.interaction_id)
     await session.send(

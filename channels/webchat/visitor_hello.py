@@ -57,6 +57,7 @@ async def on_hello(session: VisitorSession, hello: protocol.Hello) -> None:
     customer_id = await conversation.customer_of(deps.reader, visitor_id)
     if customer_id is not None:
         deps.hub.attach(link, customer_id)
+        await deps.uploads.link(visitor_id, customer_id)  # uploads from before their first message
         latest = await conversation.latest(deps.reader, customer_id)
         if latest is not None:
             link.interaction_id = latest.interaction_id

@@ -199,6 +199,8 @@ async def _requeue(batch: BatchWrites, continuing: list[tuple[CheckedInbound, Th
             state_changed_at=bindparam("at"),
             queued_at=bindparam("at"),
             agent_id=None,
+            flagged_at=None,  # moved on: no longer a stranded chat to flag
+            flag_reason=None,
         ),
         [{"iid": iid, "at": item.at} for iid, (item, _t) in moved.items()],
     )
