@@ -249,9 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--role",
-        choices=["all", "web", "router", "worker"],
+        choices=["all", "web", "router", "scheduler", "worker"],
         default="all",
-        help="which part to run; web/router/worker need DATABASE_URL (PostgreSQL) and REDIS_URL",
+        help="which part to run; web/router/scheduler/worker need DATABASE_URL (PostgreSQL) and REDIS_URL",
     )
     p.add_argument("--simulate", action="store_true", help="also run the traffic simulator (demo)")
 

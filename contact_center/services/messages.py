@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from contact_center.domain.commands import SendMessage
 from contact_center.domain.enums import AuthorKind, Channel, DeliveryStatus, Direction, InteractionState
 from contact_center.domain.errors import ConflictError, ContactCenterError
@@ -64,8 +67,14 @@ class OutboundDelivery:
     """Hands each stored reply to its channel's adapter and records how far it got.
 
     Subscribed to `message.added` in a durable group, so with Redis one process delivers each
-    reply, and a reply stored while no process ran is delivered when one starts. A reply whose
-    status moved on already (the event came twice) is not sent twice."""
+    reply, and a reply stored while no process ran is delivered when one starts. The event may
+    still come twice (a consumer that died before acknowledging it, a pending entry claimed by
+    another): a try first moves the message from `queued` to `sending` with a conditional UPDATE,
+    so of two tries at once only one hands it over; the adapter's answer is recorded after. A
+    message found `sending` was being handed over when its process died, and whether the
+    provider took it is unknown: it is handed over again under the same idempotency key, for the
+    provider to recognise. One found sent, delivered or failed is left alone: once the provider's
+    acceptance is recorded, it never leaves again."""
 
     def __init__(self, uow: Callable[[], UnitOfWork], ports: OutboundPorts) -> None:
         self._uow = uow
@@ -77,20 +86,9 @@ class OutboundDelivery:
         adapter = self._ports.adapter(Channel(event.channel))
         if adapter is None:
             return
-        async with self._uow() as uow:
-            message = await uow.messages.get(event.message_id)
-            if message.delivery_status != DeliveryStatus.QUEUED:
-                return
-            interaction = await uow.interactions.get(message.interaction_id)
-            outbound = OutboundMessage(
-                message_id=event.message_id,
-                interaction_id=message.interaction_id,
-                customer_id=interaction.customer_id,
-                channel=Channel(message.channel),
-                body=message.body,
-                subject=interaction.subject,
-                attachments=tuple(message.attachments),
-            )
+        outbound = await self._claim(event.message_id)
+        if outbound is None:
+            return
         try:
             status = await adapter.deliver(outbound)
         except Exception as exc:  # the provider's fault: recorded on the message, never raised on
@@ -98,6 +96,42 @@ class OutboundDelivery:
             log.warning("outbound.failed", extra={"message_id": event.message_id, "error": detail})
             status = DeliveryStatus.FAILED
         async with self._uow() as uow:
-            message = await uow.messages.get(event.message_id)
-            message.delivery_status = status
+            await uow.session.exec(
+                update(Message)
+                .where(
+                    col(Message.id) == event.message_id,
+                    col(Message.delivery_status) == DeliveryStatus.SENDING,
+                )
+                .values(delivery_status=status)
+            )
             await uow.commit()
+
+    async def _claim(self, message_id: int) -> OutboundMessage | None:
+        """The message to hand over, now marked `sending`; None when it is not this try's to send."""
+        async with self._uow() as uow:
+            message = await uow.messages.get(message_id)
+            if message.delivery_status not in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+                return None
+            if message.delivery_status == DeliveryStatus.QUEUED:
+                claimed = await uow.session.exec(
+                    update(Message)
+                    .where(
+                        col(Message.id) == message_id, col(Message.delivery_status) == DeliveryStatus.QUEUED
+                    )
+                    .values(delivery_status=DeliveryStatus.SENDING)
+                )
+                if claimed.rowcount != 1:
+                    return None  # another try took it a moment ago
+            else:
+                log.warning("outbound.retried", extra={"message_id": message_id})
+            interaction = await uow.interactions.get(message.interaction_id)
+            await uow.commit()
+            return OutboundMessage(
+                message_id=message_id,
+                interaction_id=message.interaction_id,
+                customer_id=interaction.customer_id,
+                channel=Channel(message.channel),
+                body=message.body,
+                subject=interaction.subject,
+                attachments=tuple(message.attachments),
+            )
