@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import update
 from sqlmodel import col
@@ -63,18 +64,23 @@ async def send_message(cmd: SendMessage, uow: UnitOfWork, *, ports: OutboundPort
         return message
 
 
+#: A try at handing a message over that began longer ago than this was cut off: an adapter gives up
+#: on its provider well before (the provider's answer is then recorded as failed).
+SENDING_FOR = timedelta(minutes=2)
+
+
 class OutboundDelivery:
     """Hands each stored reply to its channel's adapter and records how far it got.
 
     Subscribed to `message.added` in a durable group, so with Redis one process delivers each
     reply, and a reply stored while no process ran is delivered when one starts. The event may
     still come twice (a consumer that died before acknowledging it, a pending entry claimed by
-    another): a try first moves the message from `queued` to `sending` with a conditional UPDATE,
-    so of two tries at once only one hands it over; the adapter's answer is recorded after. A
-    message found `sending` was being handed over when its process died, and whether the
-    provider took it is unknown: it is handed over again under the same idempotency key, for the
-    provider to recognise. One found sent, delivered or failed is left alone: once the provider's
-    acceptance is recorded, it never leaves again."""
+    another): a try first claims the message (`queued` to `sending`, stamped, by a conditional
+    UPDATE), so of two tries at once only one hands it over; the adapter's answer is recorded
+    after. A message found `sending` for longer than `SENDING_FOR` was being handed over when its
+    process died, and whether the provider took it is unknown: it is claimed again and handed
+    over under the same idempotency key, for the provider to recognise. One found sent, delivered
+    or failed is left alone: once the provider's acceptance is recorded, it never leaves again."""
 
     def __init__(self, uow: Callable[[], UnitOfWork], ports: OutboundPorts) -> None:
         self._uow = uow
@@ -107,23 +113,29 @@ class OutboundDelivery:
             await uow.commit()
 
     async def _claim(self, message_id: int) -> OutboundMessage | None:
-        """The message to hand over, now marked `sending`; None when it is not this try's to send."""
+        """The message to hand over, now claimed; None when it is not this try's to send."""
         async with self._uow() as uow:
+            now = uow.now()
             message = await uow.messages.get(message_id)
-            if message.delivery_status not in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
-                return None
-            if message.delivery_status == DeliveryStatus.QUEUED:
-                claimed = await uow.session.exec(
-                    update(Message)
-                    .where(
-                        col(Message.id) == message_id, col(Message.delivery_status) == DeliveryStatus.QUEUED
-                    )
-                    .values(delivery_status=DeliveryStatus.SENDING)
-                )
-                if claimed.rowcount != 1:
-                    return None  # another try took it a moment ago
-            else:
-                log.warning("outbound.retried", extra={"message_id": message_id})
+            status, since = message.delivery_status, message.delivery_claimed_at
+            if status == DeliveryStatus.SENDING and since is not None and now - since < SENDING_FOR:
+                return None  # another try is handing it over right now
+            if status not in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+                return None  # the provider's answer is recorded: it never leaves again
+            as_read = (
+                col(Message.delivery_claimed_at).is_(None)
+                if since is None
+                else col(Message.delivery_claimed_at) == since
+            )
+            claimed = await uow.session.exec(
+                update(Message)
+                .where(col(Message.id) == message_id, col(Message.delivery_status) == status, as_read)
+                .values(delivery_status=DeliveryStatus.SENDING, delivery_claimed_at=now)
+            )
+            if claimed.rowcount != 1:
+                return None  # another try took it a moment ago
+            if status == DeliveryStatus.SENDING:
+                log.warning("outbound.handed_over_again", extra={"message_id": message_id})
             interaction = await uow.interactions.get(message.interaction_id)
             await uow.commit()
             return OutboundMessage(

@@ -1,4 +1,5 @@
-"""scheduler: periodic runs claimed once per slot, job attempts and leases, overdue follow-ups
+"""scheduler: periodic runs claimed once per slot, job attempts and leases, overdue follow-ups,
+outbound delivery claims
 
 Revision ID: 0016
 Revises: 0012
@@ -44,9 +45,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("follow_up_task") as batch:
         batch.add_column(sa.Column("overdue_at", UTC_DATETIME(), nullable=True))
+    with op.batch_alter_table("message") as batch:
+        batch.add_column(sa.Column("delivery_claimed_at", UTC_DATETIME(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("message") as batch:
+        batch.drop_column("delivery_claimed_at")
     with op.batch_alter_table("follow_up_task") as batch:
         batch.drop_column("overdue_at")
     op.drop_table("periodic_run")
