@@ -5,6 +5,7 @@ session's shared databases hold other tests' leftovers, which such a test would 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -17,13 +18,8 @@ from contact_center.storage.migrate import upgrade
 from tests.conftest import PG_ADMIN_DSN
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'own.db'}"
-        upgrade(url)
-        yield url
-        return
+@contextlib.asynccontextmanager
+async def own_postgres() -> AsyncIterator[str]:
     name = f"cc_own_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(PG_ADMIN_DSN)
     try:
@@ -34,6 +30,23 @@ async def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'own.db'}"
+        upgrade(url)
+        yield url
+        return
+    async with own_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+async def fresh_postgres_url() -> AsyncIterator[str]:
+    async with own_postgres() as url:
+        yield url
 
 
 class MovableClock:
