@@ -7,6 +7,7 @@ Which service handles each command is `command_handlers.py`; this module builds 
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import contact_center.planning.jobs
 import contact_center.privacy.retention
 import contact_center.reports
-import contact_center.transcripts.sending  # noqa: F401  (registers the report and transcript jobs)
+import contact_center.services.follow_up_deadlines
+import contact_center.transcripts.sending  # noqa: F401  (these register the jobs)
 from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, SessionLimits, TokenCache
 from contact_center.bus import EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
@@ -31,11 +33,13 @@ from contact_center.dispatcher import OutboxDispatcher
 from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
 from contact_center.mail import MailSender
 from contact_center.outbound import OutboundChannel, OutboundPorts
+from contact_center.periodic import periodic_jobs
 from contact_center.privacy.access import store_accesses
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
 from contact_center.router.service import RouterService
+from contact_center.scheduler import Scheduler
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.messages import OutboundDelivery
 from contact_center.services.queue_directory import QueueDirectory
@@ -48,6 +52,7 @@ from contact_center.storage.group_commit import GroupCommitter
 from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.inbound_batch import store_inbound
 from contact_center.storage.job_store import JobStore
+from contact_center.storage.periodic_runs import PeriodicRuns
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
 from contact_center.transcripts.sending import TranscriptJobs
 
@@ -136,6 +141,8 @@ def build_container(
 ) -> Container:
     """Build (but do not start) everything a process of `role` needs; `outbound` replaces the
     deployment's channel adapters (tests plug in their own)."""
+    for module in settings.jobs.modules:  # a deployment's own jobs, registered where jobs run
+        importlib.import_module(module)
     db = settings.database
     database = open_database(db.url, echo=db.echo, pool_size=db.pool_size, max_overflow=db.max_overflow)
     sessions = session_factory(database.writer)
@@ -231,6 +238,20 @@ def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callabl
     container = build_container(settings, role="worker")
     context = JobContext(container.uow, container.bus, settings, container.clock, container.mail)
     return JobStore(container.sessions, container.clock), context, container.close
+
+
+def build_scheduler(container: Container) -> Scheduler:
+    """The periodic jobs' loop and the lost jobs' reaper, handing jobs to this process's runner."""
+    settings = container.settings
+    return Scheduler(
+        periodic_jobs(settings),
+        PeriodicRuns(container.sessions),
+        container.jobs,
+        JobStore(container.sessions, container.clock),
+        container.clock,
+        reap_every_s=settings.scheduler.reap_every_s,
+        max_attempts=settings.jobs.max_attempts,
+    )
 
 
 def build_router(

@@ -1,10 +1,10 @@
-"""Running a process of a role: `all` (the default, one process), or `web`, `router`, `worker`."""
+"""Running a process of a role: `all` (the default, one process), or `web`, `router`, `scheduler`,
+`worker`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import gc
 import logging
 import signal
@@ -21,10 +21,10 @@ from contact_center.bootstrap import (
     build_container,
     build_job_runtime,
     build_router,
+    build_scheduler,
     build_web_app,
 )
 from contact_center.jobs import job_named, run_job
-from contact_center.privacy.retention import purge_periodically
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
 from contact_center.services.wrap_up import sweep_periodically
 from contact_center.settings import Settings, load_settings
@@ -59,8 +59,12 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         elif container.redis is not None:  # a web process asks the leading router over Redis
             explain = remote_explainer(container.redis, settings.redis.stream)
         app = build_web_app(container, explain=explain) if role in ("all", "web") else None
+        if role in ("all", "scheduler"):
+            scheduler = build_scheduler(container)
+            tasks.append(asyncio.create_task(supervised("scheduler", scheduler.run), name="scheduler"))
         freeze_startup()
-        await container.start()
+        if role != "scheduler":  # the scheduler reads and writes the database only; no events
+            await container.start()
         if app is not None:
             runner = ApiRunner(app, access_log=None)
             await runner.setup()
@@ -75,13 +79,10 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
                 return 2
             url = f"http://{settings.http.host}:{settings.http.port}"
             print(f"contact center serving on {url}  (role {role}; Ctrl-C to stop)", flush=True)
+        elif role == "scheduler":
+            print("scheduler running (periodic jobs, lost jobs run again); Ctrl-C to stop", flush=True)
         else:
             print("router running (leads when the lease is free, else stands by); Ctrl-C to stop", flush=True)
-        if role == "all" and settings.privacy.message_retention_days is not None:
-            # Several processes: the purge runs from cron (`contact-center privacy purge-messages`).
-            every = settings.privacy.retention_interval_s
-            purging = functools.partial(purge_periodically, container.jobs, every)
-            tasks.append(asyncio.create_task(supervised("retention", purging), name="retention"))
         if simulate:
             from contact_center.simulator import Simulator
 
@@ -174,11 +175,12 @@ async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
 def run_worker(settings: Settings) -> int:
     """An rq worker on the contact center's queue; jobs run `run_rq_job` below."""
     from redis import Redis
-    from rq import Worker
+
+    from contact_center.rq_worker import LinkedWorker
 
     assert settings.redis.url is not None
     connection = Redis.from_url(settings.redis.url)
-    worker = Worker([settings.redis.rq_queue], connection=connection)
+    worker = LinkedWorker([settings.redis.rq_queue], connection=connection)
     print(f"worker listening on rq queue {settings.redis.rq_queue!r}", flush=True)
     worker.work(with_scheduler=False)
     return 0

@@ -130,7 +130,7 @@ class PrivacySettings(_Section):
     #: Message bodies older than this many days are purged (the row, its times and channel stay);
     #: none (the default) keeps them.
     message_retention_days: int | None = Field(default=None, ge=1)
-    #: How often the one-process server runs the purge (several processes: run it from cron).
+    #: How often the scheduler runs the purge, unless `[scheduler.retention]` says otherwise.
     retention_interval_s: int = Field(default=3600, ge=60)
 
 
@@ -189,6 +189,55 @@ class MailSettings(_Section):
     def domain(self) -> str:
         """Our side of the Message-IDs we make: the sending address's domain."""
         return (self.from_address or "localhost").rpartition("@")[2]
+
+
+class JobSettings(_Section):
+    """Background jobs (contact_center/jobs.py, docs/architecture.md, Jobs)."""
+
+    #: A running job renews its lease every third of this; a job whose lease lapsed lost its
+    #: worker, and the scheduler runs it again.
+    lease_s: float = Field(default=30.0, ge=0.5, le=3600)
+    #: Runs of a job whose worker keeps being lost, the first included, before it is failed.
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    #: Extra modules imported where jobs run, registering their own `@job`s (plug-ins, tests).
+    modules: list[str] = []
+
+    @field_validator("modules", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """From the environment: `CC_JOBS__MODULES=a.b,c.d`."""
+        return [m.strip() for m in value.split(",") if m.strip()] if isinstance(value, str) else value
+
+
+HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class PeriodicSettings(_Section):
+    """When one periodic job runs: every so many seconds, or once a day at a UTC time."""
+
+    every_s: int | None = Field(default=None, ge=1)
+    #: "HH:MM", UTC.
+    at: str | None = Field(default=None, pattern=HH_MM)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _one_rhythm(self) -> PeriodicSettings:
+        if self.every_s is not None and self.at is not None:
+            raise ValueError("give every_s or at, not both")
+        return self
+
+
+class SchedulerSettings(_Section):
+    """Periodic jobs, each run once per due time however many schedulers run (docs/architecture.md,
+    Scheduler). Unset rhythms take the defaults named here."""
+
+    #: How often lost jobs (a worker killed mid-job) are looked for.
+    reap_every_s: float = Field(default=10.0, gt=0, le=3600)
+    #: Empties old message bodies when `privacy.message_retention_days` is set; every
+    #: `privacy.retention_interval_s` unless given here.
+    retention: PeriodicSettings = PeriodicSettings()
+    #: Marks follow-ups past their due time and tells their owners' desks.
+    overdue_follow_ups: PeriodicSettings = PeriodicSettings(every_s=60)
 
 
 WEBCHAT_UPLOAD_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain")
@@ -253,6 +302,8 @@ class Settings(_Section):
     desk: DeskSettings = DeskSettings()
     webchat: WebchatSettings = WebchatSettings()
     mail: MailSettings = MailSettings()
+    jobs: JobSettings = JobSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
 
     @model_validator(mode="after")
     def _mode_is_coherent(self) -> Settings:

@@ -97,3 +97,5 @@ class Message(SQLModel, table=True):
     attachments: list[dict[str, Any]] = json_field(list)
     delivery_status: DeliveryStatus = enum_field(DeliveryStatus, default=DeliveryStatus.RECEIVED)
     created_at: datetime = utc_field()
+    #: When the latest try at handing an outbound message to its provider began (`sending`).
+    delivery_claimed_at: datetime | None = utc_field(nullable=True)

@@ -31,6 +31,9 @@ class FollowUpTask(SQLModel, table=True):
     done: bool = False
     done_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
+    #: When the scheduler found it open past its due time and told its owner
+    #: (services/follow_up_deadlines.py); empty while it is not overdue, or not yet seen so.
+    overdue_at: datetime | None = utc_field(nullable=True)
 
 
 class WrapUpCode(SQLModel, table=True):
