@@ -183,6 +183,10 @@ def deployed(mode: str, web: int) -> Iterator[Deployment]:
             )
         env["DATABASE_URL"] = database
         deployment = Deployment(mode, web, workdir, env, database, pg_name=pg_name, suffix=suffix)
+        if pg_name is not None:  # named, so that a leftover can be found (tests/bench checks none is)
+            print(
+                f"{deployment.label}: database {pg_name}, Redis keys *{suffix}*", file=sys.stderr, flush=True
+            )
         try:
             cli(env, "migrate")
             for name, role in (("bench_admin", "admin"), ("bench_integration", "integration")):
