@@ -20,8 +20,8 @@ single-row durable commit rate, and the ratios between modes (1 -> 2 web process
 errors appear or the achieved rate falls short, and prints the highest sustained rate of each mode.
 Asserts nothing (docs/performance.md, "Mixed load").
 
-    .venv/bin/python bench/load.py [--mode one|multi] [--web N] [--rate 50] [--chat-rate R]
-        [--seconds 10] [--agents 40] [--capacity 10] [--handle-s 1] [--visitors 40] [--find-max]
+    .venv/bin/python bench/load.py [--mode one|multi] [--web N] [--rate 20] [--chat-rate R]
+        [--seconds 10] [--agents 40] [--capacity 15] [--handle-s 3] [--visitors 40] [--find-max]
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import asyncio
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,7 @@ ACK_LIMIT_MS = 100.0
 #: The saturation pass: each step offers this much more than the last, at most this many steps.
 STEP_FACTOR = 1.4
 MAX_STEPS = 10
+MIN_RATE = 1.0
 
 
 @dataclass
@@ -90,20 +92,36 @@ async def drive(deployment: Deployment, args: argparse.Namespace) -> tuple[Phase
             await load.settle(args.handle_s + 15)
             main = await load.run(args.rate, chat_rate, args.seconds, cpu)
             await load.settle(args.handle_s + 15)
-            steps: list[Phase] = []
-            rate, ratio = args.rate, chat_rate / args.rate
-            while args.find_max and len(steps) < MAX_STEPS:
-                step = await load.run(rate, rate * ratio, args.seconds, cpu)
-                steps.append(step)
-                print(f"  {deployment.label}: {describe(step)}", file=sys.stderr, flush=True)
-                if not passes(step):
-                    break
-                await load.settle(args.handle_s + 15)
-                rate *= STEP_FACTOR
+            steps = await saturate(load, args.rate, chat_rate / args.rate, args, cpu, deployment.label)
             deployment.check_alive()
             return main, steps
         finally:
             await load.close()
+
+
+async def saturate(
+    load: Load,
+    rate: float,
+    ratio: float,
+    args: argparse.Namespace,
+    cpu: Callable[[], dict[str, float]],
+    label: str,
+) -> list[Phase]:
+    """The saturation pass: up by STEP_FACTOR while a step holds; if the first does not, down by
+    halves (a busy machine may not hold the starting rate) until one holds. Bounded in steps."""
+    steps: list[Phase] = []
+    direction = 0
+    while args.find_max and len(steps) < MAX_STEPS and rate >= MIN_RATE:
+        step = await load.run(rate, rate * ratio, args.seconds, cpu)
+        steps.append(step)
+        print(f"  {label}: {describe(step)}", file=sys.stderr, flush=True)
+        await load.settle(args.handle_s + 15)
+        held = passes(step)
+        direction = direction or (1 if held else -1)
+        if (direction > 0) != held:
+            break
+        rate = rate * STEP_FACTOR if direction > 0 else rate / 2
+    return steps
 
 
 def describe(p: Phase) -> str:
@@ -119,13 +137,24 @@ def run_mode(mode: str, web: int, args: argparse.Namespace) -> Result:
     with deployed(mode, web) as deployment:
         print(f"{deployment.label}: running", file=sys.stderr, flush=True)
         phase, steps = asyncio.run(drive(deployment, args))
+        logged = deployment.log_summary()  # before stopping: a stop's own warnings are not the run's
         deployment.stop()
+        for line in logged[:8]:
+            print(f"  {deployment.label} logged {line}", file=sys.stderr)
         commits = deployment.commit_rate(args.commit_seconds)
         return Result(deployment.label, phase, commits, steps, (start_load, load_average()))
 
 
 def cpu_line(p: Phase, role: str) -> float:
     return p.cpu.get(role, 0.0) * 1000 / max(p.contacts, 1)
+
+
+def busiest(p: Phase) -> tuple[str, float]:
+    """The server process with the most CPU per contact (a web process: its share of the webs'),
+    which bounds the rate if each process had a core of its own."""
+    webs = max(1, p.web_processes)
+    shares = {role: cpu_line(p, role) / (webs if role == "web" else 1) for role in p.cpu if role != "client"}
+    return max(shares.items(), key=lambda kv: kv[1], default=("-", 0.0))
 
 
 def report(results: list[Result], args: argparse.Namespace) -> None:
@@ -162,6 +191,14 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
             (f"CPU ms per contact: {role}", [f"{cpu_line(r.phase, role):.2f}" for r in results])
             for role in roles
         ],
+        (
+            "busiest process, CPU ms per contact",
+            [f"{busiest(r.phase)[1]:.1f} ({busiest(r.phase)[0]})" for r in results],
+        ),
+        (
+            "  contacts/s it takes with a core",
+            [f"{1000 / max(busiest(r.phase)[1], 0.001):.0f}" for r in results],
+        ),
         ("durable commits/s (ceiling)", [f"{r.commits:,.0f}" for r in results]),
         ("contacts/s / commits/s", [f"{r.phase.contacts_per_s / r.commits:.4f}" for r in results]),
         ("load average before / after", [f"{a:.1f} / {b:.1f}" for a, b in (r.load_avg for r in results)]),
@@ -198,14 +235,14 @@ def main() -> None:
     )
     parser.add_argument("--mode", choices=["one", "multi"], help="one mode only (default: all three)")
     parser.add_argument("--web", type=int, default=1, help="web processes with --mode multi")
-    parser.add_argument("--rate", type=float, default=50.0, help="inbound contacts offered a second")
+    parser.add_argument("--rate", type=float, default=20.0, help="inbound contacts offered a second")
     parser.add_argument(
         "--chat-rate", type=float, default=None, help="chat messages a second (default: --rate)"
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured phase")
     parser.add_argument("--agents", type=int, default=40)
-    parser.add_argument("--capacity", type=int, default=10, help="chats each agent may hold")
-    parser.add_argument("--handle-s", type=float, default=1.0, help="from accept to wrap-up")
+    parser.add_argument("--capacity", type=int, default=15, help="chats each agent may hold")
+    parser.add_argument("--handle-s", type=float, default=3.0, help="from accept to wrap-up")
     parser.add_argument("--visitors", type=int, default=40, help="web chat visitors (0: no chat)")
     parser.add_argument(
         "--find-max", action="store_true", help="then raise the rate until it no longer holds"

@@ -42,8 +42,9 @@ class Phase:
     chat_acks: list[float] = field(default_factory=list)
     to_offer: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
-    #: CPU seconds by server role over the phase, and the client's own.
+    #: CPU seconds by server role over the phase (the web processes summed), and the client's own.
     cpu: dict[str, float] = field(default_factory=dict)
+    web_processes: int = 1
 
     def error(self, kind: str, n: int = 1) -> None:
         if n:
@@ -224,6 +225,7 @@ class Load:
         took = max([*acked_at.values(), *self.chat_acked.values(), start + seconds]) - start
         after = cpu()
         phase.cpu = {role: after[role] - before.get(role, 0.0) for role in after}
+        phase.web_processes = len(self.bases)
         phase.contacts = len(acked_at)
         phase.contacts_per_s = len(acked_at) / took
         phase.chat_per_s = len(self.chat_acked) / took

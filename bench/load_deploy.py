@@ -121,7 +121,8 @@ class Deployment:
         return totals
 
     def stop(self) -> None:
-        """SIGTERM to each process group, then SIGKILL to any still there after 20 s."""
+        """SIGTERM to each process group, then SIGKILL to any still there after 20 s (the logs stay
+        readable until the deployment's directory goes)."""
         for server in self.servers:
             if server.proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -136,6 +137,20 @@ class Deployment:
             with contextlib.suppress(ProcessLookupError):  # a work horse left behind
                 os.killpg(server.proc.pid, signal.SIGKILL)
         self.servers.clear()
+
+    def log_summary(self) -> list[str]:
+        """What the servers logged at WARNING or above, counted by role, event and error class: a
+        refusal the client saw has its cause here (a pool waited out, a connection lost)."""
+        counts: dict[str, int] = {}
+        for server in self.servers:
+            for line in server.log.read_text(errors="replace").splitlines():
+                if " WARNING " in line or " ERROR " in line:
+                    words = line.split()
+                    event = words[3] if len(words) > 3 else line
+                    error = next((w for w in words if w.startswith("error=")), "")
+                    key = f"{server.role}: {event} {error}".strip()
+                    counts[key] = counts.get(key, 0) + 1
+        return [f"{n} x {key}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1])]
 
     def commit_rate(self, seconds: float) -> float:
         """The database's single-row durable commit rate, measured once the servers are stopped."""
