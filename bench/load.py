@@ -90,7 +90,9 @@ async def drive(deployment: Deployment, args: argparse.Namespace) -> tuple[Phase
             if warm.error_count:
                 print(f"  warm-up errors: {warm.errors}", file=sys.stderr)
             await load.settle(args.handle_s + 15)
+            before = await deployment.transactions()
             main = await load.run(args.rate, chat_rate, args.seconds, cpu)
+            main.transactions = await deployment.transactions() - before
             await load.settle(args.handle_s + 15)
             steps = await saturate(load, args.rate, chat_rate / args.rate, args, cpu, deployment.label)
             deployment.check_alive()
@@ -149,6 +151,18 @@ def cpu_line(p: Phase, role: str) -> float:
     return p.cpu.get(role, 0.0) * 1000 / max(p.contacts, 1)
 
 
+def per_contact(p: Phase) -> str:
+    return f"{p.transactions / max(p.contacts, 1):.1f}" if p.transactions > 0 else "-"
+
+
+def allowed(r: Result) -> str:
+    """The ceiling in contacts: single-row commits a second over the transactions a contact took
+    (an upper bound: our transactions hold more rows than the ceiling's one)."""
+    if r.phase.transactions <= 0:
+        return "-"
+    return f"{r.commits * r.phase.contacts / r.phase.transactions:,.0f}"
+
+
 def busiest(p: Phase) -> tuple[str, float]:
     """The server process with the most CPU per contact (a web process: its share of the webs'),
     which bounds the rate if each process had a core of its own."""
@@ -201,6 +215,8 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
         ),
         ("durable commits/s (ceiling)", [f"{r.commits:,.0f}" for r in results]),
         ("contacts/s / commits/s", [f"{r.phase.contacts_per_s / r.commits:.4f}" for r in results]),
+        ("transactions per contact (PostgreSQL)", [per_contact(r.phase) for r in results]),
+        ("  contacts/s the commit rate allows", [allowed(r) for r in results]),
         ("load average before / after", [f"{a:.1f} / {b:.1f}" for a, b in (r.load_avg for r in results)]),
     ]
     if args.find_max:

@@ -45,6 +45,8 @@ class Phase:
     #: CPU seconds by server role over the phase (the web processes summed), and the client's own.
     cpu: dict[str, float] = field(default_factory=dict)
     web_processes: int = 1
+    #: Transactions the database committed over the phase, every process's (PostgreSQL; 0: unknown).
+    transactions: int = 0
 
     def error(self, kind: str, n: int = 1) -> None:
         if n:

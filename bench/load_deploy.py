@@ -152,6 +152,21 @@ class Deployment:
                     counts[key] = counts.get(key, 0) + 1
         return [f"{n} x {key}" for key, n in sorted(counts.items(), key=lambda kv: -kv[1])]
 
+    async def transactions(self) -> int:
+        """Transactions committed in the database so far (PostgreSQL's statistics, which lag by
+        up to a second; 0 on SQLite, which keeps no such count)."""
+        if self.pg_name is None:
+            return 0
+        conn = await asyncpg.connect(PG_ADMIN)
+        try:
+            await conn.execute("SELECT pg_stat_clear_snapshot()")
+            found = await conn.fetchval(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = $1", self.pg_name
+            )
+            return int(found or 0)
+        finally:
+            await conn.close()
+
     def commit_rate(self, seconds: float) -> float:
         """The database's single-row durable commit rate, measured once the servers are stopped."""
         if self.pg_name is None:
