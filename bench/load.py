@@ -128,7 +128,7 @@ async def saturate(
 
 def describe(p: Phase) -> str:
     return (
-        f"offered {p.rate:.0f}/s -> {p.contacts_per_s:.0f}/s, ack p99 {pct(p.acks, 0.99):.0f} ms,"
+        f"offered {p.rate:.1f}/s -> {p.contacts_per_s:.1f}/s, ack p99 {pct(p.acks, 0.99):.0f} ms,"
         f" chat ack p99 {pct(p.chat_acks, 0.99):.0f} ms, errors {p.error_count}"
         f"{' ' + str(p.errors) if p.errors else ''}: {'ok' if passes(p) else 'over'}"
     )
@@ -220,7 +220,7 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
         ("load average before / after", [f"{a:.1f} / {b:.1f}" for a, b in (r.load_avg for r in results)]),
     ]
     if args.find_max:
-        rows.append(("highest sustained contacts/s", [f"{r.sustained:.0f}" for r in results]))
+        rows.append(("highest sustained contacts/s", [f"{r.sustained:.1f}" for r in results]))
     for label, cells in rows:
         print(f"  {label:36}" + "".join(f"{c:>{width}}" for c in cells))
     for r in results:
