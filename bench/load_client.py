@@ -230,8 +230,8 @@ class Load:
         phase.web_processes = len(self.bases)
         phase.contacts = len(acked_at)
         phase.contacts_per_s = len(acked_at) / took
-        phase.chat_per_s = len(self.chat_acked) / took
         phase.chat_acks = [self.chat_acked[c] - t for c, t in self.chat_sent.items() if c in self.chat_acked]
+        phase.chat_per_s = len(phase.chat_acks) / took  # a late ack of the phase before is not this one's
         phase.to_offer = [
             max(0.0, self.offered_at[i] - t) for i, t in acked_at.items() if i in self.offered_at
         ]
