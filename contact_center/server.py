@@ -63,6 +63,7 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
             scheduler = build_scheduler(container)
             tasks.append(asyncio.create_task(supervised("scheduler", scheduler.run), name="scheduler"))
         freeze_startup()
+        gc.set_threshold(*collector_thresholds(role))
         if role != "scheduler":  # the scheduler reads and writes the database only; no events
             await container.start()
         if app is not None:
@@ -119,6 +120,19 @@ short-lived objects (the engine's long-lived state is frozen after each rebuild)
 bench/routing_throughput.py ("tuned gc"); see docs/routing.md, "Performance"."""
 
 
+SERVER_GC_THRESHOLDS = (10_000, 20, 100)
+"""The collector as every other serving process runs it (web, the one default process): a full
+collection walks every connection's objects (some 27 KiB each, 5,000 chat visitors or more), so
+it is kept for when ten times more young passes have run than by default. With the defaults and
+5,000 visitors connected, full collections came every few seconds and stopped the loop for
+hundreds of ms each (bench/chat.py, docs/webchat.md "Benchmark"). Unlike the router's tuning
+nothing is frozen, so no garbage is kept for good: cycles wait a little longer, that is all."""
+
+
+def collector_thresholds(role: str) -> tuple[int, int, int]:
+    return ROUTER_GC_THRESHOLDS if tunes_collector(role) else SERVER_GC_THRESHOLDS
+
+
 def freeze_startup() -> None:
     """Move what start-up built (modules, classes, functions, the app's routes: some 200,000
     objects, all alive until exit) out of the collector's sight, before any request or event.
@@ -137,8 +151,6 @@ def tunes_collector(role: str) -> bool:
 
 
 def _start_router(container: Container, *, tune_collector: bool) -> tuple[Explain, list[asyncio.Task[None]]]:
-    if tune_collector:
-        gc.set_threshold(*ROUTER_GC_THRESHOLDS)
     router = build_router(container, freeze_collector=tune_collector)
     tasks = [asyncio.create_task(supervised("router", router.run), name="router")]
     # Where the router runs, so do the wrap-up time limits (each close re-checks under its row lock,
