@@ -116,7 +116,9 @@ async def update_queue(request: web.Request) -> web.Response:
     nullable = {"team"}
     refused = sorted(field for field, value in changes.items() if value is None and field not in nullable)
     if refused:
-        raise InvalidInputError(f"{', '.join(refused)} cannot be null; leave a field out to keep it")
+        raise InvalidInputError(
+            f"{', '.join(refused)} cannot be null; leave a field out to keep it", field=refused[0]
+        )
     queue = await request.app[BUS].handle(
         UpdateQueue(queue_id=path_id(request), changes=tuple(changes.items()), actor=principal.actor)
     )

@@ -64,16 +64,16 @@ def _checked(field: str, value: Any) -> Any:
 
 
 def _hours(value: dict[str, Any]) -> dict[str, list[list[str]]]:
-    """Spans per weekday that each start before they end (24:00 closes a day)."""
+    """Spans per weekday that do not end before they start (24:00 closes a day), nor overlap."""
     hours: dict[str, list[list[str]]] = {}
     for day, spans in value.items():
         if day not in DAYS:
             raise InvalidInputError(f"{day!r} is not a weekday (mon to sun)", field="business_hours")
         checked = sorted([str(start), str(end)] for start, end in spans)
         for start, end in checked:
-            if not start < end:
+            if end < start:  # an empty span (09:00 to 09:00) is allowed: it opens nothing
                 raise InvalidInputError(
-                    f"on {day}, {start} to {end} does not end after it starts", field="business_hours"
+                    f"on {day}, {start} to {end} ends before it starts", field="business_hours"
                 )
         for before, after in itertools.pairwise(checked):
             if after[0] < before[1]:
