@@ -204,3 +204,69 @@ async def test_the_admin_page_shows_what_users_wrote_as_text_in_every_list(
         assert watched.errors == []
     finally:
         await page.close()
+
+
+async def test_an_admin_keeps_wrap_up_codes_shared_responses_and_chat_sites_in_the_pages(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    world = desk_world
+    page = await browser.new_page(viewport=PHONE)
+    watched = Watched(page, "admin-settings")
+    try:
+        await sign_in(page, world.base, await new_admin(world))
+        await page.goto(world.base + "/admin#codes")
+        code = unique("refunded_")
+        new_code = page.locator("#code-new-form")
+        await new_code.locator("input[name=code]").fill("two words")
+        await new_code.locator("button[type=submit]").click()
+        await expect(new_code.locator(".field-error[data-error-for=code]")).to_contain_text("letters")
+        await new_code.locator("input[name=code]").fill(code)
+        await new_code.locator("input[name=label]").fill("Refunded")
+        await new_code.locator("button[type=submit]").click()
+        await page.select_option("#codes-queue", label=world.queue)
+        box = page.locator(f"#codes-choices input[value='{code}']")
+        await box.check()
+        await page.locator("#codes-form button[type=submit]").click()
+        await expect(page.locator("#admin-status")).to_contain_text(world.queue)
+        _, queues = await world.call("GET", "/api/v1/queues")
+        queue_id = next(q["id"] for q in queues["items"] if q["name"] == world.queue)
+        _, chosen = await world.call("GET", f"/api/v1/queues/{queue_id}/wrap-up-codes")
+        assert chosen["wrap_up_codes"] == [{"code": code, "label": "Refunded"}]
+        await watched.shot("codes")
+
+        await page.click(".admin-tabs a[data-tab=canned]")
+        await page.click("#canned-add")
+        canned = page.locator("#canned-form")
+        title = unique("Greeting ")
+        await canned.locator("input[name=title]").fill(title)
+        await canned.locator("input[name=shortcut]").fill("hi")
+        await canned.locator("textarea[name=body]").fill("Hello {customer_name}, {agent_name} here.")
+        await canned.locator("button[type=submit]").click()
+        await expect(page.locator("#canned tbody")).to_contain_text(title)
+        _, listed = await world.call("GET", "/api/v1/canned-responses")
+        assert any(c["title"] == title and c["shared"] for c in listed["canned_responses"])
+        await watched.shot("canned")
+
+        await page.click(".admin-tabs a[data-tab=sites]")
+        await page.click("#site-add")
+        site = page.locator("#site-form")
+        key = unique("shop-").lower()
+        await site.locator("input[name=key]").fill(key)
+        await site.locator("textarea[name=allowed_origins]").fill("shop.example")
+        await site.locator("textarea[name=topics]").fill(f"Orders = {world.queue}")
+        await site.locator("button[type=submit]").click()
+        await expect(site.locator(".field-error[data-error-for=allowed_origins]")).to_contain_text("scheme")
+        await site.locator("textarea[name=allowed_origins]").fill("https://shop.example")
+        await site.locator("input[name=prechat][value=phone]").check()
+        await site.locator("button[type=submit]").click()
+        await expect(page.locator(f"#sites tr[data-key='{key}']")).to_contain_text("https://shop.example")
+        _, sites = await world.call("GET", "/api/v1/webchat-sites")
+        stored = next(s for s in sites["items"] if s["key"] == key)
+        assert stored["topics"] == {"Orders": world.queue}
+        assert stored["prechat"] == ["name", "email", "phone"]
+        assert await fits_the_width(page) == []
+        await watched.shot("sites")
+        assert unexpected(watched.errors, "/api/v1/wrap-up-codes'", "/api/v1/webchat-sites'") == []
+        assert len(watched.errors) == 2  # the two refused saves
+    finally:
+        await page.close()
