@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from contact_center.bus import MessageBus
 from contact_center.domain.webchat_sites import SeedWebchatSites
+from contact_center.outage import is_outage
 from contact_center.services.webchat_sites import all_sites, site_of
 from contact_center.settings import WebchatSite
 from contact_center.storage.uow import UnitOfWork
@@ -48,13 +49,20 @@ class SiteDirectory:
 
 async def seed_sites(bus: MessageBus, sites: dict[str, WebchatSite]) -> None:
     """Two web processes starting together may both insert a site: the loser tries once more,
-    and then finds it stored."""
+    and then finds it stored. A database out of reach leaves the sites as stored (the next start
+    seeds them); the chat answers as it can meanwhile."""
     command = SeedWebchatSites(
         sites=tuple((key, site.model_dump(mode="json")) for key, site in sites.items()), actor="settings"
     )
     try:
-        written = await bus.handle(command)
-    except IntegrityError:
-        written = await bus.handle(command)
+        try:
+            written = await bus.handle(command)
+        except IntegrityError:
+            written = await bus.handle(command)
+    except Exception as exc:  # the edge: a web process starts (degraded) while the database is down
+        if not is_outage(exc):
+            raise
+        log.warning("webchat.sites_not_seeded", extra={"error": type(exc).__name__})
+        return
     if written:
         log.info("webchat.sites_seeded", extra={"written": written})

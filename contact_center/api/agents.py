@@ -14,7 +14,7 @@ from contact_center.api.validation import Body, length, omitted, parse_body, pat
 from contact_center.domain.agents import MIN_PASSWORD_CHARS
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
-from contact_center.domain.errors import ForbiddenError
+from contact_center.domain.errors import ConflictError, ForbiddenError
 from contact_center.services import policy
 from contact_center.services.agents import temporary_password
 
@@ -136,6 +136,11 @@ async def update_agent(request: web.Request) -> web.Response:
     agent_id = path_id(request)
     body = await parse_body(request, AgentPatch)
     changes = body.model_dump(exclude_unset=True, mode="json")
+    if agent_id == principal.agent_id:  # the admin pages must not let an admin lock themselves out
+        if changes.get("is_active") is False:
+            raise ConflictError("you cannot disable your own account", field="is_active")
+        if changes.get("role", principal.role.value) != principal.role.value:
+            raise ConflictError("you cannot change your own role", field="role")
     agent = await request.app[BUS].handle(
         UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
     )

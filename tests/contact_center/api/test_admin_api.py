@@ -188,3 +188,14 @@ async def test_chat_sites_are_added_and_changed_with_checked_values(client: Clie
     )
     assert [e["action"] for e in audit["items"]] == ["update", "create"]
     assert audit["items"][0]["changes"]["colour"] == {"from": "#0b57d0", "to": "#2a9d8f"}
+
+
+async def test_an_admin_cannot_disable_or_demote_their_own_account(client: Client, staff: Staff) -> None:
+    url = f"/api/v1/agents/{staff.admin.agent_id}"
+    disabled = await client.patch(url, json={"is_active": False}, headers=staff.admin.headers)
+    assert (await error_of(disabled, 409))["field"] == "is_active"
+    demoted = await client.patch(url, json={"role": "agent"}, headers=staff.admin.headers)
+    assert (await error_of(demoted, 409))["field"] == "role"
+    me = await ok(await client.get("/api/v1/me", headers=staff.admin.headers))
+    assert (me["is_active"], me["role"]) == (True, "admin")
+    await ok(await client.patch(url, json={"role": "admin", "team": None}, headers=staff.admin.headers))
