@@ -10,17 +10,16 @@ from typing import Any
 
 from aiohttp import web
 
-from contact_center.api.agents import AgentCreate, AgentPatch, PasswordReset, PresenceRequest, TokenRequest
-from contact_center.api.audit_log import AUDIT_QUERY
+from contact_center.api.agents import AgentCreate, AgentPatch, PresenceRequest, TokenRequest
 from contact_center.api.customers import CustomerCreate, CustomerMerge, CustomerPatch
 from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
 from contact_center.api.messages import ReplyRequest, SignalRequest
+from contact_center.api.openapi_admin import ADMIN_OPERATIONS
 from contact_center.api.openapi_desk import DESK_OPERATIONS
 from contact_center.api.operation import Operation
 from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
 from contact_center.api.queues import QueueCreate, QueueUpdate
-from contact_center.api.webchat_sites import WebchatSiteCreate, WebchatSitePatch
 
 routes = web.RouteTableDef()
 
@@ -36,28 +35,7 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation("delete", "/api/v1/auth/token", "Sign out: revoke the token of this request"),
     Operation("post", "/api/v1/agents/{id}/revoke-tokens", "Revoke every token of an agent (admin)"),
-    Operation(
-        "post",
-        "/api/v1/agents/{id}/reset-password",
-        "Reset an agent's password (admin): the one given, or a temporary one answered once; "
-        "every session of the account ends",
-        PasswordReset,
-    ),
-    Operation(
-        "get",
-        "/api/v1/audit",
-        "The audit log, newest first, filtered by actor, entity, action and time (admin)",
-        query=AUDIT_QUERY,
-    ),
     Operation("get", "/api/v1/me", "The signed-in agent"),
-    Operation("get", "/api/v1/webchat-sites", "The sites that embed the chat widget (admin)"),
-    Operation("post", "/api/v1/webchat-sites", "Add a chat site (admin)", WebchatSiteCreate, 201),
-    Operation(
-        "patch",
-        "/api/v1/webchat-sites/{id}",
-        "Change a chat site (admin); the widget follows",
-        WebchatSitePatch,
-    ),
     Operation(
         "get",
         "/api/v1/customers",
@@ -231,6 +209,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/api/v1/jobs/{id}", "A background job: status, progress, and result or error"),
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
     *DESK_OPERATIONS,
+    *ADMIN_OPERATIONS,
 )
 
 #: Creating POSTs honour it (docs/api.md): a retry with the same key gets the first answer.
