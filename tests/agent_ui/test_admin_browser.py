@@ -177,6 +177,7 @@ async def test_agents_and_supervisors_get_a_403_page_at_admin(
         await expect(page.locator("#forbidden")).to_be_visible()
         assert await page.locator("#users, #queues").count() == 0
         assert await page.locator("header a[href='/admin']").count() == 0
+        assert await fits_the_width(page) == []
         await watched.shot("forbidden")
     finally:
         await page.close()
