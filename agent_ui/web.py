@@ -43,8 +43,12 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=jinja2.select_autoescape(["html"])
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=jinja2.select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
 )
+# `_` in templates; the real catalogues replace these pass-through translations when installed.
+TEMPLATES.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 HUB_KEY: web.AppKey[DashboardHub] = web.AppKey("dashboard_hub")
 
 

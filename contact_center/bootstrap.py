@@ -305,6 +305,7 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
 
 def build_web_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:
     """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
+    from agent_ui.admin import setup_admin
     from agent_ui.desk_presence import DeskRegistry, DeskWatch, LocalDesks, RedisDesks
     from agent_ui.planner import setup_planner
     from agent_ui.web import setup_ui
@@ -327,6 +328,7 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
         sending=container.outbound.sending(),
     )
     setup_planner(app)
+    setup_admin(app)
     setup_webchat(
         app,
         settings=container.settings,

@@ -35,9 +35,9 @@ CORS_PATHS = ("/chat/upload", "/chat/files/")
 WIDGET_MAX_AGE_S = 300
 
 
-def _site(deps: ChatDeps, request: web.Request) -> tuple[str, WebchatSite]:
+async def _site(deps: ChatDeps, request: web.Request) -> tuple[str, WebchatSite]:
     key = request.query.get("site", "")
-    site = deps.settings.sites.get(key)
+    site = await deps.sites.get(key)
     if site is None:
         raise NotFoundError(f"no site {key[:64]!r}")
     return key, site
@@ -72,7 +72,7 @@ def add_cors(deps: ChatDeps) -> Callable[[web.Request, web.StreamResponse], Awai
             return
         response.headers["Vary"] = "Origin"
         origin = request.headers.get("Origin")
-        site = deps.settings.sites.get(request.query.get("site", ""))
+        site = await deps.sites.get(request.query.get("site", ""))
         if (
             origin is None
             or site is None
@@ -89,14 +89,14 @@ def add_cors(deps: ChatDeps) -> Callable[[web.Request, web.StreamResponse], Awai
 
 
 async def preflight(deps: ChatDeps, request: web.Request) -> web.Response:
-    _, site = _site(deps, request)
+    _, site = await _site(deps, request)
     _checked_origin(deps, request, site)
     return web.Response(status=204)
 
 
 async def upload(deps: ChatDeps, request: web.Request) -> web.Response:
     """`POST /chat/upload?site=<key>`, multipart with one part `file`: 201 with the upload's id."""
-    key, site = _site(deps, request)
+    key, site = await _site(deps, request)
     _checked_origin(deps, request, site)
     visitor_id = _visitor(deps, request, key)
     store = deps.uploads
@@ -138,7 +138,7 @@ async def download(deps: ChatDeps, request: web.Request) -> web.StreamResponse:
     (the policy's rule for the interaction; anything else is answered as missing)."""
     upload_id = request.match_info["id"]
     if TOKEN_HEADER in request.headers or (COOKIE not in request.cookies and not _has_bearer(request)):
-        key, site = _site(deps, request)
+        key, site = await _site(deps, request)
         _checked_origin(deps, request, site)
         visitor_id = _visitor(deps, request, key)
         found = await deps.uploads.owned(visitor_id, upload_id)

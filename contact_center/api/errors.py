@@ -26,8 +26,12 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
 
 
-def error_response(status: int, code: str, message: str, *, request_id: str | None = None) -> web.Response:
+def error_response(
+    status: int, code: str, message: str, *, request_id: str | None = None, field: str | None = None
+) -> web.Response:
     body: dict[str, object] = {"code": code, "message": message}
+    if field:
+        body["field"] = field
     if request_id:
         body["request_id"] = request_id
     return web.json_response({"error": body}, status=status)
@@ -90,7 +94,7 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
 
 def domain_error_response(exc: ContactCenterError) -> web.Response:
     """The answer to a domain error, as the middleware renders it (idempotency stores it too)."""
-    response = error_response(exc.http_status, exc.code, exc.message)
+    response = error_response(exc.http_status, exc.code, exc.message, field=exc.field)
     if exc.retry_after_s is not None:
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response

@@ -158,6 +158,8 @@ class CreateQueue(Command):
     interval_minutes: int = 30
     team: str | None = None
     allow_picking: bool = False
+    #: Days (ISO dates, in the queue's time zone) the queue is closed whatever its hours say.
+    holidays: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

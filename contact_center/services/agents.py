@@ -64,6 +64,13 @@ async def verify_password(stored: str | None, password: str) -> bool:
     return await asyncio.to_thread(verify)
 
 
+def temporary_password() -> str:
+    """A password an admin hands over after a reset: 16 random characters (about 92 bits), readable
+    aloud (no look-alike characters), never among the common ones."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -71,7 +78,7 @@ def token_hash(token: str) -> str:
 def check_skills(skills: dict[str, int]) -> dict[str, int]:
     for name, level in skills.items():
         if not name or not isinstance(level, int) or not 1 <= level <= 10:
-            raise InvalidInputError(f"skill {name!r} needs a level from 1 to 10")
+            raise InvalidInputError(f"skill {name!r} needs a level from 1 to 10", field="skills")
     return dict(skills)
 
 
@@ -81,26 +88,30 @@ def team_name(raw: str | None) -> str | None:
         return None
     name = raw.strip()
     if len(name) > 100:
-        raise InvalidInputError("a team name has at most 100 characters")
+        raise InvalidInputError("a team name has at most 100 characters", field="team")
     return name or None
 
 
 def check_capacity(capacity: dict[str, int]) -> dict[str, int]:
     for channel, slots in capacity.items():
         if channel not in {c.value for c in Channel} or not isinstance(slots, int) or not 0 <= slots <= 50:
-            raise InvalidInputError(f"capacity for {channel!r} must be a channel with 0 to 50 slots")
+            raise InvalidInputError(
+                f"capacity for {channel!r} must be a channel with 0 to 50 slots", field="capacity"
+            )
     return dict(capacity)
 
 
 async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
     username = account_name(cmd.username)
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
-        raise InvalidInputError("a username has 1 to 64 letters, digits, dots or underscores")
+        raise InvalidInputError(
+            "a username has 1 to 64 letters, digits, dots or underscores", field="username"
+        )
     skills = check_skills(dict(cmd.skills))
     password_hash = await hash_password(cmd.password, username=username) if cmd.password else ""
     async with uow:
         if await uow.agents.by_username(username) is not None:
-            raise ConflictError(f"username {username!r} is taken")
+            raise ConflictError(f"username {username!r} is taken", field="username")
         now = uow.now()
         agent = Agent(
             username=username,

@@ -202,6 +202,7 @@
   function onFrame(f) {
     if (f.type === "welcome") {
       state.token = f.token; state.welcomed = true; state.attempt = 0;
+      if (/^#[0-9a-f]{6}$/i.test(f.colour || "")) root.style.setProperty("--ccw-colour", f.colour);
       lang = T[f.lang] ? f.lang : lang;
       status.textContent = t(f.availability === "open" ? "open_now" : f.availability);
       topicIn.textContent = "";
