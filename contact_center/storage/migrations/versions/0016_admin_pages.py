@@ -1,6 +1,6 @@
 """admin pages: a queue's holidays, and the chat sites as stored records
 
-Revision ID: 0018
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-07
 """
@@ -15,7 +15,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 import contact_center.domain.columns
 
-revision: str = "0018"
+revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
