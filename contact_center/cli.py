@@ -12,9 +12,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from contact_center import i18n
 from contact_center.cli_privacy import add_privacy_commands
 from contact_center.domain.enums import Role
 from contact_center.domain.errors import ConfigError, ContactCenterError
+from contact_center.i18n import LANGUAGES, _
 from contact_center.logs import configure_logging
 from contact_center.settings import Settings, load_settings
 
@@ -36,7 +38,8 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from contact_center.storage.migrate import upgrade
 
     upgrade(settings.database.url, args.revision)
-    print(f"database at {_safe_url(settings.database.url)} is at revision {args.revision}")
+    where = {"url": _safe_url(settings.database.url), "revision": args.revision}
+    print(_("database at %(url)s is at revision %(revision)s") % where)
     return 0
 
 
@@ -62,12 +65,13 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
                 if args.if_empty:
                     marked = await mark_simulated(container.bus, container.uow)
                     print(
-                        "demo data already present; nothing to do"
+                        _("demo data already present; nothing to do")
                         if not marked
-                        else f"demo data already present; marked {marked} agents as simulated"
+                        else _("demo data already present; marked %(count)s agents as simulated")
+                        % {"count": marked}
                     )
                     return 0
-                print("the database already has the demo users; use a fresh database", file=sys.stderr)
+                print(_("the database already has the demo users; use a fresh database"), file=sys.stderr)
                 return 1
             counts = await seed_demo(
                 container.bus,
@@ -79,9 +83,25 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             )
         finally:
             await container.close()
-        print("seeded " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-        print(f"sign in as any of: {', '.join(u for u, *_ in STAFF)} (password: {DEMO_PASSWORD})")
-        print(f"the simulator works as {', '.join(sorted(SIMULATED))}; other agents get their own offers")
+        names = {
+            "queues": _("queues"),
+            "agents": _("agents"),
+            "customers": _("customers"),
+            "interactions": _("interactions"),
+        }
+        print(
+            _("seeded %(counts)s")
+            % {"counts": ", ".join(f"{v} {names.get(k, k)}" for k, v in counts.items())}
+        )
+        users = ", ".join(staff[0] for staff in STAFF)
+        print(
+            _("sign in as any of: %(users)s (password: %(password)s)")
+            % {"users": users, "password": DEMO_PASSWORD}
+        )
+        simulated = ", ".join(sorted(SIMULATED))
+        print(
+            _("the simulator works as %(agents)s; other agents get their own offers") % {"agents": simulated}
+        )
         return 0
 
     return asyncio.run(run())
@@ -138,13 +158,51 @@ def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
                     password=args.password,
                     skills=skills,
                     team=args.team,
+                    language=args.language,
+                    timezone=args.timezone,
                     actor="cli",
                 )
             )
             await container.dispatcher.drain()
         finally:
             await container.close()
-        print(f"created {args.role} {args.username} (id {agent_id})")
+        print(
+            _("created %(role)s %(username)s (id %(id)s)")
+            % {"role": args.role, "username": args.username, "id": agent_id}
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_users_set(settings: Settings, args: argparse.Namespace) -> int:
+    from contact_center.bootstrap import build_container
+    from contact_center.domain.commands import UpdateAgent
+    from contact_center.domain.errors import InvalidInputError, NotFoundError
+
+    changes: list[tuple[str, object]] = []
+    for name in ("language", "timezone"):
+        value = getattr(args, name)
+        if value is not None:
+            changes.append((name, None if value == "none" else value))
+    if not changes:
+        raise InvalidInputError("nothing to change: give --language or --timezone")
+
+    async def run() -> int:
+        container = build_container(settings)
+        try:
+            async with container.uow() as uow:
+                agent = await uow.agents.by_username(args.username)
+            if agent is None:
+                raise NotFoundError("no such user")
+            await container.bus.handle(
+                UpdateAgent(agent_id=agent.id or 0, changes=tuple(changes), actor="cli")
+            )
+            await container.dispatcher.drain()
+        finally:
+            await container.close()
+        shown = ", ".join(f"{k}={v if v is not None else 'none'}" for k, v in changes)
+        print(_("updated %(username)s: %(changes)s") % {"username": args.username, "changes": shown})
         return 0
 
     return asyncio.run(run())
@@ -207,7 +265,7 @@ def _container(settings: Settings) -> Any:
 
 
 def _parse_skill(raw: str) -> tuple[str, int]:
-    name, _, level = raw.partition("=")
+    name, _sep, level = raw.partition("=")
     try:
         return name, int(level or "5")
     except ValueError:
@@ -312,6 +370,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--team", default=None, help="the team an agent works in or a supervisor oversees (default: none)"
     )
+    p.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=None,
+        help="the language of their pages (default: their browser's)",
+    )
+    p.add_argument(
+        "--timezone", default=None, help="IANA time zone, e.g. Asia/Shanghai (default: their browser's)"
+    )
+
+    p = users_sub.add_parser(
+        "set",
+        help="Change a user's language or time zone.",
+        description="Change a user's language or time zone (`none`: follow their browser).",
+        epilog="Example: contact-center users set alice --language zh-CN --timezone Asia/Shanghai",
+    )
+    p.set_defaults(fn=cmd_users_set)
+    p.add_argument("username")
+    p.add_argument("--language", choices=[*LANGUAGES, "none"], default=None, help="en, zh-CN or none")
+    p.add_argument("--timezone", default=None, help="IANA time zone, or none")
 
     queues = sub.add_parser(
         "queues",
@@ -339,18 +417,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    i18n.use(i18n.from_environment())  # CC_LANGUAGE, else LANG and friends: what the output speaks
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:
-        print(f"contact-center: {exc.message}", file=sys.stderr)
+        print(f"contact-center: {_(exc.message)}", file=sys.stderr)
         return 2
     configure_logging(settings.log_format, settings.log_level, settings.environment)
     try:
         return int(args.fn(settings, args))
     except ContactCenterError as exc:
-        print(f"contact-center: {exc.message}", file=sys.stderr)
+        print(f"contact-center: {_(exc.message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

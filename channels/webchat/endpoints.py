@@ -9,6 +9,7 @@ in the API, CORS headers included, so the widget can read why.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from aiohttp import BodyPartReader, web
 from channels.webchat import conversation, sites
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.tokens import BadTokenError
+from contact_center import i18n
 from contact_center.api.access import interaction_in_view
 from contact_center.api.auth import COOKIE, authenticate
 from contact_center.domain.errors import (
@@ -167,6 +169,25 @@ async def demo_shop(request: web.Request) -> web.Response:
     if request.query.get("lang") == "zh-CN":
         page = page.replace('<html lang="en">', '<html lang="zh-CN">', 1)
     return web.Response(text=page, content_type="text/html")
+
+
+def widget_script() -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """`GET /chat/widget.js`: the script with its words' translations put in (every language: the
+    page it lands on decides), so the widget needs no second request to speak Chinese."""
+    path = STATIC / "widget.js"
+    source = path.read_text(encoding="utf-8")
+    messages = i18n.script_messages(path)
+    catalogues = {lang: i18n.catalogue(lang, messages) for lang in i18n.LANGUAGES if lang != "en"}
+    # JSON is a JavaScript literal; "</" cannot close anything in a script file, but stays escaped.
+    literal = json.dumps(catalogues, ensure_ascii=False).replace("</", "<\\/")
+    text = source.replace("{} /* catalogues */", literal, 1)
+
+    async def serve(_request: web.Request) -> web.StreamResponse:
+        response = web.Response(text=text, content_type="text/javascript", charset="utf-8")
+        response.headers["Cache-Control"] = f"public, max-age={WIDGET_MAX_AGE_S}"
+        return response
+
+    return serve
 
 
 def static_file(name: str, content_type: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
