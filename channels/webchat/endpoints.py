@@ -9,16 +9,19 @@ in the API, CORS headers included, so the widget can read why.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import jinja2
 from aiohttp import BodyPartReader, web
 
 from channels.webchat import conversation, sites
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.tokens import BadTokenError
 from contact_center import i18n
+from contact_center.i18n import formatting
 from contact_center.api.access import interaction_in_view
 from contact_center.api.auth import COOKIE, authenticate
 from contact_center.domain.errors import (
@@ -31,6 +34,7 @@ from contact_center.domain.errors import (
 from contact_center.settings import WebchatSite
 
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
 TOKEN_HEADER = "X-Visitor-Token"
 CORS_PATHS = ("/chat/upload", "/chat/files/")
 #: What a cached widget may be at most behind a release.
@@ -162,12 +166,29 @@ async def download(deps: ChatDeps, request: web.Request) -> web.StreamResponse:
     return response
 
 
+@functools.cache
+def _shop_template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"]
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    return env.get_template("shop.html")
+
+
 async def demo_shop(request: web.Request) -> web.Response:
-    """`GET /demo/shop`: a shop page carrying the widget; `?lang=zh-CN` makes it a page in Chinese,
-    so the widget follows the page's language (nothing from the query is written into the page)."""
-    page = (STATIC / "shop.html").read_text(encoding="utf-8")
-    if request.query.get("lang") == "zh-CN":
-        page = page.replace('<html lang="en">', '<html lang="zh-CN">', 1)
+    """`GET /demo/shop`: a shop page carrying the widget, in the browser's language
+    (`Accept-Language`) or the one `?lang=` names (`en`, `zh-CN`), so the widget follows the page's
+    language. Nothing from the query is written into the page: it only picks one of ours."""
+    asked = i18n.normalize(request.query.get("lang"))
+    language = asked or i18n.negotiate(request.headers.get("Accept-Language"))
+
+    def price(amount: float) -> str:
+        return formatting.format_money(amount, "CNY", language)
+
+    with i18n.speaking(language):
+        page = _shop_template().render(lang=language, price=price)
     return web.Response(text=page, content_type="text/html")
 
 

@@ -57,5 +57,9 @@ def format_number(value: float, language: str) -> str:
     return numbers.format_decimal(value, locale=_locale(language))
 
 
+def format_money(value: float, currency: str, language: str) -> str:
+    return numbers.format_currency(value, currency, locale=_locale(language))
+
+
 def format_percent(value: float, language: str) -> str:
     return numbers.format_percent(value, "#,##0.0%", locale=_locale(language))
