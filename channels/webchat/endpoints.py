@@ -21,7 +21,6 @@ from channels.webchat import conversation, sites
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.tokens import BadTokenError
 from contact_center import i18n
-from contact_center.i18n import formatting
 from contact_center.api.access import interaction_in_view
 from contact_center.api.auth import COOKIE, authenticate
 from contact_center.domain.errors import (
@@ -31,6 +30,7 @@ from contact_center.domain.errors import (
     TooLargeError,
     UnauthenticatedError,
 )
+from contact_center.i18n import formatting
 from contact_center.settings import WebchatSite
 
 STATIC = Path(__file__).parent / "static"
