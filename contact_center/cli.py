@@ -417,7 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    i18n.use(i18n.from_environment())  # CC_LANGUAGE, else LANG and friends: what the output speaks
+    with i18n.speaking(i18n.from_environment()):  # CC_LANGUAGE, else LANG and friends
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

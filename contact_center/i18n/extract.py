@@ -12,6 +12,7 @@ lost); the test suite fails on any of it. `compile` writes the `.mo` files the s
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from configparser import RawConfigParser
@@ -46,6 +47,7 @@ KEYWORDS: dict[str, Any] = {
     **DEFAULT_KEYWORDS,
     "NP_": ((1, "c"), 2),
     "error_response": (3,),
+    "Refusal": (2,),  # the policy's reasons, raised as a 403's message
     **dict.fromkeys(ERROR_KEYWORDS),
 }
 COMMENT_TAGS = ("Translators:",)
@@ -83,6 +85,11 @@ def extracted(root: Path = ROOT) -> Catalog:
     return catalog
 
 
+def placeholders(text: str) -> set[str]:
+    """The values a message is filled with: `%(name)s` (Python, jinja2) and `{name}` (the scripts)."""
+    return set(re.findall(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}", text))
+
+
 def po_path(language: str) -> Path:
     return LOCALE_DIR / babel_locale(language) / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -92,9 +99,8 @@ def read(language: str) -> Catalog:
         return read_po(fp, locale=babel_locale(language), domain=DOMAIN)
 
 
-def problems(template: Catalog, language: str) -> list[str]:
+def problems(template: Catalog, catalog: Catalog, language: str) -> list[str]:
     """What is wrong with a language's catalogue against the source: nothing, when it is complete."""
-    catalog = read(language)
     found: list[str] = []
     wanted = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in template if m.id}
     have = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m for m in catalog if m.id}
@@ -109,6 +115,10 @@ def problems(template: Catalog, language: str) -> list[str]:
             found.append(f"{language}: fuzzy {key[0]!r}")
         elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             found.append(f"{language}: untranslated {key[0]!r}")
+    for key, message in have.items():
+        if key in wanted and message.string and not message.fuzzy:
+            lost = placeholders(key[0]) - placeholders(str(message.string))
+            found += [f"{language}: {key[0]!r} lost the placeholder {p}" for p in sorted(lost)]
     for message, errors in catalog.check():
         if (message.id if isinstance(message.id, str) else message.id[0], message.context) in wanted:
             found += [f"{language}: {message.id!r}: {error}" for error in errors]
@@ -154,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.action == "update":
         update(template)
         return 0
-    found = [p for language in LANGUAGES if language != "en" for p in problems(template, language)]
+    found = [p for lang in LANGUAGES if lang != "en" for p in problems(template, read(lang), lang)]
     for problem in found:
         print(problem, file=sys.stderr)
     return 1 if found else 0
