@@ -11,6 +11,7 @@ the build runs, so a page carries no more of the catalogue than its scripts can 
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,12 @@ STATIC = Path(__file__).parent / "static"
 
 def script_messages() -> frozenset[str]:
     return i18n.script_messages(*sorted(STATIC.glob("*.js")))
+
+
+@functools.cache
+def script_catalogue(language: str) -> dict[str, str]:
+    """The scripts' translations in a language, worked out once per process (read, never changed)."""
+    return i18n.catalogue(language, script_messages())
 
 
 @jinja2.pass_context
@@ -79,6 +86,6 @@ def render_page(
     `timezone` to the `user`'s (None: the browser's in scripts, UTC in the filters)."""
     lang = language if language in i18n.LANGUAGES else i18n.current()
     zone = timezone or getattr(context.get("user"), "timezone", None)
-    data = {"language": lang, "timeZone": zone, "messages": i18n.catalogue(lang, script_messages())}
+    data = {"language": lang, "timeZone": zone, "messages": script_catalogue(lang)}
     with i18n.speaking(lang):
         return env.get_template(name).render(lang=lang, timezone=zone, i18n_data=data, **context)
