@@ -11,7 +11,7 @@
     closed: N_("Closed"), abandoned: N_("Abandoned") };
   const PRESENCE = { available: N_("Available"), busy: N_("Busy"), wrap_up: N_("Wrap-up"), away: N_("Away"),
     offline: N_("Offline") };
-  const list = new Intl.ListFormat(window.i18n.language, { style: "narrow", type: "unit" });
+  const list = new Intl.ListFormat(window.i18n.language, { style: "narrow", type: "conjunction" }); // A, B, C · A、B、C
   const word = (table, value) => (table[value] ? _(table[value]) : value);
 
   function cell(row, text, cls) {
