@@ -14,9 +14,9 @@ from typing import Any
 
 from contact_center import i18n
 from contact_center.cli_privacy import add_privacy_commands
-from contact_center.domain.enums import Role
+from contact_center.cli_users import add_users_commands
 from contact_center.domain.errors import ConfigError, ContactCenterError
-from contact_center.i18n import LANGUAGES, _
+from contact_center.i18n import _
 from contact_center.logs import configure_logging
 from contact_center.settings import Settings, load_settings
 
@@ -140,74 +140,6 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
-    from contact_center.bootstrap import build_container
-    from contact_center.domain.commands import CreateAgent
-    from contact_center.domain.enums import Role
-
-    skills = tuple(_parse_skill(s) for s in args.skill)
-
-    async def run() -> int:
-        container = build_container(settings)
-        try:
-            agent_id = await container.bus.handle(
-                CreateAgent(
-                    username=args.username,
-                    display_name=args.name or args.username,
-                    role=Role(args.role),
-                    password=args.password,
-                    skills=skills,
-                    team=args.team,
-                    language=args.language,
-                    timezone=args.timezone,
-                    actor="cli",
-                )
-            )
-            await container.dispatcher.drain()
-        finally:
-            await container.close()
-        print(
-            _("created %(role)s %(username)s (id %(id)s)")
-            % {"role": args.role, "username": args.username, "id": agent_id}
-        )
-        return 0
-
-    return asyncio.run(run())
-
-
-def cmd_users_set(settings: Settings, args: argparse.Namespace) -> int:
-    from contact_center.bootstrap import build_container
-    from contact_center.domain.commands import UpdateAgent
-    from contact_center.domain.errors import InvalidInputError, NotFoundError
-
-    changes: list[tuple[str, object]] = []
-    for name in ("language", "timezone"):
-        value = getattr(args, name)
-        if value is not None:
-            changes.append((name, None if value == "none" else value))
-    if not changes:
-        raise InvalidInputError("nothing to change: give --language or --timezone")
-
-    async def run() -> int:
-        container = build_container(settings)
-        try:
-            async with container.uow() as uow:
-                agent = await uow.agents.by_username(args.username)
-            if agent is None:
-                raise NotFoundError("no such user")
-            await container.bus.handle(
-                UpdateAgent(agent_id=agent.id or 0, changes=tuple(changes), actor="cli")
-            )
-            await container.dispatcher.drain()
-        finally:
-            await container.close()
-        shown = ", ".join(f"{k}={v if v is not None else 'none'}" for k, v in changes)
-        print(_("updated %(username)s: %(changes)s") % {"username": args.username, "changes": shown})
-        return 0
-
-    return asyncio.run(run())
-
-
 def cmd_queues_list(settings: Settings, args: argparse.Namespace) -> int:
     from contact_center.bootstrap import build_container
     from contact_center.queries.dashboard import queue_figures
@@ -262,14 +194,6 @@ def _container(settings: Settings) -> Any:
     from contact_center.bootstrap import build_container
 
     return build_container(settings)
-
-
-def _parse_skill(raw: str) -> tuple[str, int]:
-    name, _sep, level = raw.partition("=")
-    try:
-        return name, int(level or "5")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"skill {raw!r}: use NAME=LEVEL, e.g. billing=7") from None
 
 
 def _safe_url(url: str) -> str:
@@ -342,54 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=1.0, help="seconds between contacts (default 1)")
     p.add_argument("--seed", type=int, default=None, help="random seed, for a repeatable run")
 
-    users = sub.add_parser(
-        "users",
-        help="Manage users (agents, supervisors, planners, admins).",
-        description="Manage users.",
-        epilog="Example: contact-center users add alice --role agent",
-    )
-    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
-    p = users_sub.add_parser(
-        "add",
-        help="Add a user.",
-        description="Add a user with a role, password and skills.",
-        epilog="Example: contact-center users add alice --role agent --password kettle-drum-49 "
-        "--skill billing=7 --skill support=5",
-    )
-    p.set_defaults(fn=cmd_users_add)
-    p.add_argument("username")
-    p.add_argument("--role", choices=[r.value for r in Role], default="agent")
-    p.add_argument("--name", default="", help="display name")
-    p.add_argument(
-        "--password",
-        default=None,
-        help="password for signing in: 8 characters or more, not a common one, not containing the "
-        "username (omit for no sign-in)",
-    )
-    p.add_argument("--skill", action="append", default=[], help="NAME=LEVEL (1-10); repeat for more")
-    p.add_argument(
-        "--team", default=None, help="the team an agent works in or a supervisor oversees (default: none)"
-    )
-    p.add_argument(
-        "--language",
-        choices=LANGUAGES,
-        default=None,
-        help="the language of their pages (default: their browser's)",
-    )
-    p.add_argument(
-        "--timezone", default=None, help="IANA time zone, e.g. Asia/Shanghai (default: their browser's)"
-    )
-
-    p = users_sub.add_parser(
-        "set",
-        help="Change a user's language or time zone.",
-        description="Change a user's language or time zone (`none`: follow their browser).",
-        epilog="Example: contact-center users set alice --language zh-CN --timezone Asia/Shanghai",
-    )
-    p.set_defaults(fn=cmd_users_set)
-    p.add_argument("username")
-    p.add_argument("--language", choices=[*LANGUAGES, "none"], default=None, help="en, zh-CN or none")
-    p.add_argument("--timezone", default=None, help="IANA time zone, or none")
+    add_users_commands(sub, _container)
 
     queues = sub.add_parser(
         "queues",
