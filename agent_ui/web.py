@@ -25,6 +25,7 @@ from agent_ui.desk import SENDING_KEY, desk_config, wrap_up_limit
 from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
 from agent_ui.pages import page_environment, render_page
+from contact_center import i18n
 from contact_center.api.access import principal_of
 from contact_center.api.auth import COOKIE
 from contact_center.api.keys import BUS, SETTINGS, UOW
@@ -145,7 +146,8 @@ async def login(request: web.Request) -> web.StreamResponse:
             )
         )
     except ContactCenterError as exc:
-        response = render("login.html", error=exc.message, language=request_language(request))
+        language = request_language(request)
+        response = render("login.html", error=i18n.translate(exc.message, language), language=language)
         response.set_status(401)
         return response
     response = web.HTTPFound("/")
