@@ -39,6 +39,8 @@ TOKEN_HEADER = "X-Visitor-Token"
 CORS_PATHS = ("/chat/upload", "/chat/files/")
 #: What a cached widget may be at most behind a release.
 WIDGET_MAX_AGE_S = 300
+#: Where widget.js takes its translations, filled in as it is served.
+PLACEHOLDER = "{} /* catalogues */"
 
 
 def _site(deps: ChatDeps, request: web.Request) -> tuple[str, WebchatSite]:
@@ -201,7 +203,9 @@ def widget_script() -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     catalogues = {lang: i18n.catalogue(lang, messages) for lang in i18n.LANGUAGES if lang != "en"}
     # JSON is a JavaScript literal; "</" cannot close anything in a script file, but stays escaped.
     literal = json.dumps(catalogues, ensure_ascii=False).replace("</", "<\\/")
-    text = source.replace("{} /* catalogues */", literal, 1)
+    if PLACEHOLDER not in source:  # the widget would speak English only: say so at start, not never
+        raise RuntimeError(f"widget.js has lost its {PLACEHOLDER!r}")
+    text = source.replace(PLACEHOLDER, literal, 1)
 
     async def serve(_request: web.Request) -> web.StreamResponse:
         response = web.Response(text=text, content_type="text/javascript", charset="utf-8")
