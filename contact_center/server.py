@@ -24,6 +24,7 @@ from contact_center.bootstrap import (
     build_scheduler,
     build_web_app,
 )
+from contact_center.i18n import _
 from contact_center.jobs import job_named, run_job
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
 from contact_center.services.wrap_up import sweep_periodically
@@ -37,7 +38,10 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, *, role: str = "all", simulate: bool = False) -> int:
     if role != "all" and not settings.is_distributed:
         log.error("serve.role_needs_redis", extra={"role": role})
-        print(f"--role {role} needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them run plain `serve`")
+        print(
+            _("--role %(role)s needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them run plain `serve`")
+            % {"role": role}
+        )
         return 2
     container = build_container(settings, role=role)
     if problem := await schema_problem(container.engine):
@@ -74,16 +78,23 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
             except OSError as exc:
                 where = f"{settings.http.host}:{settings.http.port}"
                 print(
-                    f"contact-center: cannot listen on {where} ({exc.strerror}); set CC_HTTP__PORT",
+                    _("contact-center: cannot listen on %(where)s (%(error)s); set CC_HTTP__PORT")
+                    % {"where": where, "error": exc.strerror},
                     file=sys.stderr,
                 )
                 return 2
             url = f"http://{settings.http.host}:{settings.http.port}"
-            print(f"contact center serving on {url}  (role {role}; Ctrl-C to stop)", flush=True)
+            print(
+                _("contact center serving on %(url)s  (role %(role)s; Ctrl-C to stop)")
+                % {"url": url, "role": role},
+                flush=True,
+            )
         elif role == "scheduler":
-            print("scheduler running (periodic jobs, lost jobs run again); Ctrl-C to stop", flush=True)
+            print(_("scheduler running (periodic jobs, lost jobs run again); Ctrl-C to stop"), flush=True)
         else:
-            print("router running (leads when the lease is free, else stands by); Ctrl-C to stop", flush=True)
+            print(
+                _("router running (leads when the lease is free, else stands by); Ctrl-C to stop"), flush=True
+            )
         if simulate:
             from contact_center.simulator import Simulator
 
@@ -94,9 +105,8 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
                 seed=settings.simulator.seed,
             )
             tasks.append(asyncio.create_task(supervised("simulator", sim.run), name="simulator"))
-            print(
-                f"simulator on: contacts arrive every ~{settings.simulator.mean_interval_s:.0f} s", flush=True
-            )
+            every = f"{settings.simulator.mean_interval_s:.0f}"
+            print(_("simulator on: contacts arrive every ~%(seconds)s s") % {"seconds": every}, flush=True)
             if app is not None:
                 from contact_center.demo import demo_guide
 
@@ -176,7 +186,7 @@ async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
     """Run until a signal, or until a background task ends: its failures are restarted by
     `supervised`, so an end is a router that found another process routing this database."""
     waiter = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    done, _pending = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
     for task in done:
         if task is not waiter and not task.cancelled() and task.exception() is not None:

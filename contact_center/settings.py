@@ -344,7 +344,7 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
             key = ".".join(str(p) for p in err["loc"])
             message = err["msg"].removeprefix("Value error, ")
             problems.append(f"{key}: {message}" if key else message)  # a cross-field rule names its keys
-        raise ConfigError("invalid config: " + "; ".join(problems)) from None
+        raise ConfigError(f"invalid config: {'; '.join(problems)}") from None
 
 
 def _overlay(data: dict[str, Any], environ: Mapping[str, str]) -> None:

@@ -110,7 +110,7 @@ def setup_webchat(
     app.router.add_route("OPTIONS", "/chat/upload", functools.partial(endpoints.preflight, deps))
     app.router.add_get("/chat/files/{id}", functools.partial(endpoints.download, deps))
     app.router.add_route("OPTIONS", "/chat/files/{id}", functools.partial(endpoints.preflight, deps))
-    app.router.add_get("/chat/widget.js", endpoints.static_file("widget.js", "text/javascript"))
+    app.router.add_get("/chat/widget.js", endpoints.widget_script())
     app.router.add_get("/chat/widget.css", endpoints.static_file("widget.css", "text/css"))
     app.router.add_get("/demo/shop", endpoints.demo_shop)
     app.router.add_get("/demo/shop.css", endpoints.static_file("shop.css", "text/css"))

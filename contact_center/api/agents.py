@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aiohttp import web
 
@@ -28,6 +28,8 @@ Username = Annotated[str, length(64, min_length=1)]
 LoginName = Annotated[str, length(200)]
 ShortText = Annotated[str, length(100)]
 Team = Annotated[str, length(100)]
+Language = Literal["en", "zh-CN"]
+TimeZone = Annotated[str, length(64, min_length=1)]
 
 
 class TokenRequest(Body):
@@ -44,10 +46,13 @@ class AgentCreate(Body):
     skills: dict[str, int] = {}
     capacity: dict[str, int] = {}
     team: Team | None = None
+    language: Language | None = None
+    timezone: TimeZone | None = None
 
 
 class AgentPatch(Body):
-    """Fields left out stay as they are; only team can be cleared, with null."""
+    """Fields left out stay as they are; team, language and timezone can be cleared with null
+    (language and timezone then follow the user's browser)."""
 
     display_name: DisplayName = omitted()
     role: Role = omitted()
@@ -56,6 +61,8 @@ class AgentPatch(Body):
     capacity: dict[str, int] = omitted()
     is_active: bool = omitted()
     team: Team | None = None
+    language: Language | None = None
+    timezone: TimeZone | None = None
 
 
 class PasswordReset(Body):
@@ -115,6 +122,8 @@ async def create_agent(request: web.Request) -> web.Response:
             skills=tuple(body.skills.items()),
             capacity=tuple(body.capacity.items()),
             team=body.team,
+            language=body.language,
+            timezone=body.timezone,
             actor=principal.actor,
         )
     )
@@ -144,7 +153,8 @@ async def update_agent(request: web.Request) -> web.Response:
     agent = await request.app[BUS].handle(
         UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
     )
-    if {"role", "is_active", "password", "team"} & changes.keys():  # a cached principal is stale now
+    stale = {"role", "is_active", "password", "team", "language", "timezone"}
+    if stale & changes.keys():  # a cached principal is stale now
         await request.app[TOKENS].revoked(agent_id)
     return web.json_response(agent_doc(agent))
 

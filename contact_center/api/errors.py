@@ -15,7 +15,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
+from contact_center import i18n
 from contact_center.domain.errors import ConflictError, ContactCenterError, UnavailableError
+from contact_center.i18n import N_
 from contact_center.logs import log_context
 from contact_center.outage import is_outage
 
@@ -24,12 +26,25 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
+#: aiohttp's own refusals say their HTTP reason phrase; marked here so the catalogue has them.
+HTTP_REASONS = (
+    N_("Bad Request"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Request Entity Too Large"),
+    N_("Unsupported Media Type"),
+    N_("Request-URI Too Long"),
+    N_("Request Header Fields Too Large"),
+)
 
 
 def error_response(
     status: int, code: str, message: str, *, request_id: str | None = None, field: str | None = None
 ) -> web.Response:
-    body: dict[str, object] = {"code": code, "message": message}
+    """The error document; `message` is for people, so it is said in the request's language (the
+    `code` is for programs and never changes). A message built with values in it has no entry in
+    the catalogue and stays English."""
+    body: dict[str, object] = {"code": code, "message": i18n.gettext(message)}
     if field:
         body["field"] = field
     if request_id:
@@ -55,6 +70,7 @@ def _request_id(request: web.Request) -> str:
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     request_id = _request_id(request)
     request[REQUEST_ID_KEY] = request_id
+    i18n.use(i18n.negotiate(request.headers.get("Accept-Language")))  # until a signed-in user's own
     context = log_context.set({"request_id": request_id})
     started = time.perf_counter()
     try:

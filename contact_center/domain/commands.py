@@ -118,6 +118,8 @@ class CreateAgent(Command):
     skills: tuple[tuple[str, int], ...] = ()
     capacity: tuple[tuple[str, int], ...] = ()
     team: str | None = None
+    language: str | None = None
+    timezone: str | None = None
     #: Driven by the demo simulator (`contact_center/simulator.py`); only the demo seed sets it.
     simulated: bool = False
 
