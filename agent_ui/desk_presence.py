@@ -12,8 +12,9 @@ and changes nothing.
 with Redis, a sorted set per agent of the processes holding one of their desks, each member
 scored with the time it stays valid until, refreshed by a heartbeat. So a desk that reconnects
 to another process keeps the agent available, and a process that dies stops vouching for its
-desks within `DESK_TTL_S`. When the Redis read fails, the agent is left as they are: a wrong
-"away" costs an agent their offers, a missed one only delays it to the next disconnect.
+desks within `DESK_TTL_S`. While Redis or the database does not answer, nothing is decided on a
+guess (a wrong "away" costs an agent their offers): the step waits, logged once, and asks again
+once they answer, when the desk may have come back. Another refusal leaves the agent as they are.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from contact_center.bus import MessageBus
 from contact_center.domain.commands import HandleOrphanedChats, SetPresence
 from contact_center.domain.enums import Presence
 from contact_center.domain.errors import ContactCenterError
+from contact_center.outage import Outage, is_outage
 from contact_center.settings import DeskSettings
 from contact_center.storage.uow import UnitOfWork
 
@@ -171,6 +173,9 @@ class DeskWatch:
         self.registry = registry
         self._timers: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
+        #: Shared by the timers, so an outage is logged once; not listed as degraded, since a
+        #: timer cancelled mid-outage (the desk came back) leaves no one to end it.
+        self._outage = Outage(log, "desk.presence", registered=False)
 
     async def opened(self, agent_id: int) -> None:
         timer = self._timers.pop(agent_id, None)
@@ -231,20 +236,32 @@ class DeskWatch:
             ],
             key=lambda step: step[0],
         )
-        waited = 0.0
+        started = time.monotonic()
         for at, step in steps:
-            await asyncio.sleep(max(0.0, at - waited))
-            waited = at
-            try:
-                if await self.registry.alive(agent_id):
-                    return
-                await step(agent_id)
-            except (RedisError, ContactCenterError) as exc:  # leave the agent as they are
-                log.warning("desk.step_failed", extra={"agent_id": agent_id, "error": str(exc)})
-                return
-            except Exception:  # the database briefly away, say: the same, and say so loudly
-                log.exception("desk.step_failed", extra={"agent_id": agent_id})
-                return
+            await asyncio.sleep(max(0.0, started + at - time.monotonic()))
+            while True:
+                try:
+                    if await self.registry.alive(agent_id):
+                        return
+                    await step(agent_id)
+                except Exception as exc:
+                    if not is_outage(exc):
+                        self._refused(agent_id, exc)
+                        return  # leave the agent as they are
+                    # The database or Redis away: ask again once it answers (the desk may have
+                    # come back meanwhile), so a closed desk is not forgotten for good.
+                    self._outage.failed(exc)
+                    await self._outage.pause()
+                    continue
+                self._outage.recovered()
+                break
+
+    @staticmethod
+    def _refused(agent_id: int, exc: Exception) -> None:
+        if isinstance(exc, RedisError | ContactCenterError):
+            log.warning("desk.step_failed", extra={"agent_id": agent_id, "error": str(exc)})
+        else:
+            log.exception("desk.step_failed", extra={"agent_id": agent_id})
 
     async def _take_out_of_routing(self, agent_id: int) -> None:
         target = Presence(self._settings.disconnect_presence)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Text, cast, or_, select, update
 
 from contact_center.jobs import JobContext, JobRunner, job
+from contact_center.outage import Outage, is_outage
 from contact_center.storage.tables import MESSAGE
 from contact_center.storage.uow import UnitOfWork
 
@@ -66,9 +67,14 @@ async def purge_job(ctx: JobContext) -> dict[str, Any]:
 
 async def purge_periodically(jobs: JobRunner, every_s: float) -> None:
     """The one-process server's timer: enqueue the purge now and every `every_s` seconds."""
+    outage = Outage(log, "privacy.purge")
     while True:
         try:
             await jobs.enqueue(PURGE_JOB)
-        except Exception:  # a timer is an edge: the next round tries again
-            log.exception("privacy.purge_not_enqueued")
+        except Exception as exc:  # a timer is an edge: the next round tries again
+            if not is_outage(exc):
+                log.exception("privacy.purge_not_enqueued")
+            outage.failed(exc)
+        else:
+            outage.recovered()
         await asyncio.sleep(every_s)
