@@ -8,6 +8,7 @@ kept, as a database's is)."""
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import os
 import pwd
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,3 +150,21 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         yield server
     finally:
         server.remove()
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """A database of the test's own on the machine's PostgreSQL, migrated; dropped afterwards.
+    For scenarios that break processes, not the database, and run a router: a router on the
+    session's shared database would route every other test's work too."""
+    from contact_center.storage.migrate import upgrade
+    from tests.conftest import PG_ADMIN_DSN, _admin
+
+    name = f"cc_fault_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -40,7 +40,9 @@ class World:
     integration: str
 
 
-async def build_world(container: Container, *, agents: int, offer_timeout_s: float) -> World:
+async def build_world(
+    container: Container, *, agents: int, offer_timeout_s: float, capacity: int = 50
+) -> World:
     skill, queue = unique("skill"), unique("q")
     await container.bus.handle(
         CreateQueue(name=queue, channels=(Channel.CHAT,), required_skills=((skill, 3),))
@@ -59,7 +61,7 @@ async def build_world(container: Container, *, agents: int, offer_timeout_s: flo
                 role=Role.AGENT,
                 password=PASSWORD,
                 skills=((skill, 5),),
-                capacity=(("chat", 50),),
+                capacity=(("chat", capacity),),
             )
         )
         await container.bus.handle(SetPresence(agent_id=agent_id, presence=Presence.AVAILABLE))
