@@ -51,7 +51,7 @@ async def store_accepts(
     # interaction as that pass left it but its offer as it was before, and accept a withdrawn
     # offer. Every writer of an offer locks its interaction first, so the second read, whose
     # snapshot is taken once the locks are held, sees their offers as they are.
-    read = select(INTERACTION).where(INTERACTION.c.id.in_(ids))
+    read = select(INTERACTION).where(INTERACTION.c.id.in_(ids)).order_by(INTERACTION.c.id)  # lock order
     if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
         read = read.with_for_update()
     rows: dict[int, dict[str, Any]] = {r["id"]: dict(r) for r in (await conn.execute(read)).mappings()}

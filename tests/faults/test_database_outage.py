@@ -43,7 +43,7 @@ from tests.faults.traffic import (
 pytestmark = pytest.mark.slow
 
 OUTAGE_S = 10.0
-OFFER_TIMEOUT_S = 3.0
+OFFER_TIMEOUT_S = 5.0  # offers made before the outage lapse during it
 #: How far past its expiry an open offer may be seen once the database answers again.
 EXPIRY_GRACE_S = 4.0
 #: How long the processes may take to notice that the database is back (their retries back off
@@ -111,7 +111,7 @@ async def _run_outage(checker: Container, postgres: PrivatePostgres, world: Worl
         others = [
             asyncio.create_task(probe.run(http, desks_stop)),
             *(
-                asyncio.create_task(take_offers(http, base, h, desks, desks_stop, think_s=1.5))
+                asyncio.create_task(take_offers(http, base, h, desks, desks_stop, think_s=1.0))
                 for h in agents
             ),
         ]
@@ -133,7 +133,10 @@ async def _run_outage(checker: Container, postgres: PrivatePostgres, world: Worl
             deadline = time.monotonic() + 30
             while not await _all_taken(checker, inbound):
                 overdue += await overdue_offers(checker, EXPIRY_GRACE_S)
-                assert time.monotonic() < deadline, await _not_taken(checker, inbound)
+                assert time.monotonic() < deadline, (
+                    await _not_taken(checker, inbound),
+                    await rows(checker, "SELECT id, presence, presence_reason FROM agent"),
+                )
                 await asyncio.sleep(0.5)
             overdue += await overdue_offers(checker, EXPIRY_GRACE_S)
             ready = await wait_ready(base, deadline_s=10)

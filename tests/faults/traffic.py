@@ -170,9 +170,8 @@ async def take_offers(
         )
         if got is not None and got[0] == 200 and got[2]["items"]:
             await asyncio.sleep(think_s)
-            for item in got[2]["items"]:
-                url = f"{base}/api/v1/interactions/{item['id']}/accept"
-                await call(http, "POST", url, answers, headers=headers)
+            accepts = [f"{base}/api/v1/interactions/{item['id']}/accept" for item in got[2]["items"]]
+            await asyncio.gather(*(call(http, "POST", url, answers, headers=headers) for url in accepts))
         await asyncio.sleep(0.2)
 
 
