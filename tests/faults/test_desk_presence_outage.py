@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from agent_ui.desk_presence import DeskWatch, LocalDesks
+from agent_ui.desk_presence import DeskWatch
+from agent_ui.desk_registry import LocalDesks
 from contact_center.bootstrap import Container, build_container
 from contact_center.domain.commands import CreateAgent, SetPresence
 from contact_center.domain.enums import Presence, Role
