@@ -34,6 +34,8 @@ FEATURES: dict[str, tuple[str, str]] = {
 SENDING_KEY: web.AppKey[frozenset[Channel]] = web.AppKey("desk_sending")
 #: Seconds an interaction may stay in wrap-up when neither it nor the settings say otherwise.
 DEFAULT_WRAP_UP_LIMIT_S = 120
+#: Seconds between an unseen item's repeated alerts when the settings do not say.
+DEFAULT_ALERT_REPEAT_S = 15.0
 
 
 def served_routes(app: web.Application) -> set[tuple[str, str]]:
@@ -41,11 +43,15 @@ def served_routes(app: web.Application) -> set[tuple[str, str]]:
 
 
 def desk_config(
-    app: web.Application, principal: Principal, wrap_up_limit_s: int, sending: frozenset[Channel]
+    app: web.Application,
+    principal: Principal,
+    wrap_up_limit_s: int,
+    sending: frozenset[Channel],
+    alert_repeat_s: float = DEFAULT_ALERT_REPEAT_S,
 ) -> dict[str, Any]:
     """What the desk script starts from: the agent, the features on, the channels that can send
-    (the composer says so before the agent types; the server's 409 stays the last word), and the
-    wrap-up fallback."""
+    (the composer says so before the agent types; the server's 409 stays the last word), the
+    wrap-up fallback, and how often an unseen item's alert comes again."""
     served = served_routes(app)
     return {
         "agent_id": principal.agent_id,
@@ -54,6 +60,7 @@ def desk_config(
         "features": {name: route in served for name, route in FEATURES.items()},
         "sending": sorted(c.value for c in sending),
         "wrap_up_limit_s": wrap_up_limit_s,
+        "alert_repeat_s": alert_repeat_s,
     }
 
 

@@ -36,7 +36,7 @@ from contact_center.storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 #: Kinds of event a desk or console shows; the rest (customer edits, planning) stay server-side.
-STREAMED = ("interaction.", "offer.", "agent.", "message.")
+STREAMED = ("interaction.", "offer.", "agent.", "message.", "follow_up.")
 TRY_AGAIN_LATER = 1013
 #: How many interactions' agents are remembered (for the messages on them); the oldest go first.
 REMEMBERED = 50_000

@@ -125,8 +125,10 @@ async def desk(request: web.Request) -> web.Response:
 
 def desk_page(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    limit = wrap_up_limit(request.app[SETTINGS])
-    config = desk_config(request.app, principal, limit, request.app[SENDING_KEY])
+    settings = request.app[SETTINGS]
+    limit = wrap_up_limit(settings)
+    repeat = settings.desk.alert_repeat_s
+    config = desk_config(request.app, principal, limit, request.app[SENDING_KEY], repeat)
     return render("desk.html", user=principal, desk=config)
 
 

@@ -7,6 +7,7 @@ Which service handles each command is `command_handlers.py`; this module builds 
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,19 +22,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import contact_center.planning.jobs
 import contact_center.privacy.retention
-import contact_center.reports  # noqa: F401  (registers the report jobs)
+import contact_center.reports
+import contact_center.services.follow_up_deadlines
+import contact_center.transcripts.sending  # noqa: F401  (these register the jobs)
 from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, SessionLimits, TokenCache
 from contact_center.bus import EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.command_handlers import command_handlers
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
+from contact_center.mail import MailSender
 from contact_center.outbound import OutboundChannel, OutboundPorts
+from contact_center.periodic import periodic_jobs
 from contact_center.privacy.access import store_accesses
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
 from contact_center.router.service import RouterService
+from contact_center.scheduler import Scheduler
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.messages import OutboundDelivery
 from contact_center.services.queue_directory import QueueDirectory
@@ -46,7 +52,9 @@ from contact_center.storage.group_commit import GroupCommitter
 from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.inbound_batch import store_inbound
 from contact_center.storage.job_store import JobStore
+from contact_center.storage.periodic_runs import PeriodicRuns
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
+from contact_center.transcripts.sending import TranscriptJobs
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +79,8 @@ class Container:
     started: list[Any] = field(default_factory=list)
     #: The inbound group commit (its counters tell the mean batch size).
     inbound_commits: GroupCommitter[Any, Any] | None = None
+    #: Outgoing mail; None when `[mail]` names no server.
+    mail: MailSender | None = None
 
     @property
     def engine(self) -> AsyncEngine:
@@ -113,6 +123,15 @@ def outbound_adapters(settings: Settings) -> list[OutboundChannel]:
     return [WebchatOutbound()]
 
 
+def mail_sender(settings: Settings) -> MailSender | None:
+    """The SMTP adapter when `[mail]` names a server; otherwise nothing is mailed."""
+    if not settings.mail.is_enabled:
+        return None
+    from channels.smtp import SmtpSender
+
+    return SmtpSender(settings.mail)
+
+
 def build_container(
     settings: Settings,
     *,
@@ -122,6 +141,8 @@ def build_container(
 ) -> Container:
     """Build (but do not start) everything a process of `role` needs; `outbound` replaces the
     deployment's channel adapters (tests plug in their own)."""
+    for module in settings.jobs.modules:  # a deployment's own jobs, registered where jobs run
+        importlib.import_module(module)
     db = settings.database
     database = open_database(db.url, echo=db.echo, pool_size=db.pool_size, max_overflow=db.max_overflow)
     sessions = session_factory(database.writer)
@@ -176,7 +197,10 @@ def build_container(
     signals: Signals = (
         RedisSignals(redis, f"{settings.redis.stream}:signals") if redis is not None else LocalSignals()
     )
-    handlers = command_handlers(settings, inbound, accepts, clock, sign_in, access_log, ports)
+    mail = mail_sender(settings)
+    handlers = command_handlers(
+        settings, inbound, accepts, clock, sign_in, access_log, ports, can_mail=mail is not None
+    )
     bus = MessageBus(uow_factory, handlers)
     store = JobStore(sessions, clock)
     jobs: JobRunner
@@ -184,7 +208,10 @@ def build_container(
         assert settings.redis.url is not None
         jobs = RqJobRunner(store, SyncRedis.from_url(settings.redis.url), settings.redis.rq_queue)
     else:
-        jobs = InProcessJobRunner(store, JobContext(uow_factory, bus, settings, clock))
+        jobs = InProcessJobRunner(store, JobContext(uow_factory, bus, settings, clock, mail))
+    # A durable group: with Redis one process enqueues each request, and one stored while no process
+    # ran is enqueued when one starts.
+    broker.subscribe("transcripts", TranscriptJobs(jobs).on_event)
     container = Container(
         settings,
         database,
@@ -200,6 +227,7 @@ def build_container(
         ports,
         redis,
         inbound_commits=committer,
+        mail=mail,
     )
     log.debug("container.built", extra={"role": role, "distributed": settings.is_distributed})
     return container
@@ -208,8 +236,22 @@ def build_container(
 def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callable[[], Awaitable[None]]]:
     """What an rq worker needs to run one job: the job store, the jobs' context, and a closer."""
     container = build_container(settings, role="worker")
-    context = JobContext(container.uow, container.bus, settings, container.clock)
+    context = JobContext(container.uow, container.bus, settings, container.clock, container.mail)
     return JobStore(container.sessions, container.clock), context, container.close
+
+
+def build_scheduler(container: Container) -> Scheduler:
+    """The periodic jobs' loop and the lost jobs' reaper, handing jobs to this process's runner."""
+    settings = container.settings
+    return Scheduler(
+        periodic_jobs(settings),
+        PeriodicRuns(container.sessions),
+        container.jobs,
+        JobStore(container.sessions, container.clock),
+        container.clock,
+        reap_every_s=settings.scheduler.reap_every_s,
+        max_attempts=settings.jobs.max_attempts,
+    )
 
 
 def build_router(

@@ -191,7 +191,8 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"{name:<10} ok    {where[name]}")
             else:  # the check reports every failure as a line, not a trace
                 print(f"{name:<10} FAIL  {where[name]}: {type(exc).__name__}: {exc}")
-        mode = "distributed (web, router, worker processes)" if settings.is_distributed else "single process"
+        distributed = "distributed (web, router, scheduler, worker processes)"
+        mode = distributed if settings.is_distributed else "single process"
         print(f"config     ok    mode: {mode}")
         return 0 if all(exc is None for exc in failures.values()) else 1
 
@@ -249,9 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--role",
-        choices=["all", "web", "router", "worker"],
+        choices=["all", "web", "router", "scheduler", "worker"],
         default="all",
-        help="which part to run; web/router/worker need DATABASE_URL (PostgreSQL) and REDIS_URL",
+        help="which part to run; web/router/scheduler/worker need DATABASE_URL (PostgreSQL) and REDIS_URL",
     )
     p.add_argument("--simulate", action="store_true", help="also run the traffic simulator (demo)")
 

@@ -55,6 +55,8 @@ def command_handlers(
     sign_in: SignInLimits,
     accesses: GroupCommitter[TimedAccess, None],
     outbound: OutboundPorts,
+    *,
+    can_mail: bool = False,
 ) -> dict[type[c.Command], CommandHandler]:
     region = settings.default_region
 
@@ -97,7 +99,7 @@ def command_handlers(
         c.ApplyRoutingPass: routing_pass.apply_routing_pass,
         c.RateInteraction: satisfaction.rate_interaction,
         c.AddContactDetails: functools.partial(contact_details.add_contact_details, default_region=region),
-        c.RequestTranscript: satisfaction.request_transcript,
+        c.RequestTranscript: functools.partial(satisfaction.request_transcript, can_mail=can_mail),
         dc.CreateCannedResponse: canned_responses.create_canned_response,
         dc.UpdateCannedResponse: canned_responses.update_canned_response,
         dc.DeleteCannedResponse: canned_responses.delete_canned_response,

@@ -1,11 +1,22 @@
 """Background jobs: an in-process runner by default, rq queues on Redis for several processes.
 
 A job is an async function registered by name with `@job("name")`. It receives a `JobContext` (the
-narrow things a job may use: units of work, the bus, settings, the clock, who asked, and a progress
-reporter) and keyword arguments made of plain JSON values, so the same function runs in both
-modes. Every job has a row in the `job` table (storage/job_store.py): its status, progress and
-result or error are readable by id from any process. CPU-heavy work inside a job goes to a thread
-(`asyncio.to_thread`): the in-process runner shares the web process's event loop.
+narrow things a job may use: units of work, the bus, settings, the clock, the mail sender, who
+asked, and a progress reporter) and keyword arguments made of plain JSON values, so the same
+function runs in both modes. Every job has a row in the `job` table (storage/job_store.py): its
+status, progress and result or error are readable by id from any process. CPU-heavy work inside a
+job goes to a thread (`asyncio.to_thread`): the in-process runner shares the web process's event
+loop.
+
+The rule every job keeps: **running it twice does no harm.** A worker killed mid-job (kill -9,
+the machine lost) leaves its row `running` with a lease nobody renews; the scheduler's reaper
+queues it again (`job_reaper.py`), up to `[jobs] max_attempts` runs, so a job may be cut off
+anywhere and run again from the start. So a job writes in short transactions that check before
+they change (a purge finds nothing left to purge, overdue follow-ups already marked are not
+marked again), and anything that leaves the system (a mail, a message to a provider) is claimed
+in the database before it leaves and carries a key derived from what it sends (the message id),
+so a retry is recognised by the provider rather than sent again. Jobs are still run one at a time
+per row: a run starts only by claiming the queued row, so a job handed out twice runs once.
 """
 
 from __future__ import annotations
@@ -13,12 +24,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from contact_center.bus import MessageBus
 from contact_center.domain.errors import ContactCenterError
+from contact_center.mail import MailSender
+from contact_center.outage import Outage, is_outage
 from contact_center.settings import Settings
 from contact_center.storage.job_store import JobRecord, JobStore
 from contact_center.storage.uow import Clock, UnitOfWork
@@ -48,9 +62,13 @@ class JobContext:
     bus: MessageBus
     settings: Settings
     clock: Clock
+    #: Outgoing mail, when this deployment has a mail server (`[mail]`).
+    mail: MailSender | None = None
     progress: Progress = ignore_progress
     job_id: int | None = None
     actor: str = "system"
+    #: 1 for the first run; more when a worker was lost on an earlier one.
+    attempt: int = 1
 
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -81,6 +99,10 @@ class JobRunner(Protocol):
         self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "system"
     ) -> int:
         """Record the job as queued and hand it to a worker; returns its id."""
+        ...
+
+    async def requeue(self, job_id: int, name: str, args: Mapping[str, Any]) -> None:
+        """Hand a job whose row is queued again (by the reaper) to a worker."""
         ...
 
     async def status(self, job_id: int) -> JobRecord | None: ...
@@ -131,26 +153,61 @@ def _error_of(exc: Exception) -> dict[str, Any]:
     return {"code": "internal", "message": "the job failed unexpectedly; the log has the details"}
 
 
+class Lease:
+    """Renews a running attempt's lease until closed; a renewal lost to an outage is tried again
+    at the next beat (a lapse only means the job may be run again, which every job tolerates)."""
+
+    def __init__(self, store: JobStore, job_id: int, attempt: int, lease_s: float) -> None:
+        self._store, self._job_id, self._attempt, self._lease_s = store, job_id, attempt, lease_s
+        self._outage = Outage(log, "job.lease")
+        self._task = asyncio.create_task(self._renew(), name=f"job-{job_id}-lease")
+
+    async def _renew(self) -> None:
+        while True:
+            await asyncio.sleep(self._lease_s / 3)
+            try:
+                await self._store.renew(self._job_id, self._attempt, self._lease_s)
+            except Exception as exc:  # advisory, as progress is: the job itself goes on
+                if is_outage(exc):
+                    self._outage.failed(exc)
+                else:
+                    log.warning("job.lease_unrenewed", extra={"job_id": self._job_id}, exc_info=True)
+            else:
+                self._outage.recovered()
+
+    async def close(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
 async def run_job(
     store: JobStore, context: JobContext, job_id: int, name: str, kwargs: dict[str, Any]
 ) -> Any:
-    """Run one job and record its course in its row; re-raises what the job raised."""
+    """Run one job and record its course in its row; re-raises what the job raised. A job that
+    is not waiting to run (another worker holds it, or it has ended) is left alone: None."""
+    lease_s = context.settings.jobs.lease_s
+    attempt = await store.claim(job_id, lease_s)
+    if attempt is None:
+        log.info("job.not_claimed", extra={"job": name, "job_id": job_id})
+        return None
     record = await store.get(job_id)
     actor = record.created_by if record is not None else "system"
-    await store.start(job_id)
     writer = ProgressWriter(store, job_id)
+    lease = Lease(store, job_id, attempt, lease_s)
+    ran = replace(context, progress=writer, job_id=job_id, actor=actor, attempt=attempt)
     try:
-        result = await job_named(name)(
-            replace(context, progress=writer, job_id=job_id, actor=actor), **kwargs
-        )
+        result = await job_named(name)(ran, **kwargs)
     except Exception as exc:  # the job runner is an edge: record, log, and pass the failure on
+        await lease.close()
         await writer.close()
-        await store.fail(job_id, _error_of(exc))
+        await store.fail(job_id, attempt, _error_of(exc))
         if not isinstance(exc, ContactCenterError):
-            log.exception("job.failed", extra={"job": name, "job_id": job_id})
+            log.exception("job.failed", extra={"job": name, "job_id": job_id, "attempt": attempt})
         raise
+    await lease.close()
     await writer.close()
-    await store.finish(job_id, result)
+    await store.finish(job_id, attempt, result)
     return result
 
 
@@ -168,9 +225,12 @@ class InProcessJobRunner:
         self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "system"
     ) -> int:
         job_named(name)  # fail at enqueue time on an unknown job
-        job_id = await self._store.create(name, actor)
+        job_id = await self._store.create(name, actor, dict(args or {}))
         await self._queue.put((job_id, name, dict(args or {})))
         return job_id
+
+    async def requeue(self, job_id: int, name: str, args: Mapping[str, Any]) -> None:
+        await self._queue.put((job_id, name, dict(args)))
 
     async def status(self, job_id: int) -> JobRecord | None:
         return await self._store.get(job_id)
@@ -209,15 +269,22 @@ class RqJobRunner:
         self, name: str, args: Mapping[str, Any] | None = None, *, actor: str = "system"
     ) -> int:
         job_named(name)
-        job_id = await self._store.create(name, actor)
+        job_id = await self._store.create(name, actor, dict(args or {}))
+        await self._hand_out(job_id, name, dict(args or {}), f"cc-job-{job_id}")
+        return job_id
+
+    async def requeue(self, job_id: int, name: str, args: Mapping[str, Any]) -> None:
+        # A fresh rq id: the lost hand-out may still sit in rq's registries under the first one.
+        await self._hand_out(job_id, name, dict(args), f"cc-job-{job_id}-{uuid.uuid4().hex[:8]}")
+
+    async def _hand_out(self, job_id: int, name: str, args: dict[str, Any], rq_id: str) -> None:
         await asyncio.to_thread(
             self.queue.enqueue,
             RQ_ENTRY,
-            args=(name, dict(args or {}), job_id),
-            job_id=f"cc-job-{job_id}",
+            args=(name, args, job_id),
+            job_id=rq_id,
             job_timeout=RQ_JOB_TIMEOUT_S,
         )
-        return job_id
 
     async def status(self, job_id: int) -> JobRecord | None:
         return await self._store.get(job_id)

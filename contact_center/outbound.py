@@ -5,6 +5,13 @@ root plugs the ones it has into `OutboundPorts`. The core never knows a provider
 stores the reply, and the delivery service hands the adapter an `OutboundMessage` and records the
 status the adapter reports. A channel without an adapter cannot send, and the core says so before
 storing anything, so an agent is never shown a reply that will not leave.
+
+A reply may be handed to its adapter more than once: the process delivering it can die after the
+provider accepted it and before that was recorded, and the event is then delivered again. So
+each message carries an `idempotency_key` derived from its id, the same on every try, and an
+adapter passes it to its provider (Twilio's `I-Twilio-Idempotency-Token`, a mail's Message-ID),
+which recognises the second hand-over as the first. Once a try has been recorded as accepted,
+nothing hands the message over again (`services/messages.py`).
 """
 
 from __future__ import annotations
@@ -28,6 +35,11 @@ class OutboundMessage:
     subject: str = ""
     attachments: tuple[dict[str, Any], ...] = field(default=())
 
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every try at sending this message, and for no other message."""
+        return f"cc-message-{self.message_id}"
+
 
 class OutboundChannel(Protocol):
     """What a channel adapter implements to send replies."""
@@ -36,8 +48,8 @@ class OutboundChannel(Protocol):
     def channel(self) -> Channel: ...
 
     async def deliver(self, message: OutboundMessage) -> DeliveryStatus:
-        """Send it (or hand it to the provider) and say how far it got; raise on a failure that a
-        retry may cure."""
+        """Send it (or hand it to the provider, with `message.idempotency_key`) and say how far it
+        got; raise on a failure that a retry may cure."""
         ...
 
 

@@ -1,10 +1,10 @@
-"""Running a process of a role: `all` (the default, one process), or `web`, `router`, `worker`."""
+"""Running a process of a role: `all` (the default, one process), or `web`, `router`, `scheduler`,
+`worker`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import gc
 import logging
 import signal
@@ -21,10 +21,10 @@ from contact_center.bootstrap import (
     build_container,
     build_job_runtime,
     build_router,
+    build_scheduler,
     build_web_app,
 )
 from contact_center.jobs import job_named, run_job
-from contact_center.privacy.retention import purge_periodically
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
 from contact_center.services.wrap_up import sweep_periodically
 from contact_center.settings import Settings, load_settings
@@ -59,8 +59,13 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
         elif container.redis is not None:  # a web process asks the leading router over Redis
             explain = remote_explainer(container.redis, settings.redis.stream)
         app = build_web_app(container, explain=explain) if role in ("all", "web") else None
+        if role in ("all", "scheduler"):
+            scheduler = build_scheduler(container)
+            tasks.append(asyncio.create_task(supervised("scheduler", scheduler.run), name="scheduler"))
         freeze_startup()
-        await container.start()
+        gc.set_threshold(*collector_thresholds(role))
+        if role != "scheduler":  # the scheduler reads and writes the database only; no events
+            await container.start()
         if app is not None:
             runner = ApiRunner(app, access_log=None)
             await runner.setup()
@@ -75,13 +80,10 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
                 return 2
             url = f"http://{settings.http.host}:{settings.http.port}"
             print(f"contact center serving on {url}  (role {role}; Ctrl-C to stop)", flush=True)
+        elif role == "scheduler":
+            print("scheduler running (periodic jobs, lost jobs run again); Ctrl-C to stop", flush=True)
         else:
             print("router running (leads when the lease is free, else stands by); Ctrl-C to stop", flush=True)
-        if role == "all" and settings.privacy.message_retention_days is not None:
-            # Several processes: the purge runs from cron (`contact-center privacy purge-messages`).
-            every = settings.privacy.retention_interval_s
-            purging = functools.partial(purge_periodically, container.jobs, every)
-            tasks.append(asyncio.create_task(supervised("retention", purging), name="retention"))
         if simulate:
             from contact_center.simulator import Simulator
 
@@ -118,6 +120,19 @@ short-lived objects (the engine's long-lived state is frozen after each rebuild)
 bench/routing_throughput.py ("tuned gc"); see docs/routing.md, "Performance"."""
 
 
+SERVER_GC_THRESHOLDS = (10_000, 20, 100)
+"""The collector as every other serving process runs it (web, the one default process): a full
+collection walks every connection's objects (some 27 KiB each, 5,000 chat visitors or more), so
+it is kept for when ten times more young passes have run than by default. With the defaults and
+5,000 visitors connected, full collections came every few seconds and stopped the loop for
+hundreds of ms each (bench/chat.py, docs/webchat.md "Benchmark"). Unlike the router's tuning
+nothing is frozen, so no garbage is kept for good: cycles wait a little longer, that is all."""
+
+
+def collector_thresholds(role: str) -> tuple[int, int, int]:
+    return ROUTER_GC_THRESHOLDS if tunes_collector(role) else SERVER_GC_THRESHOLDS
+
+
 def freeze_startup() -> None:
     """Move what start-up built (modules, classes, functions, the app's routes: some 200,000
     objects, all alive until exit) out of the collector's sight, before any request or event.
@@ -136,8 +151,6 @@ def tunes_collector(role: str) -> bool:
 
 
 def _start_router(container: Container, *, tune_collector: bool) -> tuple[Explain, list[asyncio.Task[None]]]:
-    if tune_collector:
-        gc.set_threshold(*ROUTER_GC_THRESHOLDS)
     router = build_router(container, freeze_collector=tune_collector)
     tasks = [asyncio.create_task(supervised("router", router.run), name="router")]
     # Where the router runs, so do the wrap-up time limits (each close re-checks under its row lock,
@@ -174,11 +187,12 @@ async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
 def run_worker(settings: Settings) -> int:
     """An rq worker on the contact center's queue; jobs run `run_rq_job` below."""
     from redis import Redis
-    from rq import Worker
+
+    from contact_center.rq_worker import LinkedWorker
 
     assert settings.redis.url is not None
     connection = Redis.from_url(settings.redis.url)
-    worker = Worker([settings.redis.rq_queue], connection=connection)
+    worker = LinkedWorker([settings.redis.rq_queue], connection=connection)
     print(f"worker listening on rq queue {settings.redis.rq_queue!r}", flush=True)
     worker.work(with_scheduler=False)
     return 0

@@ -13,13 +13,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from contact_center.domain.errors import ConfigError
 
 DEFAULT_CONFIG = Path("config/contact_center.toml")
+#: All the pauses between a transcript's attempts together: the job waits them out, and an rq worker
+#: stops a job after 900 s (`jobs.RQ_JOB_TIMEOUT_S`).
+MAIL_RETRY_BUDGET_S = 600
 
 
 class _Section(BaseModel):
@@ -108,6 +119,9 @@ class DeskSettings(_Section):
     wrap_up_sweep_s: float = Field(default=2.0, gt=0, le=300)
     #: A transfer to one agent waits for that agent this long, then any agent of the queue may get it.
     transfer_reserve_s: int = Field(default=60, ge=0, le=24 * 3600)
+    #: While an offer or a customer's message is unseen on a hidden desk, its sound and browser
+    #: notification come again this often.
+    alert_repeat_s: float = Field(default=15.0, ge=0.5, le=3600)
 
 
 class PrivacySettings(_Section):
@@ -116,8 +130,114 @@ class PrivacySettings(_Section):
     #: Message bodies older than this many days are purged (the row, its times and channel stay);
     #: none (the default) keeps them.
     message_retention_days: int | None = Field(default=None, ge=1)
-    #: How often the one-process server runs the purge (several processes: run it from cron).
+    #: How often the scheduler runs the purge, unless `[scheduler.retention]` says otherwise.
     retention_interval_s: int = Field(default=3600, ge=60)
+
+
+class MailSettings(_Section):
+    """Outgoing mail through an SMTP server (`channels/smtp.py`; README, Mail). Off while `host`
+    is unset: then nothing is mailed, and the web chat tells a visitor who asks for a transcript."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    #: starttls: plain connection upgraded by STARTTLS (port 587); tls: TLS from the first byte
+    #: (port 465); none: no encryption (a relay on this machine or a test server only).
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    from_address: str | None = None
+    from_name: str = ""
+    username: str | None = None
+    #: Kept out of logs and reprs (`SecretStr`); set it from the environment (CC_MAIL__PASSWORD).
+    password: SecretStr | None = None
+    #: Seconds for the connection and for each answer of the server.
+    timeout_s: float = Field(default=30.0, gt=0, le=300)
+    #: A transcript that the server deferred (4xx, no connection) is tried again after each of these
+    #: pauses in turn, then marked failed.
+    retry_delays_s: list[float] = Field(default=[30.0, 120.0, 300.0], max_length=10)
+
+    @field_validator("host", "username", "password", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value  # CC_MAIL__HOST= (empty) turns mail off, as leaving it out does
+
+    @field_validator("from_address")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        if value is not None and (value.count("@") != 1 or any(ch in value for ch in " <>\r\n")):
+            raise ValueError(f"not an email address: {value!r}")
+        return value
+
+    @field_validator("retry_delays_s")
+    @classmethod
+    def _delays(cls, value: list[float]) -> list[float]:
+        if any(d < 0 for d in value) or sum(value) > MAIL_RETRY_BUDGET_S:
+            raise ValueError(f"pauses of 0 s or more, {MAIL_RETRY_BUDGET_S} s in all at most")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> MailSettings:
+        if self.host is not None and self.from_address is None:
+            raise ValueError("from_address is needed when host is set")
+        if (self.username is None) != (self.password is None):
+            raise ValueError("username and password: set both or neither")
+        return self
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.host is not None
+
+    @property
+    def domain(self) -> str:
+        """Our side of the Message-IDs we make: the sending address's domain."""
+        return (self.from_address or "localhost").rpartition("@")[2]
+
+
+class JobSettings(_Section):
+    """Background jobs (contact_center/jobs.py, docs/architecture.md, Jobs)."""
+
+    #: A running job renews its lease every third of this; a job whose lease lapsed lost its
+    #: worker, and the scheduler runs it again.
+    lease_s: float = Field(default=30.0, ge=0.5, le=3600)
+    #: Runs of a job whose worker keeps being lost, the first included, before it is failed.
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    #: Extra modules imported where jobs run, registering their own `@job`s (plug-ins, tests).
+    modules: list[str] = []
+
+    @field_validator("modules", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """From the environment: `CC_JOBS__MODULES=a.b,c.d`."""
+        return [m.strip() for m in value.split(",") if m.strip()] if isinstance(value, str) else value
+
+
+HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class PeriodicSettings(_Section):
+    """When one periodic job runs: every so many seconds, or once a day at a UTC time."""
+
+    every_s: int | None = Field(default=None, ge=1)
+    #: "HH:MM", UTC.
+    at: str | None = Field(default=None, pattern=HH_MM)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _one_rhythm(self) -> PeriodicSettings:
+        if self.every_s is not None and self.at is not None:
+            raise ValueError("give every_s or at, not both")
+        return self
+
+
+class SchedulerSettings(_Section):
+    """Periodic jobs, each run once per due time however many schedulers run (docs/architecture.md,
+    Scheduler). Unset rhythms take the defaults named here."""
+
+    #: How often lost jobs (a worker killed mid-job) are looked for.
+    reap_every_s: float = Field(default=10.0, gt=0, le=3600)
+    #: Empties old message bodies when `privacy.message_retention_days` is set; every
+    #: `privacy.retention_interval_s` unless given here.
+    retention: PeriodicSettings = PeriodicSettings()
+    #: Marks follow-ups past their due time and tells their owners' desks.
+    overdue_follow_ups: PeriodicSettings = PeriodicSettings(every_s=60)
 
 
 WEBCHAT_UPLOAD_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain")
@@ -161,6 +281,10 @@ class WebchatSettings(_Section):
     upload_dir: str = "var/chat-uploads"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     upload_types: list[str] = list(WEBCHAT_UPLOAD_TYPES)
+    #: An upload no message carries is deleted once this old (the visitor attached it and left).
+    unsent_upload_max_age_s: int = Field(default=24 * 3600, ge=60)
+    #: How often each web process looks for such uploads in its upload directory.
+    upload_sweep_s: float = Field(default=600.0, gt=0, le=24 * 3600)
     sites: dict[str, WebchatSite] = {"demo": WebchatSite(topics={})}
 
 
@@ -177,11 +301,17 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     desk: DeskSettings = DeskSettings()
     webchat: WebchatSettings = WebchatSettings()
+    mail: MailSettings = MailSettings()
+    jobs: JobSettings = JobSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
 
     @model_validator(mode="after")
     def _mode_is_coherent(self) -> Settings:
         if self.redis.url and self.database.is_sqlite:
             raise ValueError("redis.url needs a PostgreSQL database.url: SQLite serves one process only")
+        mail = self.mail
+        if self.environment == "production" and mail.password is not None and mail.security == "none":
+            raise ValueError("mail.security: 'none' would send the password unencrypted; use starttls or tls")
         return self
 
     @property

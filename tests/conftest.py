@@ -19,6 +19,7 @@ from redis import Redis as SyncRedis
 from contact_center.bootstrap import Container, build_container
 from contact_center.settings import Settings
 from contact_center.storage.migrate import upgrade
+from tests.channels.smtp_server import SmtpServer
 
 PG_ADMIN_DSN = os.environ.get("CC_TEST_PG_ADMIN", "postgresql://127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("CC_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -99,3 +100,14 @@ def unique(prefix: str = "t") -> str:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port of this machine, for this test alone."""
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

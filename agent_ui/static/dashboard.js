@@ -50,7 +50,33 @@
       cell(tr, i.queue || "–");
       cell(tr, i.customer);
       cell(tr, i.subject);
+      if (i.flag_reason) {
+        tr.classList.add("flagged");
+        tr.title = "Flagged: " + i.flag_reason;
+      }
       recent.appendChild(tr);
+    }
+    renderFlagged(data.flagged || []);
+  }
+
+  // Interactions flagged to a supervisor (an agent's desk closed with a chat open, say) until
+  // someone takes them on: the oldest first, the section hidden when there are none.
+  function renderFlagged(items) {
+    document.getElementById("flagged-section").hidden = items.length === 0;
+    const body = document.querySelector("#flagged tbody");
+    body.replaceChildren();
+    for (const f of items) {
+      const tr = document.createElement("tr");
+      tr.dataset.interaction = String(f.id);
+      cell(tr, String(f.id));
+      cell(tr, f.channel);
+      cell(tr, f.state, "state state-" + f.state);
+      cell(tr, f.queue || "–");
+      cell(tr, f.agent || "–");
+      cell(tr, f.customer);
+      cell(tr, f.reason, "reason");
+      cell(tr, new Date(f.flagged_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "since");
+      body.appendChild(tr);
     }
   }
 

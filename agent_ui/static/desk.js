@@ -27,7 +27,7 @@ function showError(text) {
   errorTimer = setTimeout(() => (errors.textContent = ""), 8000);
 }
 
-const alerts = createAlerts(me);
+const alerts = createAlerts(me, config.alert_repeat_s);
 const presence = createPresence(me, showError);
 const offers = createOffers({ alerts, showError, onAccepted: (doc) => open(doc, true) });
 

@@ -2,12 +2,14 @@
 // a click as browsers require), a browser notification (permission asked on a click) and an
 // unread count in the tab title. Every offer and every new customer message is an unseen item
 // until the agent sees it; while any is unseen and the page is hidden, sound and notification
-// repeat. Each alert is switchable; the choice is kept in localStorage, per agent.
+// come again `repeatSeconds` after the last ring (the server's `[desk] alert_repeat_s`). Each
+// alert is switchable; the choice is kept in localStorage, per agent.
 import { t } from "./desk_strings.js";
 
-const REPEAT_MS = 15000;
+const DEFAULT_REPEAT_S = 15;
 
-export function createAlerts(agentId) {
+export function createAlerts(agentId, repeatSeconds) {
+  const repeatMs = Math.max(0.5, Number(repeatSeconds) || DEFAULT_REPEAT_S) * 1000;
   const storeKey = "desk.alerts." + agentId;
   const baseTitle = document.title;
   const prefs = Object.assign({ sound: true, notify: true, title: true }, readPrefs());
@@ -63,18 +65,25 @@ export function createAlerts(agentId) {
     if (!texts.length) return;
     tone();
     if (document.hidden) notify(texts[texts.length - 1]);
+    later();
   }
 
-  function schedule() {
-    if (timer === null && unseen.size > 0) {
-      timer = setInterval(() => {
-        if (unseen.size === 0) {
-          clearInterval(timer);
-          timer = null;
-        } else if (document.hidden) {
-          ring();
-        }
-      }, REPEAT_MS);
+  // The next ring is one interval after the last, whatever rang it (a new item or a repeat);
+  // while the page is in view, the unseen items wait silently for it to go to the back.
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      if (unseen.size === 0) return;
+      if (document.hidden) ring();
+      else later();
+    }, repeatMs);
+  }
+
+  function quietIfNothingUnseen() {
+    if (unseen.size === 0 && timer !== null) {
+      clearTimeout(timer);
+      timer = null;
     }
   }
 
@@ -115,10 +124,10 @@ export function createAlerts(agentId) {
       unseen.set(key, text);
       updateTitle();
       ring();
-      schedule();
     },
     seen(key) {
       if (unseen.delete(key)) updateTitle();
+      quietIfNothingUnseen();
     },
     seenWhere(predicate) {
       let changed = false;
@@ -126,6 +135,7 @@ export function createAlerts(agentId) {
         if (predicate(key)) changed = unseen.delete(key) || changed;
       }
       if (changed) updateTitle();
+      quietIfNothingUnseen();
     },
     get count() {
       return unseen.size;

@@ -61,8 +61,17 @@ export function createConversation({ doc, config, alerts, showError, isFront, on
     badge.textContent = String(unread);
   }
 
+  function showFlag(reason) {
+    flagged.hidden = reason === null;
+    flagged.textContent = reason === null ? "" : t("chat.flagged", { reason });
+  }
+
+  /** `next`: the server's document (which says whether it is flagged), or a move (which ends a flag). */
   function update(next) {
+    const moved = next.state !== undefined && next.state !== doc.state;
     doc = Object.assign({}, doc, next);
+    if ("flagged_at" in next) showFlag(next.flagged_at ? next.flag_reason || "" : null);
+    else if (moved) showFlag(null);
     state.textContent = t("state." + doc.state);
     state.className = "state state-" + doc.state;
     panel.dataset.state = doc.state;
@@ -80,8 +89,7 @@ export function createConversation({ doc, config, alerts, showError, isFront, on
     onSignal: (signal) => thread.onSignal(signal),
     /** A supervisor was alerted about this conversation (its state unchanged): say so and why. */
     flag(reason) {
-      flagged.hidden = false;
-      flagged.textContent = t("chat.flagged", { reason });
+      showFlag(reason);
     },
     /** The agent looks at it (front tab, page visible): unread cleared, read sent. */
     seen() {

@@ -8,6 +8,8 @@ marks. The composition root calls it; the outbound port (`outbound.py`) it plugs
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import secrets
@@ -19,7 +21,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from channels.webchat import conversation, endpoints, visitor_socket
+from channels.webchat import conversation, endpoints, upload_cleanup, visitor_socket
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.hub import VisitorHub
 from channels.webchat.limits import ConnectionCounts
@@ -31,6 +33,7 @@ from contact_center.domain import events as ev
 from contact_center.settings import Settings
 from contact_center.signals import Signals
 from contact_center.storage.uow import Clock, UnitOfWork
+from contact_center.supervision import supervised
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +76,31 @@ def setup_webchat(
     # Live, in every web process: each deletes the files in its own upload directory.
     events.subscribe("webchat-erasure", functools.partial(erase_uploads, deps), live=True)
 
+    sweeping: list[asyncio.Task[None]] = []
+
     async def start(_app: web.Application) -> None:
         secret = await _secret(chat.secret, redis, f"{settings.redis.stream}{SECRET_KEY_SUFFIX}")
         deps.tokens = VisitorTokens(secret, max_age=timedelta(days=chat.token_max_age_days))
+        sweeping.append(asyncio.create_task(supervised("webchat-uploads", sweep), name="webchat-uploads"))
+
+    async def sweep() -> None:
+        await upload_cleanup.sweep_periodically(
+            deps.uploads,
+            clock,
+            chat.upload_sweep_s,
+            timedelta(seconds=chat.unsent_upload_max_age_s),
+            functools.partial(conversation.customer_of, reader),
+        )
+
+    async def stop(_app: web.Application) -> None:
+        for task in sweeping:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     app.on_startup.append(start)
     app.on_shutdown.append(hub.close_all)
+    app.on_cleanup.append(stop)
     app.on_response_prepare.append(endpoints.add_cors(deps))
     app.router.add_get("/chat/ws", functools.partial(visitor_socket.handle, deps))
     app.router.add_post("/chat/upload", functools.partial(endpoints.upload, deps))
@@ -107,9 +129,10 @@ async def _secret(configured: str | None, redis: Redis | None, key: str) -> byte
 
 async def erase_uploads(deps: ChatDeps, event: ev.Event) -> None:
     """A customer erased: the files they sent go too (their messages' attachment lists were
-    blanked by the erasure; the files themselves are this channel's to delete)."""
+    blanked by the erasure; the files themselves are this channel's to delete), and those they
+    uploaded but never sent."""
     if not isinstance(event, ev.CustomerErased):
         return
     interaction_ids = await conversation.interactions_of(deps.reader, event.customer_ids)
-    erased = await deps.uploads.erase_for(interaction_ids)
+    erased = await upload_cleanup.erase_for(deps.uploads, event.customer_ids, interaction_ids)
     log.info("webchat.uploads_erased", extra={"customer_id": event.customer_id, "files": erased})

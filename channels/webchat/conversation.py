@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contact_center.domain.enums import Channel, IdentityKind, InteractionState
+from contact_center.domain.enums import AuthorKind, Channel, IdentityKind, InteractionState
 from contact_center.storage.tables import CUSTOMER, IDENTITY, INTERACTION, MESSAGE
 
 PROVIDER_PREFIX = "webchat:"
@@ -116,6 +117,19 @@ async def messages_after(
         )
         rows = found.all()
     return [_frame(row) for row in rows]
+
+
+def frame_of(
+    seq: int,
+    interaction_id: int,
+    body: str,
+    attachments: Sequence[dict[str, Any]],
+    provider_id: str,
+    at: datetime | None,
+) -> dict[str, Any]:
+    """The frame a visitor's own message shows as, as a read would give it (`_frame`)."""
+    assert at is not None
+    return _frame((seq, interaction_id, AuthorKind.CUSTOMER.value, body, list(attachments), provider_id, at))
 
 
 def _frame(row: Sequence[Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
-from channels.webchat import sites
+from channels.webchat import conversation, sites
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.tokens import BadTokenError
 from contact_center.api.access import interaction_in_view
@@ -115,7 +115,17 @@ async def upload(deps: ChatDeps, request: web.Request) -> web.Response:
         data.extend(chunk)
         if len(data) > store.max_bytes:
             raise TooLargeError(f"a file has at most {store.max_bytes} bytes")
-    saved = await store.save(visitor_id, part.filename or "file", content_type, bytes(data))
+    # Known when the visitor has written before: erasing that customer then finds the file even
+    # if it is never sent. A visitor who has not written yet is linked on their first message.
+    customer_id = await conversation.customer_of(deps.reader, visitor_id)
+    saved = await store.save(
+        visitor_id,
+        part.filename or "file",
+        content_type,
+        bytes(data),
+        customer_id=customer_id,
+        at=deps.clock(),
+    )
     answer = saved.attachment()
     return web.json_response(
         {"id": saved.id, **{k: answer[k] for k in ("name", "content_type", "size", "url")}}, status=201

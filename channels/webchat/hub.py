@@ -6,6 +6,8 @@ connections of that interaction's customer; each connection then reads, from the
 messages after the last sequence number it sent and sends them in order. So a burst of events
 costs one read per connection, nothing is sent twice on one connection, and a lost event costs
 only latency until the next one (or the visitor's next reconnect, which resumes from its last seq).
+The visitor's own line needs no read when the connection has shown everything before it
+(`VisitorLink.echo`): at a chat's pace that read was a quarter of the server's time.
 """
 
 from __future__ import annotations
@@ -57,6 +59,28 @@ class VisitorLink:
     def wake(self) -> None:
         self._dirty.set()
 
+    async def echo(self, frame: dict[str, Any], previous: int | None) -> bool:
+        """Show the visitor's own line straight from its acknowledgement, without reading it back,
+        when this connection has shown everything before it (`previous`, the interaction's newest
+        message when it was stored); False when it has not: then a read (`wake`) must."""
+        async with self._lock:
+            if previous is None or self.last_sent < previous:
+                return False
+            if frame["seq"] > self.last_sent:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await self.ws.send_str(json.dumps(frame, ensure_ascii=False))
+                self.last_sent = frame["seq"]
+            return True
+
+    async def _push(self, frame: dict[str, Any]) -> None:
+        """A frame the pump read, unless an echo showed it meanwhile (never twice, never back)."""
+        async with self._lock:
+            if frame["seq"] <= self.last_sent:
+                return
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self.ws.send_str(json.dumps(frame, ensure_ascii=False))
+            self.last_sent = frame["seq"]
+
     def start(self, read: Callable[[int, int], Awaitable[list[dict[str, Any]]]], outage: Outage) -> None:
         self._pump = asyncio.create_task(self._run(read, outage), name="webchat-pump")
 
@@ -83,8 +107,7 @@ class VisitorLink:
                 continue
             outage.recovered()
             for frame in frames:
-                await self.send(frame)
-                self.last_sent = frame["seq"]
+                await self._push(frame)
                 self.interaction_id = max(self.interaction_id or 0, frame["interaction_id"])
             if len(frames) >= conversation.PAGE:
                 self._dirty.set()

@@ -4,7 +4,8 @@ A `message` goes the way every channel's does (`ReceiveInbound` on the bus, keye
 client id, so a resent frame is stored once) and is acknowledged with its sequence number only
 after its commit; the pre-chat form's details join the customer after their first message.
 Typing and read marks go to the agent as signals; `end` moves an agent's active chat to wrap-up;
-`rate` records the score and any transcript request. Each needs the link `hello` made.
+`rate` records the score and any transcript request (mailed by a job when mail is configured).
+Each needs the link `hello` made.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from contact_center.domain.commands import (
 )
 from contact_center.domain.enums import Channel, InteractionState
 from contact_center.domain.errors import ContactCenterError
+from contact_center.services.satisfaction import TranscriptRecorded
 from contact_center.signals import Signal
 from contact_center.storage.inbound_types import Received
 
@@ -80,6 +82,7 @@ async def on_message(session: VisitorSession, frame: protocol.SendMessage) -> No
         await session.deps.uploads.attached(uploads, received.interaction_id)
     if session.link.customer_id is None:
         session.deps.hub.attach(session.link, received.customer_id)
+        await session.deps.uploads.link(visitor_id, received.customer_id)  # files not sent yet
     session.deps.hub.note_interaction(received.interaction_id, received.customer_id)
     session.link.interaction_id = max(session.link.interaction_id or 0, received.interaction_id)
     await session.send(
@@ -90,7 +93,19 @@ async def on_message(session: VisitorSession, frame: protocol.SendMessage) -> No
             "interaction_id": received.interaction_id,
         }
     )
-    session.link.wake()  # its echo (and anything before it) reaches this connection in order
+    shown = False
+    if not received.duplicate:
+        echo = conversation.frame_of(
+            received.message_id,
+            received.interaction_id,
+            frame.body,
+            attachments,
+            conversation.provider_message_id(visitor_id, frame.client_id),
+            received.at,
+        )
+        shown = await session.link.echo(echo, received.previous_message_id)
+    if not shown:
+        session.link.wake()  # its echo and anything before it, read, reach this connection in order
     await add_details(session, received.customer_id)
 
 
@@ -145,10 +160,12 @@ async def on_rate(session: VisitorSession, frame: protocol.Rate) -> None:
         )
         transcript = None
         if frame.transcript_email is not None:
-            await session.deps.bus.handle(
-                RequestTranscript(interaction_id=iid, customer_id=cid, email=frame.transcript_email)
+            recorded: TranscriptRecorded = await session.deps.bus.handle(
+                RequestTranscript(
+                    interaction_id=iid, customer_id=cid, email=frame.transcript_email, language=session.lang
+                )
             )
-            transcript = "recorded"
+            transcript = "queued" if recorded.is_queued else "unavailable"
     except ContactCenterError as exc:
         raise FrameError(exc.code, exc.message) from None
     await session.send({"type": "rated", "interaction_id": iid, "transcript": transcript})

@@ -49,6 +49,7 @@ async def on_hello(session: VisitorSession, hello: protocol.Hello) -> None:
         visitor_id = new_visitor_id()
         token = deps.tokens.issue(visitor_id, hello.site, now)
     session.site, session.queue, session.name = site, queue, hello.profile.name
+    session.lang = sites.language(site, hello.lang)
     link = VisitorLink(session.ws, visitor_id)
     link.last_sent = hello.last_seq or 0
     missed: list[dict[str, Any]] = []
@@ -56,6 +57,7 @@ async def on_hello(session: VisitorSession, hello: protocol.Hello) -> None:
     customer_id = await conversation.customer_of(deps.reader, visitor_id)
     if customer_id is not None:
         deps.hub.attach(link, customer_id)
+        await deps.uploads.link(visitor_id, customer_id)  # uploads from before their first message
         latest = await conversation.latest(deps.reader, customer_id)
         if latest is not None:
             link.interaction_id = latest.interaction_id
@@ -68,7 +70,7 @@ async def on_hello(session: VisitorSession, hello: protocol.Hello) -> None:
         {
             "type": "welcome",
             "token": token,
-            "lang": sites.language(site, hello.lang),
+            "lang": session.lang,
             "availability": await deps.availability.of(queue, now),
             "prechat": list(site.prechat),
             "topics": list(site.topics),

@@ -35,6 +35,8 @@ class VisitorSession:
         self.site: WebchatSite | None = None
         self.queue: str | None = None
         self.name = ""
+        #: The language the widget shows (`welcome`'s `lang`): a transcript is written in it.
+        self.lang = "en"
         #: The pre-chat form's email and phone, added to the customer after their first message.
         self.details: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.bucket = TokenBucket(deps.settings.messages_per_second, deps.settings.message_burst)

@@ -2,6 +2,8 @@
 
 A job is read by whoever started it, and by admins. The row lives in the database (see
 contact_center/jobs.py), so the web process that answers need not be the one that enqueued it.
+`error` is the last error seen: a finished job whose worker was lost on an earlier attempt keeps
+that attempt's "worker_lost" beside its result, and `attempts` counts the runs.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def job_doc(row: JobRecord) -> dict[str, Any]:
         "stage": row.stage,
         "result": row.result,
         "error": row.error,
+        "attempts": row.attempts,
         "created_at": row.created_at.isoformat(),
         "started_at": row.started_at.isoformat() if row.started_at else None,
         "finished_at": row.finished_at.isoformat() if row.finished_at else None,

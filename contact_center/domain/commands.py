@@ -276,12 +276,14 @@ class RateInteraction(Command):
 
 @dataclass(frozen=True, slots=True)
 class RequestTranscript(Command):
-    """The customer asked for the interaction's transcript by email; recorded for the email
-    adapter to send (docs/webchat.md)."""
+    """The customer asked for the interaction's transcript by email; recorded, then mailed by a
+    job when mail is configured (docs/webchat.md, Transcripts by email)."""
 
     interaction_id: int
     customer_id: int
     email: str
+    #: The language of the chat, and so of the transcript: `en` or `zh-CN`.
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)

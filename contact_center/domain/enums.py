@@ -86,6 +86,9 @@ class AuthorKind(StrEnum):
 class DeliveryStatus(StrEnum):
     RECEIVED = "received"
     QUEUED = "queued"
+    #: Handed to the provider, the outcome not yet recorded: a retry hands it over again under
+    #: the same idempotency key.
+    SENDING = "sending"
     SENT = "sent"
     DELIVERED = "delivered"
     FAILED = "failed"

@@ -85,3 +85,19 @@ class FencedError(ConflictError):
     """A router whose lease was taken over tried to write; the newer router's decisions stand."""
 
     code = "fenced"
+
+
+class MailRefusedError(ContactCenterError):
+    """The mail server refused the message for good (a 5xx answer): sending it again will not help."""
+
+    code = "mail_refused"
+    http_status = 502
+
+
+class MailDeferredError(ContactCenterError):
+    """The mail could not be handed over now (a 4xx answer, no connection, a timeout): a later
+    attempt may succeed."""
+
+    code = "mail_deferred"
+    http_status = 503
+    retry_after_s = 60

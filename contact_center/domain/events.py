@@ -276,3 +276,27 @@ class OfferDeclined(Event):
     agent_id: int
     outcome: str
     at: datetime
+
+
+@event_type("transcript.requested")
+@dataclasses.dataclass(frozen=True, slots=True)
+class TranscriptRequested(Event):
+    """A transcript request to mail, by id only: the address stays in its row, where erasure reaches."""
+
+    request_id: int
+    interaction_id: int
+    customer_id: int
+    at: datetime
+
+
+@event_type("follow_up.overdue")
+@dataclasses.dataclass(frozen=True, slots=True)
+class FollowUpOverdue(Event):
+    """A follow-up is open past its due time: its owner (`agent_id`) is told on their desk. Ids
+    and times only, as every event: the title may name the customer."""
+
+    follow_up_id: int
+    customer_id: int
+    agent_id: int | None
+    due_at: datetime
+    at: datetime

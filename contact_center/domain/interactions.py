@@ -42,6 +42,10 @@ class Interaction(SQLModel, table=True):
     transfer_until: datetime | None = utc_field(nullable=True)
     #: When the system closes it if it is still in wrap-up (the desk shows a countdown to it).
     wrap_up_deadline: datetime | None = utc_field(nullable=True, index=True)
+    #: Flagged to a supervisor, its state unchanged (its agent's desk closed and did not come
+    #: back, say): since when and why. Any move clears it: someone took the interaction on.
+    flagged_at: datetime | None = utc_field(nullable=True)
+    flag_reason: str | None = Field(default=None, max_length=100)
 
     def move_to(self, target: InteractionState, at: datetime) -> InteractionState:
         """Apply a legal transition and stamp its time; returns the state it left."""
@@ -49,6 +53,7 @@ class Interaction(SQLModel, table=True):
         check_transition(Channel(self.channel), previous, target)
         self.state = target
         self.state_changed_at = at
+        self.flagged_at = self.flag_reason = None
         if target is InteractionState.QUEUED:
             self.queued_at = at
             self.agent_id = None
@@ -92,3 +97,5 @@ class Message(SQLModel, table=True):
     attachments: list[dict[str, Any]] = json_field(list)
     delivery_status: DeliveryStatus = enum_field(DeliveryStatus, default=DeliveryStatus.RECEIVED)
     created_at: datetime = utc_field()
+    #: When the latest try at handing an outbound message to its provider began (`sending`).
+    delivery_claimed_at: datetime | None = utc_field(nullable=True)

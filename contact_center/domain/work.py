@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
@@ -30,6 +31,9 @@ class FollowUpTask(SQLModel, table=True):
     done: bool = False
     done_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
+    #: When the scheduler found it open past its due time and told its owner
+    #: (services/follow_up_deadlines.py); empty while it is not overdue, or not yet seen so.
+    overdue_at: datetime | None = utc_field(nullable=True)
 
 
 class WrapUpCode(SQLModel, table=True):
@@ -52,9 +56,24 @@ class SatisfactionScore(SQLModel, table=True):
     created_at: datetime = utc_field()
 
 
+class TranscriptStatus(StrEnum):
+    """Where a transcript request stands (docs/webchat.md, Transcripts by email)."""
+
+    #: Waiting for its job (or for the next attempt after the server deferred it).
+    PENDING = "pending"
+    #: A job claimed it and is handing it to the mail server.
+    SENDING = "sending"
+    SENT = "sent"
+    #: Refused by the server, out of attempts, or its address erased: nothing more is tried.
+    FAILED = "failed"
+    #: Recorded while no mail server was configured; the visitor was told it could not be sent.
+    UNAVAILABLE = "unavailable"
+
+
 class TranscriptRequest(SQLModel, table=True):
-    """A customer asked for a conversation's transcript by email; `sent_at` stays empty until the
-    email adapter sends it. The address is personal data: erasure blanks it."""
+    """A customer asked for a conversation's transcript by email. A job sends it once
+    (`contact_center/transcripts/`): it claims the row (`sending`), sends, then records `sent_at`
+    or the error. The address and the server's last answer are personal data: erasure blanks them."""
 
     __tablename__ = "transcript_request"
 
@@ -62,5 +81,15 @@ class TranscriptRequest(SQLModel, table=True):
     interaction_id: int = Field(foreign_key="interaction.id", index=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     email: str = Field(default="", max_length=254)
+    #: The language the visitor chatted in (`en` or `zh-CN`): the transcript's language.
+    language: str = Field(default="en", max_length=10)
+    status: str = Field(default=TranscriptStatus.PENDING.value, max_length=20, index=True)
+    #: Times a job handed it to the server (or tried to), successful or not.
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    #: Chosen at the first claim and kept, so every attempt sends the same Message-ID.
+    message_id: str | None = Field(default=None, max_length=255)
+    #: When the current (or last) attempt claimed it: a claim older than the job time limit is stale.
+    claimed_at: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
     sent_at: datetime | None = utc_field(nullable=True)

@@ -2,11 +2,12 @@
 
 Rows stay (an interaction is still counted by channel, queue, state and times; a score still
 counts), the personal values in them go: the customer's name and other free-text fields, its
-identities, subjects, message bodies and attachments, notes, follow-up titles, survey comments. The
-audit log is append-only: its personal values were sealed under the customer's key, which is
-deleted here. Copies elsewhere are blanked: the outbox's `customer.created` payloads, stored API
-answers (Idempotency-Key) and job results that mention the customer. Each step is one statement
-over the whole group of customers, whatever its history's size. Design: docs/privacy.md.
+identities, subjects, message bodies and attachments, notes, follow-up titles, survey comments,
+transcript addresses and the mail server's answers about them. The audit log is append-only: its
+personal values were sealed under the customer's key, which is deleted here. Copies elsewhere are
+blanked: the outbox's `customer.created` payloads, stored API answers (Idempotency-Key) and job
+results that mention the customer. Each step is one statement over the whole group of customers,
+whatever its history's size. Design: docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -132,7 +133,10 @@ async def erase_personal_data(conn: AsyncConnection, customer_ids: Collection[in
     done.add(
         "transcript_request",
         (
-            await conn.execute(update(TRANSCRIPT).where(TRANSCRIPT.c.customer_id.in_(ids)).values(email=""))
+            # The server's last answer may quote the address ("550 <ada@example.com>: no such user").
+            await conn.execute(
+                update(TRANSCRIPT).where(TRANSCRIPT.c.customer_id.in_(ids)).values(email="", last_error="")
+            )
         ).rowcount,
     )
     done.add("outbox_event", await _blank_events(conn, ids))

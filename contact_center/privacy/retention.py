@@ -3,13 +3,12 @@
 The message row stays with its times, direction, channel and delivery status (reports and the
 history still count it); its body and attachments become empty. Batch by batch, each batch one
 short transaction, walking the table by id so a run reads it once however much it purges. Running
-again purges nothing new: it is safe from a timer, a job or the command line. Design:
-docs/privacy.md, Retention.
+again purges nothing new: it is safe from the scheduler (`[scheduler] retention`), a job or the
+command line. Design: docs/privacy.md, Retention.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import Text, cast, or_, select, update
 
-from contact_center.jobs import JobContext, JobRunner, job
-from contact_center.outage import Outage, is_outage
+from contact_center.jobs import JobContext, job
 from contact_center.storage.tables import MESSAGE
 from contact_center.storage.uow import UnitOfWork
 
@@ -63,18 +61,3 @@ async def purge_job(ctx: JobContext) -> dict[str, Any]:
     if days is None:
         return {"purged": 0, "retention_days": None}
     return {"purged": await purge_message_bodies(ctx.uow, ctx.clock(), days), "retention_days": days}
-
-
-async def purge_periodically(jobs: JobRunner, every_s: float) -> None:
-    """The one-process server's timer: enqueue the purge now and every `every_s` seconds."""
-    outage = Outage(log, "privacy.purge")
-    while True:
-        try:
-            await jobs.enqueue(PURGE_JOB)
-        except Exception as exc:  # a timer is an edge: the next round tries again
-            if not is_outage(exc):
-                log.exception("privacy.purge_not_enqueued")
-            outage.failed(exc)
-        else:
-            outage.recovered()
-        await asyncio.sleep(every_s)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from contact_center.domain.agents import Agent
 from contact_center.domain.customers import Customer
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.queues import Queue
@@ -24,6 +25,8 @@ from contact_center.storage.access_facts import interaction_where
 from contact_center.storage.uow import UnitOfWork
 
 EVERYONE = DashboardView()
+#: The most flagged interactions listed; more than a floor should ever have at once.
+FLAGGED_LISTED = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,21 @@ class RecentInteraction:
     customer: str
     subject: str
     created_at: str
+    flag_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedInteraction:
+    """An interaction flagged to a supervisor and not taken on since (docs/agent-desk.md)."""
+
+    id: int
+    channel: str
+    state: str
+    queue: str | None
+    agent: str | None
+    customer: str
+    reason: str
+    flagged_at: str
 
 
 async def queue_figures(uow: UnitOfWork, now: datetime, *, team: str | None = None) -> list[QueueFigures]:
@@ -95,9 +113,44 @@ async def recent_interactions(
     rows = (await uow.session.exec(stmt)).all()
     return [
         RecentInteraction(
-            i.id or 0, str(i.channel), str(i.state), qname, cname, i.subject, i.created_at.isoformat()
+            i.id or 0,
+            str(i.channel),
+            str(i.state),
+            qname,
+            cname,
+            i.subject,
+            i.created_at.isoformat(),
+            i.flag_reason if i.flagged_at is not None else None,
         )
         for i, cname, qname in rows
+    ]
+
+
+async def flagged_interactions(uow: UnitOfWork, *, team: str | None = None) -> list[FlaggedInteraction]:
+    """The interactions flagged now (of `team`'s queues and agents), the longest flagged first."""
+    scope = Scope(everything=team is None, team=team)
+    agent_name = func.coalesce(func.nullif(col(Agent.display_name), ""), col(Agent.username))
+    stmt = (
+        select(Interaction, Customer.name, Queue.name, agent_name)
+        .join(Customer, col(Customer.id) == col(Interaction.customer_id))
+        .outerjoin(Queue, col(Queue.id) == col(Interaction.queue_id))
+        .outerjoin(Agent, col(Agent.id) == col(Interaction.agent_id))
+        .where(col(Interaction.flagged_at).is_not(None), interaction_where(scope))
+        .order_by(col(Interaction.flagged_at), col(Interaction.id))
+        .limit(FLAGGED_LISTED)
+    )
+    return [
+        FlaggedInteraction(
+            i.id or 0,
+            str(i.channel),
+            str(i.state),
+            qname,
+            agent,
+            cname,
+            i.flag_reason or "",
+            i.flagged_at.isoformat() if i.flagged_at is not None else "",
+        )
+        for i, cname, qname, agent in (await uow.session.exec(stmt)).all()
     ]
 
 
@@ -107,9 +160,11 @@ async def dashboard(uow: UnitOfWork, view: DashboardView = EVERYONE) -> dict[str
     async with uow:
         now = uow.now()
         recent = await recent_interactions(uow, team=view.team) if view.with_contacts else []
+        flagged = await flagged_interactions(uow, team=view.team) if view.with_contacts else []
         return {
             "at": now.isoformat(),
             "queues": [asdict(q) for q in await queue_figures(uow, now, team=view.team)],
             "agents": await agents_by_state(uow, team=view.team),
             "recent": [asdict(r) for r in recent],
+            "flagged": [asdict(f) for f in flagged],
         }

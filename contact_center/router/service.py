@@ -174,6 +174,8 @@ class RouterService:
     async def on_event(self, event: ev.Event) -> None:
         if not (self._leading or self._consumer is None):
             return
+        if not (concerns_routing(event) or isinstance(event, ev.QueueCreated | ev.QueueUpdated)):
+            return  # a message, say: at a chat's pace these alone would fill the inbox
         try:
             self._inbox.put_nowait(event)
         except asyncio.QueueFull:

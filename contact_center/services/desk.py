@@ -3,8 +3,9 @@
 The desk watch (`agent_ui/desk_presence.py`) decides that the desk is gone; this handler does
 what the settings say, in one transaction: `requeue` moves each active chat through
 `transferred` back to `queued` (the router offers it to another agent, who sees the whole
-conversation, as after any transfer), `flag` leaves it with the agent and emits
-`interaction.flagged` for their supervisors. Email and SMS threads can wait for the agent;
+conversation, as after any transfer), `flag` leaves it with the agent, marks it flagged
+(`flagged_at`, `flag_reason`: the supervisor's dashboard lists it, and its next move clears it)
+and emits `interaction.flagged` for their supervisors. Email and SMS threads can wait for the agent;
 chats in wrap-up are over for the customer: neither is touched.
 """
 
@@ -47,6 +48,8 @@ async def handle_orphaned_chats(cmd: HandleOrphanedChats, uow: UnitOfWork) -> li
                     cmd.actor, "interaction", iid, "requeued", {"agent_id": cmd.agent_id, "reason": reason}
                 )
             else:
+                interaction.flagged_at, interaction.flag_reason = uow.now(), reason
+                uow.session.add(interaction)
                 uow.audit(
                     cmd.actor, "interaction", iid, "flagged", {"agent_id": cmd.agent_id, "reason": reason}
                 )

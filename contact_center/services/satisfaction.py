@@ -7,15 +7,20 @@ checks it again inside the transaction, so a mismatch changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import select
 
 from contact_center.domain.commands import RateInteraction, RequestTranscript
 from contact_center.domain.errors import InvalidInputError, NotFoundError
+from contact_center.domain.events import TranscriptRequested
 from contact_center.domain.identity import normalise_email
-from contact_center.domain.work import SatisfactionScore, TranscriptRequest
+from contact_center.domain.work import SatisfactionScore, TranscriptRequest, TranscriptStatus
 from contact_center.storage.uow import UnitOfWork
 
 MAX_COMMENT_CHARS = 2000
+#: The languages a transcript is written in (`transcripts/render.py` has their texts).
+TRANSCRIPT_LANGUAGES = ("en", "zh-CN")
 
 
 async def rate_interaction(cmd: RateInteraction, uow: UnitOfWork) -> int:
@@ -45,18 +50,39 @@ async def rate_interaction(cmd: RateInteraction, uow: UnitOfWork) -> int:
         return score.id or 0
 
 
-async def request_transcript(cmd: RequestTranscript, uow: UnitOfWork) -> int:
-    """Record the request (sent later by the email adapter); returns its id."""
+@dataclass(frozen=True, slots=True)
+class TranscriptRecorded:
+    request_id: int
+    #: True: a job will mail it; False: no mail server is configured, so nothing will.
+    is_queued: bool
+
+
+async def request_transcript(
+    cmd: RequestTranscript, uow: UnitOfWork, *, can_mail: bool
+) -> TranscriptRecorded:
+    """Record the request and, when mail is configured, its `transcript.requested` event in the same
+    transaction: the event's subscriber enqueues the job that mails it (`transcripts/sending.py`),
+    so a request is never enqueued before it is stored, nor lost between the two."""
     email = normalise_email(cmd.email)
+    if cmd.language not in TRANSCRIPT_LANGUAGES:
+        raise InvalidInputError(f"a transcript is written in {' or '.join(TRANSCRIPT_LANGUAGES)}")
     async with uow:
         await _owned(uow, cmd.interaction_id, cmd.customer_id)
         request = TranscriptRequest(
-            interaction_id=cmd.interaction_id, customer_id=cmd.customer_id, email=email, created_at=uow.now()
+            interaction_id=cmd.interaction_id,
+            customer_id=cmd.customer_id,
+            email=email,
+            language=cmd.language,
+            status=TranscriptStatus.PENDING if can_mail else TranscriptStatus.UNAVAILABLE,
+            created_at=uow.now(),
         )
         uow.session.add(request)
         await uow.session.flush()
+        request_id = request.id or 0
+        if can_mail:
+            uow.emit(TranscriptRequested(request_id, cmd.interaction_id, cmd.customer_id, uow.now()))
         await uow.commit()
-        return request.id or 0
+        return TranscriptRecorded(request_id, is_queued=can_mail)
 
 
 async def _owned(uow: UnitOfWork, interaction_id: int, customer_id: int) -> None:

@@ -30,6 +30,14 @@ from contact_center.storage.tables import AGENT, INTERACTION, OFFER
 
 ACTIVE = InteractionState.ACTIVE
 OFFERED = InteractionState.OFFERED
+#: What taking an interaction ends: a transfer's reservation for one agent (anyone taking it ends
+#: it) and a flag to a supervisor (someone took it on). The answer shows them ended, as stored.
+CLEARED: dict[str, Any] = {
+    "transfer_agent_id": None,
+    "transfer_until": None,
+    "flagged_at": None,
+    "flag_reason": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +85,7 @@ async def store_accepts(
             out.append(ConflictError(f"interaction {iid} has no open offer for agent {agent_id}"))
         else:
             check_transition(Channel(row["channel"]), OFFERED, ACTIVE)
-            row.update(state=ACTIVE, state_changed_at=item.at, agent_id=agent_id)
+            row.update(state=ACTIVE, state_changed_at=item.at, agent_id=agent_id, **CLEARED)
             if row["answered_at"] is None:
                 row["answered_at"] = item.at
             accepted.append((item, offer_id, row))
@@ -107,8 +115,7 @@ async def _write(
             state_changed_at=bindparam("at"),
             agent_id=bindparam("aid"),
             answered_at=bindparam("answered"),
-            transfer_agent_id=None,  # a transfer to one agent ends when anyone takes it
-            transfer_until=None,
+            **CLEARED,
         ),
         [
             {"iid": row["id"], "at": item.at, "aid": row["agent_id"], "answered": row["answered_at"]}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contact_center.domain import events as ev
@@ -208,7 +208,11 @@ async def _open_threads(conn: AsyncConnection, customer_ids: set[int]) -> dict[t
         .order_by(INTERACTION.c.id)
     )
     threads: dict[tuple[int, str], Thread] = {}
-    for iid, cid, channel, state, queue_id, priority, agent_id, presence, active in await conn.execute(stmt):
+    if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
+        stmt = stmt.with_for_update(of=INTERACTION)
+    found = (await conn.execute(stmt)).all()
+    last = await _last_messages(conn, [row[0] for row in found])
+    for iid, cid, channel, state, queue_id, priority, agent_id, presence, active in found:
         here = agent_id is None or (bool(active) and Presence(presence) in AT_DESK)
         threads[(cid, Channel(channel).value)] = Thread(
             iid,
@@ -219,5 +223,23 @@ async def _open_threads(conn: AsyncConnection, customer_ids: set[int]) -> dict[t
             priority,
             agent_id,
             here,
+            last.get(iid),
         )
     return threads
+
+
+async def _last_messages(conn: AsyncConnection, interaction_ids: list[int]) -> dict[int, int]:
+    """Each thread's newest message, read after the threads were locked (a statement of its own:
+    on PostgreSQL it then sees a reply committed while this batch waited for the lock).
+
+    With the lock, one conversation's message ids follow their commit order on both databases,
+    so a chat connection that has shown this message may show the customer's next line straight
+    from its acknowledgement (`Received.previous_message_id`, `channels/webchat/hub.py`)."""
+    if not interaction_ids:
+        return {}
+    stmt = (
+        select(MESSAGE.c.interaction_id, func.max(MESSAGE.c.id))
+        .where(MESSAGE.c.interaction_id.in_(interaction_ids))
+        .group_by(MESSAGE.c.interaction_id)
+    )
+    return {int(iid): int(top) for iid, top in await conn.execute(stmt)}

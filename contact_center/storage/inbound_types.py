@@ -19,6 +19,11 @@ class Received:
     duplicate: bool = False
     #: True when the message opened a new interaction (False: it continued an open thread).
     opened: bool = False
+    #: The interaction's newest message before this one, committed before it (None: none, or not
+    #: known). A chat connection that has shown that one may show this one without reading it.
+    previous_message_id: int | None = None
+    #: When it was stored, as read back (None for a repeat).
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ Collected per batch and written with one multi-row statement per table; see `inb
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -22,9 +23,21 @@ class Thread:
     """An interaction the batch found open or opened; `state` follows what the batch did.
 
     `agent_here`: whether the agent holding it (if any) is at their desk to answer (presence in
-    `AT_DESK`); a customer is never left writing to an agent who is not."""
+    `AT_DESK`); a customer is never left writing to an agent who is not. `last_message_id`: its
+    newest message as the batch found it (None when it has none or the batch opened it), then
+    each message the batch adds to it."""
 
-    __slots__ = ("agent_here", "agent_id", "channel", "customer_id", "id", "priority", "queue_id", "state")
+    __slots__ = (
+        "agent_here",
+        "agent_id",
+        "channel",
+        "customer_id",
+        "id",
+        "last_message_id",
+        "priority",
+        "queue_id",
+        "state",
+    )
 
     def __init__(
         self,
@@ -36,6 +49,7 @@ class Thread:
         priority: int,
         agent_id: int | None = None,
         agent_here: bool = True,
+        last_message_id: int | None = None,
     ) -> None:
         self.id = id
         self.customer_id = customer_id
@@ -45,6 +59,7 @@ class Thread:
         self.priority = priority
         self.agent_id = agent_id
         self.agent_here = agent_here
+        self.last_message_id = last_message_id
 
 
 async def apply_contacts(
@@ -92,7 +107,15 @@ async def apply_contacts(
     for i, message_id in zip(fresh, ids, strict=True):
         item, thread = items[i], resolved[i]
         cid = customers[item.address]
-        results[i] = Received(thread.id, message_id, cid, opened=i in by_opener)
+        results[i] = Received(
+            thread.id,
+            message_id,
+            cid,
+            opened=i in by_opener,
+            previous_message_id=thread.last_message_id,
+            at=item.at.astimezone(UTC),
+        )
+        thread.last_message_id = message_id
         batch.events.append(
             (
                 ev.MessageAdded(
@@ -176,6 +199,8 @@ async def _requeue(batch: BatchWrites, continuing: list[tuple[CheckedInbound, Th
             state_changed_at=bindparam("at"),
             queued_at=bindparam("at"),
             agent_id=None,
+            flagged_at=None,  # moved on: no longer a stranded chat to flag
+            flag_reason=None,
         ),
         [{"iid": iid, "at": item.at} for iid, (item, _t) in moved.items()],
     )

@@ -17,6 +17,7 @@ from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, Tr
 from contact_center.storage.idempotency import IdempotencyRecord
 from contact_center.storage.job_store import JobRecord
 from contact_center.storage.outbox import OutboxEvent
+from contact_center.storage.periodic_runs import PeriodicRun
 
 metadata = SQLModel.metadata
 
@@ -40,6 +41,7 @@ __all__ = [
     "Note",
     "Offer",
     "OutboxEvent",
+    "PeriodicRun",
     "Queue",
     "QueueWrapUpCode",
     "RouterLease",

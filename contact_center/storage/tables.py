@@ -1,5 +1,5 @@
-"""The tables the set-wise write paths (inbound contacts, accepts, router passes, erasure) use with
-SQLAlchemy Core: no ORM objects per row."""
+"""The tables the set-wise paths (inbound contacts, accepts, router passes, erasure, transcripts) use
+with SQLAlchemy Core: no ORM objects per row."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
+from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RoutingDecision
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest
 from contact_center.storage.idempotency import IdempotencyRecord
@@ -31,6 +32,7 @@ MESSAGE = _table(Message)
 AUDIT = _table(AuditEntry)
 OUTBOX = _table(OutboxEvent)
 AGENT = _table(Agent)
+QUEUE = _table(Queue)
 OFFER = _table(Offer)
 DECISION = _table(RoutingDecision)
 CUSTOMER_KEY = _table(CustomerKey)

@@ -17,6 +17,7 @@ from contact_center.domain.events import Event, QueueCreated
 from contact_center.storage.outbox import OutboxEvent
 from tests.conftest import REDIS_TEST_URL, unique
 from tests.contact_center.conftest import Collector, count_rows, eventually
+from tests.contact_center.router.conftest import polled
 
 
 async def create_queues(container: Container, prefix: str, n: int) -> list[str]:
@@ -236,7 +237,8 @@ async def test_a_consumer_that_stops_cleanly_leaves_its_group(
     await two.start(dispatch=False)
     assert one.redis is not None
     stream = one.settings.redis.stream
-    assert len(await one.redis.xinfo_consumers(stream, group)) == 2
+    # Each broker joins its groups from its reading tasks, after start() returned: wait for both.
+    await polled(lambda: consumers_are(one, stream, group, 2), within_s=10)
     await one.broker.stop()
     assert len(await one.redis.xinfo_consumers(stream, group)) == 1
     await two.broker.stop()
@@ -274,3 +276,8 @@ async def test_an_event_a_group_could_not_handle_for_an_outage_is_handed_over_ag
     assert tries == dict.fromkeys(names, 2)
     pending = await redis_container.redis.xpending(redis_container.settings.redis.stream, "replies")
     assert pending["pending"] == 0
+
+
+async def consumers_are(container: Container, stream: str, group: str, count: int) -> bool:
+    assert container.redis is not None
+    return len(await container.redis.xinfo_consumers(stream, group)) == count

@@ -151,3 +151,45 @@ def test_the_deployment_example_environment_is_valid_settings() -> None:
     settings = load_settings(environ, config_file=None)
     assert settings.is_distributed and settings.environment == "production"
     assert settings.http.cookie_secure and settings.webchat.secret is not None
+
+
+def test_mail_is_off_until_a_host_is_set_and_then_needs_a_from_address() -> None:
+    assert not load_settings({}).mail.is_enabled
+    assert not load_settings({"CC_MAIL__HOST": ""}).mail.is_enabled  # empty = unset
+    assert "mail: from_address is needed when host is set" in config_error({"CC_MAIL__HOST": "smtp.example"})
+    mail = load_settings(
+        {
+            "CC_MAIL__HOST": "smtp.example",
+            "CC_MAIL__FROM_ADDRESS": "help@shop.example",
+            "CC_MAIL__PORT": "465",
+        }
+    ).mail
+    assert mail.is_enabled and mail.port == 465 and mail.domain == "shop.example"
+
+
+def test_mail_settings_name_each_problem(tmp_path: Path) -> None:
+    assert "mail.from_address: not an email address" in config_error({"CC_MAIL__FROM_ADDRESS": "help shop"})
+    assert "mail.security" in config_error({"CC_MAIL__SECURITY": "ssl3"})
+    assert "username and password: set both or neither" in config_error({"CC_MAIL__USERNAME": "shop"})
+    toml = tmp_path / "mail.toml"
+    toml.write_text("[mail]\nretry_delays_s = [500, 500]\n", encoding="utf-8")
+    message = config_error({}, toml)
+    assert "mail.retry_delays_s" in message and "600 s in all" in message
+
+
+def test_the_mail_password_stays_out_of_the_settings_repr() -> None:
+    settings = load_settings({"CC_MAIL__USERNAME": "shop", "CC_MAIL__PASSWORD": "hunter2-secret"})
+    assert "hunter2-secret" not in repr(settings)
+    assert (
+        settings.mail.password is not None and settings.mail.password.get_secret_value() == "hunter2-secret"
+    )
+
+
+def test_production_refuses_to_send_the_mail_password_unencrypted() -> None:
+    environ = {
+        "CC_ENVIRONMENT": "production",
+        "CC_MAIL__SECURITY": "none",
+        "CC_MAIL__USERNAME": "shop",
+        "CC_MAIL__PASSWORD": "secret",
+    }
+    assert "mail.security: 'none' would send the password unencrypted" in config_error(environ)

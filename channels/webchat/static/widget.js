@@ -18,7 +18,8 @@
       reconnecting: "Connection lost; reconnecting\u2026", typing: "The agent is typing\u2026",
       rate: "How was this chat?", score: "Rating", comment: "Comment (optional)",
       transcript: "Email me the transcript (optional)", submit: "Send rating",
-      thanks: "Thank you for your rating.", recorded: "Your transcript request was recorded.",
+      thanks: "Thank you for your rating.", queued: "The transcript is on its way to your email.",
+      unavailable: "Sorry, we cannot email transcripts at the moment.",
       ended: "The chat has ended.", attached: "attached", log: "Conversation",
       again: "Write again"
     },
@@ -37,7 +38,8 @@
       score: "\u8bc4\u5206", comment: "\u7559\u8a00\uff08\u53ef\u9009\uff09",
       transcript: "\u628a\u804a\u5929\u8bb0\u5f55\u53d1\u5230\u6211\u7684\u90ae\u7bb1\uff08\u53ef\u9009\uff09",
       submit: "\u63d0\u4ea4\u8bc4\u5206", thanks: "\u611f\u8c22\u60a8\u7684\u8bc4\u5206\u3002",
-      recorded: "\u5df2\u8bb0\u5f55\u60a8\u7684\u804a\u5929\u8bb0\u5f55\u8bf7\u6c42\u3002",
+      queued: "\u804a\u5929\u8bb0\u5f55\u6b63\u5728\u53d1\u9001\u5230\u60a8\u7684\u90ae\u7bb1\u3002",
+      unavailable: "\u62b1\u6b49\uff0c\u76ee\u524d\u65e0\u6cd5\u901a\u8fc7\u90ae\u4ef6\u53d1\u9001\u804a\u5929\u8bb0\u5f55\u3002",
       ended: "\u804a\u5929\u5df2\u7ed3\u675f\u3002", attached: "\u5df2\u9644\u4e0a", log: "\u804a\u5929\u8bb0\u5f55",
       again: "\u7ee7\u7eed\u54a8\u8be2"
     }
@@ -229,7 +231,8 @@
       rating.querySelector("input").focus();
     } else if (f.type === "rated") {
       rating.hidden = true; composer.hidden = false;
-      status.textContent = t("thanks") + (f.transcript ? " " + t("recorded") : "");
+      var mailed = f.transcript === "queued" || f.transcript === "unavailable" ? " " + t(f.transcript) : "";
+      status.textContent = t("thanks") + mailed;
     } else if (f.type === "error") {
       if (f.code === "bad_token") { state.token = null; persist(); hello(); return; }
       if (f.code === "rate_limited" && f.client_id) {

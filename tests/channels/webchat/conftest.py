@@ -4,6 +4,7 @@ a real aiohttp client speaking the visitor protocol; on both databases."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -76,7 +77,14 @@ class Served:
 
 @pytest.fixture
 async def served(database_url: str, tmp_path: Path) -> AsyncIterator[Served]:
-    container = build_container(chat_settings(database_url, tmp_path / "uploads"))
+    async with serving(chat_settings(database_url, tmp_path / "uploads")) as world:
+        yield world
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[Served]:
+    """The whole web app of `settings` on a free port, started, with a client session."""
+    container = build_container(settings)
     app = build_web_app(container)
     await container.start()
     runner = ApiRunner(app)

@@ -8,13 +8,14 @@ from collections.abc import Awaitable, Callable
 
 from sqlmodel import col, select
 
-from contact_center.domain.commands import CreateCustomer
+from contact_center.domain.commands import CreateAgent, CreateCustomer, SendMessage, SetPresence
 from contact_center.domain.customers import CustomerIdentity
+from contact_center.domain.enums import Presence
 from contact_center.domain.interactions import Interaction, Message
 from contact_center.signals import Signal
 from tests.channels.webchat.conftest import Served, agent_reply
 from tests.conftest import unique
-from tests.contact_center.conftest import eventually
+from tests.contact_center.conftest import eventually, offer_and_accept
 
 
 async def stored(served: Served, interaction_id: int) -> list[Message]:
@@ -84,6 +85,42 @@ async def test_after_a_drop_each_side_gets_exactly_what_it_missed(served: Served
     assert len(pushed) == len(set(pushed))  # nothing twice on one connection
     assert b["seq"] in seqs or b["seq"] in pushed
     await back.close()
+
+
+async def test_live_lines_are_exactly_what_a_later_read_gives_in_order_once_each(served: Served) -> None:
+    """The visitor's own lines are shown from their acknowledgement (no read back) when nothing
+    came between; interleaved with agent replies, what the visitor saw live must still be the
+    conversation as stored: same frames, same order, none twice."""
+    visitor = await served.visitor()
+    token = (await visitor.hello())["token"]
+    first = await visitor.say("l0", "line 0")
+    iid = first["interaction_id"]
+    bus = served.container.bus
+    agent = await bus.handle(CreateAgent(username=unique("chat_agent")))
+    await bus.handle(SetPresence(agent_id=agent, presence=Presence.AVAILABLE))
+    await offer_and_accept(served.container, iid, agent)
+    for n in range(1, 5):  # five lines in all: within the connection's burst
+        if n % 2 == 0:
+            replies = [
+                bus.handle(SendMessage(interaction_id=iid, agent_id=agent, body=f"reply {n}.{k}"))
+                for k in range(2)
+            ]
+            sent = visitor.send({"type": "message", "client_id": f"l{n}", "body": f"line {n}"})
+            await asyncio.gather(*replies, sent)
+            await visitor.until("ack", client_id=f"l{n}")
+        else:
+            await visitor.say(f"l{n}", f"line {n}")
+    rows = await stored(served, iid)
+    while len([f for f in visitor.seen if f["type"] == "message"]) < len(rows):
+        await visitor.until("message")
+    live = [f for f in visitor.seen if f["type"] == "message"]
+    again = await served.visitor()
+    read = (await again.hello(token=token, last_seq=0))["messages"]
+    assert live == read
+    assert [f["seq"] for f in live] == [m.id for m in rows]
+    assert [f for f in await visitor.quiet() if f["type"] == "message"] == []
+    await visitor.close()
+    await again.close()
 
 
 async def test_a_returning_visitor_resumes_the_same_conversation(served: Served) -> None:

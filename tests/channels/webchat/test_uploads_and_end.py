@@ -110,7 +110,7 @@ async def test_a_rating_is_stored_as_the_satisfaction_score_with_a_transcript_re
         {"type": "rate", "score": 4, "comment": "quick", "transcript_email": "Ada@Example.com"}
     )
     rated = await visitor.until("rated")
-    assert rated["transcript"] == "recorded"
+    assert rated["transcript"] == "unavailable"  # no mail server here (test_transcript_mail.py has one)
     async with container.uow() as uow:
         score = (
             await uow.session.exec(select(SatisfactionScore).where(SatisfactionScore.interaction_id == iid))
@@ -120,6 +120,7 @@ async def test_a_rating_is_stored_as_the_satisfaction_score_with_a_transcript_re
         ).one()
     assert (score.score, score.comment) == (4, "quick")
     assert request.email == "ada@example.com" and request.sent_at is None
+    assert request.status == "unavailable"
     await visitor.close()
 
 
@@ -241,3 +242,55 @@ async def test_erasing_the_customer_deletes_the_files_they_sent(served: Served) 
     assert store.path_of(await store.find(other_body["id"])).exists()  # another customer's stays
     await visitor.close()
     await other.close()
+
+
+async def erased_and_settled(served: Served, customer_id: int) -> None:
+    await served.container.bus.handle(EraseCustomer(customer_id=customer_id))
+    await served.container.dispatcher.drain()  # customer.erased reaches the channel
+
+
+async def file_gone(served: Served, upload_id: str) -> bool:
+    store = served.app[CHAT_KEY].uploads
+    try:
+        await store.find(upload_id)
+    except NotFoundError:
+        return True
+    return False
+
+
+async def test_erasing_the_customer_deletes_a_file_they_uploaded_but_never_sent(served: Served) -> None:
+    visitor, token = await token_of(served)
+    ack = await visitor.say("w1", "a photo follows")  # a customer now: the upload knows whose
+    status, unsent, _ = await post_file(served, token, PNG, "image/png", name="unsent.png")
+    assert status == 201
+    other, other_token = await token_of(served)
+    await other.say("o1", "hello")
+    _, theirs, _ = await post_file(served, other_token, PNG, "image/png", name="theirs.png")
+    store = served.app[CHAT_KEY].uploads
+    assert store.path_of(await store.find(unsent["id"])).exists()
+    async with served.container.uow() as uow:
+        customer_id = (await uow.interactions.get(ack["interaction_id"])).customer_id
+    await erased_and_settled(served, customer_id)
+    await polled(lambda: file_gone(served, unsent["id"]), within_s=10)
+    assert not store.link_path(visitor_id_of(served, token)).exists()  # nothing ties them to it now
+    assert store.path_of(await store.find(theirs["id"])).exists()  # another customer's unsent file stays
+    await visitor.close()
+    await other.close()
+
+
+async def test_a_file_uploaded_before_the_first_message_goes_with_its_erased_customer(served: Served) -> None:
+    visitor, token = await token_of(served)
+    status, early, _ = await post_file(served, token, PNG, "image/png", name="early.png")
+    assert status == 201  # nobody knows whose yet: the visitor has not written
+    ack = await visitor.say("w1", "I sent you a file")  # their first message links it
+    async with served.container.uow() as uow:
+        customer_id = (await uow.interactions.get(ack["interaction_id"])).customer_id
+    await erased_and_settled(served, customer_id)
+    await polled(lambda: file_gone(served, early["id"]), within_s=10)
+    await visitor.close()
+
+
+def visitor_id_of(served: Served, token: str) -> str:
+    tokens = served.app[CHAT_KEY].tokens
+    assert tokens is not None
+    return tokens.verify(token, "shop", served.container.clock()).visitor_id

@@ -12,8 +12,10 @@ from sqlmodel import select
 
 from channels.webchat import CHAT_KEY
 from contact_center.domain.interactions import Message
+from contact_center.settings import MailSettings
 from tests.agent_ui.conftest import browser
-from tests.channels.webchat.conftest import Served, agent_reply
+from tests.channels.smtp_server import SmtpServer, mail_settings
+from tests.channels.webchat.conftest import Served, agent_reply, chat_settings, serving
 
 __all__ = ["browser"]  # the fixture, used here by name
 
@@ -153,3 +155,30 @@ async def test_after_ending_the_visitor_writes_again_without_reloading(
     await page.screenshot(path=str(ARTEFACTS / "4-write-again.png"))
     assert errors == []
     await page.close()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_visitor_rates_the_chat_and_the_transcript_reaches_their_mailbox(
+    browser: Browser, database_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    settings = chat_settings(database_url, tmp_path / "uploads").model_copy(
+        update={"mail": MailSettings.model_validate(mail_settings(smtp_server))}
+    )
+    async with serving(settings) as served:
+        page = await browser.new_page()
+        errors = watch_console(page)
+        _box, log, iid = await start_chat(page, served, "Ada", "Where is my parcel?")
+        await agent_reply(served.container, iid, "On its way")
+        await expect(log.get_by_text("On its way")).to_be_visible()
+        await page.get_by_role("button", name="End chat").click()
+        await page.get_by_role("radio", name="5").check()
+        await page.get_by_label("Email me the transcript (optional)").fill("ada@example.com")
+        await page.get_by_role("button", name="Send rating").click()
+        await expect(page.get_by_text("The transcript is on its way to your email.")).to_be_visible()
+        [got] = await smtp_server.until_received()
+        await page.screenshot(path=str(ARTEFACTS / "5-transcript-queued.png"))
+        assert errors == []
+        await page.close()
+    text = got.message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert got.recipients == ("ada@example.com",)
+    assert "You: Where is my parcel?" in text and "Agent: On its way" in text
