@@ -35,6 +35,7 @@ from contact_center.domain.commands import IssueToken
 from contact_center.domain.enums import Channel
 from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.events import Event
+from contact_center.outage import Outage, is_outage
 from contact_center.queries.dashboard import dashboard
 from contact_center.services import policy
 from contact_center.services.policy import DashboardView
@@ -81,19 +82,25 @@ class DashboardHub:
             await ws.close()
 
     async def _run(self) -> None:
+        outage = Outage(log, "dashboard")
         while True:
             await self._dirty.wait()
             self._dirty.clear()
             payloads: dict[DashboardView, str] = {}
-            for ws, view in list(self._sockets.items()):
-                if view not in payloads:
-                    try:
+            try:
+                for ws, view in list(self._sockets.items()):
+                    if view not in payloads:
                         payloads[view] = json.dumps(await dashboard(self._uow(), view), ensure_ascii=False)
-                    except Exception:  # the database may be briefly unavailable; try on the next event
-                        log.exception("dashboard.refresh_failed")
-                        break
-                with contextlib.suppress(ConnectionError, RuntimeError):
-                    await ws.send_str(payloads[view])
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        await ws.send_str(payloads[view])
+            except Exception as exc:  # the database away: refresh again once it answers
+                if not is_outage(exc):
+                    log.exception("dashboard.refresh_failed")
+                outage.failed(exc)
+                await outage.pause()
+                self._dirty.set()
+                continue
+            outage.recovered()
             await asyncio.sleep(self._min_interval)
 
 

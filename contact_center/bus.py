@@ -69,15 +69,24 @@ def _decoded(event_type: str, payload: str) -> Event | None:
         return None
 
 
-async def _deliver(group: str, handler: Subscriber, event_type: str, payload: str) -> bool:
+async def _deliver(
+    group: str, handler: Subscriber, event_type: str, payload: str, *, outage_raises: bool = False
+) -> bool:
     event = _decoded(event_type, payload)
-    return True if event is None else await _deliver_event(group, handler, event)
+    return True if event is None else await _deliver_event(group, handler, event, outage_raises=outage_raises)
 
 
-async def _deliver_event(group: str, handler: Subscriber, event: Event) -> bool:
+async def _deliver_event(
+    group: str, handler: Subscriber, event: Event, *, outage_raises: bool = False
+) -> bool:
+    """Run one subscriber; its failure is logged and the event counts as handled, except, with
+    `outage_raises`, a database or Redis out of reach: that is raised, so a durable group leaves
+    the event unacknowledged and hands it over again once the outage is over."""
     try:
         await handler(event)
-    except Exception:  # the edge of a subscriber: log once, keep the bus running
+    except Exception as exc:  # the edge of a subscriber: log once, keep the bus running
+        if outage_raises and is_outage(exc):
+            raise
         log.exception("event.handler_failed", extra={"group": group, "event_type": event.type})
         return False
     return True
@@ -214,7 +223,6 @@ class RedisStreamBroker:
             try:
                 if outage.ongoing:
                     await self.ensure_group(group)  # Redis may have come back empty
-                    outage.recovered()
                 if backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000:
                     await self._claim_orphans(group)
                     last_claim = time.monotonic()
@@ -231,16 +239,20 @@ class RedisStreamBroker:
                 if not entries:
                     # Idle: read new entries next, or look again for orphans of dead consumers.
                     backlog = not backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000
+                    outage.recovered()
                     continue
                 for entry_id, fields in entries:
-                    await _deliver(group, handler, _text(fields[b"type"]), _text(fields[b"payload"]))
+                    type_, payload = _text(fields[b"type"]), _text(fields[b"payload"])
+                    await _deliver(group, handler, type_, payload, outage_raises=True)
                     await self._redis.xack(self._stream, group, entry_id)
+                outage.recovered()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 if not (is_outage(exc) or _lost_group(exc)):
                     log.exception("events.consume_failed", extra={"group": group})
                 outage.failed(exc)  # either way: back off, recreate the group, go on
+                backlog = True  # what was read and not acknowledged is handed over again first
                 await outage.pause()
 
     async def _follow(self, last: str) -> None:

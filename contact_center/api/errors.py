@@ -119,7 +119,9 @@ def domain_error_response(exc: ContactCenterError) -> web.Response:
 def _unexpected(request: web.Request, request_id: str, exc: Exception) -> web.Response:
     """A database or Redis out of reach, or a lost race on a unique key, is a domain error still."""
     if is_outage(exc):
-        log.warning("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
+        # Not a warning per request: a database away for ten seconds would write thousands. The
+        # outage itself is logged once by /readyz and by each background loop (`outage.py`).
+        log.info("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
         return domain_error_response(UnavailableError("a backing service is unavailable, retry shortly"))
     if _is_unique_violation(exc):
         log.info("request.conflict", extra={"request_id": request_id, "path": request.path})
