@@ -120,6 +120,12 @@ class InProcessBroker:
         return None
 
 
+#: A consumer holding nothing and silent for this many claim periods (at least the minimum below)
+#: is taken off its group's list by the others.
+FORGET_AFTER = 10
+FORGET_AFTER_MIN_MS = 1_000
+
+
 class RedisStreamBroker:
     """Events on one Redis stream; groups share the work, `live` subscribers each see everything.
 
@@ -184,7 +190,8 @@ class RedisStreamBroker:
     async def _leave_groups(self) -> None:
         """Take this consumer off its groups' lists on a clean stop, so a reader of Redis sees
         only live consumers. Only when it holds nothing unacknowledged: entries it read and never
-        acknowledged stay claimable by the others (a killed process leaves its name, as before)."""
+        acknowledged stay claimable by the others, who forget a killed process's name later
+        (`_claim_orphans`)."""
         for group, _ in self._groups:
             try:
                 pending = await self._redis.xpending_range(
@@ -204,7 +211,9 @@ class RedisStreamBroker:
                 raise
 
     async def _claim_orphans(self, group: str) -> None:
-        """Take over entries other consumers read but never acknowledged for `claim_idle_ms`."""
+        """Take over entries other consumers read but never acknowledged for `claim_idle_ms`,
+        then forget the consumers that hold nothing and have been silent for `FORGET_AFTER`
+        claim periods: a process killed without a goodbye otherwise stays listed for good."""
         start = "0-0"
         while True:
             result = await self._redis.xautoclaim(
@@ -212,7 +221,13 @@ class RedisStreamBroker:
             )
             start = _text(result[0])
             if start == "0-0":
-                return
+                break
+        silent_ms = max(self._claim_idle_ms * FORGET_AFTER, FORGET_AFTER_MIN_MS)
+        for consumer in await self._redis.xinfo_consumers(self._stream, group):
+            name = _text(consumer["name"])
+            if name != self._consumer and consumer["pending"] == 0 and consumer["idle"] >= silent_ms:
+                # A live one that was merely quiet is listed again by its next read: no harm.
+                await self._redis.xgroup_delconsumer(self._stream, group, name)
 
     async def _consume(self, group: str, handler: Subscriber) -> None:
         backlog = True  # first re-read what this consumer holds but never acknowledged
