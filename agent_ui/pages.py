@@ -68,7 +68,7 @@ def page_environment(folder: Path) -> jinja2.Environment:
     # The callables read the language of the moment (set by `render_page`), so one environment
     # serves every request; rendering is synchronous, so no other request interleaves.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+        gettext=i18n.gettext, ngettext=i18n.ngettext, pgettext=i18n.pgettext, newstyle=True
     )
     env.filters.update(datetime=_datetime, time=_time, date=_date, number=_number, percent=_percent)
     return env

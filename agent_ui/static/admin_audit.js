@@ -27,7 +27,7 @@ function entryRow(entry) {
   return el(
     "tr",
     { dataset: { auditId: String(entry.id) } },
-    el("td", { text: new Date(entry.at).toLocaleString() }),
+    el("td", { class: "when", text: window.i18n.dateTime(entry.at) }),
     el("td", { text: entry.actor }),
     el("td", { text: entry.entity + " #" + entry.entity_id }),
     el("td", { text: entry.action }),

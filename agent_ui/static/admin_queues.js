@@ -18,7 +18,8 @@ export async function loadQueues() {
   body.replaceChildren();
   for (const queue of queues) {
     const skills = Object.entries(queue.required_skills).map(([n, l]) => n + " ≥ " + l).join(", ");
-    const sl = t("queues.sl", { percent: Math.round(queue.sl_target * 100), seconds: queue.sl_threshold_s });
+    const percent = window.i18n.number(queue.sl_target, { style: "percent", maximumFractionDigits: 1 });
+    const sl = t("queues.sl", { percent, seconds: window.i18n.number(queue.sl_threshold_s) });
     const row = el(
       "tr",
       { dataset: { queueId: String(queue.id), name: queue.name } },

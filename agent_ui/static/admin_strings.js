@@ -1,48 +1,45 @@
-// Every text the admin page's scripts write, in one place (the markup's own words are in the
-// template). `t(key, vars)` fills {name} placeholders; a missing key falls back to English, then
-// to the key itself.
+// Every text the admin page's scripts write, in one place, in English (the markup's own words
+// are in the template): the catalogue (docs/i18n.md) translates them and the page brings the
+// reader's translations along (static/i18n.js), so the admin reads their own language, not
+// the browser's. `t(key, vars)` fills {name} placeholders; a key missing here shows as itself.
+// N_ marks a string for the catalogue's extractor without translating it here.
+const N_ = (text) => text;
+
 const STRINGS = {
-  en: {
-    "status.loading": "Loading…",
-    "status.saved": "Saved.",
-    "status.failed": "Could not load: {error}",
-    "status.deleted": "Deleted.",
-    "form.fix": "Nothing was changed: {error}",
-    "users.new": "A new user",
-    "users.edit": "Edit {name}",
-    "users.active": "Active",
-    "users.disabled": "Disabled",
-    "users.disable": "Disable the account",
-    "users.enable": "Enable the account",
-    "users.disabled_done": "{name} is disabled: their sessions have ended.",
-    "users.enabled_done": "{name} is enabled again.",
-    "users.reset_confirm": "Reset the password of {name}? Their sessions end.",
-    "users.temp_password": "Temporary password for {name}, shown once: {password}",
-    "queues.new": "A new queue",
-    "queues.edit": "Edit queue {name}",
-    "queues.sl": "{percent} % in {seconds} s",
-    "canned.new": "A new shared response",
-    "canned.edit": "Edit {title}",
-    "canned.delete_confirm": "Delete {title}?",
-    "codes.none": "No codes yet: add one below.",
-    "codes.saved": "The codes of {queue} are saved.",
-    "codes.added": "Code {code} added.",
-    "sites.new": "A new chat site",
-    "sites.edit": "Edit site {key}",
-    "audit.none": "No entries match.",
-    "row.edit": "Edit",
-    "skill.name": "Skill",
-    "skill.level": "Level",
-    "skill.remove": "Remove",
-  },
+  "status.loading": N_("Loading…"),
+  "status.saved": N_("Saved."),
+  "status.failed": N_("Could not load: {error}"),
+  "status.deleted": N_("Deleted."),
+  "form.fix": N_("Nothing was changed: {error}"),
+  "users.new": N_("A new user"),
+  "users.edit": N_("Edit {name}"),
+  "users.active": N_("Enabled"),
+  "users.disabled": N_("Disabled"),
+  "users.disable": N_("Disable the account"),
+  "users.enable": N_("Enable the account"),
+  "users.disabled_done": N_("{name} is disabled: their sessions have ended."),
+  "users.enabled_done": N_("{name} is enabled again."),
+  "users.reset_confirm": N_("Reset the password of {name}? Their sessions end."),
+  "users.temp_password": N_("Temporary password for {name}, shown once: {password}"),
+  "queues.new": N_("A new queue"),
+  "queues.edit": N_("Edit queue {name}"),
+  "queues.sl": N_("{percent} in {seconds} s"),
+  "canned.new": N_("A new shared response"),
+  "canned.edit": N_("Edit {title}"),
+  "canned.delete_confirm": N_("Delete {title}?"),
+  "codes.none": N_("No codes yet: add one below."),
+  "codes.saved": N_("The codes of {queue} are saved."),
+  "codes.added": N_("Code {code} added."),
+  "sites.new": N_("A new chat site"),
+  "sites.edit": N_("Edit site {key}"),
+  "audit.none": N_("No entries match."),
+  "row.edit": N_("Edit"),
+  "skill.name": N_("Skill"),
+  "skill.level": N_("Level"),
+  "skill.remove": N_("Remove"),
 };
 
-const lang = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
-
 export function t(key, vars) {
-  let text = (STRINGS[lang] && STRINGS[lang][key]) ?? STRINGS.en[key] ?? key;
-  if (vars) {
-    for (const [name, value] of Object.entries(vars)) text = text.split("{" + name + "}").join(String(value));
-  }
-  return text;
+  const english = STRINGS[key];
+  return window.i18n.format(english === undefined ? key : window.i18n.gettext(english), vars);
 }

@@ -8,6 +8,12 @@ const CHANNELS = ["voice", "sms", "email", "chat"];
 let editing = null; // the agent document being edited, or null for a new user
 let createKey = newKey();
 
+/** A role as the form's role list names it, in the page's language (the template translates it). */
+function roleLabel(role) {
+  const option = $("user-form").querySelector(`select[name=role] option[value="${CSS.escape(role)}"]`);
+  return option ? option.textContent : role;
+}
+
 function skillsText(skills) {
   return Object.entries(skills || {}).map(([name, level]) => name + " " + level).join(", ");
 }
@@ -23,7 +29,7 @@ export async function loadUsers() {
       { dataset: { agentId: String(agent.id), username: agent.username } },
       el("td", { text: agent.username }),
       el("td", { text: agent.display_name }),
-      el("td", { text: agent.role }),
+      el("td", { text: roleLabel(agent.role) }),
       el("td", { text: agent.team || "" }),
       el("td", { text: skillsText(agent.skills) }),
       el("td", { class: agent.is_active ? "active" : "disabled", text: agent.is_active ? t("users.active") : t("users.disabled") }),

@@ -138,6 +138,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A template's `NP_`: the same English said somewhere else (the role "Admin" is 管理员,
+    the page "Admin" 管理)."""
+    return translations(_current.get()).pgettext(context, message)
+
+
 def _(message: str) -> str:
     return gettext(message)
 

@@ -1,8 +1,8 @@
 """The product in Simplified Chinese in a real Chromium: a user whose language is zh-CN gets their
-desk in Chinese whatever their browser says; signed-out pages and users without a language of
-their own follow the browser's Accept-Language. Each page is also shot at a phone's width (390 px)
-and must not scroll sideways there. Screenshots: test-artifacts/i18n/ (the CJK font is installed
-by `.ci/services`, so the glyphs show)."""
+desk, or the admin pages, in Chinese whatever their browser says; signed-out pages and users
+without a language of their own follow the browser's Accept-Language. Each page is also shot at a
+phone's width (390 px) and must not scroll sideways there. Screenshots: test-artifacts/i18n/ (the
+CJK font is installed by `.ci/services`, so the glyphs show)."""
 
 from __future__ import annotations
 
@@ -75,6 +75,69 @@ async def test_a_chinese_agent_gets_the_desk_in_chinese_in_an_english_browser(
         await expect(panel.locator("button.wrap-up")).to_have_text("话后处理")
         await expect(page.locator("#no-work")).to_be_hidden()
         await shots(page, "desk-zh")
+        assert watched.errors == []
+    finally:
+        await context.close()
+
+
+async def test_a_chinese_admin_gets_the_admin_pages_in_chinese_in_an_english_browser(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    """The template's words, the scripts' (through the page's i18n block, not the browser's
+    language), the API's refusals and the audit log's times are all in the admin's language."""
+    username = unique("zh_admin")
+    await desk_world.container.bus.handle(
+        CreateAgent(
+            username=username, role=Role.ADMIN, password=PASSWORD, language="zh-CN", timezone="Asia/Shanghai"
+        )
+    )
+    context = await browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    watched = Watched(page, "i18n-admin")
+    try:
+        await sign_in(page, desk_world.base, username)
+        await page.goto(desk_world.base + "/admin#users")
+        await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        await expect(page.locator("h1")).to_have_text("系统管理")
+        await expect(page.locator(".admin-tabs a[data-tab=codes]")).to_have_text("结果代码")
+        mine = page.locator(f"#users tr[data-username='{username}']")
+        await expect(mine.locator("td").nth(2)).to_have_text("管理员")  # the role, not "admin"
+        await expect(mine.locator("td").nth(5)).to_have_text("已启用")  # written by the script
+        await mine.locator("button.edit").click()
+        form = page.locator("#user-form")
+        await expect(form.locator(".form-title")).to_have_text(f"编辑 {username}")
+        await expect(form.locator("select[name=role] option:checked")).to_have_text("管理员")
+        await expect(page.locator("#user-toggle-active")).to_have_text("停用此账号")
+        await page.click("#user-toggle-active")  # refused: an admin cannot lock themselves out
+        await expect(form.locator(".form-error")).to_have_text("未做任何更改：您不能停用自己的账号")
+        assert [e for e in watched.errors if "status of 409" not in e] == []  # the refusal, as expected
+        watched.errors.clear()
+        await shots(page, "admin-zh")
+
+        await form.locator("input[name=team]").fill("一组")
+        await form.locator("button[type=submit]").click()
+        await expect(page.locator("#admin-status")).to_have_text("已保存。")
+
+        await page.click(".admin-tabs a[data-tab=queues]")
+        await expect(page.locator("#queues thead")).to_contain_text("服务水平")
+        listed = page.locator(f"#queues tr[data-name='{desk_world.queue}']")
+        await expect(listed.locator("td").nth(4)).to_contain_text("秒内")
+        await page.click("#queue-add")
+        await expect(page.locator("#queue-form .form-title")).to_have_text("新建队列")
+        await expect(page.locator("#queue-form select[name=interval_minutes] option").first).to_have_text(
+            "15 分钟"
+        )
+
+        await page.click(".admin-tabs a[data-tab=audit]")
+        audit = page.locator("#audit-form")
+        await audit.locator("input[name=actor]").fill(username)
+        await audit.locator("button[type=submit]").click()
+        entry = page.locator("#audit tbody tr").first
+        await expect(entry.locator("td").nth(1)).to_have_text(f"agent:{username}")
+        await expect(entry.locator("td").first).to_contain_text(
+            "年"
+        )  # the time as a Chinese reader writes it
+        await shots(page, "admin-audit-zh")
         assert watched.errors == []
     finally:
         await context.close()
