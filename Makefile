@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 
 COMPILED := build/compiled
 
-.PHONY: run test install services lint typecheck bench clean compiled
+.PHONY: run test install services lint typecheck bench clean compiled messages
+
+# The compiled message catalogues (.mo), built from the committed .po files (docs/i18n.md).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard contact_center/locale/*/LC_MESSAGES/messages.po))
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install -q -p $(BIN)/python -e '.[dev,bench]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+%.mo: %.po $(STAMP)
+	$(BIN)/python -m contact_center.i18n.extract compile
+
+install: $(STAMP) $(CATALOGUES)
+
+# Bring the catalogues in line with the code after adding or changing a string, then translate.
+messages: install
+	$(BIN)/python -m contact_center.i18n.extract update
 
 run: install
 	$(BIN)/contact-center migrate

@@ -8,12 +8,13 @@ if still none is open `orphaned_chat_after_s` after the close, their active chat
 or flagged (`HandleOrphanedChats`). A reload or a short network cut reconnects within the grace
 and changes nothing.
 
-"Open anywhere" is what every web process can see: in one process, its own count of sockets;
-with Redis, a sorted set per agent of the processes holding one of their desks, each member
-scored with the time it stays valid until, refreshed by a heartbeat. So a desk that reconnects
-to another process keeps the agent available, and a process that dies stops vouching for its
-desks within `DESK_TTL_S`. When the Redis read fails, the agent is left as they are: a wrong
-"away" costs an agent their offers, a missed one only delays it to the next disconnect.
+"Open anywhere" is what every web process can see (`desk_registry.py`): a desk that reconnects to
+another process keeps the agent available. A process killed with desks open sees none of them
+close; its word for them lapses within `DESK_TTL_S`, and the process that finds it lapsed starts
+the timer instead, so those agents too are taken out of routing unless their desks came back
+elsewhere. While Redis or the database does not answer, nothing is decided on a
+guess (a wrong "away" costs an agent their offers): the step waits, logged once, and asks again
+once they answer, when the desk may have come back. Another refusal leaves the agent as they are.
 """
 
 from __future__ import annotations
@@ -22,18 +23,17 @@ import asyncio
 import contextlib
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 
 from aiohttp import web
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from agent_ui.desk_registry import DESK_TTL_S, DeskRegistry
 from contact_center.bus import MessageBus
 from contact_center.domain.commands import HandleOrphanedChats, SetPresence
 from contact_center.domain.enums import Presence
 from contact_center.domain.errors import ContactCenterError
+from contact_center.outage import Outage, is_outage
 from contact_center.settings import DeskSettings
 from contact_center.storage.uow import UnitOfWork
 
@@ -41,118 +41,6 @@ log = logging.getLogger(__name__)
 
 REASON = "desk disconnected"
 ACTOR = "desk"
-#: How long a process's word that it holds an agent's desk stays valid without a heartbeat.
-DESK_TTL_S = 30.0
-
-
-class DeskRegistry(Protocol):
-    """Which agents have a desk open: this process's count, and what all processes can see."""
-
-    async def opened(self, agent_id: int) -> None: ...
-
-    async def closed(self, agent_id: int) -> bool:
-        """Count one desk closed; True when it was this process's last one for the agent."""
-        ...
-
-    async def alive(self, agent_id: int) -> bool:
-        """Whether any process holds a desk of the agent's open now."""
-        ...
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-class LocalDesks:
-    """One process: the count of open desk sockets per agent is the whole truth."""
-
-    def __init__(self) -> None:
-        self.open: dict[int, int] = {}
-
-    async def opened(self, agent_id: int) -> None:
-        self.open[agent_id] = self.open.get(agent_id, 0) + 1
-
-    async def closed(self, agent_id: int) -> bool:
-        left = self.open.get(agent_id, 0) - 1
-        if left > 0:
-            self.open[agent_id] = left
-            return False
-        self.open.pop(agent_id, None)
-        return True
-
-    async def alive(self, agent_id: int) -> bool:
-        return self.open.get(agent_id, 0) > 0
-
-    async def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        return None
-
-
-class RedisDesks(LocalDesks):
-    """Several processes: each one vouches, in `<prefix><agent id>`, for the desks it holds."""
-
-    def __init__(self, redis: Redis, prefix: str, *, ttl_s: float = DESK_TTL_S) -> None:
-        super().__init__()
-        self._redis = redis
-        self._prefix = prefix
-        self._ttl = ttl_s
-        self._me = uuid.uuid4().hex
-        self._task: asyncio.Task[None] | None = None
-
-    async def opened(self, agent_id: int) -> None:
-        await super().opened(agent_id)
-        await self._vouch([agent_id])
-
-    async def closed(self, agent_id: int) -> bool:
-        last = await super().closed(agent_id)
-        if last:
-            try:
-                await self._redis.zrem(self._key(agent_id), self._me)
-            except RedisError:  # its entry lapses by itself within the TTL
-                log.warning("desk.unvouch_failed", extra={"agent_id": agent_id})
-        return last
-
-    async def alive(self, agent_id: int) -> bool:
-        if await super().alive(agent_id):
-            return True
-        key = self._key(agent_id)
-        now = time.time()
-        await self._redis.zremrangebyscore(key, "-inf", now)
-        return int(await self._redis.zcount(key, now, "+inf")) > 0
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._heartbeat(), name="desk-heartbeat")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        with contextlib.suppress(RedisError):
-            for agent_id in list(self.open):
-                await self._redis.zrem(self._key(agent_id), self._me)
-
-    def _key(self, agent_id: int) -> str:
-        return f"{self._prefix}{agent_id}"
-
-    async def _vouch(self, agents: list[int]) -> None:
-        until = time.time() + self._ttl
-        try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for agent_id in agents:
-                    pipe.zadd(self._key(agent_id), {self._me: until})
-                    pipe.expire(self._key(agent_id), int(self._ttl * 2))
-                await pipe.execute()
-        except RedisError:
-            log.warning("desk.vouch_failed", extra={"agents": len(agents)})
-
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(self._ttl / 3)
-            if self.open:
-                await self._vouch(list(self.open))
 
 
 class DeskWatch:
@@ -164,13 +52,21 @@ class DeskWatch:
         uow: Callable[[], UnitOfWork],
         settings: DeskSettings,
         registry: DeskRegistry,
+        *,
+        sweep_every_s: float = DESK_TTL_S / 3,
     ) -> None:
+        """`sweep_every_s`: how often the registry is asked for desks whose process died."""
         self._bus = bus
         self._uow = uow
         self._settings = settings
         self.registry = registry
         self._timers: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
+        self._sweep_every = sweep_every_s
+        self._sweeper: asyncio.Task[None] | None = None
+        #: Shared by the timers, so an outage is logged once; not listed as degraded, since a
+        #: timer cancelled mid-outage (the desk came back) leaves no one to end it.
+        self._outage = Outage(log, "desk.presence", registered=False)
 
     async def opened(self, agent_id: int) -> None:
         timer = self._timers.pop(agent_id, None)
@@ -183,12 +79,33 @@ class DeskWatch:
         nothing of the agents, whose desks reconnect to the process that replaces it."""
         if not await self.registry.closed(agent_id) or self._stopping:
             return
+        self._start_timer(agent_id)
+
+    def _start_timer(self, agent_id: int) -> None:
         previous = self._timers.pop(agent_id, None)
         if previous is not None:
             previous.cancel()
         timer = asyncio.create_task(self._after_close(agent_id), name=f"desk-closed-{agent_id}")
         self._timers[agent_id] = timer
         timer.add_done_callback(lambda done: self._forget(agent_id, done))
+
+    async def _sweep(self) -> None:
+        """Desks of a process that died: nobody saw them close, so start their timers here."""
+        outage = Outage(log, "desk.sweep")
+        while True:
+            await asyncio.sleep(self._sweep_every)
+            try:
+                lapsed = await self.registry.lapsed()
+            except Exception as exc:
+                if not is_outage(exc):
+                    log.exception("desk.sweep_failed")
+                outage.failed(exc)
+                continue
+            outage.recovered()
+            for agent_id in lapsed:
+                if agent_id not in self._timers and not self._stopping:
+                    log.info("desk.lapsed", extra={"agent_id": agent_id})
+                    self._start_timer(agent_id)
 
     def _forget(self, agent_id: int, timer: asyncio.Task[None]) -> None:
         if self._timers.get(agent_id) is timer:
@@ -212,9 +129,14 @@ class DeskWatch:
 
     async def start(self) -> None:
         await self.registry.start()
+        self._sweeper = asyncio.create_task(self._sweep(), name="desk-sweep")
 
     async def stop(self) -> None:
         self._stopping = True
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
         for timer in list(self._timers.values()):
             timer.cancel()
         for timer in list(self._timers.values()):
@@ -231,20 +153,32 @@ class DeskWatch:
             ],
             key=lambda step: step[0],
         )
-        waited = 0.0
+        started = time.monotonic()
         for at, step in steps:
-            await asyncio.sleep(max(0.0, at - waited))
-            waited = at
-            try:
-                if await self.registry.alive(agent_id):
-                    return
-                await step(agent_id)
-            except (RedisError, ContactCenterError) as exc:  # leave the agent as they are
-                log.warning("desk.step_failed", extra={"agent_id": agent_id, "error": str(exc)})
-                return
-            except Exception:  # the database briefly away, say: the same, and say so loudly
-                log.exception("desk.step_failed", extra={"agent_id": agent_id})
-                return
+            await asyncio.sleep(max(0.0, started + at - time.monotonic()))
+            while True:
+                try:
+                    if await self.registry.alive(agent_id):
+                        return
+                    await step(agent_id)
+                except Exception as exc:
+                    if not is_outage(exc):
+                        self._refused(agent_id, exc)
+                        return  # leave the agent as they are
+                    # The database or Redis away: ask again once it answers (the desk may have
+                    # come back meanwhile), so a closed desk is not forgotten for good.
+                    self._outage.failed(exc)
+                    await self._outage.pause()
+                    continue
+                self._outage.recovered()
+                break
+
+    @staticmethod
+    def _refused(agent_id: int, exc: Exception) -> None:
+        if isinstance(exc, RedisError | ContactCenterError):
+            log.warning("desk.step_failed", extra={"agent_id": agent_id, "error": str(exc)})
+        else:
+            log.exception("desk.step_failed", extra={"agent_id": agent_id})
 
     async def _take_out_of_routing(self, agent_id: int) -> None:
         target = Presence(self._settings.disconnect_presence)

@@ -28,6 +28,7 @@ from agent_ui.desk_presence import DeskWatch
 from contact_center.api.access import principal_of
 from contact_center.domain import events as ev
 from contact_center.domain.principal import Principal
+from contact_center.outage import Outage, is_outage
 from contact_center.services import policy
 from contact_center.signals import Signal
 from contact_center.storage.uow import UnitOfWork
@@ -119,6 +120,15 @@ class EventStream:
         self._desks = desks
         self._backlog = backlog
         self._facts = EventFacts(uow)
+        #: A database away is logged once, not once per event it keeps from the desks (they read
+        #: the state afresh when they reconnect or reload). Not listed as degraded: only the next
+        #: event could say it is over, and a quiet hour may bring none.
+        self._outage = Outage(log, "events.desks", registered=False)
+
+    def _failed(self, exc: Exception, kind: str) -> None:
+        if not is_outage(exc):
+            log.exception("events.facts_failed", extra={"type": kind})
+        self._outage.failed(exc)
 
     async def on_event(self, event: ev.Event) -> None:
         self._facts.note(event)
@@ -126,9 +136,10 @@ class EventStream:
             return
         try:
             facts = await self._facts.of(event)
-        except Exception:  # the database may be briefly away: nobody gets what nobody could check
-            log.exception("events.facts_failed", extra={"type": event.type})
+        except Exception as exc:  # the database away: nobody gets what nobody could check
+            self._failed(exc, event.type)
             return
+        self._outage.recovered()
         frame: str | None = None
         for reader in list(self._readers):
             if not policy.sees_event(reader.principal, facts):
@@ -149,8 +160,8 @@ class EventStream:
             return
         try:
             facts = await self._facts.of_interaction(signal.interaction_id)
-        except Exception:
-            log.exception("events.facts_failed", extra={"type": "signal"})
+        except Exception as exc:
+            self._failed(exc, "signal")
             return
         frame = json.dumps({"type": f"signal.{signal.kind}", "signal": signal.to_dict()})
         for reader in list(self._readers):

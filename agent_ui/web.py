@@ -19,20 +19,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from aiohttp import WSMsgType, web
 
 from agent_ui.desk import SENDING_KEY, desk_config, wrap_up_limit
 from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
+from agent_ui.pages import page_environment, render_page
+from contact_center import i18n
 from contact_center.api.access import principal_of
 from contact_center.api.auth import COOKIE
 from contact_center.api.keys import BUS, SETTINGS, UOW
+from contact_center.api.language import request_language
 from contact_center.bus import EventBroker
 from contact_center.domain.commands import IssueToken
 from contact_center.domain.enums import Channel
 from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.events import Event
+from contact_center.outage import Outage, is_outage
 from contact_center.queries.dashboard import dashboard
 from contact_center.services import policy
 from contact_center.services.policy import DashboardView
@@ -42,9 +45,7 @@ from contact_center.storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=jinja2.select_autoescape(["html"])
-)
+TEMPLATES = page_environment(HERE / "templates")
 HUB_KEY: web.AppKey[DashboardHub] = web.AppKey("dashboard_hub")
 
 
@@ -81,24 +82,37 @@ class DashboardHub:
             await ws.close()
 
     async def _run(self) -> None:
+        outage = Outage(log, "dashboard")
         while True:
             await self._dirty.wait()
             self._dirty.clear()
             payloads: dict[DashboardView, str] = {}
-            for ws, view in list(self._sockets.items()):
-                if view not in payloads:
-                    try:
+            try:
+                for ws, view in list(self._sockets.items()):
+                    if view not in payloads:
                         payloads[view] = json.dumps(await dashboard(self._uow(), view), ensure_ascii=False)
-                    except Exception:  # the database may be briefly unavailable; try on the next event
-                        log.exception("dashboard.refresh_failed")
-                        break
-                with contextlib.suppress(ConnectionError, RuntimeError):
-                    await ws.send_str(payloads[view])
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        await ws.send_str(payloads[view])
+            except Exception as exc:  # the database away: refresh again once it answers
+                if not is_outage(exc):
+                    log.exception("dashboard.refresh_failed")
+                outage.failed(exc)
+                await outage.pause()
+                self._dirty.set()
+                continue
+            outage.recovered()
             await asyncio.sleep(self._min_interval)
 
 
-def render(name: str, **context: Any) -> web.Response:
-    return web.Response(text=TEMPLATES.get_template(name).render(**context), content_type="text/html")
+def render(
+    name: str, *, language: str | None = None, timezone: str | None = None, **context: Any
+) -> web.Response:
+    """A page in the language of its `user` (or `language`, for a page nobody signed in to), with
+    their time zone for dates and the scripts' strings in that language."""
+    return web.Response(
+        text=render_page(TEMPLATES, name, language=language, timezone=timezone, **context),
+        content_type="text/html",
+    )
 
 
 async def index(request: web.Request) -> web.StreamResponse:
@@ -126,7 +140,7 @@ def desk_page(request: web.Request) -> web.Response:
 
 
 async def login_form(request: web.Request) -> web.Response:
-    return render("login.html", error=None)
+    return render("login.html", error=None, language=request_language(request))
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -139,7 +153,8 @@ async def login(request: web.Request) -> web.StreamResponse:
             )
         )
     except ContactCenterError as exc:
-        response = render("login.html", error=exc.message)
+        language = request_language(request)
+        response = render("login.html", error=i18n.translate(exc.message, language), language=language)
         response.set_status(401)
         return response
     response = web.HTTPFound("/")

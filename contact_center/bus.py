@@ -69,15 +69,24 @@ def _decoded(event_type: str, payload: str) -> Event | None:
         return None
 
 
-async def _deliver(group: str, handler: Subscriber, event_type: str, payload: str) -> bool:
+async def _deliver(
+    group: str, handler: Subscriber, event_type: str, payload: str, *, outage_raises: bool = False
+) -> bool:
     event = _decoded(event_type, payload)
-    return True if event is None else await _deliver_event(group, handler, event)
+    return True if event is None else await _deliver_event(group, handler, event, outage_raises=outage_raises)
 
 
-async def _deliver_event(group: str, handler: Subscriber, event: Event) -> bool:
+async def _deliver_event(
+    group: str, handler: Subscriber, event: Event, *, outage_raises: bool = False
+) -> bool:
+    """Run one subscriber; its failure is logged and the event counts as handled, except, with
+    `outage_raises`, a database or Redis out of reach: that is raised, so a durable group leaves
+    the event unacknowledged and hands it over again once the outage is over."""
     try:
         await handler(event)
-    except Exception:  # the edge of a subscriber: log once, keep the bus running
+    except Exception as exc:  # the edge of a subscriber: log once, keep the bus running
+        if outage_raises and is_outage(exc):
+            raise
         log.exception("event.handler_failed", extra={"group": group, "event_type": event.type})
         return False
     return True
@@ -109,6 +118,12 @@ class InProcessBroker:
 
     async def stop(self) -> None:
         return None
+
+
+#: A consumer holding nothing and silent for this many claim periods (at least the minimum below)
+#: is taken off its group's list by the others.
+FORGET_AFTER = 10
+FORGET_AFTER_MIN_MS = 1_000
 
 
 class RedisStreamBroker:
@@ -175,7 +190,8 @@ class RedisStreamBroker:
     async def _leave_groups(self) -> None:
         """Take this consumer off its groups' lists on a clean stop, so a reader of Redis sees
         only live consumers. Only when it holds nothing unacknowledged: entries it read and never
-        acknowledged stay claimable by the others (a killed process leaves its name, as before)."""
+        acknowledged stay claimable by the others, who forget a killed process's name later
+        (`_claim_orphans`)."""
         for group, _ in self._groups:
             try:
                 pending = await self._redis.xpending_range(
@@ -195,7 +211,9 @@ class RedisStreamBroker:
                 raise
 
     async def _claim_orphans(self, group: str) -> None:
-        """Take over entries other consumers read but never acknowledged for `claim_idle_ms`."""
+        """Take over entries other consumers read but never acknowledged for `claim_idle_ms`,
+        then forget the consumers that hold nothing and have been silent for `FORGET_AFTER`
+        claim periods: a process killed without a goodbye otherwise stays listed for good."""
         start = "0-0"
         while True:
             result = await self._redis.xautoclaim(
@@ -203,7 +221,13 @@ class RedisStreamBroker:
             )
             start = _text(result[0])
             if start == "0-0":
-                return
+                break
+        silent_ms = max(self._claim_idle_ms * FORGET_AFTER, FORGET_AFTER_MIN_MS)
+        for consumer in await self._redis.xinfo_consumers(self._stream, group):
+            name = _text(consumer["name"])
+            if name != self._consumer and consumer["pending"] == 0 and consumer["idle"] >= silent_ms:
+                # A live one that was merely quiet is listed again by its next read: no harm.
+                await self._redis.xgroup_delconsumer(self._stream, group, name)
 
     async def _consume(self, group: str, handler: Subscriber) -> None:
         backlog = True  # first re-read what this consumer holds but never acknowledged
@@ -214,7 +238,6 @@ class RedisStreamBroker:
             try:
                 if outage.ongoing:
                     await self.ensure_group(group)  # Redis may have come back empty
-                    outage.recovered()
                 if backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000:
                     await self._claim_orphans(group)
                     last_claim = time.monotonic()
@@ -231,16 +254,20 @@ class RedisStreamBroker:
                 if not entries:
                     # Idle: read new entries next, or look again for orphans of dead consumers.
                     backlog = not backlog and time.monotonic() - last_claim >= self._claim_idle_ms / 1000
+                    outage.recovered()
                     continue
                 for entry_id, fields in entries:
-                    await _deliver(group, handler, _text(fields[b"type"]), _text(fields[b"payload"]))
+                    type_, payload = _text(fields[b"type"]), _text(fields[b"payload"])
+                    await _deliver(group, handler, type_, payload, outage_raises=True)
                     await self._redis.xack(self._stream, group, entry_id)
+                outage.recovered()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 if not (is_outage(exc) or _lost_group(exc)):
                     log.exception("events.consume_failed", extra={"group": group})
                 outage.failed(exc)  # either way: back off, recreate the group, go on
+                backlog = True  # what was read and not acknowledged is handed over again first
                 await outage.pause()
 
     async def _follow(self, last: str) -> None:

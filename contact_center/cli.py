@@ -12,9 +12,11 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from contact_center import i18n
 from contact_center.cli_privacy import add_privacy_commands
-from contact_center.domain.enums import Role
+from contact_center.cli_users import add_users_commands
 from contact_center.domain.errors import ConfigError, ContactCenterError
+from contact_center.i18n import _
 from contact_center.logs import configure_logging
 from contact_center.settings import Settings, load_settings
 
@@ -36,7 +38,8 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from contact_center.storage.migrate import upgrade
 
     upgrade(settings.database.url, args.revision)
-    print(f"database at {_safe_url(settings.database.url)} is at revision {args.revision}")
+    where = {"url": _safe_url(settings.database.url), "revision": args.revision}
+    print(_("database at %(url)s is at revision %(revision)s") % where)
     return 0
 
 
@@ -62,12 +65,13 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
                 if args.if_empty:
                     marked = await mark_simulated(container.bus, container.uow)
                     print(
-                        "demo data already present; nothing to do"
+                        _("demo data already present; nothing to do")
                         if not marked
-                        else f"demo data already present; marked {marked} agents as simulated"
+                        else _("demo data already present; marked %(count)s agents as simulated")
+                        % {"count": marked}
                     )
                     return 0
-                print("the database already has the demo users; use a fresh database", file=sys.stderr)
+                print(_("the database already has the demo users; use a fresh database"), file=sys.stderr)
                 return 1
             counts = await seed_demo(
                 container.bus,
@@ -79,9 +83,25 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             )
         finally:
             await container.close()
-        print("seeded " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-        print(f"sign in as any of: {', '.join(u for u, *_ in STAFF)} (password: {DEMO_PASSWORD})")
-        print(f"the simulator works as {', '.join(sorted(SIMULATED))}; other agents get their own offers")
+        names = {
+            "queues": _("queues"),
+            "agents": _("agents"),
+            "customers": _("customers"),
+            "interactions": _("interactions"),
+        }
+        print(
+            _("seeded %(counts)s")
+            % {"counts": ", ".join(f"{v} {names.get(k, k)}" for k, v in counts.items())}
+        )
+        users = ", ".join(staff[0] for staff in STAFF)
+        print(
+            _("sign in as any of: %(users)s (password: %(password)s)")
+            % {"users": users, "password": DEMO_PASSWORD}
+        )
+        simulated = ", ".join(sorted(SIMULATED))
+        print(
+            _("the simulator works as %(agents)s; other agents get their own offers") % {"agents": simulated}
+        )
         return 0
 
     return asyncio.run(run())
@@ -115,36 +135,6 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
                 await asyncio.sleep(args.interval)
         finally:
             await container.close()
-        return 0
-
-    return asyncio.run(run())
-
-
-def cmd_users_add(settings: Settings, args: argparse.Namespace) -> int:
-    from contact_center.bootstrap import build_container
-    from contact_center.domain.commands import CreateAgent
-    from contact_center.domain.enums import Role
-
-    skills = tuple(_parse_skill(s) for s in args.skill)
-
-    async def run() -> int:
-        container = build_container(settings)
-        try:
-            agent_id = await container.bus.handle(
-                CreateAgent(
-                    username=args.username,
-                    display_name=args.name or args.username,
-                    role=Role(args.role),
-                    password=args.password,
-                    skills=skills,
-                    team=args.team,
-                    actor="cli",
-                )
-            )
-            await container.dispatcher.drain()
-        finally:
-            await container.close()
-        print(f"created {args.role} {args.username} (id {agent_id})")
         return 0
 
     return asyncio.run(run())
@@ -204,14 +194,6 @@ def _container(settings: Settings) -> Any:
     from contact_center.bootstrap import build_container
 
     return build_container(settings)
-
-
-def _parse_skill(raw: str) -> tuple[str, int]:
-    name, _, level = raw.partition("=")
-    try:
-        return name, int(level or "5")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"skill {raw!r}: use NAME=LEVEL, e.g. billing=7") from None
 
 
 def _safe_url(url: str) -> str:
@@ -284,34 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=1.0, help="seconds between contacts (default 1)")
     p.add_argument("--seed", type=int, default=None, help="random seed, for a repeatable run")
 
-    users = sub.add_parser(
-        "users",
-        help="Manage users (agents, supervisors, planners, admins).",
-        description="Manage users.",
-        epilog="Example: contact-center users add alice --role agent",
-    )
-    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
-    p = users_sub.add_parser(
-        "add",
-        help="Add a user.",
-        description="Add a user with a role, password and skills.",
-        epilog="Example: contact-center users add alice --role agent --password kettle-drum-49 "
-        "--skill billing=7 --skill support=5",
-    )
-    p.set_defaults(fn=cmd_users_add)
-    p.add_argument("username")
-    p.add_argument("--role", choices=[r.value for r in Role], default="agent")
-    p.add_argument("--name", default="", help="display name")
-    p.add_argument(
-        "--password",
-        default=None,
-        help="password for signing in: 8 characters or more, not a common one, not containing the "
-        "username (omit for no sign-in)",
-    )
-    p.add_argument("--skill", action="append", default=[], help="NAME=LEVEL (1-10); repeat for more")
-    p.add_argument(
-        "--team", default=None, help="the team an agent works in or a supervisor oversees (default: none)"
-    )
+    add_users_commands(sub, _container)
 
     queues = sub.add_parser(
         "queues",
@@ -339,18 +294,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with i18n.speaking(i18n.from_environment()):  # CC_LANGUAGE, else LANG and friends
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:
-        print(f"contact-center: {exc.message}", file=sys.stderr)
+        print(f"contact-center: {_(exc.message)}", file=sys.stderr)
         return 2
     configure_logging(settings.log_format, settings.log_level, settings.environment)
     try:
         return int(args.fn(settings, args))
     except ContactCenterError as exc:
-        print(f"contact-center: {exc.message}", file=sys.stderr)
+        print(f"contact-center: {_(exc.message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

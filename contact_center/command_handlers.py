@@ -15,6 +15,7 @@ from contact_center.bus import CommandHandler
 from contact_center.domain import commands as c
 from contact_center.domain import desk_commands as dc
 from contact_center.domain import planning_commands as pc
+from contact_center.domain import webchat_sites as ws
 from contact_center.domain.errors import InvalidInputError
 from contact_center.domain.privacy import AccessKind
 from contact_center.outbound import OutboundPorts
@@ -35,6 +36,7 @@ from contact_center.services import (
     satisfaction,
     tokens,
     transfers,
+    webchat_sites,
     wrap_up,
     wrap_up_codes,
 )
@@ -110,6 +112,10 @@ def command_handlers(
             transfers.transfer_interaction, reserve_s=settings.desk.transfer_reserve_s
         ),
         dc.SetQueueWrapUpCodes: wrap_up_codes.set_queue_wrap_up_codes,
+        dc.CreateWrapUpCode: wrap_up_codes.create_wrap_up_code,
+        ws.CreateWebchatSite: webchat_sites.create_webchat_site,
+        ws.UpdateWebchatSite: webchat_sites.update_webchat_site,
+        ws.SeedWebchatSites: webchat_sites.seed_webchat_sites,
         dc.CloseExpiredWrapUps: wrap_up.close_expired_wrap_ups,
         pc.AddOverride: planning.add_override,
         pc.DeleteOverride: planning.delete_override,

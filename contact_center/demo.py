@@ -21,6 +21,7 @@ from contact_center.domain.commands import (
     UpdateAgent,
 )
 from contact_center.domain.enums import Channel, CustomerClass, InteractionState, Role
+from contact_center.i18n import _
 from contact_center.planning.seed import seed_history
 from contact_center.storage.uow import UnitOfWork
 
@@ -309,15 +310,16 @@ def demo_guide(base_url: str) -> str:
     """What `make run` prints under the server's address: where to write as a customer and who to
     sign in as, so a newcomer talks to themself within a minute."""
     people = ", ".join(u for u, _, role, _ in STAFF if role is Role.AGENT and u not in SIMULATED)
+    values = {"url": base_url, "people": people, "password": DEMO_PASSWORD}
     return "\n".join(
         (
             "",
-            "Try it:",
-            f"  1. open the demo shop and chat as a customer:   {base_url}/demo/shop",
-            f"  2. in another tab, sign in as an agent ({people}):  {base_url}/login",
-            "     go available, accept the offer, and answer yourself",
-            "  also: supervisor (queues and agents live), planner (forecasts, staffing, shifts), admin",
-            f"  password for every demo account: {DEMO_PASSWORD}",
+            _("Try it:"),
+            _("  1. open the demo shop and chat as a customer:   %(url)s/demo/shop") % values,
+            _("  2. in another tab, sign in as an agent (%(people)s):  %(url)s/login") % values,
+            _("     go available, accept the offer, and answer yourself"),
+            _("  also: supervisor (queues and agents live), planner (forecasts, staffing, shifts), admin"),
+            _("  password for every demo account: %(password)s") % values,
             "",
         )
     )

@@ -32,10 +32,22 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+#: SQLSTATEs of a server that is there but will not serve now: class 08 (the connection failed
+#: or was cut), 57P01-57P03 (shutting down, crashed, still starting: "the database system is
+#: not yet accepting connections" while it replays its log after a restart), 53300 (too many
+#: connections). The driver reports them as a plain `DBAPIError`, not an `OperationalError`.
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
 def is_outage(exc: BaseException) -> bool:
-    """Also a statement whose connection the driver found dead, whatever its class."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
+    """Also a statement whose connection the driver found dead, whatever its class, and a server
+    that answers only to say it cannot serve yet."""
+    if isinstance(exc, DBAPIError):
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if exc.connection_invalidated or (
+            isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+        ):
+            return True
     return isinstance(exc, INFRASTRUCTURE_ERRORS)
 
 
@@ -77,8 +89,11 @@ class Outage:
         *,
         first_delay_s: float = 0.2,
         max_delay_s: float = 5.0,
+        registered: bool = True,
     ) -> None:
+        """`registered`: listed in `DEGRADED` while it lasts (every loop's is; a probe's is not)."""
         self._log = logger
+        self._registered = registered
         self._what = what
         self._first = first_delay_s
         self._max = max_delay_s
@@ -90,10 +105,16 @@ class Outage:
     def ongoing(self) -> bool:
         return self._since is not None
 
+    @property
+    def lasted_s(self) -> float:
+        """How long the current outage has lasted (0 when there is none)."""
+        return 0.0 if self._since is None else round(time.monotonic() - self._since, 1)
+
     def failed(self, exc: BaseException) -> None:
         if self._since is None:
             self._since = time.monotonic()
-            DEGRADED.mark(self, self._what, self._since)
+            if self._registered:
+                DEGRADED.mark(self, self._what, self._since)
             self._log.warning(
                 f"{self._what}.unavailable",
                 extra={"error": f"{type(exc).__name__}: {exc}", "retrying": True},

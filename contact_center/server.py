@@ -24,6 +24,7 @@ from contact_center.bootstrap import (
     build_scheduler,
     build_web_app,
 )
+from contact_center.i18n import _
 from contact_center.jobs import job_named, run_job
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
 from contact_center.services.wrap_up import sweep_periodically
@@ -37,7 +38,10 @@ log = logging.getLogger(__name__)
 async def serve(settings: Settings, *, role: str = "all", simulate: bool = False) -> int:
     if role != "all" and not settings.is_distributed:
         log.error("serve.role_needs_redis", extra={"role": role})
-        print(f"--role {role} needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them run plain `serve`")
+        print(
+            _("--role %(role)s needs DATABASE_URL (PostgreSQL) and REDIS_URL; without them run plain `serve`")
+            % {"role": role}
+        )
         return 2
     container = build_container(settings, role=role)
     if problem := await schema_problem(container.engine):
@@ -63,6 +67,7 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
             scheduler = build_scheduler(container)
             tasks.append(asyncio.create_task(supervised("scheduler", scheduler.run), name="scheduler"))
         freeze_startup()
+        gc.set_threshold(*collector_thresholds(role))
         if role != "scheduler":  # the scheduler reads and writes the database only; no events
             await container.start()
         if app is not None:
@@ -73,16 +78,23 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
             except OSError as exc:
                 where = f"{settings.http.host}:{settings.http.port}"
                 print(
-                    f"contact-center: cannot listen on {where} ({exc.strerror}); set CC_HTTP__PORT",
+                    _("contact-center: cannot listen on %(where)s (%(error)s); set CC_HTTP__PORT")
+                    % {"where": where, "error": exc.strerror},
                     file=sys.stderr,
                 )
                 return 2
             url = f"http://{settings.http.host}:{settings.http.port}"
-            print(f"contact center serving on {url}  (role {role}; Ctrl-C to stop)", flush=True)
+            print(
+                _("contact center serving on %(url)s  (role %(role)s; Ctrl-C to stop)")
+                % {"url": url, "role": role},
+                flush=True,
+            )
         elif role == "scheduler":
-            print("scheduler running (periodic jobs, lost jobs run again); Ctrl-C to stop", flush=True)
+            print(_("scheduler running (periodic jobs, lost jobs run again); Ctrl-C to stop"), flush=True)
         else:
-            print("router running (leads when the lease is free, else stands by); Ctrl-C to stop", flush=True)
+            print(
+                _("router running (leads when the lease is free, else stands by); Ctrl-C to stop"), flush=True
+            )
         if simulate:
             from contact_center.simulator import Simulator
 
@@ -93,9 +105,8 @@ async def serve(settings: Settings, *, role: str = "all", simulate: bool = False
                 seed=settings.simulator.seed,
             )
             tasks.append(asyncio.create_task(supervised("simulator", sim.run), name="simulator"))
-            print(
-                f"simulator on: contacts arrive every ~{settings.simulator.mean_interval_s:.0f} s", flush=True
-            )
+            every = f"{settings.simulator.mean_interval_s:.0f}"
+            print(_("simulator on: contacts arrive every ~%(seconds)s s") % {"seconds": every}, flush=True)
             if app is not None:
                 from contact_center.demo import demo_guide
 
@@ -119,6 +130,19 @@ short-lived objects (the engine's long-lived state is frozen after each rebuild)
 bench/routing_throughput.py ("tuned gc"); see docs/routing.md, "Performance"."""
 
 
+SERVER_GC_THRESHOLDS = (10_000, 20, 100)
+"""The collector as every other serving process runs it (web, the one default process): a full
+collection walks every connection's objects (some 27 KiB each, 5,000 chat visitors or more), so
+it is kept for when ten times more young passes have run than by default. With the defaults and
+5,000 visitors connected, full collections came every few seconds and stopped the loop for
+hundreds of ms each (bench/chat.py, docs/webchat.md "Benchmark"). Unlike the router's tuning
+nothing is frozen, so no garbage is kept for good: cycles wait a little longer, that is all."""
+
+
+def collector_thresholds(role: str) -> tuple[int, int, int]:
+    return ROUTER_GC_THRESHOLDS if tunes_collector(role) else SERVER_GC_THRESHOLDS
+
+
 def freeze_startup() -> None:
     """Move what start-up built (modules, classes, functions, the app's routes: some 200,000
     objects, all alive until exit) out of the collector's sight, before any request or event.
@@ -137,8 +161,6 @@ def tunes_collector(role: str) -> bool:
 
 
 def _start_router(container: Container, *, tune_collector: bool) -> tuple[Explain, list[asyncio.Task[None]]]:
-    if tune_collector:
-        gc.set_threshold(*ROUTER_GC_THRESHOLDS)
     router = build_router(container, freeze_collector=tune_collector)
     tasks = [asyncio.create_task(supervised("router", router.run), name="router")]
     # Where the router runs, so do the wrap-up time limits (each close re-checks under its row lock,
@@ -164,7 +186,7 @@ async def _until(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
     """Run until a signal, or until a background task ends: its failures are restarted by
     `supervised`, so an end is a router that found another process routing this database."""
     waiter = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    done, _pending = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
     for task in done:
         if task is not waiter and not task.cancelled() and task.exception() is not None:

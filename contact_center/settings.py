@@ -255,6 +255,8 @@ class WebchatSite(_Section):
     prechat: list[Literal["name", "email", "phone"]] = ["name", "email"]
     #: Topic shown to the visitor -> the queue its chats wait in; none: the first chat queue.
     topics: dict[str, str] = {}
+    #: The widget's colour (#rrggbb, its buttons and header); admins change it on the admin pages.
+    colour: str = Field(default="#0b57d0", pattern=r"^#[0-9a-fA-F]{6}$")
 
     @field_validator("allowed_origins")
     @classmethod
@@ -342,7 +344,7 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
             key = ".".join(str(p) for p in err["loc"])
             message = err["msg"].removeprefix("Value error, ")
             problems.append(f"{key}: {message}" if key else message)  # a cross-field rule names its keys
-        raise ConfigError("invalid config: " + "; ".join(problems)) from None
+        raise ConfigError(f"invalid config: {'; '.join(problems)}") from None
 
 
 def _overlay(data: dict[str, Any], environ: Mapping[str, str]) -> None:

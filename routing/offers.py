@@ -82,6 +82,13 @@ class Offers:
             why = f"agent is {agent.presence}"
             out.append(OfferWithdrawn(interaction=rec.id, agent=agent.id, at=now, reason=why))
             self.release(rec, agent, "withdrawn", why, now, out, miss=False, exclude=False)
+        elif offer.offered_at + rec.policy.offer_timeout <= now:
+            # It lapsed while no router led: the database may have been away, when nobody could
+            # accept anything. Expired, but not the agent's miss, nor a reason to pass them over:
+            # a few such offers would otherwise set an agent away for an outage of ours.
+            why = "lapsed while no router was leading"
+            out.append(OfferExpired(interaction=rec.id, agent=agent.id, at=now, reason=why))
+            self.release(rec, agent, "expired", why, now, out, miss=False, exclude=False)
 
     def release(
         self,

@@ -3,6 +3,16 @@
 (function () {
   "use strict";
   const received = { at: null };
+  const _ = window.i18n.gettext, f = window.i18n.format, num = window.i18n.number;
+  const N_ = (text) => text;
+  const CHANNELS = { voice: N_("Call"), sms: N_("SMS"), email: N_("Email"), chat: N_("Chat") };
+  const STATES = { new: N_("New"), queued: N_("Queued"), offered: N_("Offered"), active: N_("Active"),
+    wrap_up: N_("Wrap-up"), pending: N_("Waiting on customer"), transferred: N_("Transferred"),
+    closed: N_("Closed"), abandoned: N_("Abandoned") };
+  const PRESENCE = { available: N_("Available"), busy: N_("Busy"), wrap_up: N_("Wrap-up"), away: N_("Away"),
+    offline: N_("Offline") };
+  const list = new Intl.ListFormat(window.i18n.language, { style: "narrow", type: "conjunction" }); // A, B, C · A、B、C
+  const word = (table, value) => (table[value] ? _(table[value]) : value);
 
   function cell(row, text, cls) {
     const td = document.createElement("td");
@@ -13,9 +23,8 @@
 
   function duration(seconds) {
     const s = Math.round(seconds);
-    if (s < 60) return s + " s";
-    const m = Math.floor(s / 60);
-    return m + " min " + (s % 60) + " s";
+    if (s < 60) return f(_("{s} s"), { s: s });
+    return f(_("{m} min {s} s"), { m: Math.floor(s / 60), s: s % 60 });
   }
 
   function render(data) {
@@ -26,8 +35,8 @@
       const tr = document.createElement("tr");
       tr.dataset.queue = q.name;
       cell(tr, q.name);
-      cell(tr, q.channels.join(", "));
-      cell(tr, String(q.waiting), "num waiting");
+      cell(tr, list.format(q.channels.map((c) => word(CHANNELS, c))));
+      cell(tr, num(q.waiting), "num waiting");
       cell(tr, q.waiting ? duration(q.longest_wait_s) : "–", "num longest");
       queues.appendChild(tr);
     }
@@ -36,7 +45,7 @@
     for (const [state, count] of Object.entries(data.agents)) {
       const li = document.createElement("li");
       li.className = "state-" + state;
-      li.textContent = state.replace("_", "-") + ": " + count;
+      li.textContent = f(_("{state}: {count}"), { state: word(PRESENCE, state), count: num(count) });
       agents.appendChild(li);
     }
     const recent = document.querySelector("#recent tbody");
@@ -45,14 +54,14 @@
       const tr = document.createElement("tr");
       tr.dataset.interaction = String(i.id);
       cell(tr, String(i.id));
-      cell(tr, i.channel);
-      cell(tr, i.state, "state state-" + i.state);
+      cell(tr, word(CHANNELS, i.channel));
+      cell(tr, word(STATES, i.state), "state state-" + i.state);
       cell(tr, i.queue || "–");
       cell(tr, i.customer);
       cell(tr, i.subject);
       if (i.flag_reason) {
         tr.classList.add("flagged");
-        tr.title = "Flagged: " + i.flag_reason;
+        tr.title = f(_("Flagged: {reason}"), { reason: i.flag_reason });
       }
       recent.appendChild(tr);
     }
@@ -65,17 +74,17 @@
     document.getElementById("flagged-section").hidden = items.length === 0;
     const body = document.querySelector("#flagged tbody");
     body.replaceChildren();
-    for (const f of items) {
+    for (const item of items) {
       const tr = document.createElement("tr");
-      tr.dataset.interaction = String(f.id);
-      cell(tr, String(f.id));
-      cell(tr, f.channel);
-      cell(tr, f.state, "state state-" + f.state);
-      cell(tr, f.queue || "–");
-      cell(tr, f.agent || "–");
-      cell(tr, f.customer);
-      cell(tr, f.reason, "reason");
-      cell(tr, new Date(f.flagged_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "since");
+      tr.dataset.interaction = String(item.id);
+      cell(tr, String(item.id));
+      cell(tr, word(CHANNELS, item.channel));
+      cell(tr, word(STATES, item.state), "state state-" + item.state);
+      cell(tr, item.queue || "–");
+      cell(tr, item.agent || "–");
+      cell(tr, item.customer);
+      cell(tr, item.reason, "reason");
+      cell(tr, window.i18n.time(item.flagged_at), "since");
       body.appendChild(tr);
     }
   }

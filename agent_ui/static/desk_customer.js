@@ -14,7 +14,7 @@ function section(title, ...children) {
 }
 
 function day(iso) {
-  return iso ? new Date(iso).toLocaleString([], { dateStyle: "short", timeStyle: "short" }) : "";
+  return iso ? window.i18n.dateTime(iso, { dateStyle: "short", timeStyle: "short" }) : "";
 }
 
 export function createCustomerPanel({ customerId, interactionId, features, config, onName }) {

@@ -19,12 +19,14 @@ export function el(tag, props, ...children) {
   return node;
 }
 
+const { gettext: _, format } = window.i18n;
+
 export function duration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return s + " s";
+  if (s < 60) return format(_("{s} s"), { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return m + " min " + String(s % 60).padStart(2, "0") + " s";
-  return Math.floor(m / 60) + " h " + String(m % 60).padStart(2, "0") + " min";
+  if (m < 60) return format(_("{m} min {s} s"), { m, s: String(s % 60).padStart(2, "0") });
+  return format(_("{h} h {m} min"), { h: Math.floor(m / 60), m: String(m % 60).padStart(2, "0") });
 }
 
 export function secondsSince(iso) {
@@ -36,5 +38,5 @@ export function secondsUntil(iso) {
 }
 
 export function timeOf(iso) {
-  return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  return iso ? window.i18n.time(iso) : "";  // the user's locale and time zone
 }

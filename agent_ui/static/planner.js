@@ -6,6 +6,11 @@
   "use strict";
   const C = window.PlannerCharts;
   const $ = (id) => document.getElementById(id);
+  const _ = window.i18n.gettext, f = window.i18n.format, num = window.i18n.number;
+  const N_ = (text) => text;
+  const STATUS = { draft: N_("draft"), published: N_("published"), queued: N_("queued"), running: N_("running"),
+    finished: N_("finished"), failed: N_("failed") };
+  const status = (value) => (STATUS[value] ? _(STATUS[value]) : value);
   const state = { queue: null, schedule: null, timer: null };
 
   function say(message) { $("status").textContent = message; }
@@ -17,20 +22,21 @@
     return body;
   }
 
-  function pct(v) { return v === null || v === undefined ? "–" : (v * 100).toFixed(1) + " %"; }
+  function pct(v) { return v === null || v === undefined ? "–" : num(v * 100, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) + " %"; }
   function perDay(doc) { return Math.round(1440 / doc.interval_minutes); }
 
   async function loadForecast() {
     const doc = await api("/api/v1/planning/queues/" + state.queue + "/forecast");
     const acc = doc.accuracy;
     if (acc) {
-      $("forecast-week").textContent = "held-out week of " + acc.week_start;
-      $("accuracy").textContent = "WAPE " + pct(acc.model.wape) + " (last week's figures: " + pct(acc.seasonal_naive.wape) +
-        ") · bias " + pct(acc.model.bias) + " · MASE " + (acc.model.mase === null ? "–" : acc.model.mase.toFixed(2));
+      $("forecast-week").textContent = f(_("held-out week of {date}"), { date: acc.week_start });
+      $("accuracy").textContent = f(_("WAPE {wape} (last week's figures: {naive}) · bias {bias} · MASE {mase}"), {
+        wape: pct(acc.model.wape), naive: pct(acc.seasonal_naive.wape), bias: pct(acc.model.bias),
+        mase: acc.model.mase === null ? "–" : num(acc.model.mase, { maximumFractionDigits: 2, minimumFractionDigits: 2 }) });
       C.bars($("forecast-chart"), { values: acc.forecast, cls: "forecast", lines: [{ values: acc.actual, cls: "actual" }],
         labels: acc.intervals, perDay: perDay(acc) });
     } else {
-      $("forecast-week").textContent = "week of " + doc.week_start + " (no complete week to score yet)";
+      $("forecast-week").textContent = f(_("week of {date} (no complete week to score yet)"), { date: doc.week_start });
       $("accuracy").textContent = "";
       C.bars($("forecast-chart"), { values: doc.forecast, cls: "forecast", labels: doc.intervals, perDay: perDay(doc) });
     }
@@ -55,19 +61,19 @@
         $(id).dataset.base = String(value);
       }
     }
-    $("requirements-week").textContent = "week of " + doc.week_start;
-    $("requirements-summary").textContent = "Peak " + doc.peak_agents + " agents · " + doc.agent_hours +
-      " agent-hours · SL " + Math.round(doc.targets.sl_target * 100) + " % in " + doc.targets.sl_threshold_s +
-      " s · AHT " + Math.round(doc.targets.aht_s || 0) + " s";
+    $("requirements-week").textContent = f(_("week of {date}"), { date: doc.week_start });
+    $("requirements-summary").textContent = f(_("Peak {peak} agents · {hours} agent-hours · SL {sl} in {threshold} s · AHT {aht} s"), {
+      peak: num(doc.peak_agents), hours: num(doc.agent_hours), sl: Math.round(doc.targets.sl_target * 100) + " %",
+      threshold: num(doc.targets.sl_threshold_s), aht: num(Math.round(doc.targets.aht_s || 0)) });
     C.bars($("requirements-chart"), { values: doc.agents, cls: "agents", labels: doc.intervals, perDay: perDay(doc) });
   }
 
   function drawSchedule(doc) {
     state.schedule = doc;
     const s = doc.summary || {};
-    $("schedule-info").textContent = "#" + doc.id + " " + doc.status + " · week of " + doc.week_start + " · " +
-      (s.scheduled_agents || 0) + " agents, " + (s.shifts || 0) + " shifts, short " + (s.shortfall_pct || 0) + " % of " +
-      (s.required_agent_hours || 0) + " required agent-hours";
+    $("schedule-info").textContent = f(_("#{id} {status} · week of {date} · {agents} agents, {shifts} shifts, short {short} of {hours} required agent-hours"), {
+      id: doc.id, status: status(doc.status), date: doc.week_start, agents: num(s.scheduled_agents || 0),
+      shifts: num(s.shifts || 0), short: num(s.shortfall_pct || 0) + " %", hours: num(s.required_agent_hours || 0) });
     $("publish").disabled = doc.status !== "draft";
     for (const [id, ext] of [["export-csv", "csv"], ["export-ics", "ics"]]) {
       $(id).href = "/api/v1/planning/schedules/" + doc.id + "/export." + ext;
@@ -80,7 +86,7 @@
   async function loadSchedule() {
     const list = await api("/api/v1/planning/queues/" + state.queue + "/schedules");
     if (!list.items.length) {
-      $("schedule-info").textContent = "no schedule yet: build one";
+      $("schedule-info").textContent = _("no schedule yet: build one");
       $("gantt").replaceChildren();
       $("coverage-chart").replaceChildren();
       return;
@@ -89,7 +95,7 @@
   }
 
   async function loadAll() {
-    say("loading…");
+    say(_("loading…"));
     try {
       await Promise.all([loadForecast(), loadRequirements(true), loadSchedule()]);
       say("");
@@ -108,7 +114,7 @@
   function showProgress(job) {
     $("build-progress").hidden = false;
     $("build-bar").value = job.progress || 0;
-    $("build-stage").textContent = job.status === "running" ? job.stage + " " + Math.round((job.progress || 0) * 100) + " %" : job.status;
+    $("build-stage").textContent = job.status === "running" ? job.stage + " " + Math.round((job.progress || 0) * 100) + " %" : status(job.status);
   }
 
   async function followJob(location) {
@@ -116,14 +122,14 @@
       const job = await api(location);
       showProgress(job);
       if (job.status === "finished") return job;
-      if (job.status === "failed") throw new Error(job.error ? job.error.message : "the build failed");
+      if (job.status === "failed") throw new Error(job.error ? job.error.message : _("the build failed"));
       await sleep(300);
     }
   }
 
   async function build() {
     $("build").disabled = true;
-    say("solving…");
+    say(_("solving…"));
     try {
       const body = { days: Number($("build-days").value || 7), time_limit_s: Number($("build-limit").value || 10) };
       const query = new URLSearchParams(whatIfQuery());
@@ -160,7 +166,7 @@
       option.textContent = q.name + " (" + q.timezone + ")";
       $("queue").appendChild(option);
     }
-    if (!queues.length) { say("no queues"); return; }
+    if (!queues.length) { say(_("no queues")); return; }
     state.queue = wanted && queues.some((q) => String(q.id) === wanted) ? wanted : String(queues[0].id);
     $("queue").value = state.queue;
     $("queue").addEventListener("change", () => { state.queue = $("queue").value; loadAll(); });

@@ -5,6 +5,9 @@
   const NS = "http://www.w3.org/2000/svg";
   const HEIGHT = 180;
   const PAD = { left: 34, right: 6, top: 8, bottom: 22 };
+  const N_ = (text) => text;
+  const ACTIVITIES = { shift: N_("shift"), break: N_("break"), lunch: N_("lunch") };
+  const activity = (name) => (ACTIVITIES[name] ? window.i18n.gettext(ACTIVITIES[name]) : name);
 
   function el(name, attrs, parent) {
     const node = document.createElementNS(NS, name);
@@ -42,7 +45,7 @@
       const i = d * perDay;
       el("line", { x1: scale.x(i), y1: PAD.top, x2: scale.x(i), y2: HEIGHT - PAD.bottom, class: "day" }, svg);
       const when = new Date(labels[i]);
-      text(svg, scale.x(i) + 3, HEIGHT - 6, when.toLocaleDateString(undefined, { weekday: "short", day: "numeric" }));
+      text(svg, scale.x(i) + 3, HEIGHT - 6, window.i18n.date(when, { weekday: "short", day: "numeric" }));
     }
   }
 
@@ -59,7 +62,7 @@
         height: scale.y(0) - scale.y(v), class: "bar " + (opts.cls || ""), "data-value": v,
       }, svg);
       const title = el("title", {}, r);
-      title.textContent = (opts.labels ? new Date(opts.labels[i]).toLocaleString() + ": " : "") + v;
+      title.textContent = (opts.labels ? window.i18n.dateTime(opts.labels[i]) + ": " : "") + window.i18n.number(v);
     });
     for (const line of lines) {
       const pts = line.values.map((v, i) => scale.x(i + 0.5) + "," + scale.y(v || 0)).join(" ");
@@ -81,7 +84,7 @@
     for (let d = 0; d * 1440 < minutes; d++) {
       el("line", { x1: x(d * 1440), y1: 0, x2: x(d * 1440), y2: height - 18, class: "day" }, svg);
       const day = new Date(start.getTime() + d * 86400000);
-      text(svg, x(d * 1440) + 3, height - 5, day.toLocaleDateString(undefined, { weekday: "short", day: "numeric" }));
+      text(svg, x(d * 1440) + 3, height - 5, window.i18n.date(day, { weekday: "short", day: "numeric" }));
     }
     rows.forEach((row, r) => {
       const g = el("g", { class: "gantt-row", "data-agent": row.label }, svg);
@@ -92,7 +95,7 @@
           height: rowH - 6, class: "segment " + s.activity,
         }, g);
         const title = el("title", {}, rect);
-        title.textContent = s.activity + " " + new Date(s.start).toLocaleString() + " – " + new Date(s.end).toLocaleTimeString();
+        title.textContent = activity(s.activity) + " " + window.i18n.dateTime(s.start) + " – " + window.i18n.time(s.end);
       }
     });
   }
@@ -113,5 +116,5 @@
     svg.dataset.short = String(gaps.reduce((a, b) => a + b, 0));
   }
 
-  window.PlannerCharts = { bars: bars, gantt: gantt, coverage: coverage };
+  window.PlannerCharts = { bars: bars, gantt: gantt, coverage: coverage, activity: activity };
 })();

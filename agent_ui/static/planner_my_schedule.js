@@ -1,6 +1,8 @@
-// An agent's own published schedule, one row per segment, in the browser's time zone.
+// An agent's own published schedule, one row per segment, in their time zone (else the browser's).
 (function () {
   "use strict";
+  const N_ = (text) => text;
+  const ACTIVITIES = { shift: N_("shift"), break: N_("break"), lunch: N_("lunch") };
   async function load() {
     const response = await fetch("/api/v1/planning/my-schedule", { credentials: "same-origin" });
     const body = await response.json();
@@ -10,9 +12,8 @@
       const tr = document.createElement("tr");
       tr.className = "segment-" + s.activity;
       const start = new Date(s.start), end = new Date(s.end);
-      for (const value of [start.toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" }),
-        start.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
-        end.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), s.activity]) {
+      const activity = ACTIVITIES[s.activity] ? window.i18n.gettext(ACTIVITIES[s.activity]) : s.activity;
+      for (const value of [window.i18n.date(start), window.i18n.time(start), window.i18n.time(end), activity]) {
         const td = document.createElement("td");
         td.textContent = value;
         tr.appendChild(td);

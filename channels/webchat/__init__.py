@@ -25,6 +25,7 @@ from channels.webchat import conversation, endpoints, upload_cleanup, visitor_so
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.hub import VisitorHub
 from channels.webchat.limits import ConnectionCounts
+from channels.webchat.site_directory import SiteDirectory, seed_sites
 from channels.webchat.sites import AvailabilityCache
 from channels.webchat.tokens import VisitorTokens
 from channels.webchat.uploads import UploadStore
@@ -70,6 +71,7 @@ def setup_webchat(
         uploads=UploadStore(Path(chat.upload_dir), max_bytes=chat.max_upload_bytes, types=chat.upload_types),
         own_origins=own_origins,
         availability=AvailabilityCache(read_uow),
+        sites=SiteDirectory(read_uow),
         default_region=settings.default_region,
     )
     app[CHAT_KEY] = deps
@@ -81,6 +83,7 @@ def setup_webchat(
     async def start(_app: web.Application) -> None:
         secret = await _secret(chat.secret, redis, f"{settings.redis.stream}{SECRET_KEY_SUFFIX}")
         deps.tokens = VisitorTokens(secret, max_age=timedelta(days=chat.token_max_age_days))
+        await seed_sites(bus, chat.sites)
         sweeping.append(asyncio.create_task(supervised("webchat-uploads", sweep), name="webchat-uploads"))
 
     async def sweep() -> None:
@@ -107,7 +110,7 @@ def setup_webchat(
     app.router.add_route("OPTIONS", "/chat/upload", functools.partial(endpoints.preflight, deps))
     app.router.add_get("/chat/files/{id}", functools.partial(endpoints.download, deps))
     app.router.add_route("OPTIONS", "/chat/files/{id}", functools.partial(endpoints.preflight, deps))
-    app.router.add_get("/chat/widget.js", endpoints.static_file("widget.js", "text/javascript"))
+    app.router.add_get("/chat/widget.js", endpoints.widget_script())
     app.router.add_get("/chat/widget.css", endpoints.static_file("widget.css", "text/css"))
     app.router.add_get("/demo/shop", endpoints.demo_shop)
     app.router.add_get("/demo/shop.css", endpoints.static_file("shop.css", "text/css"))

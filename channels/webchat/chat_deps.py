@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from channels.webchat import sites
 from channels.webchat.hub import VisitorHub
 from channels.webchat.limits import ConnectionCounts
+from channels.webchat.site_directory import SiteDirectory
 from channels.webchat.tokens import VisitorTokens
 from channels.webchat.uploads import UploadStore
 from contact_center.bus import MessageBus
@@ -38,5 +39,6 @@ class ChatDeps:
     uploads: UploadStore
     own_origins: Callable[[web.Request], set[str]]
     availability: sites.AvailabilityCache
+    sites: SiteDirectory
     default_region: str = "US"
     tokens: VisitorTokens | None = None

@@ -9,14 +9,18 @@ in the API, CORS headers included, so the widget can read why.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import jinja2
 from aiohttp import BodyPartReader, web
 
 from channels.webchat import conversation, sites
 from channels.webchat.chat_deps import ChatDeps
 from channels.webchat.tokens import BadTokenError
+from contact_center import i18n
 from contact_center.api.access import interaction_in_view
 from contact_center.api.auth import COOKIE, authenticate
 from contact_center.domain.errors import (
@@ -26,18 +30,22 @@ from contact_center.domain.errors import (
     TooLargeError,
     UnauthenticatedError,
 )
+from contact_center.i18n import formatting
 from contact_center.settings import WebchatSite
 
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
 TOKEN_HEADER = "X-Visitor-Token"
 CORS_PATHS = ("/chat/upload", "/chat/files/")
 #: What a cached widget may be at most behind a release.
 WIDGET_MAX_AGE_S = 300
+#: Where widget.js takes its translations, filled in as it is served.
+PLACEHOLDER = "{} /* catalogues */"
 
 
-def _site(deps: ChatDeps, request: web.Request) -> tuple[str, WebchatSite]:
+async def _site(deps: ChatDeps, request: web.Request) -> tuple[str, WebchatSite]:
     key = request.query.get("site", "")
-    site = deps.settings.sites.get(key)
+    site = await deps.sites.get(key)
     if site is None:
         raise NotFoundError(f"no site {key[:64]!r}")
     return key, site
@@ -72,7 +80,7 @@ def add_cors(deps: ChatDeps) -> Callable[[web.Request, web.StreamResponse], Awai
             return
         response.headers["Vary"] = "Origin"
         origin = request.headers.get("Origin")
-        site = deps.settings.sites.get(request.query.get("site", ""))
+        site = await deps.sites.get(request.query.get("site", ""))
         if (
             origin is None
             or site is None
@@ -89,14 +97,14 @@ def add_cors(deps: ChatDeps) -> Callable[[web.Request, web.StreamResponse], Awai
 
 
 async def preflight(deps: ChatDeps, request: web.Request) -> web.Response:
-    _, site = _site(deps, request)
+    _, site = await _site(deps, request)
     _checked_origin(deps, request, site)
     return web.Response(status=204)
 
 
 async def upload(deps: ChatDeps, request: web.Request) -> web.Response:
     """`POST /chat/upload?site=<key>`, multipart with one part `file`: 201 with the upload's id."""
-    key, site = _site(deps, request)
+    key, site = await _site(deps, request)
     _checked_origin(deps, request, site)
     visitor_id = _visitor(deps, request, key)
     store = deps.uploads
@@ -138,7 +146,7 @@ async def download(deps: ChatDeps, request: web.Request) -> web.StreamResponse:
     (the policy's rule for the interaction; anything else is answered as missing)."""
     upload_id = request.match_info["id"]
     if TOKEN_HEADER in request.headers or (COOKIE not in request.cookies and not _has_bearer(request)):
-        key, site = _site(deps, request)
+        key, site = await _site(deps, request)
         _checked_origin(deps, request, site)
         visitor_id = _visitor(deps, request, key)
         found = await deps.uploads.owned(visitor_id, upload_id)
@@ -160,13 +168,51 @@ async def download(deps: ChatDeps, request: web.Request) -> web.StreamResponse:
     return response
 
 
+@functools.cache
+def _shop_template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"]
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    return env.get_template("shop.html")
+
+
 async def demo_shop(request: web.Request) -> web.Response:
-    """`GET /demo/shop`: a shop page carrying the widget; `?lang=zh-CN` makes it a page in Chinese,
-    so the widget follows the page's language (nothing from the query is written into the page)."""
-    page = (STATIC / "shop.html").read_text(encoding="utf-8")
-    if request.query.get("lang") == "zh-CN":
-        page = page.replace('<html lang="en">', '<html lang="zh-CN">', 1)
+    """`GET /demo/shop`: a shop page carrying the widget, in the browser's language
+    (`Accept-Language`) or the one `?lang=` names (`en`, `zh-CN`), so the widget follows the page's
+    language. Nothing from the query is written into the page: it only picks one of ours."""
+    asked = i18n.normalize(request.query.get("lang"))
+    language = asked or i18n.negotiate(request.headers.get("Accept-Language"))
+
+    def price(amount: float) -> str:
+        return formatting.format_money(amount, "CNY", language)
+
+    with i18n.speaking(language):
+        page = _shop_template().render(lang=language, price=price)
     return web.Response(text=page, content_type="text/html")
+
+
+def widget_script() -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """`GET /chat/widget.js`: the script with its words' translations put in (every language: the
+    page it lands on decides), so the widget needs no second request to speak Chinese."""
+    path = STATIC / "widget.js"
+    source = path.read_text(encoding="utf-8")
+    messages = i18n.script_messages(path)
+    catalogues = {lang: i18n.catalogue(lang, messages) for lang in i18n.LANGUAGES if lang != "en"}
+    # JSON is a JavaScript literal; "</" cannot close anything in a script file, but stays escaped.
+    literal = json.dumps(catalogues, ensure_ascii=False).replace("</", "<\\/")
+    if PLACEHOLDER not in source:  # the widget would speak English only: say so at start, not never
+        raise RuntimeError(f"widget.js has lost its {PLACEHOLDER!r}")
+    text = source.replace(PLACEHOLDER, literal, 1)
+
+    async def serve(_request: web.Request) -> web.StreamResponse:
+        response = web.Response(text=text, content_type="text/javascript", charset="utf-8")
+        response.headers["Cache-Control"] = f"public, max-age={WIDGET_MAX_AGE_S}"
+        return response
+
+    return serve
 
 
 def static_file(name: str, content_type: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from channels.webchat import conversation
 from contact_center.domain import events as ev
 from contact_center.domain.enums import Channel
+from contact_center.outage import Outage, is_outage
 from contact_center.signals import Signal
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,8 @@ class VisitorLink:
                 await self.ws.send_str(json.dumps(frame, ensure_ascii=False))
             self.last_sent = frame["seq"]
 
-    def start(self, read: Callable[[int, int], Awaitable[list[dict[str, Any]]]]) -> None:
-        self._pump = asyncio.create_task(self._run(read), name="webchat-pump")
+    def start(self, read: Callable[[int, int], Awaitable[list[dict[str, Any]]]], outage: Outage) -> None:
+        self._pump = asyncio.create_task(self._run(read, outage), name="webchat-pump")
 
     async def stop(self) -> None:
         if self._pump is not None:
@@ -89,7 +90,7 @@ class VisitorLink:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._pump
 
-    async def _run(self, read: Callable[[int, int], Awaitable[list[dict[str, Any]]]]) -> None:
+    async def _run(self, read: Callable[[int, int], Awaitable[list[dict[str, Any]]]], outage: Outage) -> None:
         while True:
             await self._dirty.wait()
             self._dirty.clear()
@@ -97,9 +98,14 @@ class VisitorLink:
                 continue
             try:
                 frames = await read(self.customer_id, self.last_sent)
-            except Exception:  # the database briefly away: the next event or reconnect retries
-                log.exception("webchat.read_failed")
+            except Exception as exc:  # the database away: read again after a pause, until it answers
+                if not is_outage(exc):
+                    log.exception("webchat.read_failed")
+                outage.failed(exc)
+                await outage.pause()
+                self._dirty.set()
                 continue
+            outage.recovered()
             for frame in frames:
                 await self._push(frame)
                 self.interaction_id = max(self.interaction_id or 0, frame["interaction_id"])
@@ -112,6 +118,10 @@ class VisitorHub:
 
     def __init__(self, reader: AsyncEngine) -> None:
         self._reader = reader
+        #: Shared by the connections' pumps: an outage is logged once, not once per visitor. Not
+        #: listed as degraded: a visitor who leaves mid-outage takes with them the read that
+        #: would have ended it.
+        self._outage = Outage(log, "webchat.push", registered=False)
         self._links: dict[int, set[VisitorLink]] = {}
         self._customers: OrderedDict[int, int] = OrderedDict()
 
@@ -120,7 +130,7 @@ class VisitorHub:
         return sum(len(links) for links in self._links.values())
 
     def start(self, link: VisitorLink) -> None:
-        link.start(self._read)
+        link.start(self._read, self._outage)
 
     async def _read(self, customer_id: int, after: int) -> list[dict[str, Any]]:
         return await conversation.messages_after(self._reader, customer_id, after)

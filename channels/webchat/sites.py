@@ -53,13 +53,16 @@ def queue_for(site: WebchatSite, topic: str | None) -> str | None:
 
 
 def open_now(queue: Queue, now: datetime) -> bool:
-    """Within the queue's business hours, in its time zone; a queue without hours is always open."""
-    if not queue.business_hours:
-        return True
+    """Within the queue's business hours, in its time zone, and not on one of its holidays; a
+    queue without hours is open every other day around the clock."""
     try:
         local = now.astimezone(ZoneInfo(queue.timezone))
     except ZoneInfoNotFoundError:
         local = now
+    if local.date().isoformat() in queue.holidays:
+        return False
+    if not queue.business_hours:
+        return True
     clock = local.strftime("%H:%M")
     spans = queue.business_hours.get(DAYS[local.weekday()], [])
     return any(start <= clock < end for start, end in spans)

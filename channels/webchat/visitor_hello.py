@@ -23,7 +23,7 @@ async def on_hello(session: VisitorSession, hello: protocol.Hello) -> None:
     deps = session.deps
     if session.link is not None:
         raise FrameError("already_hello", "this connection has said hello already")
-    site = deps.settings.sites.get(hello.site)
+    site = await deps.sites.get(hello.site)
     if site is None:
         raise FrameError("unknown_site", f"no site {hello.site[:64]!r}")
     if not sites.origin_allowed(site, session.origin, session.own):
@@ -73,6 +73,7 @@ async def on_hello(session: VisitorSession, hello: protocol.Hello) -> None:
             "lang": session.lang,
             "availability": await deps.availability.of(queue, now),
             "prechat": list(site.prechat),
+            "colour": site.colour,
             "topics": list(site.topics),
             "conversation": current,
             "messages": missed,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aiohttp import web
 
@@ -14,8 +14,9 @@ from contact_center.api.validation import Body, length, omitted, parse_body, pat
 from contact_center.domain.agents import MIN_PASSWORD_CHARS
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
-from contact_center.domain.errors import ForbiddenError
+from contact_center.domain.errors import ConflictError, ForbiddenError
 from contact_center.services import policy
+from contact_center.services.agents import temporary_password
 
 routes = web.RouteTableDef()
 
@@ -27,6 +28,8 @@ Username = Annotated[str, length(64, min_length=1)]
 LoginName = Annotated[str, length(200)]
 ShortText = Annotated[str, length(100)]
 Team = Annotated[str, length(100)]
+Language = Literal["en", "zh-CN"]
+TimeZone = Annotated[str, length(64, min_length=1)]
 
 
 class TokenRequest(Body):
@@ -43,10 +46,13 @@ class AgentCreate(Body):
     skills: dict[str, int] = {}
     capacity: dict[str, int] = {}
     team: Team | None = None
+    language: Language | None = None
+    timezone: TimeZone | None = None
 
 
 class AgentPatch(Body):
-    """Fields left out stay as they are; only team can be cleared, with null."""
+    """Fields left out stay as they are; team, language and timezone can be cleared with null
+    (language and timezone then follow the user's browser)."""
 
     display_name: DisplayName = omitted()
     role: Role = omitted()
@@ -55,6 +61,14 @@ class AgentPatch(Body):
     capacity: dict[str, int] = omitted()
     is_active: bool = omitted()
     team: Team | None = None
+    language: Language | None = None
+    timezone: TimeZone | None = None
+
+
+class PasswordReset(Body):
+    """A password the admin chose; left out (`{}`): the server makes a temporary one, shown once."""
+
+    password: NewPassword = omitted()
 
 
 class PresenceRequest(Body):
@@ -108,6 +122,8 @@ async def create_agent(request: web.Request) -> web.Response:
             skills=tuple(body.skills.items()),
             capacity=tuple(body.capacity.items()),
             team=body.team,
+            language=body.language,
+            timezone=body.timezone,
             actor=principal.actor,
         )
     )
@@ -129,12 +145,34 @@ async def update_agent(request: web.Request) -> web.Response:
     agent_id = path_id(request)
     body = await parse_body(request, AgentPatch)
     changes = body.model_dump(exclude_unset=True, mode="json")
+    if agent_id == principal.agent_id:  # the admin pages must not let an admin lock themselves out
+        if changes.get("is_active") is False:
+            raise ConflictError("you cannot disable your own account", field="is_active")
+        if changes.get("role", principal.role.value) != principal.role.value:
+            raise ConflictError("you cannot change your own role", field="role")
     agent = await request.app[BUS].handle(
         UpdateAgent(agent_id=agent_id, changes=tuple(changes.items()), actor=principal.actor)
     )
-    if {"role", "is_active", "password", "team"} & changes.keys():  # a cached principal is stale now
+    stale = {"role", "is_active", "password", "team", "language", "timezone"}
+    if stale & changes.keys():  # a cached principal is stale now
         await request.app[TOKENS].revoked(agent_id)
     return web.json_response(agent_doc(agent))
+
+
+@routes.post("/api/v1/agents/{id}/reset-password")
+async def reset_password(request: web.Request) -> web.Response:
+    """An admin's reset for someone who forgot theirs: every session of the account ends, and a
+    made-up password is answered once (only its hash is stored), to be handed over in person."""
+    principal = principal_of(request)
+    body = await parse_body(request, PasswordReset)
+    agent_id = path_id(request)
+    chosen = body.password if "password" in body.model_fields_set else None
+    password = chosen or temporary_password()
+    await request.app[BUS].handle(
+        UpdateAgent(agent_id=agent_id, changes=(("password", password),), actor=principal.actor)
+    )
+    await request.app[TOKENS].revoked(agent_id)
+    return web.json_response({"agent_id": agent_id, "password": None if chosen else password})
 
 
 @routes.put("/api/v1/agents/{id}/presence")

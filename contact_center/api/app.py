@@ -14,6 +14,7 @@ from aiohttp import web
 
 from contact_center.api import (
     agents,
+    audit_log,
     canned_responses,
     customer_work,
     customers,
@@ -30,6 +31,7 @@ from contact_center.api import (
     privacy,
     queues,
     tokens,
+    webchat_sites,
 )
 from contact_center.api.access import access_middleware
 from contact_center.api.errors import error_middleware
@@ -61,6 +63,8 @@ ROUTE_TABLES = (
     queues.routes,
     planning.routes,
     jobs.routes,
+    audit_log.routes,
+    webchat_sites.routes,
     openapi.routes,
 )
 

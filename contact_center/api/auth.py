@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from contact_center import i18n
 from contact_center.api.keys import TOKENS
 from contact_center.api.principals import Principal as Principal
 from contact_center.domain.errors import UnauthenticatedError
@@ -34,4 +35,6 @@ async def authenticate(request: web.Request) -> Principal:
         raise UnauthenticatedError("sign in: send Authorization: Bearer <token>")
     principal = await request.app[TOKENS].principal(token)
     request[PRINCIPAL_KEY] = principal
+    if principal.language:  # what this request's pages and error messages speak from now on
+        i18n.use(principal.language)
     return principal

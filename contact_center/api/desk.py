@@ -9,10 +9,11 @@ from aiohttp import web
 from pydantic import Field
 
 from contact_center.api.access import interaction_in_view, principal_of, queue_in_view
+from contact_center.api.idempotency import idempotent
 from contact_center.api.interactions import interaction_document
 from contact_center.api.keys import BUS, UOW
 from contact_center.api.validation import Body, Id, length, parse_body, path_id
-from contact_center.domain.desk_commands import SetQueueWrapUpCodes, TransferInteraction
+from contact_center.domain.desk_commands import CreateWrapUpCode, SetQueueWrapUpCodes, TransferInteraction
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import UnprocessableError
 from contact_center.domain.work import WrapUpCode
@@ -24,6 +25,7 @@ routes = web.RouteTableDef()
 QueueName = Annotated[str, length(100, min_length=1)]
 NoteBody = Annotated[str, length(10_000)]
 Code = Annotated[str, length(50, min_length=1)]
+Label = Annotated[str, length(200)]
 
 
 class TransferRequest(Body):
@@ -73,6 +75,11 @@ class WrapUpCodesRequest(Body):
     codes: list[Code] = Field(max_length=100)
 
 
+class WrapUpCodeCreate(Body):
+    code: Code
+    label: Label = ""
+
+
 @routes.post("/api/v1/interactions/{id}/transfer")
 async def transfer_interaction(request: web.Request) -> web.Response:
     principal = principal_of(request)
@@ -118,3 +125,21 @@ async def set_queue_wrap_up_codes(request: web.Request) -> web.Response:
         SetQueueWrapUpCodes(queue_id=queue_id, codes=tuple(body.codes), actor=principal.actor)
     )
     return web.json_response(_codes(list(found)))
+
+
+@routes.get("/api/v1/wrap-up-codes")
+async def list_wrap_up_codes(request: web.Request) -> web.Response:
+    """The global table of codes, from which each queue's list is chosen."""
+    async with request.app[UOW]() as uow:
+        return web.json_response(_codes(list(await DeskRepository(uow.session).active_codes())))
+
+
+@routes.post("/api/v1/wrap-up-codes")
+@idempotent()
+async def create_wrap_up_code(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    body = await parse_body(request, WrapUpCodeCreate)
+    found = await request.app[BUS].handle(
+        CreateWrapUpCode(code=body.code, label=body.label, actor=principal.actor)
+    )
+    return web.json_response({"code": found.code, "label": found.label}, status=201)

@@ -15,7 +15,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
+from contact_center import i18n
 from contact_center.domain.errors import ConflictError, ContactCenterError, UnavailableError
+from contact_center.i18n import N_
 from contact_center.logs import log_context
 from contact_center.outage import is_outage
 
@@ -24,10 +26,27 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
+#: aiohttp's own refusals say their HTTP reason phrase; marked here so the catalogue has them.
+HTTP_REASONS = (
+    N_("Bad Request"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Request Entity Too Large"),
+    N_("Unsupported Media Type"),
+    N_("Request-URI Too Long"),
+    N_("Request Header Fields Too Large"),
+)
 
 
-def error_response(status: int, code: str, message: str, *, request_id: str | None = None) -> web.Response:
-    body: dict[str, object] = {"code": code, "message": message}
+def error_response(
+    status: int, code: str, message: str, *, request_id: str | None = None, field: str | None = None
+) -> web.Response:
+    """The error document; `message` is for people, so it is said in the request's language (the
+    `code` is for programs and never changes). A message built with values in it has no entry in
+    the catalogue and stays English."""
+    body: dict[str, object] = {"code": code, "message": i18n.gettext(message)}
+    if field:
+        body["field"] = field
     if request_id:
         body["request_id"] = request_id
     return web.json_response({"error": body}, status=status)
@@ -51,6 +70,7 @@ def _request_id(request: web.Request) -> str:
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     request_id = _request_id(request)
     request[REQUEST_ID_KEY] = request_id
+    i18n.use(i18n.negotiate(request.headers.get("Accept-Language")))  # until a signed-in user's own
     context = log_context.set({"request_id": request_id})
     started = time.perf_counter()
     try:
@@ -90,7 +110,7 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
 
 def domain_error_response(exc: ContactCenterError) -> web.Response:
     """The answer to a domain error, as the middleware renders it (idempotency stores it too)."""
-    response = error_response(exc.http_status, exc.code, exc.message)
+    response = error_response(exc.http_status, exc.code, exc.message, field=exc.field)
     if exc.retry_after_s is not None:
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
@@ -99,7 +119,9 @@ def domain_error_response(exc: ContactCenterError) -> web.Response:
 def _unexpected(request: web.Request, request_id: str, exc: Exception) -> web.Response:
     """A database or Redis out of reach, or a lost race on a unique key, is a domain error still."""
     if is_outage(exc):
-        log.warning("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
+        # Not a warning per request: a database away for ten seconds would write thousands. The
+        # outage itself is logged once by /readyz and by each background loop (`outage.py`).
+        log.info("request.unavailable", extra={"request_id": request_id, "error": type(exc).__name__})
         return domain_error_response(UnavailableError("a backing service is unavailable, retry shortly"))
     if _is_unique_violation(exc):
         log.info("request.conflict", extra={"request_id": request_id, "path": request.path})

@@ -15,6 +15,7 @@ from contact_center.api.customers import CustomerCreate, CustomerMerge, Customer
 from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
 from contact_center.api.messages import ReplyRequest, SignalRequest
+from contact_center.api.openapi_admin import ADMIN_OPERATIONS
 from contact_center.api.openapi_desk import DESK_OPERATIONS
 from contact_center.api.operation import Operation
 from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
@@ -208,6 +209,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/api/v1/jobs/{id}", "A background job: status, progress, and result or error"),
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
     *DESK_OPERATIONS,
+    *ADMIN_OPERATIONS,
 )
 
 #: Creating POSTs honour it (docs/api.md): a retry with the same key gets the first answer.

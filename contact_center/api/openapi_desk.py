@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contact_center.api.canned_responses import CannedResponseCreate, CannedResponsePatch, RenderRequest
 from contact_center.api.customer_work import FollowUpCreate, FollowUpPatch, NoteCreate
-from contact_center.api.desk import TransferRequest, WrapUpCodesRequest
+from contact_center.api.desk import TransferRequest, WrapUpCodeCreate, WrapUpCodesRequest
 from contact_center.api.operation import Operation
 
 DESK_OPERATIONS: tuple[Operation, ...] = (
@@ -65,6 +65,8 @@ DESK_OPERATIONS: tuple[Operation, ...] = (
         "The colleagues one may transfer this interaction to, and whether each can take work now",
     ),
     Operation("get", "/api/v1/queues/{id}/wrap-up-codes", "The queue's wrap-up codes"),
+    Operation("get", "/api/v1/wrap-up-codes", "Every active wrap-up code, for choosing a queue's list"),
+    Operation("post", "/api/v1/wrap-up-codes", "Add a wrap-up code (admin)", WrapUpCodeCreate, 201),
     Operation(
         "put",
         "/api/v1/queues/{id}/wrap-up-codes",

@@ -156,7 +156,9 @@ class TokenCache:
         if expires_at is not None:
             expires_at = min(expires_at, api_token.created_at + self._limits.max_age)
         stored_seen_at = api_token.last_seen_at or api_token.created_at
-        principal = Principal(agent.id or 0, agent.username, Role(agent.role), agent.team)
+        principal = Principal(
+            agent.id or 0, agent.username, Role(agent.role), agent.team, agent.language, agent.timezone
+        )
         entry = _Entry(
             principal,
             api_token.id or 0,

@@ -27,6 +27,7 @@ TimeZone = Annotated[str, length(64)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Team = Annotated[str, length(100)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
+Holiday = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 
 
 class QueueCreate(Body):
@@ -44,6 +45,8 @@ class QueueCreate(Body):
     team: Team | None = None
     #: Agents may take waiting work from this queue without an offer.
     allow_picking: bool = False
+    #: Days closed whatever the hours say, in the queue's time zone.
+    holidays: list[Holiday] = Field(default=[], max_length=366)
 
 
 @routes.get("/api/v1/queues")
@@ -81,6 +84,7 @@ async def create_queue(request: web.Request) -> web.Response:
             interval_minutes=body.interval_minutes,
             team=body.team,
             allow_picking=body.allow_picking,
+            holidays=tuple(body.holidays),
             actor=principal.actor,
         )
     )
@@ -101,6 +105,7 @@ class QueueUpdate(Body):
     interval_minutes: int | None = None
     team: Team | None = None
     allow_picking: bool | None = None
+    holidays: list[Holiday] | None = Field(default=None, max_length=366)
 
 
 @routes.patch("/api/v1/queues/{id}")
@@ -111,7 +116,9 @@ async def update_queue(request: web.Request) -> web.Response:
     nullable = {"team"}
     refused = sorted(field for field, value in changes.items() if value is None and field not in nullable)
     if refused:
-        raise InvalidInputError(f"{', '.join(refused)} cannot be null; leave a field out to keep it")
+        raise InvalidInputError(
+            f"{', '.join(refused)} cannot be null; leave a field out to keep it", field=refused[0]
+        )
     queue = await request.app[BUS].handle(
         UpdateQueue(queue_id=path_id(request), changes=tuple(changes.items()), actor=principal.actor)
     )

@@ -66,6 +66,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/agents"): only(ADM),
     ("PATCH", "/api/v1/agents/{id}"): only(ADM),
     ("POST", "/api/v1/agents/{id}/revoke-tokens"): only(ADM),
+    ("POST", "/api/v1/agents/{id}/reset-password"): only(ADM),
+    ("GET", "/api/v1/audit"): only(ADM),
+    ("GET", "/api/v1/webchat-sites"): only(ADM),
+    ("POST", "/api/v1/webchat-sites"): only(ADM),
+    ("PATCH", "/api/v1/webchat-sites/{id}"): only(ADM),
     ("POST", "/api/v1/queues"): only(ADM),
     ("PATCH", "/api/v1/queues/{id}"): only(ADM),
     ("GET", "/api/v1/agents"): only(
@@ -148,6 +153,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/queues/{id}/wrap-up-codes"): only(*STAFF, owns="a queue of one's team (else 404)"),
     ("PUT", "/api/v1/queues/{id}/wrap-up-codes"): only(ADM),
+    ("GET", "/api/v1/wrap-up-codes"): only(*STAFF),
+    ("POST", "/api/v1/wrap-up-codes"): only(ADM),
     # Planning.
     ("GET", "/api/v1/planning/queues/{id}/history"): only(P, S, ADM, owns=QUEUE),
     ("GET", "/api/v1/planning/queues/{id}/forecast"): only(P, S, ADM, owns=QUEUE),
@@ -171,6 +178,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/desk"): only(A, S, ADM, owns="one's own offers and work (an agent's `/` too)", page=True),
     ("GET", "/planner"): only(*STAFF, owns="planners; others a 403 page", page=True),
     ("GET", "/my-schedule"): only(*STAFF, owns="oneself", page=True),
+    ("GET", "/admin"): only(*STAFF, owns="admins; others a 403 page", page=True),
     ("GET", "/ws/dashboard"): only(S, P, ADM, owns="a supervisor's team; planners get figures only"),
     ("GET", "/ws/events"): only(A, S, ADM, owns="events of one's own work, or of one's team"),
     # The web chat's visitors (channels/webchat): public doors, guarded inside.

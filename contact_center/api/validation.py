@@ -135,7 +135,9 @@ def validate(model: type[M], raw: bytes) -> M:
         code = (
             "unknown_field" if any(e["type"] == "extra_forbidden" for e in exc.errors()) else "invalid_field"
         )
-        raise UnprocessableError("; ".join(problems), code=code) from None
+        first = exc.errors()[0]["loc"] if exc.errors() else ()
+        field = str(first[0]) if first else None
+        raise UnprocessableError("; ".join(problems), code=code, field=field) from None
 
 
 def _integer(raw: str, name: str) -> int:

@@ -39,6 +39,11 @@ class Agent(SQLModel, table=True):
     #: Driven by the demo's traffic simulator, never by a person: the simulator answers offers
     #: for these agents only, so a person signing in as any other agent gets their own offers.
     simulated: bool = False
+    #: The language the pages and messages speak to this user in: `en` or `zh-CN`; None: their
+    #: browser's (`Accept-Language`).
+    language: str | None = Field(default=None, max_length=10)
+    #: The IANA time zone their dates and times are shown in; None: their browser's (UTC on the server).
+    timezone: str | None = Field(default=None, max_length=64)
     created_at: datetime = utc_field()
 
 

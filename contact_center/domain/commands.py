@@ -118,6 +118,8 @@ class CreateAgent(Command):
     skills: tuple[tuple[str, int], ...] = ()
     capacity: tuple[tuple[str, int], ...] = ()
     team: str | None = None
+    language: str | None = None
+    timezone: str | None = None
     #: Driven by the demo simulator (`contact_center/simulator.py`); only the demo seed sets it.
     simulated: bool = False
 
@@ -158,6 +160,8 @@ class CreateQueue(Command):
     interval_minutes: int = 30
     team: str | None = None
     allow_picking: bool = False
+    #: Days (ISO dates, in the queue's time zone) the queue is closed whatever its hours say.
+    holidays: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,14 @@ class SetQueueWrapUpCodes(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class CreateWrapUpCode(Command):
+    """A new code in the global table, for queues' lists to take (admins)."""
+
+    code: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CloseExpiredWrapUps(Command):
     """Close every interaction left in wrap-up past its deadline (the system, on a timer)."""
 

@@ -12,14 +12,25 @@ class ContactCenterError(Exception):
     http_status: int = 500
     #: Seconds after which a retry may succeed (sent as Retry-After), when that is known.
     retry_after_s: int | None = None
+    #: The request field the error is about, when it is about one: a form shows it next to it.
+    field: str | None = None
 
-    def __init__(self, message: str, *, code: str | None = None, retry_after_s: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        retry_after_s: int | None = None,
+        field: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         if retry_after_s is not None:
             self.retry_after_s = retry_after_s
+        if field is not None:
+            self.field = field
 
 
 class NotFoundError(ContactCenterError):

@@ -15,6 +15,10 @@ class Principal:
     username: str
     role: Role
     team: str | None = None
+    #: What their pages and error messages speak (`en` or `zh-CN`), and their clock; None: the
+    #: browser's.
+    language: str | None = None
+    timezone: str | None = None
 
     @property
     def actor(self) -> str:

@@ -19,6 +19,8 @@ class Queue(SQLModel, table=True):
     sl_target: float = 0.8
     sl_threshold_s: int = 20
     business_hours: dict[str, list[list[str]]] = json_field(dict)
+    #: Days closed whatever the hours say (ISO dates, `2026-12-25`, in the queue's time zone).
+    holidays: list[str] = json_field(list)
     timezone: str = Field(default="UTC", max_length=64)
     interval_minutes: int = 30
     routing: dict[str, Any] = json_field(dict)

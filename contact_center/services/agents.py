@@ -22,13 +22,26 @@ from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence,
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.errors import ConflictError, InvalidInputError, UnauthenticatedError
 from contact_center.domain.events import AgentCreated, AgentUpdated, PresenceChanged, TokensRevoked
+from contact_center.i18n import LANGUAGES
+from contact_center.i18n.formatting import is_zone
 from contact_center.services.password_policy import check_new_password
 from contact_center.storage.uow import UnitOfWork
 
 _hasher = PasswordHasher()
 TOKEN_LIFETIME = timedelta(days=30)
 UPDATABLE = frozenset(
-    {"display_name", "role", "skills", "capacity", "is_active", "password", "team", "simulated"}
+    {
+        "display_name",
+        "role",
+        "skills",
+        "capacity",
+        "is_active",
+        "password",
+        "team",
+        "simulated",
+        "language",
+        "timezone",
+    }
 )
 
 
@@ -64,6 +77,13 @@ async def verify_password(stored: str | None, password: str) -> bool:
     return await asyncio.to_thread(verify)
 
 
+def temporary_password() -> str:
+    """A password an admin hands over after a reset: 16 random characters (about 92 bits), readable
+    aloud (no look-alike characters), never among the common ones."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -71,7 +91,7 @@ def token_hash(token: str) -> str:
 def check_skills(skills: dict[str, int]) -> dict[str, int]:
     for name, level in skills.items():
         if not name or not isinstance(level, int) or not 1 <= level <= 10:
-            raise InvalidInputError(f"skill {name!r} needs a level from 1 to 10")
+            raise InvalidInputError(f"skill {name!r} needs a level from 1 to 10", field="skills")
     return dict(skills)
 
 
@@ -81,26 +101,48 @@ def team_name(raw: str | None) -> str | None:
         return None
     name = raw.strip()
     if len(name) > 100:
-        raise InvalidInputError("a team name has at most 100 characters")
+        raise InvalidInputError("a team name has at most 100 characters", field="team")
     return name or None
+
+
+def check_language(raw: object) -> str | None:
+    """One of LANGUAGES, or None: the user's browser decides."""
+    if raw is None:
+        return None
+    if raw not in LANGUAGES:
+        raise InvalidInputError("language must be en or zh-CN (or null: the browser's)")
+    return str(raw)
+
+
+def check_timezone(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw or len(raw) > 64 or not is_zone(raw):
+        raise InvalidInputError("timezone must be an IANA time zone name, e.g. Asia/Shanghai")
+    return raw
 
 
 def check_capacity(capacity: dict[str, int]) -> dict[str, int]:
     for channel, slots in capacity.items():
         if channel not in {c.value for c in Channel} or not isinstance(slots, int) or not 0 <= slots <= 50:
-            raise InvalidInputError(f"capacity for {channel!r} must be a channel with 0 to 50 slots")
+            raise InvalidInputError(
+                f"capacity for {channel!r} must be a channel with 0 to 50 slots", field="capacity"
+            )
     return dict(capacity)
 
 
 async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
     username = account_name(cmd.username)
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
-        raise InvalidInputError("a username has 1 to 64 letters, digits, dots or underscores")
+        raise InvalidInputError(
+            "a username has 1 to 64 letters, digits, dots or underscores", field="username"
+        )
     skills = check_skills(dict(cmd.skills))
+    language, timezone = check_language(cmd.language), check_timezone(cmd.timezone)
     password_hash = await hash_password(cmd.password, username=username) if cmd.password else ""
     async with uow:
         if await uow.agents.by_username(username) is not None:
-            raise ConflictError(f"username {username!r} is taken")
+            raise ConflictError(f"username {username!r} is taken", field="username")
         now = uow.now()
         agent = Agent(
             username=username,
@@ -112,6 +154,8 @@ async def create_agent(cmd: CreateAgent, uow: UnitOfWork) -> int:
             presence=Presence.OFFLINE,
             presence_changed_at=now,
             simulated=cmd.simulated,
+            language=language,
+            timezone=timezone,
             created_at=now,
         )
         if cmd.capacity:
@@ -154,6 +198,10 @@ async def update_agent(cmd: UpdateAgent, uow: UnitOfWork) -> Agent:
                 value = team_name(value)
             elif key == "simulated":
                 value = bool(value)
+            elif key == "language":
+                value = check_language(value)
+            elif key == "timezone":
+                value = check_timezone(value)
             setattr(agent, key, value)
             audit[key] = value
         uow.session.add(agent)

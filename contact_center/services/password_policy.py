@@ -27,6 +27,7 @@ MIN_CONTAINED_USERNAME_CHARS = 3
 
 class WeakPasswordError(UnprocessableError):
     code = "weak_password"
+    field = "password"
 
 
 @functools.cache

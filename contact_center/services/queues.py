@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +14,8 @@ from contact_center.domain.events import QueueCreated, QueueUpdated
 from contact_center.domain.queues import Queue
 from contact_center.services.agents import check_skills, team_name
 from contact_center.storage.uow import UnitOfWork
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 #: What `UpdateQueue` may change; the name stays (plans, reports and integrations name queues).
 UPDATABLE = frozenset(
@@ -26,6 +30,7 @@ UPDATABLE = frozenset(
         "interval_minutes",
         "team",
         "allow_picking",
+        "holidays",
     }
 )
 
@@ -33,37 +38,71 @@ UPDATABLE = frozenset(
 def _checked(field: str, value: Any) -> Any:
     """One rule per setting, for a new queue and a changed one alike: the stored value."""
     if field == "sl_target" and not 0 < value <= 1:
-        raise InvalidInputError("sl_target is a fraction between 0 and 1, e.g. 0.8")
+        raise InvalidInputError("sl_target is a fraction between 0 and 1, e.g. 0.8", field=field)
     if field == "sl_threshold_s" and value <= 0:
-        raise InvalidInputError("sl_threshold_s must be positive")
+        raise InvalidInputError("sl_threshold_s must be positive", field=field)
     if field == "interval_minutes" and value not in (15, 30, 60):
-        raise InvalidInputError("interval_minutes is 15, 30 or 60")
+        raise InvalidInputError("interval_minutes is 15, 30 or 60", field=field)
     if field == "timezone":
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InvalidInputError(f"unknown time zone {value!r}") from exc
+            raise InvalidInputError(f"unknown time zone {value!r}", field=field) from exc
     if field == "channels":
         if not value:
-            raise InvalidInputError("a queue takes at least one channel")
+            raise InvalidInputError("a queue takes at least one channel", field=field)
         return [Channel(c).value for c in value]
     if field == "required_skills":
         return check_skills(dict(value))
     if field == "business_hours":
-        return {day: [list(span) for span in spans] for day, spans in dict(value).items()}
+        return _hours(dict(value))
+    if field == "holidays":
+        return _holidays(list(value))
     if field == "team":
         return team_name(value)
     return value
 
 
+def _hours(value: dict[str, Any]) -> dict[str, list[list[str]]]:
+    """Spans per weekday that do not end before they start (24:00 closes a day), nor overlap."""
+    hours: dict[str, list[list[str]]] = {}
+    for day, spans in value.items():
+        if day not in DAYS:
+            raise InvalidInputError(f"{day!r} is not a weekday (mon to sun)", field="business_hours")
+        checked = sorted([str(start), str(end)] for start, end in spans)
+        for start, end in checked:
+            if end < start:  # an empty span (09:00 to 09:00) is allowed: it opens nothing
+                raise InvalidInputError(
+                    f"on {day}, {start} to {end} ends before it starts", field="business_hours"
+                )
+        for before, after in itertools.pairwise(checked):
+            if after[0] < before[1]:
+                raise InvalidInputError(f"on {day}, two spans overlap", field="business_hours")
+        if checked:
+            hours[day] = checked
+    return hours
+
+
+def _holidays(value: list[Any]) -> list[str]:
+    days: set[str] = set()
+    for raw in value:
+        try:
+            days.add(date.fromisoformat(str(raw)).isoformat())
+        except ValueError:
+            raise InvalidInputError(f"{raw!r} is not a date like 2026-12-25", field="holidays") from None
+    if len(days) > 366:
+        raise InvalidInputError("at most 366 holidays", field="holidays")
+    return sorted(days)
+
+
 async def create_queue(cmd: CreateQueue, uow: UnitOfWork) -> int:
     if not cmd.name.strip():
-        raise InvalidInputError("a queue needs a name")
+        raise InvalidInputError("a queue needs a name", field="name")
     for field in ("sl_target", "sl_threshold_s", "interval_minutes", "timezone"):
         _checked(field, getattr(cmd, field))
     async with uow:
         if await uow.queues.by_name(cmd.name) is not None:
-            raise ConflictError(f"queue {cmd.name!r} exists")
+            raise ConflictError(f"queue {cmd.name!r} exists", field="name")
         queue = Queue(
             name=cmd.name.strip(),
             channels=_checked("channels", cmd.channels),
@@ -76,6 +115,7 @@ async def create_queue(cmd: CreateQueue, uow: UnitOfWork) -> int:
             interval_minutes=cmd.interval_minutes,
             team=_checked("team", cmd.team),
             allow_picking=cmd.allow_picking,
+            holidays=_checked("holidays", cmd.holidays),
             created_at=uow.now(),
         )
         await uow.queues.added(queue)

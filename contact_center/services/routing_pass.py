@@ -37,6 +37,9 @@ async def apply_routing_pass(cmd: ApplyRoutingPass, uow: UnitOfWork) -> tuple[st
     outcomes: list[str | None] = []
     async with uow:
         await check_epoch(uow, cmd.epoch)
+        await uow.interactions.lock(
+            [s.interaction_id for s in cmd.steps if isinstance(s, OfferInteraction | CloseOffer)]
+        )
         offers: list[OfferInteraction] = []  # consecutive offers, written together
         for step in cmd.steps:
             if isinstance(step, OfferInteraction):

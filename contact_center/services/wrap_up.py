@@ -14,6 +14,7 @@ from contact_center.bus import MessageBus
 from contact_center.domain.desk import WRAP_UP_TIMEOUT
 from contact_center.domain.desk_commands import CloseExpiredWrapUps
 from contact_center.domain.enums import InteractionState
+from contact_center.outage import Outage, is_outage
 from contact_center.services.interactions import transition
 from contact_center.storage.desk import DeskRepository
 from contact_center.storage.uow import UnitOfWork
@@ -50,10 +51,16 @@ async def close_expired_wrap_ups(cmd: CloseExpiredWrapUps, uow: UnitOfWork) -> l
 
 async def sweep_periodically(bus: MessageBus, every_s: float) -> None:
     """The server's timer: close overdue wrap-ups every `every_s` seconds. Several processes may
-    run it at once; each close re-checks under the row lock, so none closes twice."""
+    run it at once; each close re-checks under the row lock, so none closes twice. A database
+    away is logged once for as long as it lasts, and tried again on the next round."""
+    outage = Outage(log, "wrap_up")
     while True:
         await asyncio.sleep(every_s)
         try:
             await bus.handle(CloseExpiredWrapUps(actor="system:wrap_up_timer"))
-        except Exception:  # the edge of a timer: a database away for a moment is tried again next time
-            log.exception("wrap_up.sweep_failed")
+        except Exception as exc:  # the edge of a timer
+            if not is_outage(exc):
+                log.exception("wrap_up.sweep_failed")
+            outage.failed(exc)
+        else:
+            outage.recovered()

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from contact_center.domain.desk import QueueWrapUpCode
-from contact_center.domain.desk_commands import SetQueueWrapUpCodes
-from contact_center.domain.errors import UnprocessableError
+from contact_center.domain.desk_commands import CreateWrapUpCode, SetQueueWrapUpCodes
+from contact_center.domain.errors import ConflictError, UnprocessableError
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.work import WrapUpCode
 from contact_center.storage.desk import DeskRepository
@@ -39,6 +39,24 @@ async def set_queue_wrap_up_codes(cmd: SetQueueWrapUpCodes, uow: UnitOfWork) -> 
         uow.audit(cmd.actor, "queue", cmd.queue_id, "wrap_up_codes", {"codes": codes})
         await uow.commit()
         return [known[c] for c in codes]
+
+
+async def create_wrap_up_code(cmd: CreateWrapUpCode, uow: UnitOfWork) -> WrapUpCode:
+    """A code is a short key people pick and reports group by: letters, digits, `_`, `-`, `.`."""
+    code = cmd.code.strip()
+    if not code or len(code) > 50 or not code.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        raise UnprocessableError(
+            "a code has 1 to 50 letters, digits, '_', '-' or '.'", code="invalid_field", field="code"
+        )
+    async with uow:
+        if await DeskRepository(uow.session).code_exists(code):
+            raise ConflictError(f"wrap-up code {code!r} exists", field="code")
+        row = WrapUpCode(code=code, label=cmd.label.strip()[:200])
+        uow.session.add(row)
+        await uow.session.flush()
+        uow.audit(cmd.actor, "wrap_up_code", row.id or 0, "create", {"code": code, "label": row.label})
+        await uow.commit()
+        return row
 
 
 async def check_code(uow: UnitOfWork, interaction: Interaction, code: str | None, *, closing: bool) -> None:

@@ -1,11 +1,11 @@
 """Accept a batch of offers in one transaction, with set-wise statements.
 
 Agents answering at the same moment share one durable commit, as inbound contacts do
-(`inbound_batch.py`): one read of the interactions with their open offers, then one statement per
-table (offers closed as accepted, interactions made active, agents' missed-offer counts cleared,
-transitions, audit entries, outbox events), whatever the batch's size. An accept whose offer is
-not open for that agent (expired, withdrawn, answered already, or another agent's) gets a 409 of
-its own; the others commit.
+(`inbound_batch.py`): one read locking the interactions, one of their open offers, then one
+statement per table (offers closed as accepted, interactions made active, agents' missed-offer
+counts cleared, transitions, audit entries, outbox events), whatever the batch's size. An accept
+whose offer is not open for that agent (expired, withdrawn, answered already, or another agent's)
+gets a 409 of its own; the others commit.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contact_center.domain import events as ev
@@ -53,38 +53,26 @@ async def store_accepts(
 ) -> list[Interaction | Exception]:
     """Per item the interaction as the accept left it, or the error that item alone gets."""
     ids = sorted({item.command.interaction_id for item in items})
-    # Each interaction with its open offer, if any (one at most: a unique index), and the offered
-    # agent's miss count, in one read.
-    read = (
-        select(
-            INTERACTION,
-            OFFER.c.id.label("open_offer_id"),
-            OFFER.c.agent_id.label("offered_to"),
-            AGENT.c.missed_offers.label("misses"),
-        )
-        .select_from(
-            INTERACTION.outerjoin(
-                OFFER, and_(OFFER.c.interaction_id == INTERACTION.c.id, OFFER.c.state == OfferState.OPEN)
-            ).outerjoin(AGENT, AGENT.c.id == OFFER.c.agent_id)
-        )
-        .where(INTERACTION.c.id.in_(ids))
-    )
+    # The interactions first, locked; then their open offers (one at most: a unique index) with
+    # the offered agent's miss count. Two statements, not one join: a join locking only the
+    # interaction, once it waited for a router's pass (withdraw, re-offer), would see the
+    # interaction as that pass left it but its offer as it was before, and accept a withdrawn
+    # offer. Every writer of an offer locks its interaction first, so the second read, whose
+    # snapshot is taken once the locks are held, sees their offers as they are.
+    read = select(INTERACTION).where(INTERACTION.c.id.in_(ids)).order_by(INTERACTION.c.id)  # lock order
     if conn.dialect.name != "sqlite":  # SQLite's one writer serialises already
-        read = read.with_for_update(of=INTERACTION)
-    rows: dict[int, dict[str, Any]] = {}
+        read = read.with_for_update()
+    rows: dict[int, dict[str, Any]] = {r["id"]: dict(r) for r in (await conn.execute(read)).mappings()}
+    offers = (
+        select(OFFER.c.id, OFFER.c.interaction_id, OFFER.c.agent_id, AGENT.c.missed_offers)
+        .join(AGENT, AGENT.c.id == OFFER.c.agent_id)
+        .where(OFFER.c.interaction_id.in_(ids), OFFER.c.state == OfferState.OPEN)
+    )
     open_offers: dict[tuple[int, int], int] = {}
     missed: dict[int, int] = {}
-    for r in (await conn.execute(read)).mappings():
-        fields = dict(r)
-        offer_id, offered_to, misses = (
-            fields.pop("open_offer_id"),
-            fields.pop("offered_to"),
-            fields.pop("misses"),
-        )
-        rows[fields["id"]] = fields
-        if offer_id is not None:
-            open_offers[(fields["id"], offered_to)] = offer_id
-            missed[offered_to] = misses
+    for offer_id, interaction_id, offered_to, misses in (await conn.execute(offers)).all():
+        open_offers[(interaction_id, offered_to)] = offer_id
+        missed[offered_to] = misses
     out: list[Interaction | Exception] = []
     accepted: list[tuple[TimedAccept, int, dict[str, Any]]] = []
     for item in items:

@@ -141,6 +141,16 @@ class DeskRepository:
         stmt = select(WrapUpCode).where(col(WrapUpCode.code).in_(list(codes)), col(WrapUpCode.is_active))
         return {c.code: c for c in (await self.session.exec(stmt)).all()}
 
+    async def active_codes(self) -> Sequence[WrapUpCode]:
+        """The global table's active codes, for the admin's choice of a queue's list."""
+        stmt = select(WrapUpCode).where(col(WrapUpCode.is_active)).order_by(col(WrapUpCode.code))
+        return (await self.session.exec(stmt)).all()
+
+    async def code_exists(self, code: str) -> bool:
+        """Active or not: a retired code keeps its name (closed interactions carry it)."""
+        stmt = select(WrapUpCode.id).where(col(WrapUpCode.code) == code)
+        return (await self.session.exec(stmt)).first() is not None
+
     async def queue_code_rows(self, queue_id: int) -> Sequence[QueueWrapUpCode]:
         stmt = select(QueueWrapUpCode).where(col(QueueWrapUpCode.queue_id) == queue_id)
         return (await self.session.exec(stmt)).all()

@@ -13,6 +13,7 @@ from contact_center.domain.planning import AgentContractTerms, ForecastOverride,
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
+from contact_center.domain.webchat_sites import WebchatSiteRecord
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest, WrapUpCode
 from contact_center.storage.idempotency import IdempotencyRecord
 from contact_center.storage.job_store import JobRecord
@@ -50,6 +51,7 @@ __all__ = [
     "Schedule",
     "ScheduleShift",
     "TranscriptRequest",
+    "WebchatSiteRecord",
     "WrapUpCode",
     "metadata",
 ]

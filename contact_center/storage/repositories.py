@@ -136,6 +136,21 @@ class InteractionRepository(_Repository):
         result: Interaction = await self._one(stmt, f"interaction {interaction_id}")
         return result
 
+    async def lock(self, interaction_ids: Collection[int]) -> None:
+        """Lock these interactions' rows, in id order, before anything else of the transaction.
+        Transactions that change several interactions and then agents (a router pass, a batch of
+        accepts) all take them so: none can hold an interaction another waits for while waiting
+        for an agent row that one holds (PostgreSQL broke such a deadlock by failing an accept)."""
+        if interaction_ids:
+            ids = sorted(set(interaction_ids))
+            stmt = (
+                select(Interaction.id)
+                .where(col(Interaction.id).in_(ids))
+                .order_by(col(Interaction.id))
+                .with_for_update()
+            )
+            await self.session.exec(stmt)
+
     async def open_thread(self, customer_id: int, channel: Channel) -> Interaction | None:
         """The customer's latest open interaction on this channel: a reply continues it."""
         stmt = (

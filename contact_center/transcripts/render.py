@@ -21,31 +21,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contact_center.domain.enums import AuthorKind
 from contact_center.domain.errors import NotFoundError
+from contact_center.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, NP_, translate
 from contact_center.storage.tables import INTERACTION, MESSAGE, QUEUE
 
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "subject": "Your chat with us on {date}",
-        "title": "Your chat transcript",
-        "intro": "Here is the conversation of {date} that you asked us to send you.",
-        "zone": "Times are in {zone}.",
-        "you": "You",
-        "agent": "Agent",
-        "attached": "Attached",
-        "empty": "(This conversation has no messages.)",
-        "footer": "You receive this mail because you asked for the transcript at the end of the chat.",
-    },
-    "zh-CN": {
-        "subject": "您与我们的聊天记录（{date}）",
-        "title": "聊天记录",
-        "intro": "这是您要求发送的 {date} 的聊天记录。",
-        "zone": "时间为 {zone} 时间。",
-        "you": "我",
-        "agent": "客服",
-        "attached": "附件",
-        "empty": "（本次聊天没有消息。）",
-        "footer": "您在聊天结束时要求发送聊天记录，因此收到此邮件。",
-    },
+#: The mail's words in English; the catalogue (docs/i18n.md) has them in the other languages.
+TEXTS: dict[str, str | tuple[str, str]] = {
+    "subject": N_("Your chat with us on %(date)s"),
+    "title": N_("Your chat transcript"),
+    "intro": N_("Here is the conversation of %(date)s that you asked us to send you."),
+    "zone": N_("Times are in %(zone)s."),
+    "you": N_("You"),
+    "agent": NP_("to a customer", "Agent"),  # 客服 to a customer, not the staff's 坐席
+    "attached": N_("Attached"),
+    "empty": N_("(This conversation has no messages.)"),
+    "footer": N_("You receive this mail because you asked for the transcript at the end of the chat."),
 }
 MONTHS: tuple[str, ...] = (
     "January",
@@ -149,7 +138,8 @@ def _templates() -> Environment:
 
 
 def render(transcript: Transcript, language: str) -> RenderedTranscript:
-    texts = TEXTS.get(language, TEXTS["en"])
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    texts = {key: translate(text, language) for key, text in TEXTS.items()}
     tz = _zone(transcript.zone)
     zone_label = "UTC" if tz is UTC else transcript.zone
     day = _date(transcript.started_at.astimezone(tz), language)
@@ -164,10 +154,10 @@ def render(transcript: Transcript, language: str) -> RenderedTranscript:
         for line in transcript.lines
     ]
     values = {
-        "lang": language if language in TEXTS else "en",
+        "lang": language,
         "title": texts["title"],
-        "intro": texts["intro"].format(date=day),
-        "zone": texts["zone"].format(zone=zone_label),
+        "intro": texts["intro"] % {"date": day},
+        "zone": texts["zone"] % {"zone": zone_label},
         "attached": texts["attached"],
         "empty": texts["empty"],
         "footer": texts["footer"],
@@ -175,7 +165,7 @@ def render(transcript: Transcript, language: str) -> RenderedTranscript:
     }
     env = _templates()
     return RenderedTranscript(
-        subject=texts["subject"].format(date=day),
+        subject=texts["subject"] % {"date": day},
         text=env.get_template("transcript.txt").render(values),
         html=env.get_template("transcript.html").render(values),
     )

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from contact_center.bootstrap import Container
 from contact_center.bus import RedisStreamBroker
@@ -242,6 +243,71 @@ async def test_a_consumer_that_stops_cleanly_leaves_its_group(
     assert len(await one.redis.xinfo_consumers(stream, group)) == 1
     await two.broker.stop()
     assert await one.redis.xinfo_consumers(stream, group) == []
+
+
+async def test_a_consumer_killed_without_a_goodbye_is_forgotten_once_its_entries_are_taken(
+    redis_container: Container,
+) -> None:
+    """Routers killed with -9 used to stay listed in their groups for good."""
+    assert redis_container.redis is not None
+    redis = redis_container.redis
+    stream = redis_container.settings.redis.stream
+    group = unique("killed")
+    await RedisStreamBroker(redis, stream=stream).ensure_group(group)
+    await create_queues(redis_container, unique("k"), 1)
+    await redis_container.dispatcher.drain()
+    await redis.xreadgroup(group, "killed-consumer", {stream: ">"}, count=100)  # read, never acked
+    await asyncio.sleep(1.1)  # silent past FORGET_AFTER claim periods of 0.1 s (and the minimum)
+    survivor = RedisStreamBroker(redis, stream=stream, claim_idle_ms=100)
+    survivor.subscribe(group, Collector())
+    await survivor.start()
+    try:
+
+        async def forgotten() -> bool:
+            names = {_name(c["name"]) for c in await redis.xinfo_consumers(stream, group)}
+            return "killed-consumer" not in names
+
+        await polled(forgotten, within_s=10)
+    finally:
+        await survivor.stop()
+    assert (await redis.xpending(stream, group))["pending"] == 0
+
+
+async def test_an_event_a_group_could_not_handle_for_an_outage_is_handed_over_again(
+    redis_container: Container,
+) -> None:
+    """A subscriber that needs the database (the outbound replies do) while it is away: the event
+    stays unacknowledged and comes back once the outage is over, instead of being logged and lost."""
+    assert redis_container.redis is not None
+    prefix = unique("outage")
+    down = create_async_engine("postgresql+asyncpg://127.0.0.1:1/contact_center")
+    tries: Counter[str] = Counter()
+    collector = Collector()
+
+    async def needs_the_database(event: Event) -> None:
+        if isinstance(event, QueueCreated) and event.name.startswith(prefix) and tries[event.name] < 2:
+            tries[event.name] += 1
+            async with down.connect():  # refused: nothing listens there
+                pass
+        await collector(event)
+
+    names = await create_queues(redis_container, prefix, 2)
+    await redis_container.dispatcher.drain()
+    broker = RedisStreamBroker(redis_container.redis, stream=redis_container.settings.redis.stream)
+    broker.subscribe("replies", needs_the_database)
+    await broker.start()
+    try:
+        await eventually(lambda: names_seen(collector, prefix) == names, timeout_s=20, what="handed over")
+    finally:
+        await broker.stop()
+        await down.dispose()
+    assert tries == dict.fromkeys(names, 2)
+    pending = await redis_container.redis.xpending(redis_container.settings.redis.stream, "replies")
+    assert pending["pending"] == 0
+
+
+def _name(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 async def consumers_are(container: Container, stream: str, group: str, count: int) -> bool:

@@ -24,7 +24,7 @@ from contact_center.storage.job_store import JobRecord, JobStore
 from tests.conftest import REDIS_TEST_URL, unique
 from tests.contact_center.conftest import random_phone
 
-DASHBOARD_KEYS = {"at", "queues", "agents", "recent"}
+DASHBOARD_KEYS = {"at", "queues", "agents", "recent", "flagged"}
 
 
 class ThreadWorker(SimpleWorker):

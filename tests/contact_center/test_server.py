@@ -7,7 +7,13 @@ import gc
 
 import pytest
 
-from contact_center.server import freeze_startup, tunes_collector
+from contact_center.server import (
+    ROUTER_GC_THRESHOLDS,
+    SERVER_GC_THRESHOLDS,
+    collector_thresholds,
+    freeze_startup,
+    tunes_collector,
+)
 
 
 @pytest.mark.parametrize(
@@ -15,6 +21,14 @@ from contact_center.server import freeze_startup, tunes_collector
 )
 def test_only_a_process_that_only_routes_tunes_the_collector(role: str, tuned: bool) -> None:
     assert tunes_collector(role) is tuned
+    assert collector_thresholds(role) == (ROUTER_GC_THRESHOLDS if tuned else SERVER_GC_THRESHOLDS)
+
+
+def test_every_serving_process_runs_full_collections_far_less_often_than_by_default() -> None:
+    default = (700, 10, 10)
+    for role in ("all", "web", "router"):
+        young, middle, full = collector_thresholds(role)
+        assert young >= 10 * default[0] and middle * full >= 10 * default[1] * default[2]
 
 
 def test_start_up_objects_leave_the_collector_and_later_ones_stay_in_it() -> None:

@@ -188,6 +188,22 @@ def test_snapshot_restores_pending_offers_with_their_deadline() -> None:
     assert offers(eng.handle(Tick(T0 + 15))) == [(10, 2)]
 
 
+def test_offers_that_lapsed_before_the_snapshot_expire_without_counting_as_misses() -> None:
+    """A database outage: the agent could not accept, and the router could not expire, so the
+    new leader's rebuild finds three offers long past their deadline. Expired at once, and offered
+    again, to the same agent too; the agent is not set away for them."""
+    eng = RoutingEngine([QueuePolicy(QueueId(1), offer_timeout=15)], RoutingRules(misses_before_away=2))
+    waiting = tuple(item(i, at=T0 - 60) for i in (10, 11, 12))
+    lapsed = tuple(PendingOffer(InteractionId(i), A1, T0 - 30) for i in (10, 11, 12))
+    decisions = eng.load(Snapshot(T0, (agent(1, chat=3),), waiting, lapsed))
+    expired = [d for d in decisions if isinstance(d, OfferExpired)]
+    assert sorted(d.interaction for d in expired) == [10, 11, 12]
+    assert not any(isinstance(d, SetAgentAway) for d in decisions)
+    assert sorted(offers(decisions)) == [(10, 1), (11, 1), (12, 1)]
+    (agent_now,) = eng.snapshot().agents
+    assert agent_now.consecutive_misses == 0 and agent_now.presence == Presence.AVAILABLE
+
+
 def test_snapshot_round_trip_gives_the_same_state() -> None:
     eng, _ = engine(
         agents=(agent(1, chat=1), agent(2, voice=1)), items=(item(10), item(11, channel=Channel.SMS))

@@ -7,46 +7,49 @@
   var BASE = new URL(script.src).origin;
   var SITE = script.getAttribute("data-site") || "";
   var STORE = "cc-chat:" + SITE;
+  // The widget's words in English; the server puts the other languages' translations of them
+  // into CATALOGUES when it serves this file (from the product's catalogue, docs/i18n.md).
+  function N_(text) { return text; }
   var T = {
-    en: {
-      open: "Chat with us", title: "Chat", close: "Close chat", name: "Your name", email: "Email (optional)",
-      phone: "Phone (optional)", topic: "Topic", start: "Start chat", message: "Message", send: "Send",
-      attach: "Attach a file", end: "End chat", you: "You", agent: "Agent", system: "Notice",
-      sending: "sending", failed: "not sent", open_now: "We are here. Write us a message.",
-      closed: "We are away now. Leave a message and we will answer here when you return.",
-      no_agents: "Nobody is free right now. Leave a message and we will answer here when you return.",
-      reconnecting: "Connection lost; reconnecting\u2026", typing: "The agent is typing\u2026",
-      rate: "How was this chat?", score: "Rating", comment: "Comment (optional)",
-      transcript: "Email me the transcript (optional)", submit: "Send rating",
-      thanks: "Thank you for your rating.", queued: "The transcript is on its way to your email.",
-      unavailable: "Sorry, we cannot email transcripts at the moment.",
-      ended: "The chat has ended.", attached: "attached", log: "Conversation",
-      again: "Write again"
-    },
-    "zh-CN": {
-      open: "\u5728\u7ebf\u54a8\u8be2", title: "\u5728\u7ebf\u5ba2\u670d", close: "\u5173\u95ed\u804a\u5929",
-      name: "\u60a8\u7684\u59d3\u540d", email: "\u7535\u5b50\u90ae\u7bb1\uff08\u53ef\u9009\uff09",
-      phone: "\u7535\u8bdd\uff08\u53ef\u9009\uff09", topic: "\u54a8\u8be2\u7c7b\u522b",
-      start: "\u5f00\u59cb\u804a\u5929", message: "\u6d88\u606f", send: "\u53d1\u9001",
-      attach: "\u6dfb\u52a0\u9644\u4ef6", end: "\u7ed3\u675f\u804a\u5929", you: "\u6211",
-      agent: "\u5ba2\u670d", system: "\u63d0\u793a", sending: "\u53d1\u9001\u4e2d",
-      failed: "\u672a\u53d1\u9001", open_now: "\u6211\u4eec\u5728\u7ebf\uff0c\u8bf7\u7559\u8a00\u3002",
-      closed: "\u73b0\u5728\u4e0d\u662f\u5de5\u4f5c\u65f6\u95f4\u3002\u8bf7\u7559\u8a00\uff0c\u60a8\u56de\u6765\u65f6\u6211\u4eec\u4f1a\u5728\u8fd9\u91cc\u56de\u590d\u3002",
-      no_agents: "\u6682\u65f6\u6ca1\u6709\u7a7a\u95f2\u5ba2\u670d\u3002\u8bf7\u7559\u8a00\uff0c\u60a8\u56de\u6765\u65f6\u6211\u4eec\u4f1a\u5728\u8fd9\u91cc\u56de\u590d\u3002",
-      reconnecting: "\u8fde\u63a5\u4e2d\u65ad\uff0c\u6b63\u5728\u91cd\u8fde\u2026",
-      typing: "\u5ba2\u670d\u6b63\u5728\u8f93\u5165\u2026", rate: "\u8bf7\u4e3a\u672c\u6b21\u670d\u52a1\u8bc4\u5206",
-      score: "\u8bc4\u5206", comment: "\u7559\u8a00\uff08\u53ef\u9009\uff09",
-      transcript: "\u628a\u804a\u5929\u8bb0\u5f55\u53d1\u5230\u6211\u7684\u90ae\u7bb1\uff08\u53ef\u9009\uff09",
-      submit: "\u63d0\u4ea4\u8bc4\u5206", thanks: "\u611f\u8c22\u60a8\u7684\u8bc4\u5206\u3002",
-      queued: "\u804a\u5929\u8bb0\u5f55\u6b63\u5728\u53d1\u9001\u5230\u60a8\u7684\u90ae\u7bb1\u3002",
-      unavailable: "\u62b1\u6b49\uff0c\u76ee\u524d\u65e0\u6cd5\u901a\u8fc7\u90ae\u4ef6\u53d1\u9001\u804a\u5929\u8bb0\u5f55\u3002",
-      ended: "\u804a\u5929\u5df2\u7ed3\u675f\u3002", attached: "\u5df2\u9644\u4e0a", log: "\u804a\u5929\u8bb0\u5f55",
-      again: "\u7ee7\u7eed\u54a8\u8be2"
-    }
+    open: N_("Chat with us"),
+    title: N_("Chat"),
+    close: N_("Close chat"),
+    name: N_("Your name"),
+    email: N_("Email (optional)"),
+    phone: N_("Phone (optional)"),
+    topic: N_("Topic"),
+    start: N_("Start chat"),
+    message: N_("Message"),
+    send: N_("Send"),
+    attach: N_("Attach a file"),
+    end: N_("End chat"),
+    you: N_("You"),
+    agent: N_("Support"),
+    system: N_("Notice"),
+    sending: N_("sending"),
+    failed: N_("not sent"),
+    open_now: N_("We are here. Write us a message."),
+    closed: N_("We are away now. Leave a message and we will answer here when you return."),
+    no_agents: N_("Nobody is free right now. Leave a message and we will answer here when you return."),
+    reconnecting: N_("Connection lost; reconnecting…"),
+    typing: N_("The agent is typing…"),
+    rate: N_("How was this chat?"),
+    score: N_("Rating"),
+    comment: N_("Comment (optional)"),
+    transcript: N_("Email me the transcript (optional)"),
+    submit: N_("Send rating"),
+    thanks: N_("Thank you for your rating."),
+    queued: N_("The transcript is on its way to your email."),
+    unavailable: N_("Sorry, we cannot email transcripts at the moment."),
+    ended: N_("The chat has ended."),
+    attached: N_("attached"),
+    log: N_("Conversation"),
+    again: N_("Write again")
   };
+  var CATALOGUES = {} /* catalogues */;
   var asked = script.getAttribute("data-lang") || document.documentElement.lang || navigator.language || "en";
   var lang = /^zh/i.test(asked) ? "zh-CN" : "en";
-  function t(key) { return (T[lang] || T.en)[key] || T.en[key]; }
+  function t(key) { var found = (CATALOGUES[lang] || {})[T[key]]; return found || T[key]; }
 
   var saved = {};
   try { saved = JSON.parse(localStorage.getItem(STORE) || "{}") || {}; } catch (e) { saved = {}; }
@@ -202,6 +205,7 @@
   function onFrame(f) {
     if (f.type === "welcome") {
       state.token = f.token; state.welcomed = true; state.attempt = 0;
+      if (/^#[0-9a-f]{6}$/i.test(f.colour || "")) root.style.setProperty("--ccw-colour", f.colour);
       lang = T[f.lang] ? f.lang : lang;
       status.textContent = t(f.availability === "open" ? "open_now" : f.availability);
       topicIn.textContent = "";

@@ -47,6 +47,7 @@ from contact_center.services.policy.customers import (
 )
 from contact_center.services.policy.dashboard_and_planning import (
     DashboardView,
+    administers,
     dashboard_view,
     plans,
     sees_dashboard,
@@ -98,6 +99,7 @@ __all__ = [
     "Refusal",
     "Scope",
     "Verdict",
+    "administers",
     "agent_scope",
     "assigns_work_refusal",
     "canned_response_refusal",

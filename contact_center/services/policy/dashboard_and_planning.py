@@ -1,4 +1,4 @@
-"""Who sees the live dashboard and what it counts for them, and who plans.
+"""Who sees the live dashboard and what it counts for them, who plans, and who administers.
 
 Planners see aggregate figures only (no contacts, which name customers); a team supervisor's
 dashboard counts their team.
@@ -21,6 +21,11 @@ def sees_dashboard(principal: Principal) -> bool:
 def plans(principal: Principal) -> bool:
     """Forecasts, overrides, schedules: the planner's work (and the admin's)."""
     return principal.role in (Role.PLANNER, Role.ADMIN)
+
+
+def administers(principal: Principal) -> bool:
+    """Users, queues, codes, sites and the audit log: the admin's pages."""
+    return principal.role is Role.ADMIN
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,8 @@ async def error_of(resp: ClientResponse, status: int, code: str | None = None) -
     assert set(body) == {"error"}
     error = body["error"]
     assert isinstance(error["code"], str) and isinstance(error["message"], str) and error["message"]
-    assert set(error) <= {"code", "message", "request_id"}
+    assert set(error) <= {"code", "message", "request_id", "field"}
+    assert isinstance(error.get("field", ""), str)
     if code is not None:
         assert error["code"] == code, error
     return dict(error)

@@ -34,6 +34,7 @@ from contact_center.domain.enums import Channel, Role
 from contact_center.domain.planning import Schedule
 from contact_center.domain.planning_commands import AddOverride
 from contact_center.domain.principal import Principal
+from contact_center.domain.webchat_sites import CreateWebchatSite
 from contact_center.services.agents import create_token_for
 from tests.conftest import unique
 from tests.contact_center.conftest import offer_and_accept
@@ -82,6 +83,13 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/api/v1/agents"): ADMIN_ONLY,
     ("PATCH", "/api/v1/agents/{id}"): ADMIN_ONLY,
     ("POST", "/api/v1/agents/{id}/revoke-tokens"): ADMIN_ONLY,
+    ("POST", "/api/v1/agents/{id}/reset-password"): ADMIN_ONLY,
+    ("GET", "/api/v1/audit"): ADMIN_ONLY,
+    ("GET", "/api/v1/wrap-up-codes"): STAFF_ALL,
+    ("POST", "/api/v1/wrap-up-codes"): ADMIN_ONLY,
+    ("GET", "/api/v1/webchat-sites"): ADMIN_ONLY,
+    ("POST", "/api/v1/webchat-sites"): ADMIN_ONLY,
+    ("PATCH", "/api/v1/webchat-sites/{id}"): ADMIN_ONLY,
     ("POST", "/api/v1/queues"): ADMIN_ONLY,
     ("PATCH", "/api/v1/queues/{id}"): ADMIN_ONLY,
     ("GET", "/api/v1/agents"): STAFF_ALL,
@@ -147,6 +155,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/desk"): expect("login ok ok ok ok 403 ok 403"),
     ("GET", "/planner"): expect("login 403 403 403 403 ok ok 403"),
     ("GET", "/my-schedule"): expect("login ok ok ok ok ok ok 403"),
+    ("GET", "/admin"): expect("login 403 403 403 403 403 ok 403"),
     ("GET", "/ws/dashboard"): expect("401 403 403 ok ok ok ok 403"),
     ("GET", "/ws/events"): expect("401 ok ok ok ok 403 ok 403"),
     # A plain GET without the upgrade is refused by the socket itself (400) for everyone alike;
@@ -168,6 +177,10 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/token"): {},
     ("POST", "/api/v1/agents"): {},
     ("PATCH", "/api/v1/agents/{id}"): {},
+    ("POST", "/api/v1/agents/{id}/reset-password"): {"password": "short"},
+    ("POST", "/api/v1/wrap-up-codes"): {},
+    ("POST", "/api/v1/webchat-sites"): {},
+    ("PATCH", "/api/v1/webchat-sites/{id}"): {"colour": "red"},
     ("POST", "/api/v1/queues"): {},
     ("PATCH", "/api/v1/queues/{id}"): {"priority": None},  # refused past the door: nothing changes
     ("PUT", "/api/v1/agents/{id}/presence"): {"presence": "asleep"},
@@ -247,6 +260,8 @@ async def build_world(container: Container) -> World:
     await offer_and_accept(container, received.interaction_id, ids["agent"])
     ids["interaction"], ids["customer"] = received.interaction_id, received.customer_id
     ids["throwaway"] = await container.bus.handle(CreateAgent(username=unique("gone_")))
+    site = await container.bus.handle(CreateWebchatSite(key=unique("matrix-site").lower()))
+    ids["site"] = site.id or 0
     ids["erasable"] = await container.bus.handle(CreateCustomer(name=unique("erasable")))
     owner = Principal(ids["agent"], "matrix-agent", Role.AGENT, team_a)
     task = await container.bus.handle(
@@ -293,7 +308,7 @@ async def path_for(world: World, route: str) -> str:
         value = ids["erasable"]  # erased by the admin's call: not the customer the others read
     elif route.startswith("/api/v1/customers/"):
         value = ids["customer"]
-    elif route == "/api/v1/agents/{id}/revoke-tokens":
+    elif route in ("/api/v1/agents/{id}/revoke-tokens", "/api/v1/agents/{id}/reset-password"):
         value = ids["throwaway"]
     elif route.startswith(("/api/v1/agents/", "/api/v1/planning/agents/")):
         value = ids["agent"]
@@ -309,6 +324,8 @@ async def path_for(world: World, route: str) -> str:
         value = ids["follow_up"]
     elif route == "/api/v1/jobs/{id}":
         value = ids["job"]
+    elif route == "/api/v1/webchat-sites/{id}":
+        value = ids["site"]
     else:
         raise AssertionError(f"the matrix has no resource for {route}")
     return route.replace("{id}", str(value))

@@ -208,6 +208,7 @@ async def test_a_retried_schedule_build_starts_one_job(
 #: POSTs that create nothing, each with why; any other POST must honour Idempotency-Key.
 NOT_CREATING = {
     "/api/v1/agents/{id}/revoke-tokens": "revoking again revokes nothing more",
+    "/api/v1/agents/{id}/reset-password": "a reset replaces the password: a repeat replaces it again",
     "/api/v1/customers/{id}/merge": "a second merge of the same pair is refused, not repeated",
     "/api/v1/customers/{id}/erase": "erasing again erases nothing more and answers as the first time",
     "/api/v1/interactions/{id}/transitions": "a move is checked against the state it leaves",

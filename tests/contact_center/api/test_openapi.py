@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from contact_center.api.openapi import OPERATIONS, document
 from contact_center.bootstrap import Container, build_api_app
-from contact_center.domain.commands import ReceiveInbound
+from contact_center.domain.commands import CreateAgent, ReceiveInbound
 from contact_center.domain.enums import Channel
 from tests.conftest import unique
 from tests.contact_center.api.conftest import PASSWORD, Staff, error_of, ok, phone_number
@@ -401,6 +401,35 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         "/api/v1/interactions/{id}/transfer",
         f"/api/v1/interactions/{iid}/transfer",
         {"to_queue": queue["name"], "note": "Billing question"},
+    )
+    code = unique("doc_")
+    await call("post", "/api/v1/wrap-up-codes", "/api/v1/wrap-up-codes", {"code": code, "label": "Doc"}, 201)
+    site = await call(
+        "post",
+        "/api/v1/webchat-sites",
+        "/api/v1/webchat-sites",
+        {
+            "key": unique("doc-site"),
+            "allowed_origins": ["https://shop.example"],
+            "languages": ["zh-CN", "en"],
+            "prechat": ["name", "phone"],
+            "topics": {"Billing": queue["name"]},
+            "colour": "#2a9d8f",
+        },
+        201,
+    )
+    await call(
+        "patch",
+        "/api/v1/webchat-sites/{id}",
+        f"/api/v1/webchat-sites/{site['id']}",
+        {"allowed_origins": ["https://shop.example", "https://www.shop.example"], "colour": "#1d3557"},
+    )
+    throwaway = await container.bus.handle(CreateAgent(username=unique("reset_")))
+    await call(
+        "post",
+        "/api/v1/agents/{id}/reset-password",
+        f"/api/v1/agents/{throwaway}/reset-password",
+        {"password": "a fresh passphrase 42"},
     )
     # A reply and a typing mark, on a chat the signed-in admin steps into (no chat adapter is
     # plugged into this app, so the reply is refused with 409: its body was accepted first).

@@ -73,6 +73,19 @@ async def test_readyz_names_the_failing_check(down: Client) -> None:
     assert body["checks"]["database"] == "unavailable"  # no exception type: it names the driver
 
 
+async def test_readyz_logs_an_outage_once_and_says_how_long_it_has_lasted(
+    down: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A balancer probes every few seconds: one warning when the database stops answering, not
+    one per probe; the answer names it among the degraded parts, with its seconds."""
+    with caplog.at_level(logging.WARNING, logger="contact_center.readiness"):
+        for _ in range(3):
+            resp = await down.get("/readyz")
+            assert resp.status == 503
+            assert "database" in (await resp.json())["degraded"]
+    assert [r.getMessage() for r in caplog.records] == ["database.unavailable"]
+
+
 async def test_readyz_names_redis_when_it_is_down(postgres_url: str) -> None:
     container = build_container(make_settings(postgres_url, "redis://127.0.0.1:1/0"))
     client = await make_client(container)
