@@ -62,6 +62,9 @@ class EventFacts:
             self._queue_teams = self._agent_teams = None
         if isinstance(event, ev.InteractionChanged):
             self._remember(event.interaction_id, event.agent_id, event.queue_id)
+        elif isinstance(event, ev.MessageAdded) and event.customer_id is not None:
+            # Where it was written (payloads from before these fields say nothing: read then).
+            self._remember(event.interaction_id, event.agent_id, event.queue_id)
 
     async def of(self, event: ev.Event) -> policy.EventFacts:
         if isinstance(event, ev.MessageAdded):

@@ -153,6 +153,8 @@ class VisitorHub:
 
     async def on_event(self, event: ev.Event) -> None:
         if isinstance(event, ev.MessageAdded) and event.channel == Channel.CHAT.value:
+            if event.customer_id is not None:  # said by the event: nothing to read
+                self.note_interaction(event.interaction_id, event.customer_id)
             await self.wake_interaction(event.interaction_id, event.message_id)
 
     async def wake_interaction(self, interaction_id: int, message_id: int | None = None) -> None:

@@ -41,13 +41,17 @@ class Event:
 
 
 def event_from_dict(type_name: str, data: dict[str, Any]) -> Event:
-    """Rebuild an event; a payload missing a field is refused rather than filled with None."""
+    """Rebuild an event; a payload missing a field is refused rather than filled with None, except
+    a field added later with a default (payloads written before it, still in an outbox or stream)."""
     cls = _REGISTRY[type_name]
-    missing = [f.name for f in dataclasses.fields(cls) if f.name not in data]
+    fields = dataclasses.fields(cls)
+    missing = [f.name for f in fields if f.name not in data and f.default is dataclasses.MISSING]
     if missing:
         raise ValueError(f"{type_name} payload lacks {', '.join(missing)}")
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
+    for f in fields:
+        if f.name not in data:
+            continue
         value = data[f.name]
         if f.type in ("datetime", "datetime | None") and isinstance(value, str):
             value = datetime.fromisoformat(value)
@@ -194,12 +198,19 @@ class InteractionFlagged(Event):
 @event_type("message.added")
 @dataclasses.dataclass(frozen=True, slots=True)
 class MessageAdded(Event):
+    """Where it was written too (the interaction's customer, and its agent and queue then), so
+    the desks' stream and the chat's push decide who sees it without reading the interaction:
+    those reads, one per message, held up every event behind them at a chat's pace."""
+
     message_id: int
     interaction_id: int
     channel: str
     direction: str
     author_kind: str
     at: datetime
+    customer_id: int | None = None
+    agent_id: int | None = None
+    queue_id: int | None = None
 
 
 @event_type("agent.created")

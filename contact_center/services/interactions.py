@@ -85,7 +85,7 @@ async def open_interaction(cmd: OpenInteraction, uow: UnitOfWork) -> Interaction
                 created_at=uow.now(),
             )
             await uow.messages.added(message)
-            uow.emit(message_added(message))
+            uow.emit(message_added(message, interaction))
         customer.last_contact_at = uow.now()
         record = await record_of(uow, interaction)
         await uow.commit()
@@ -275,7 +275,7 @@ async def _create(
     return interaction
 
 
-def message_added(message: Message) -> MessageAdded:
+def message_added(message: Message, interaction: Interaction | None = None) -> MessageAdded:
     return MessageAdded(
         message_id=message.id or 0,
         interaction_id=message.interaction_id,
@@ -283,4 +283,7 @@ def message_added(message: Message) -> MessageAdded:
         direction=Direction(message.direction).value,
         author_kind=AuthorKind(message.author_kind).value,
         at=message.created_at,
+        customer_id=interaction.customer_id if interaction else None,
+        agent_id=interaction.agent_id if interaction else None,
+        queue_id=interaction.queue_id if interaction else None,
     )

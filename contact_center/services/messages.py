@@ -61,7 +61,7 @@ async def send_message(cmd: SendMessage, uow: UnitOfWork, *, ports: OutboundPort
             created_at=uow.now(),
         )
         await uow.messages.added(message)
-        uow.emit(message_added(message))
+        uow.emit(message_added(message, interaction))
         await uow.commit()
         return message
 

@@ -125,6 +125,9 @@ async def apply_contacts(
                     direction=Direction.INBOUND.value,
                     author_kind=AuthorKind.CUSTOMER.value,
                     at=item.at,
+                    customer_id=cid,
+                    agent_id=thread.agent_id,
+                    queue_id=thread.queue_id,
                 ),
                 item.at,
             )

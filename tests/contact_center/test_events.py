@@ -104,3 +104,15 @@ def test_a_payload_missing_a_field_is_refused() -> None:
     del payload["name"]
     with pytest.raises((TypeError, ValueError)):
         event_from_dict("queue.created", payload)
+
+
+def test_a_message_written_before_its_placement_fields_existed_still_reads() -> None:
+    """Payloads in an outbox or a stream at an upgrade lack the fields added since (with defaults)."""
+    payload = json.loads(build(EVENT_TYPES["message.added"]).to_json())
+    for later in ("customer_id", "agent_id", "queue_id"):
+        del payload[later]
+    event = event_from_dict("message.added", payload)
+    assert event.customer_id is None and event.agent_id is None and event.queue_id is None  # type: ignore[attr-defined]
+    del payload["interaction_id"]  # a field it always had is still required
+    with pytest.raises((TypeError, ValueError)):
+        event_from_dict("message.added", payload)

@@ -10,6 +10,7 @@ from contact_center.bootstrap import Container
 from contact_center.domain.commands import CreateQueue, ReceiveInbound, TransitionInteraction
 from contact_center.domain.enums import Channel, InteractionState
 from contact_center.domain.errors import UnprocessableError
+from contact_center.domain.events import event_from_json
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.routing import OfferState
 from contact_center.storage.outbox import OutboxEvent
@@ -277,3 +278,28 @@ async def test_last_contact_is_the_latest_message_for_new_and_known_customers(co
     assert again.customer_id == created.customer_id
     async with container.uow() as uow:
         assert (await uow.customers.get(created.customer_id)).last_contact_at == later
+
+
+async def test_a_message_event_says_whose_conversation_it_is_and_where_it_waits(container: Container) -> None:
+    """The desks' stream and the chat's push decide from the event itself, without a read."""
+    queue = unique("q")
+    queue_id = await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    received = await container.bus.handle(
+        ReceiveInbound(
+            channel=Channel.CHAT,
+            sender=unique("visitor"),
+            body="hi",
+            provider_message_id=unique("c"),
+            queue=queue,
+        )
+    )
+    async with container.uow() as uow:
+        rows = (
+            await uow.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "message.added"))
+        ).all()
+    [event] = [
+        e
+        for e in (event_from_json(r.event_type, r.payload) for r in rows)
+        if e.message_id == received.message_id
+    ]  # type: ignore[attr-defined]
+    assert (event.customer_id, event.agent_id, event.queue_id) == (received.customer_id, None, queue_id)  # type: ignore[attr-defined]
