@@ -18,11 +18,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 from playwright.async_api import ConsoleMessage, Page, expect
+from sqlmodel import col, delete
 
 from contact_center.api.protocol_errors import ApiRunner
 from contact_center.bootstrap import Container, build_container, build_router, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateQueue
 from contact_center.domain.enums import Channel, DeliveryStatus, Role
+from contact_center.domain.webchat_sites import WebchatSiteRecord
 from contact_center.outbound import OutboundMessage
 from contact_center.router.service import RouterService
 from contact_center.services.agents import create_token_for
@@ -111,6 +113,7 @@ async def served_world(
     admin = await container.bus.handle(CreateAgent(username=unique("adm"), role=Role.ADMIN))
     token = await create_token_for(container.uow(), admin, "test")
     await forget_other_tests_work(container)
+    await _seed_this_tests_sites_afresh(container)
     router = build_router(container)
     app = build_web_app(container, explain=router.explain)
     await container.start()
@@ -136,6 +139,17 @@ async def served_world(
         with contextlib.suppress(asyncio.CancelledError):
             await router.stop(task)
         await container.close()
+
+
+async def _seed_this_tests_sites_afresh(container: Container) -> None:
+    """The chat sites this test's settings define are stored anew when its app starts. Tests share
+    the database: an earlier test that changed a site of the same key (an admin's edit, the API
+    fuzzing) made it an admin's version, which a settings file never steers again, and this
+    test's topics would be ignored."""
+    keys = list(container.settings.webchat.sites)
+    async with container.uow() as uow:
+        await uow.session.exec(delete(WebchatSiteRecord).where(col(WebchatSiteRecord.key).in_(keys)))  # type: ignore[call-overload]
+        await uow.commit()
 
 
 async def _leading(router: Any) -> bool:
