@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -11,6 +12,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from contact_center.api.protocol_errors import ApiRunner
 from contact_center.bootstrap import Container, build_container, build_web_app
+from contact_center.storage.migrate import upgrade
 from tests.conftest import make_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,6 +27,16 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A database of each page test's own: the session's shared one holds what earlier tests left
+    (agents, sites, leases, jobs), and a page that shows whatever is there, or a router that
+    routes whatever waits, made these tests pass alone and fail after the rest of the suite."""
+    url = f"sqlite:///{tmp_path / 'pages.db'}"
+    upgrade(url)
+    return url
 
 
 @pytest.fixture(scope="session")
