@@ -30,7 +30,7 @@ ARGS = [
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+def page_sqlite_url(tmp_path: Path) -> str:
     """A database of each page test's own: the session's shared one holds what earlier tests left
     (agents, sites, leases, jobs), and a page that shows whatever is there, or a router that
     routes whatever waits, made these tests pass alone and fail after the rest of the suite."""
@@ -56,9 +56,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def served(sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
+async def served(page_sqlite_url: str) -> AsyncIterator[tuple[str, Container]]:
     """The whole web app (API and pages) on a free local port, over the session's SQLite database."""
-    container = build_container(make_settings(sqlite_url))
+    container = build_container(make_settings(page_sqlite_url))
     app = build_web_app(container)
     await container.start()
     runner = ApiRunner(app)

@@ -91,9 +91,9 @@ class DeskWorld:
 
 
 @pytest.fixture
-async def desk_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
+async def desk_world(page_sqlite_url: str) -> AsyncIterator[DeskWorld]:
     chat_outbox = ChatOutbox()
-    container = build_container(make_settings(sqlite_url), outbound=[chat_outbox])
+    container = build_container(make_settings(page_sqlite_url), outbound=[chat_outbox])
     channels = (Channel.CHAT, Channel.SMS)
     async with served_world(container, unique("deskq"), unique("deskskill"), channels, chat_outbox) as world:
         yield world

@@ -29,14 +29,14 @@ __all__ = ["browser"]  # the fixture, used here by name
 
 
 @pytest.fixture
-async def shop_world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld]:
+async def shop_world(page_sqlite_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld]:
     """A served app whose demo site sends its chats to a queue of this test's own, with the
     router running and the real web chat adapter sending the agents' replies."""
     queue, skill = unique("shopq"), unique("shopskill")
     settings = Settings.model_validate(
         {
             "environment": "test",
-            "database": {"url": sqlite_url},
+            "database": {"url": page_sqlite_url},
             "webchat": {"upload_dir": str(tmp_path), "sites": {"demo": {"topics": {"Orders": queue}}}},
         }
     )

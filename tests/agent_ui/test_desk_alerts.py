@@ -61,8 +61,8 @@ INSTRUMENT = """
 
 
 @pytest.fixture
-async def alert_world(sqlite_url: str) -> AsyncIterator[DeskWorld]:
-    settings = make_settings(sqlite_url)
+async def alert_world(page_sqlite_url: str) -> AsyncIterator[DeskWorld]:
+    settings = make_settings(page_sqlite_url)
     settings = settings.model_copy(update={"desk": DeskSettings(alert_repeat_s=REPEAT_S)})
     container = build_container(settings, outbound=[ChatOutbox()])
     async with served_world(

@@ -34,13 +34,13 @@ ORPHANED_S = 2.0
 
 
 async def closed_desk_world(
-    sqlite_url: str, upload_dir: Path, *, action: str, presence: str
+    page_sqlite_url: str, upload_dir: Path, *, action: str, presence: str
 ) -> AsyncIterator[DeskWorld]:
     queue, skill = unique("closedq"), unique("closedskill")
     settings = Settings.model_validate(
         {
             "environment": "test",
-            "database": {"url": sqlite_url},
+            "database": {"url": page_sqlite_url},
             "webchat": {"upload_dir": str(upload_dir), "sites": {"demo": {"topics": {"Orders": queue}}}},
         }
     )
@@ -56,14 +56,14 @@ async def closed_desk_world(
 
 
 @pytest.fixture
-async def requeue_world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld]:
-    async for world in closed_desk_world(sqlite_url, tmp_path, action="requeue", presence="away"):
+async def requeue_world(page_sqlite_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld]:
+    async for world in closed_desk_world(page_sqlite_url, tmp_path, action="requeue", presence="away"):
         yield world
 
 
 @pytest.fixture
-async def flag_world(sqlite_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld]:
-    async for world in closed_desk_world(sqlite_url, tmp_path, action="flag", presence="offline"):
+async def flag_world(page_sqlite_url: str, tmp_path: Path) -> AsyncIterator[DeskWorld]:
+    async for world in closed_desk_world(page_sqlite_url, tmp_path, action="flag", presence="offline"):
         yield world
 
 

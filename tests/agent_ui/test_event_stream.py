@@ -75,9 +75,9 @@ async def test_only_agents_and_supervisors_may_listen(served: tuple[str, Contain
 
 
 @pytest.fixture
-async def small_backlog(sqlite_url: str) -> AsyncIterator[tuple[str, Container, EventStream]]:
+async def small_backlog(page_sqlite_url: str) -> AsyncIterator[tuple[str, Container, EventStream]]:
     """The web app with an event stream that lets a reader fall only five events behind."""
-    container = build_container(make_settings(sqlite_url))
+    container = build_container(make_settings(page_sqlite_url))
     app = build_web_app(container)
     stream = app[EVENTS_KEY]
     stream._backlog = 5
