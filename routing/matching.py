@@ -19,6 +19,7 @@ from routing.policy import next_step_time
 from routing.queues import Queues
 from routing.selection import best_interaction, find_agent
 from routing.touched import Touched
+from routing.vocabulary import ROUTABLE_PRESENCE
 from routing.waiting import WaitingIndex, WaitingRecord
 
 
@@ -60,7 +61,7 @@ class Matcher:
         widened = self.queues.set_step(rec, now)
         if widened is not None:
             self.log.add(rec, now, "escalated", None, widened)
-        sticky = rec.is_sticky(now)
+        sticky = rec.is_sticky(now) and self._preferred_can_take_work(rec, now)
         pick = find_agent(self.agents, rec, sticky)
         if pick is not None:
             reason = OfferReason(
@@ -84,6 +85,19 @@ class Matcher:
             self.deadlines.add(later, Timer.STEP, rec.id, rec.token)
         if sticky:
             self.deadlines.add(rec.sticky_until, Timer.STICKY, rec.id, rec.token)
+
+    def _preferred_can_take_work(self, rec: WaitingRecord, now: float) -> bool:
+        """Whether `rec`'s sticky window still holds. A window ends when its agent goes away, but
+        only for records already placed: one queued in the same batch as its agent's leaving is
+        not placed yet, so the window is ended here, before a customer could wait on that agent."""
+        assert rec.preferred is not None
+        agent = self.agents.agents.get(rec.preferred)
+        if agent is not None and agent.presence in ROUTABLE_PRESENCE:
+            return True
+        rec.sticky_until = 0.0
+        why = f"preferred agent is {'unknown' if agent is None else agent.presence}"
+        self.log.add(rec, now, "sticky_ended", rec.preferred, why)
+        return False
 
     def _route_agent(self, agent: AgentRecord, trigger: str, now: float, out: list[Decision]) -> None:
         now_rel = now - self.queues.origin

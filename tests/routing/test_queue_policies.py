@@ -14,6 +14,7 @@ from routing import (
     Decision,
     EscalationStep,
     InteractionId,
+    InteractionQueued,
     Offer,
     OfferAccepted,
     OfferRejected,
@@ -197,6 +198,20 @@ def test_sticky_ends_when_the_preferred_agent_leaves(presence: Presence) -> None
     assert offers(queue(eng, item(10, preferred=2))) == []  # waits for agent 2, who is busy
     assert offers(free_one_chat(eng, 1, T0 + 1)) == []  # still reserved for agent 2
     assert offers(eng.handle(AgentPresenceChanged(AgentId(2), presence, T0 + 5))) == [(10, 1)]
+
+
+def test_sticky_ends_when_the_preferred_agent_leaves_in_the_same_batch() -> None:
+    """The router hands the engine what arrived together: the customer's message and their agent
+    closing the desk. The window must not open for an agent who left before the batch settled."""
+    policy = QueuePolicy(Q1, sticky_seconds=30)
+    eng, _ = engine(policy, agents=(agent(1, chat=1), agent(2, chat=1, load={Channel.CHAT: 1})))
+    batch = [
+        InteractionQueued(item(10, preferred=2, at=T0 + 1), T0 + 1),
+        AgentPresenceChanged(AgentId(2), Presence.OFFLINE, T0 + 1),
+    ]
+    assert offers(eng.handle_many(batch)) == [(10, 1)]
+    kinds = [entry.kind for entry in eng.explain(InteractionId(10)).history]
+    assert "sticky_ended" in kinds
 
 
 def test_sticky_holds_while_the_preferred_agent_is_busy() -> None:
