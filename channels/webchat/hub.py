@@ -7,7 +7,10 @@ messages after the last sequence number it sent and sends them in order. So a bu
 costs one read per connection, nothing is sent twice on one connection, and a lost event costs
 only latency until the next one (or the visitor's next reconnect, which resumes from its last seq).
 The visitor's own line needs no read when the connection has shown everything before it
-(`VisitorLink.echo`): at a chat's pace that read was a quarter of the server's time.
+(`VisitorLink.echo`): at a chat's pace that read was a quarter of the server's time. Its event
+often arrives before the echo (both follow the same commit), so while a connection has a message
+of its own in flight a wake waits for it (`VisitorLink.sending`): if the echo showed what the
+wake was for, nothing is read.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import sys
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from aiohttp import web
@@ -33,12 +37,25 @@ log = logging.getLogger(__name__)
 
 #: Interactions whose customer is remembered; the oldest go first.
 REMEMBERED = 50_000
+#: A wake for whatever is new, not for one message.
+ANYTHING_NEW = sys.maxsize
 
 
 class VisitorLink:
     """One visitor connection: its socket, whose conversation it shows and how far it has got."""
 
-    __slots__ = ("_dirty", "_lock", "_pump", "customer_id", "interaction_id", "last_sent", "visitor_id", "ws")
+    __slots__ = (
+        "_dirty",
+        "_lock",
+        "_pump",
+        "_sending",
+        "_wanted",
+        "customer_id",
+        "interaction_id",
+        "last_sent",
+        "visitor_id",
+        "ws",
+    )
 
     def __init__(self, ws: web.WebSocketResponse, visitor_id: str) -> None:
         self.ws = ws
@@ -49,6 +66,10 @@ class VisitorLink:
         self._lock = asyncio.Lock()
         self._dirty = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
+        #: The visitor's own messages between their receipt and their echo.
+        self._sending = 0
+        #: The newest message a wake asked for, not yet sent (0: none).
+        self._wanted = 0
 
     async def send(self, frame: dict[str, Any]) -> None:
         """Frames from the reader (acks, errors) and the pump (messages) never interleave."""
@@ -56,8 +77,27 @@ class VisitorLink:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await self.ws.send_str(json.dumps(frame, ensure_ascii=False))
 
-    def wake(self) -> None:
-        self._dirty.set()
+    def wake(self, message_id: int | None = None) -> None:
+        """Read what is new: up to `message_id` (None: whatever there is). Held while a message
+        of the visitor's own is in flight, whose echo may show it without a read."""
+        wanted = ANYTHING_NEW if message_id is None else message_id
+        if wanted <= self.last_sent:
+            return
+        self._wanted = max(self._wanted, wanted)
+        if not self._sending:
+            self._dirty.set()
+
+    @contextlib.contextmanager
+    def sending(self) -> Iterator[None]:
+        """Around one of the visitor's messages, from its receipt to its echo: wakes meanwhile
+        wait, and on leaving, a read happens only if the echo did not show what they asked for."""
+        self._sending += 1
+        try:
+            yield
+        finally:
+            self._sending -= 1
+            if not self._sending and self._wanted > self.last_sent:
+                self._dirty.set()
 
     async def echo(self, frame: dict[str, Any], previous: int | None) -> bool:
         """Show the visitor's own line straight from its acknowledgement, without reading it back,
@@ -94,8 +134,9 @@ class VisitorLink:
         while True:
             await self._dirty.wait()
             self._dirty.clear()
-            if self.customer_id is None:
-                continue
+            if self.customer_id is None or self._wanted <= self.last_sent:
+                continue  # nothing asked for, or an echo showed it meanwhile
+            self._wanted = 0  # what this read finds; a wake from here on asks again
             try:
                 frames = await read(self.customer_id, self.last_sent)
             except Exception as exc:  # the database away: read again after a pause, until it answers
@@ -103,14 +144,14 @@ class VisitorLink:
                     log.exception("webchat.read_failed")
                 outage.failed(exc)
                 await outage.pause()
-                self._dirty.set()
+                self.wake()
                 continue
             outage.recovered()
             for frame in frames:
                 await self._push(frame)
                 self.interaction_id = max(self.interaction_id or 0, frame["interaction_id"])
             if len(frames) >= conversation.PAGE:
-                self._dirty.set()
+                self.wake()
 
 
 class VisitorHub:
@@ -164,8 +205,7 @@ class VisitorHub:
             return
         customer_id = await self.customer_of(interaction_id)
         for link in self._links.get(customer_id or -1, ()):
-            if message_id is None or link.last_sent < message_id:
-                link.wake()
+            link.wake(message_id)
 
     async def customer_of(self, interaction_id: int) -> int | None:
         customer_id = self._customers.get(interaction_id)

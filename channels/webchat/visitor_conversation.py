@@ -63,49 +63,50 @@ async def on_message(session: VisitorSession, frame: protocol.SendMessage) -> No
         except ContactCenterError:
             raise FrameError("bad_attachment", f"no upload {upload_id}", frame.client_id) from None
     attachments = [upload.attachment() for upload in uploads]
-    try:
-        received: Received = await session.deps.bus.handle(
-            ReceiveInbound(
-                channel=Channel.CHAT,
-                sender=visitor_id,
-                body=frame.body,
-                provider_message_id=conversation.provider_message_id(visitor_id, frame.client_id),
-                queue=session.queue,
-                sender_name=session.name,
-                attachments=tuple(attachments),
-                actor=ACTOR,
+    with session.link.sending():  # its own event's wake waits for the echo below
+        try:
+            received: Received = await session.deps.bus.handle(
+                ReceiveInbound(
+                    channel=Channel.CHAT,
+                    sender=visitor_id,
+                    body=frame.body,
+                    provider_message_id=conversation.provider_message_id(visitor_id, frame.client_id),
+                    queue=session.queue,
+                    sender_name=session.name,
+                    attachments=tuple(attachments),
+                    actor=ACTOR,
+                )
             )
+        except ContactCenterError as exc:
+            raise FrameError(exc.code, exc.message, frame.client_id) from None
+        if uploads:  # before the ack: an agent offered it may open the files at once
+            await session.deps.uploads.attached(uploads, received.interaction_id)
+        if session.link.customer_id is None:
+            session.deps.hub.attach(session.link, received.customer_id)
+            await session.deps.uploads.link(visitor_id, received.customer_id)  # files not sent yet
+        session.deps.hub.note_interaction(received.interaction_id, received.customer_id)
+        session.link.interaction_id = max(session.link.interaction_id or 0, received.interaction_id)
+        await session.send(
+            {
+                "type": "ack",
+                "client_id": frame.client_id,
+                "seq": received.message_id,
+                "interaction_id": received.interaction_id,
+            }
         )
-    except ContactCenterError as exc:
-        raise FrameError(exc.code, exc.message, frame.client_id) from None
-    if uploads:  # before the ack: an agent offered it may open the files at once
-        await session.deps.uploads.attached(uploads, received.interaction_id)
-    if session.link.customer_id is None:
-        session.deps.hub.attach(session.link, received.customer_id)
-        await session.deps.uploads.link(visitor_id, received.customer_id)  # files not sent yet
-    session.deps.hub.note_interaction(received.interaction_id, received.customer_id)
-    session.link.interaction_id = max(session.link.interaction_id or 0, received.interaction_id)
-    await session.send(
-        {
-            "type": "ack",
-            "client_id": frame.client_id,
-            "seq": received.message_id,
-            "interaction_id": received.interaction_id,
-        }
-    )
-    shown = False
-    if not received.duplicate:
-        echo = conversation.frame_of(
-            received.message_id,
-            received.interaction_id,
-            frame.body,
-            attachments,
-            conversation.provider_message_id(visitor_id, frame.client_id),
-            received.at,
-        )
-        shown = await session.link.echo(echo, received.previous_message_id)
-    if not shown:
-        session.link.wake()  # its echo and anything before it, read, reach this connection in order
+        shown = False
+        if not received.duplicate:
+            echo = conversation.frame_of(
+                received.message_id,
+                received.interaction_id,
+                frame.body,
+                attachments,
+                conversation.provider_message_id(visitor_id, frame.client_id),
+                received.at,
+            )
+            shown = await session.link.echo(echo, received.previous_message_id)
+        if not shown:
+            session.link.wake()  # its echo and anything before it, read, reach this connection in order
     await add_details(session, received.customer_id)
 
 

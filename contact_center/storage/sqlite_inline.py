@@ -12,7 +12,8 @@ queued behind it.
   thread: `BEGIN` (the write lock, which another process may hold up to the busy timeout),
   `COMMIT` (the fsync that makes it durable), rollback and closing.
 - A reader may scan a large table, which must not stall the loop: each statement runs in the
-  connection's thread, executed and fetched in one hop.
+  connection's thread, executed and fetched in one hop. Its transaction's deferred `BEGIN` and
+  its rollback take no lock and do no I/O, so they run on the loop.
 
 These offer what SQLAlchemy's aiosqlite adapter calls on an `aiosqlite.Connection`, so the dialect,
 its types and the ORM work unchanged: the engine is built with `async_creator=connector(...)`.
@@ -32,6 +33,9 @@ T = TypeVar("T")
 
 #: Statements that may wait (for the write lock, or on the disk): never inline.
 _WAITING = ("BEGIN", "COMMIT", "END", "ROLLBACK", "VACUUM", "PRAGMA WAL_CHECKPOINT")
+#: A reader's transaction start (storage/engine.py): no lock until its first read, so it runs on
+#: the loop like its end, and a read costs one hop to the thread, for its statement.
+_DEFERRED_BEGIN = "BEGIN"
 
 
 def connector(database: str, *, timeout: float, inline: bool) -> Callable[[], Awaitable[DriverConnection]]:
@@ -88,10 +92,19 @@ class DriverConnection:
         self._conn.create_function(*args, **kwargs)
 
     async def commit(self) -> None:
-        await self.in_thread(self._conn.commit)
+        if self._conn.in_transaction:
+            await self.in_thread(self._conn.commit)
 
     async def rollback(self) -> None:
-        await self.in_thread(self._conn.rollback)
+        # The pool rolls back every connection it takes back. Nothing to undo: return at once;
+        # a reader's transaction holds only a snapshot. A hop to the thread for either cost as
+        # much as the read itself.
+        if not self._conn.in_transaction:
+            return
+        if self.inline:
+            await self.in_thread(self._conn.rollback)
+        else:
+            self._conn.rollback()  # a reader's: it only lets go of its snapshot, nothing to wait for
 
     async def close(self) -> None:
         if self._connection is None:
@@ -135,7 +148,10 @@ class DriverCursor:
         args = (sql,) if parameters is None else (sql, parameters)
         self._rows = None
         if not self._owner.inline:
-            self._rows = await self._owner.in_thread(self._execute_and_fetch, args)
+            if sql == _DEFERRED_BEGIN:  # takes no lock and reads nothing until the next statement
+                self._cursor.execute(sql)
+            else:
+                self._rows = await self._owner.in_thread(self._execute_and_fetch, args)
         elif sql.lstrip()[:21].upper().startswith(_WAITING):
             await self._owner.in_thread(self._cursor.execute, *args)
         else:

@@ -102,3 +102,29 @@ async def test_a_long_read_leaves_the_loop_running(database: Database) -> None:
     assert rows == 3_000_000
     assert seconds > 0.2  # long enough for a blocked loop to show
     assert turns >= 10, (turns, seconds)
+
+
+async def test_a_read_costs_one_hop_to_its_thread_and_giving_the_connection_back_none(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool rolls back each connection it takes back; after a read outside any transaction
+    there is nothing to undo, and a hop for it used to cost as much as the read (bench/chat.py)."""
+    from contact_center.storage import sqlite_inline
+
+    hops: list[str] = []
+    original = sqlite_inline.DriverConnection.in_thread
+
+    async def counted(self: sqlite_inline.DriverConnection, function: object, *args: object) -> object:
+        hops.append(getattr(function, "__name__", repr(function)))
+        return await original(self, function, *args)  # type: ignore[arg-type]
+
+    async with database.reader.connect() as conn:  # opened before counting: the pool keeps it
+        await conn.execute(text("select 1"))
+    monkeypatch.setattr(sqlite_inline.DriverConnection, "in_thread", counted)
+    async with database.reader.connect() as conn:
+        assert (await conn.execute(text("select 41 + 1"))).scalar_one() == 42
+    assert hops == ["_execute_and_fetch"]
+    async with database.writer.begin() as conn:  # a transaction still commits in the thread
+        await conn.execute(text("create table if not exists hop_check (n integer)"))
+        await conn.execute(text("insert into hop_check values (1)"))
+    assert "commit" in hops
