@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contact_center.domain import events as ev
@@ -87,7 +87,12 @@ async def _known_messages(
             INTERACTION.c.customer_id,
         )
         .join(INTERACTION, INTERACTION.c.id == MESSAGE.c.interaction_id)
-        .where(MESSAGE.c.provider_message_id.in_([pid for _, pid in keys]))
+        .where(
+            # Both columns of the unique key, so its index is searched, not scanned: a message's
+            # provider id alone is not its index's leading column.
+            MESSAGE.c.channel.in_({channel for channel, _ in keys}),
+            MESSAGE.c.provider_message_id.in_([pid for _, pid in keys]),
+        )
     )
     wanted = set(keys)
     found: dict[tuple[str, str], Received] = {}
@@ -107,11 +112,16 @@ async def _customers_for(
     wanted = {item.address for item in items}
     found: dict[Address, int] = {}
     if wanted:
+        # Kinds and addresses each in a list, pairs checked here: SQLite scans the whole table
+        # for a row-value IN, which grew with every customer ever seen.
         stmt = select(IDENTITY.c.kind, IDENTITY.c.address, IDENTITY.c.customer_id).where(
-            tuple_(IDENTITY.c.kind, IDENTITY.c.address).in_([(a.kind, a.value) for a in wanted])
+            IDENTITY.c.kind.in_({a.kind for a in wanted}),
+            IDENTITY.c.address.in_({a.value for a in wanted}),
         )
         for kind, value, customer_id in await conn.execute(stmt):
-            found[Address(kind, value)] = customer_id
+            address = Address(kind, value)
+            if address in wanted:
+                found[address] = customer_id
     await _follow_merges(conn, found)
     # The last message of each new sender: its time is the customer's last contact.
     new = list({i.address: i for i in items if i.address not in found}.values())
