@@ -46,6 +46,7 @@ class QueueAlert(SQLModel, table=True):
     mail_status: str = Field(default=AlertMail.NONE.value, max_length=20)
     mail_attempts: int = 0
     mail_claimed_at: datetime | None = utc_field(nullable=True)
-    mail_message_id: str | None = Field(default=None, max_length=255)
+    #: The addresses mailed so far, so a retry after a deferral mails only the others.
+    mailed_to: list[str] = json_field(list)
     mailed_at: datetime | None = utc_field(nullable=True)
     mail_error: str = Field(default="", max_length=500)

@@ -14,9 +14,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from contact_center.domain.errors import ContactCenterError
-from contact_center.domain.queues import Queue
 from contact_center.planning.forecast import forecast_week
 from contact_center.queries.wallboard import queue_midnight
 from contact_center.storage.uow import UnitOfWork
@@ -35,21 +35,23 @@ class ForecastToday:
     made_at: datetime
 
 
-async def forecast_today(uow: UnitOfWork, queue: Queue, now: datetime) -> ForecastToday:
-    """The planner's forecast for `queue`'s day at `now`, interval by interval (the slow query)."""
-    day, midnight = queue_midnight(queue, now)
-    try:
-        async with uow:
+async def forecast_today(uow: UnitOfWork, queue_id: int, now: datetime) -> ForecastToday:
+    """The planner's forecast for the queue's day at `now`, interval by interval (the slow query)."""
+    async with uow:
+        queue = await uow.queues.get(queue_id)
+        day, midnight = queue_midnight(queue, now)
+        try:
             week = await forecast_week(uow, queue, day)
-    except ContactCenterError:  # no history yet: nothing to forecast
-        return ForecastToday(queue.id or 0, day.isoformat(), None, now)
+        except ContactCenterError:  # no history yet: nothing to forecast
+            return ForecastToday(queue_id, day.isoformat(), None, now)
     start = week.grid.index(midnight) or 0
     values = week.total()[start : start + week.grid.intervals_per_day]
-    return ForecastToday(queue.id or 0, day.isoformat(), [round(float(v), 2) for v in values], now)
+    return ForecastToday(queue_id, day.isoformat(), [round(float(v), 2) for v in values], now)
 
 
 class ForecastCache:
-    """One forecast per queue and day in this process, computed in the background."""
+    """One forecast per queue and day in this process, computed in the background; `on_ready` is
+    called when one is made (the console's hub then pushes it)."""
 
     def __init__(self, uow: Callable[[], UnitOfWork], on_ready: Callable[[], None]) -> None:
         self._uow = uow
@@ -57,25 +59,34 @@ class ForecastCache:
         self._made: dict[int, ForecastToday] = {}
         self._running: dict[int, asyncio.Task[None]] = {}
 
-    def get(self, queue: Queue, now: datetime) -> ForecastToday | None:
-        """The forecast kept for the queue's day, starting a fresh one when it is missing or old."""
-        qid = queue.id or 0
-        kept = self._made.get(qid)
-        day = queue_midnight(queue, now)[0].isoformat()
-        if (kept is None or kept.day != day or now - kept.made_at > FRESH_FOR) and qid not in self._running:
-            self._running[qid] = asyncio.create_task(self._make(queue, now), name=f"wallboard-forecast-{qid}")
-        return kept if kept is not None and kept.day == day else None
+    def get(self, queue_id: int, day: str, now: datetime) -> list[float] | None:
+        """The forecast kept for the queue's `day`, starting a fresh one when it is missing or old."""
+        kept = self._made.get(queue_id)
+        stale = kept is None or kept.day != day or now - kept.made_at > FRESH_FOR
+        if stale and queue_id not in self._running:
+            self._running[queue_id] = asyncio.create_task(
+                self._make(queue_id, now), name=f"wallboard-forecast-{queue_id}"
+            )
+        return kept.contacts if kept is not None and kept.day == day else None
 
-    async def _make(self, queue: Queue, now: datetime) -> None:
+    def attach(self, board: dict[str, Any]) -> dict[str, Any]:
+        """Each tile of `queries.wallboard.wallboard` with its `forecast` (None until made)."""
+        now = datetime.fromisoformat(board["at"])
+        for tile in board["queues"]:
+            tile["forecast"] = self.get(tile["queue_id"], tile["today"]["day"], now)
+        return board
+
+    async def _make(self, queue_id: int, now: datetime) -> None:
         try:
-            self._made[queue.id or 0] = await forecast_today(self._uow(), queue, now)
+            self._made[queue_id] = await forecast_today(self._uow(), queue_id, now)
             self._on_ready()
         except Exception:  # the database away: the next refresh tries again
-            log.warning("wallboard.forecast_failed", extra={"queue_id": queue.id}, exc_info=True)
+            log.warning("wallboard.forecast_failed", extra={"queue_id": queue_id}, exc_info=True)
         finally:
-            self._running.pop(queue.id or 0, None)
+            self._running.pop(queue_id, None)
 
     async def close(self) -> None:
-        for task in list(self._running.values()):
+        tasks = list(self._running.values())
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._running.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("mail_status", AutoString(length=20), nullable=False),
         sa.Column("mail_attempts", sa.Integer(), nullable=False),
         sa.Column("mail_claimed_at", UTC(), nullable=True),
-        sa.Column("mail_message_id", AutoString(length=255), nullable=True),
+        sa.Column("mailed_to", sa.JSON(), nullable=False),
         sa.Column("mailed_at", UTC(), nullable=True),
         sa.Column("mail_error", AutoString(length=500), nullable=False),
         sa.ForeignKeyConstraint(["queue_id"], ["queue.id"]),
