@@ -15,6 +15,19 @@ from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from contact_center.domain.columns import json_field, utc_field
+from contact_center.domain.interactions import InteractionTransition
+
+# The wallboard's figures of today (`queries/wallboard_today.py`) read these columns of today's
+# transitions of some queues: covered by the index, they never touch the table's rows.
+_transitions = InteractionTransition.__table__  # type: ignore[attr-defined]
+TODAY_INDEX = Index(
+    "ix_interaction_transition_queue_at_states",
+    _transitions.c.queue_id,
+    _transitions.c.at,
+    _transitions.c.interaction_id,
+    _transitions.c.from_state,
+    _transitions.c.to_state,
+)
 
 
 class AlertMail(StrEnum):

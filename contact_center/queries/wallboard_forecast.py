@@ -18,7 +18,7 @@ from typing import Any
 
 from contact_center.domain.errors import ContactCenterError
 from contact_center.planning.forecast import forecast_week
-from contact_center.queries.wallboard import queue_midnight
+from contact_center.queries.wallboard_today import queue_midnight
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

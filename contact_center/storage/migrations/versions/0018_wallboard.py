@@ -1,4 +1,5 @@
-"""wallboard: per-queue amber/red limits and alert recipients, and the queue alert episodes
+"""wallboard: per-queue amber/red limits and alert recipients, queue alert episodes, and an index
+covering today's transitions of a queue for the wallboard's figures
 
 Revision ID: 0018
 Revises: 0017
@@ -53,8 +54,15 @@ def upgrade() -> None:
         postgresql_where=sa.text("cleared_at IS NULL"),
     )
 
+    op.create_index(
+        "ix_interaction_transition_queue_at_states",
+        "interaction_transition",
+        ["queue_id", "at", "interaction_id", "from_state", "to_state"],
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_interaction_transition_queue_at_states", table_name="interaction_transition")
     op.drop_index("uq_queue_alert_one_open_per_queue", table_name="queue_alert")
     op.drop_index("ix_queue_alert_queue_id", table_name="queue_alert")
     op.drop_table("queue_alert")
