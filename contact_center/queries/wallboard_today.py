@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal_column, select
+from sqlalchemy import Integer, and_, case, cast, func, literal_column, select
 from sqlalchemy.sql import ColumnElement
 
 from contact_center.domain.enums import InteractionState
@@ -85,60 +85,58 @@ def queue_midnight(queue: Queue, now: datetime) -> tuple[date, datetime]:
     return day, local_midnight(day, zone(queue.timezone))
 
 
-def _epoch(dialect: str, at: Any) -> ColumnElement[Any]:
-    """Seconds since 1970 (UTC): exact on PostgreSQL (numeric), to the millisecond on SQLite
-    (`%s` whole seconds, plus the milliseconds of `%f`, the seconds of the minute)."""
+def _seconds(dialect: str, later: Any, earlier: Any) -> ColumnElement[Any]:
+    """Seconds from `earlier` to `later`, to the millisecond (SQLite's julianday) or exact."""
     if dialect == "sqlite":
-        whole = cast(func.strftime("%s", at), Integer)
-        return whole + cast(func.strftime("%f", at), Float) - cast(func.strftime("%S", at), Integer)
-    return func.extract("epoch", at)
+        return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
+    return func.extract("epoch", later - earlier)
 
 
-def _between(dialect: str, later: Any, earlier: Any) -> ColumnElement[Any]:
-    """Seconds from `earlier` to `later` (two `_epoch` values), to the millisecond."""
-    return func.round(later - earlier, 3) if dialect == "sqlite" else later - earlier
+def _quarter(dialect: str, at: Any) -> ColumnElement[Any]:
+    """The UTC quarter hour `at` falls in: seconds since 1970 // 900."""
+    quarter: ColumnElement[Any] = literal_column(str(QUARTER_S), Integer)
+    if dialect == "sqlite":
+        return cast(func.strftime("%s", at), Integer) // quarter
+    return cast(func.floor(func.extract("epoch", at) / quarter), Integer)
 
 
 def _statement(dialect: str, queue_ids: list[int], since: datetime, until: datetime) -> Any:
+    """Dates are compared and ordered as stored (fixed-width text on SQLite) and turned into
+    seconds only where a wait or a handling ends: most rows cost no date arithmetic."""
     t = TRANSITION.c
-    base = (
-        select(t.id, t.interaction_id, t.queue_id, t.from_state, t.to_state, _epoch(dialect, t.at).label("e"))
+    entry = and_(t.to_state == InteractionState.QUEUED.value, t.from_state != InteractionState.OFFERED.value)
+    order = (t.at, t.id)
+    rows = (
+        select(
+            t.interaction_id,
+            t.queue_id,
+            t.from_state,
+            t.to_state,
+            t.at,
+            func.lag(t.at).over(partition_by=t.interaction_id, order_by=order).label("prev_at"),
+            func.max(case((entry, t.at)))
+            .over(partition_by=t.interaction_id, order_by=order, rows=(None, 0))
+            .label("offer_at"),
+        )
         .where(t.queue_id.in_(queue_ids), t.at >= since, t.at <= until)
-        .subquery("today")
+        .subquery("today_rows")
     )
-    b = base.c
-    entry = and_(b.to_state == InteractionState.QUEUED.value, b.from_state != InteractionState.OFFERED.value)
-    order = (b.e, b.id)
-    rows = select(
-        b.interaction_id,
-        b.queue_id,
-        b.from_state,
-        b.to_state,
-        b.e,
-        func.lag(b.e).over(partition_by=b.interaction_id, order_by=order).label("prev_e"),
-        func.max(case((entry, b.e)))
-        .over(partition_by=b.interaction_id, order_by=order, rows=(None, 0))
-        .label("offer_e"),
-    ).subquery("today_rows")
     r = rows.c
-    wait = _between(dialect, r.e, r.offer_e)
+    wait = _seconds(dialect, r.at, r.offer_at)
     answer = and_(r.to_state == InteractionState.ACTIVE.value, r.from_state.in_(WAITING))
     abandon = r.to_state == InteractionState.ABANDONED.value
     in_handling = r.from_state.in_(HANDLING)
-    quarter: ColumnElement[Any] = literal_column(str(QUARTER_S))
     offers = (
         select(
             r.queue_id,
-            cast(
-                func.floor(r.offer_e / quarter) if dialect != "sqlite" else r.offer_e / quarter, Integer
-            ).label("quarter"),
+            _quarter(dialect, r.offer_at).label("quarter"),
             func.min(case((answer, wait))).label("answer_wait"),
             func.min(case((abandon, wait))).label("abandon_wait"),
-            func.sum(case((in_handling, _between(dialect, r.e, r.prev_e)), else_=0)).label("handle_s"),
+            func.sum(case((in_handling, _seconds(dialect, r.at, r.prev_at)), else_=0)).label("handle_s"),
             func.max(case((and_(in_handling, r.to_state.not_in(HANDLING)), 1), else_=0)).label("handled"),
         )
-        .where(r.offer_e.is_not(None))
-        .group_by(r.interaction_id, r.offer_e, r.queue_id)
+        .where(r.offer_at.is_not(None))
+        .group_by(r.interaction_id, r.offer_at, r.queue_id)
         .subquery("offers")
     )
     o = offers.c
