@@ -27,6 +27,7 @@ TODAY_INDEX = Index(
     _transitions.c.interaction_id,
     _transitions.c.from_state,
     _transitions.c.to_state,
+    _transitions.c.id,
 )
 
 

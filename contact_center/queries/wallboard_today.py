@@ -8,7 +8,7 @@ handle time is its time in `active` and `wrap_up`, counted once the handling has
 pending, transferred): an offer still in handling adds none yet.
 
 One statement does it, whatever the history: it reads today's rows of `interaction_transition`
-through the `(queue_id, at)` index (from the earliest midnight of the queues read), gives each row
+through an index covering them (from the earliest midnight of the queues read to now), gives each row
 its offer with window functions (the latest entry before it, per interaction), folds the rows into
 one per offer and those into one per queue and quarter of an hour (UTC). A few hundred rows come
 back however busy the day; Python drops the quarters before each queue's own midnight and places
@@ -105,7 +105,9 @@ def _statement(dialect: str, queue_ids: list[int], since: datetime, until: datet
     seconds only where a wait or a handling ends: most rows cost no date arithmetic."""
     t = TRANSITION.c
     entry = and_(t.to_state == InteractionState.QUEUED.value, t.from_state != InteractionState.OFFERED.value)
-    order = (t.at, t.id)
+    # The transitions of one interaction are written one after another (its row is locked, or
+    # SQLite's one writer), so their ids are in time order: sorting by the integer is far cheaper.
+    order = (t.id,)
     rows = (
         select(
             t.interaction_id,

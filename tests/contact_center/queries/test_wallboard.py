@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from contact_center.domain.commands import UpdateQueue
 from contact_center.domain.enums import InteractionState
 from contact_center.queries.wallboard import agents_by_queue, today_figures, wallboard
+from contact_center.queries.wallboard_today import _statement
 from tests.contact_center.planning.conftest import Planning
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai; its day began 17 March 16:00 UTC
@@ -112,3 +115,23 @@ async def test_a_tile_past_its_red_limit_is_an_alert_with_its_reason(planning: P
     assert tile["level"] == "red"
     assert {"queue_id": queue_id, "name": queue, "breaches": tile["breaches"]} in board["alerts"]
     assert board["overall"]["waiting"] >= 2 and board["overall"]["today"]["offered"] >= 2
+
+
+async def test_today_is_read_through_the_covering_index_never_the_history(
+    planning: Planning, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the plan is SQLite's words; PostgreSQL chooses by its statistics")
+    queue_id, _queue = await planning.queue()
+    async with planning.container.read_uow() as uow:
+        conn = await uow.connection()
+        stmt = _statement("sqlite", [queue_id], NOW - timedelta(days=1), NOW)
+        sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        plan = " | ".join(
+            str(row[-1]) for row in (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)).all()
+        )
+    assert (
+        "USING COVERING INDEX ix_interaction_transition_queue_at_states (queue_id=? AND at>? AND at<?)"
+        in plan
+    )
+    assert "SCAN interaction_transition" not in plan

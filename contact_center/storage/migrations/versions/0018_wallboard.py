@@ -57,7 +57,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_interaction_transition_queue_at_states",
         "interaction_transition",
-        ["queue_id", "at", "interaction_id", "from_state", "to_state"],
+        ["queue_id", "at", "interaction_id", "from_state", "to_state", "id"],
     )
 
 
