@@ -93,3 +93,42 @@ async def test_the_wallboard_in_chinese_at_desktop_and_phone_width(
         assert watched.errors == []
     finally:
         await context.close()
+
+
+async def test_an_admin_sets_a_queues_limits_and_recipients_in_the_queue_form(
+    browser: Browser, desk_world: DeskWorld
+) -> None:
+    world = desk_world
+    _admin_id, admin = await world.agent(role=Role.ADMIN)
+    page = await browser.new_page()
+    watched = Watched(page, "wallboard-admin")
+    try:
+        await sign_in(page, world.base, admin)
+        await page.goto(world.base + "/admin#queues")
+        await page.locator(f"#queues tr[data-name='{world.queue}'] button.edit").click()
+        form = page.locator("#queue-form")
+        await form.locator("input[name=waiting_amber]").fill("5")
+        await form.locator("input[name=waiting_red]").fill("3")  # red before amber: refused
+        await form.locator("textarea[name=alert_emails]").fill("Lead@Example.com")
+        await form.locator("button[type=submit]").click()
+        await expect(
+            form.locator(".form-error, .field-error[data-error-for=alert_thresholds]").first
+        ).not_to_be_empty()
+        await form.locator("input[name=waiting_red]").fill("8")
+        await form.locator("input[name=service_level_red]").fill("0.6")
+        await form.locator("button[type=submit]").click()
+        await expect(form).to_be_hidden()
+        _status, queues = await world.call("GET", "/api/v1/queues")
+        stored = next(q for q in queues["items"] if q["name"] == world.queue)
+        assert stored["alert_thresholds"] == {
+            "service_level_red": 0.6,
+            "waiting_amber": 5.0,
+            "waiting_red": 8.0,
+        }
+        assert stored["alert_emails"] == ["lead@example.com"]
+        await page.locator(f"#queues tr[data-name='{world.queue}'] button.edit").click()
+        await expect(form.locator("input[name=waiting_red]")).to_have_value("8")
+        await watched.shot("limits")
+        assert [e for e in watched.errors if "status of 400" not in e] == []  # the refusal, as expected
+    finally:
+        await page.close()
