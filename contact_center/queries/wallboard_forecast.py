@@ -58,6 +58,8 @@ class ForecastCache:
         self._on_ready = on_ready
         self._made: dict[int, ForecastToday] = {}
         self._running: dict[int, asyncio.Task[None]] = {}
+        # One forecast at a time: a console with fifty queues must not read fifty histories at once.
+        self._one_at_a_time = asyncio.Semaphore(1)
 
     def get(self, queue_id: int, day: str, now: datetime) -> list[float] | None:
         """The forecast kept for the queue's `day`, starting a fresh one when it is missing or old."""
@@ -78,7 +80,8 @@ class ForecastCache:
 
     async def _make(self, queue_id: int, now: datetime) -> None:
         try:
-            self._made[queue_id] = await forecast_today(self._uow(), queue_id, now)
+            async with self._one_at_a_time:
+                self._made[queue_id] = await forecast_today(self._uow(), queue_id, now)
             self._on_ready()
         except Exception:  # the database away: the next refresh tries again
             log.warning("wallboard.forecast_failed", extra={"queue_id": queue_id}, exc_info=True)
