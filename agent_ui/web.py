@@ -1,10 +1,12 @@
-"""The supervisor's first page: queues with waiting count and longest wait, and the latest contacts.
+"""The supervisor's first page: the wallboard (a tile per queue and one for all of them, with
+today's figures, colours, alerts and the forecast against actual) and the latest contacts.
 
 Server-rendered with jinja2, then kept live over a websocket: every committed event marks the
 figures stale, and at most twice a second the hub recomputes them once per view (a team's
 figures, with or without the latest contacts: `policy.dashboard_view`) and pushes them to every
-open page of that view. An agent signing in gets their desk instead (`agent_ui/desk.py`). Sign-in trades a
-password for the same bearer token the API uses, kept in a cookie. Who may open what: the rules
+open page of that view (docs/supervisor.md). An agent signing in gets their desk instead
+(`agent_ui/desk.py`). Sign-in trades a password for the same bearer token the API uses, kept in a
+cookie. Who may open what: the rules
 of `contact_center/api/route_rules.py`, checked at the door.
 """
 
@@ -28,7 +30,7 @@ from agent_ui.pages import page_environment, render_page
 from contact_center import i18n
 from contact_center.api.access import principal_of
 from contact_center.api.auth import COOKIE
-from contact_center.api.keys import BUS, SETTINGS, UOW
+from contact_center.api.keys import BUS, SETTINGS
 from contact_center.api.language import request_language
 from contact_center.bus import EventBroker
 from contact_center.domain.commands import IssueToken
@@ -37,6 +39,8 @@ from contact_center.domain.errors import ContactCenterError
 from contact_center.domain.events import Event
 from contact_center.outage import Outage, is_outage
 from contact_center.queries.dashboard import dashboard
+from contact_center.queries.wallboard import wallboard
+from contact_center.queries.wallboard_forecast import ForecastCache
 from contact_center.services import policy
 from contact_center.services.policy import DashboardView
 from contact_center.signals import Signals
@@ -52,14 +56,18 @@ HUB_KEY: web.AppKey[DashboardHub] = web.AppKey("dashboard_hub")
 class DashboardHub:
     """Pushes fresh dashboard figures to open pages after events, coalescing bursts."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], *, min_interval_s: float = 0.5) -> None:
+    def __init__(
+        self, uow: Callable[[], UnitOfWork], *, min_interval_s: float = 0.5, tick_s: float = 5.0
+    ) -> None:
         self._uow = uow
         self._sockets: weakref.WeakKeyDictionary[web.WebSocketResponse, DashboardView] = (
             weakref.WeakKeyDictionary()
         )
         self._dirty = asyncio.Event()
         self._min_interval = min_interval_s
+        self._tick = tick_s
         self._task: asyncio.Task[None] | None = None
+        self.forecasts = ForecastCache(uow, self._dirty.set)
 
     async def on_event(self, event: Event) -> None:
         self._dirty.set()
@@ -70,6 +78,12 @@ class DashboardHub:
     def discard(self, ws: web.WebSocketResponse) -> None:
         self._sockets.pop(ws, None)
 
+    async def figures(self, view: DashboardView) -> dict[str, Any]:
+        """The dashboard's figures with the wallboard's tiles and the forecasts made so far."""
+        data = await dashboard(self._uow(), view)
+        data["wallboard"] = self.forecasts.attach(await wallboard(self._uow(), view))
+        return data
+
     async def start(self, _app: web.Application) -> None:
         self._task = asyncio.create_task(self._run(), name="dashboard-hub")
 
@@ -78,19 +92,22 @@ class DashboardHub:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self.forecasts.close()
         for ws in list(self._sockets):
             await ws.close()
 
     async def _run(self) -> None:
         outage = Outage(log, "dashboard")
         while True:
-            await self._dirty.wait()
+            # Events mark the figures stale; without any, waits still grow: refresh every few seconds.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._dirty.wait(), timeout=self._tick)
             self._dirty.clear()
             payloads: dict[DashboardView, str] = {}
             try:
                 for ws, view in list(self._sockets.items()):
                     if view not in payloads:
-                        payloads[view] = json.dumps(await dashboard(self._uow(), view), ensure_ascii=False)
+                        payloads[view] = json.dumps(await self.figures(view), ensure_ascii=False)
                     with contextlib.suppress(ConnectionError, RuntimeError):
                         await ws.send_str(payloads[view])
             except Exception as exc:  # the database away: refresh again once it answers
@@ -121,7 +138,7 @@ async def index(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
     if not policy.sees_dashboard(principal):
         return desk_page(request)
-    data = await dashboard(request.app[UOW](), policy.dashboard_view(principal))
+    data = await request.app[HUB_KEY].figures(policy.dashboard_view(principal))
     return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
 
 
@@ -177,7 +194,7 @@ async def dashboard_socket(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB_KEY]
     hub.add(ws, view)
     try:
-        await ws.send_str(json.dumps(await dashboard(request.app[UOW](), view), ensure_ascii=False))
+        await ws.send_str(json.dumps(await hub.figures(view), ensure_ascii=False))
         async for message in ws:
             if message.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
                 break

@@ -24,6 +24,7 @@ import contact_center.planning.jobs
 import contact_center.privacy.retention
 import contact_center.reports
 import contact_center.services.follow_up_deadlines
+import contact_center.services.queue_alerts
 import contact_center.transcripts.sending  # noqa: F401  (these register the jobs)
 from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, SessionLimits, TokenCache

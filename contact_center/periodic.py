@@ -15,6 +15,7 @@ from typing import Any
 
 from contact_center.privacy.retention import PURGE_JOB
 from contact_center.services.follow_up_deadlines import OVERDUE_JOB
+from contact_center.services.queue_alerts import ALERTS_JOB
 from contact_center.settings import PeriodicSettings, Settings
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -66,4 +67,6 @@ def periodic_jobs(settings: Settings) -> list[Periodic]:
         table.append(Periodic("retention", PURGE_JOB, **rhythm))
     if chosen.overdue_follow_ups.enabled:
         table.append(Periodic("overdue-follow-ups", OVERDUE_JOB, **_rhythm(chosen.overdue_follow_ups, 60)))
+    if chosen.wallboard_alerts.enabled:
+        table.append(Periodic("wallboard-alerts", ALERTS_JOB, **_rhythm(chosen.wallboard_alerts, 30)))
     return table

@@ -238,6 +238,8 @@ class SchedulerSettings(_Section):
     retention: PeriodicSettings = PeriodicSettings()
     #: Marks follow-ups past their due time and tells their owners' desks.
     overdue_follow_ups: PeriodicSettings = PeriodicSettings(every_s=60)
+    #: Opens and clears the queues' alert episodes and mails each once (docs/supervisor.md).
+    wallboard_alerts: PeriodicSettings = PeriodicSettings(every_s=30)
 
 
 WEBCHAT_UPLOAD_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain")

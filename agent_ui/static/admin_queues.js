@@ -1,11 +1,14 @@
 // Queues: list, add, edit (channels, required skills, priority, service level, planning interval,
-// time zone, team, picking, business hours per weekday, holidays). The router and every web
+// time zone, team, picking, business hours per weekday, holidays, the wallboard's amber and red
+// limits and the alert e-mail recipients). The router and every web
 // process hear of a change by its event: nothing restarts.
 import { api, newKey } from "/static/desk_api.js";
 import { t } from "/static/admin_strings.js";
 import { $, el, status, showError, openForm, setPairs, readPairs, wirePairs, numberOf, lines, editButton } from "/static/admin_forms.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const LIMITS = ["waiting_amber", "waiting_red", "longest_wait_amber_s", "longest_wait_red_s",
+  "service_level_amber", "service_level_red"];
 let editing = null;
 let createKey = newKey();
 export let queues = [];
@@ -40,7 +43,7 @@ function fill(queue) {
   const form = $("queue-form");
   const q = queue || { name: "", channels: ["chat"], required_skills: {}, priority: 0, sl_target: 0.8,
     sl_threshold_s: 20, interval_minutes: 30, timezone: "UTC", team: null, allow_picking: false,
-    business_hours: {}, holidays: [] };
+    business_hours: {}, holidays: [], alert_thresholds: {}, alert_emails: [] };
   form.elements.name.value = q.name;
   for (const box of form.querySelectorAll('input[name="channel"]')) box.checked = q.channels.includes(box.value);
   setPairs(form.querySelector('[data-pairs="required_skills"]'), q.required_skills);
@@ -56,6 +59,19 @@ function fill(queue) {
     form.elements["hours." + day].value = spans.map(([start, end]) => start + "-" + end).join(", ");
   }
   form.elements.holidays.value = (q.holidays || []).join("\n");
+  const limits = q.alert_thresholds || {};
+  for (const name of LIMITS) form.elements[name].value = name in limits ? String(limits[name]) : "";
+  form.elements.alert_emails.value = (q.alert_emails || []).join("\n");
+}
+
+/** The limits filled in; an empty box is a limit not used. */
+function readLimits(form) {
+  const limits = {};
+  for (const name of LIMITS) {
+    const value = numberOf(form.elements[name]);
+    if (value !== null) limits[name] = value;
+  }
+  return limits;
 }
 
 function edit(queue) {
@@ -99,6 +115,8 @@ function read(form) {
     allow_picking: form.elements.allow_picking.checked,
     business_hours: any ? hours : {},
     holidays: lines(form.elements.holidays.value),
+    alert_thresholds: readLimits(form),
+    alert_emails: lines(form.elements.alert_emails.value),
   };
   if (!editing) body.name = form.elements.name.value.trim();
   return body;

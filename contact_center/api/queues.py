@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aiohttp import web
 from pydantic import Field, StringConstraints
@@ -13,8 +13,10 @@ from contact_center.api.keys import BUS, UOW
 from contact_center.api.serialize import row
 from contact_center.api.validation import Body, Int32, length, parse_body, path_id
 from contact_center.domain.commands import CreateQueue, UpdateQueue
-from contact_center.domain.enums import Channel
+from contact_center.domain.enums import Channel, Role
 from contact_center.domain.errors import InvalidInputError
+from contact_center.domain.principal import Principal
+from contact_center.domain.queues import Queue
 from contact_center.queries.dashboard import dashboard, queue_figures
 from contact_center.services import policy
 
@@ -28,6 +30,25 @@ Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Team = Annotated[str, length(100)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")]
 Holiday = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+Count = Annotated[float, Field(ge=0, le=1_000_000)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+AlertEmail = Annotated[str, length(254, min_length=3)]
+
+
+class AlertThresholds(Body):
+    """The wallboard's limits (docs/supervisor.md): a tile turns amber or red when waiting now or
+    longest wait now reaches a limit, or service level today falls below one. Left out: unused."""
+
+    waiting_amber: Count | None = None
+    waiting_red: Count | None = None
+    longest_wait_amber_s: Count | None = None
+    longest_wait_red_s: Count | None = None
+    service_level_amber: Fraction | None = None
+    service_level_red: Fraction | None = None
+
+
+def _limits(given: AlertThresholds | None) -> dict[str, float]:
+    return {} if given is None else given.model_dump(exclude_none=True)
 
 
 class QueueCreate(Body):
@@ -47,6 +68,14 @@ class QueueCreate(Body):
     allow_picking: bool = False
     #: Days closed whatever the hours say, in the queue's time zone.
     holidays: list[Holiday] = Field(default=[], max_length=366)
+    alert_thresholds: AlertThresholds | None = None
+    #: Mailed once per alert episode of this queue.
+    alert_emails: list[AlertEmail] = Field(default=[], max_length=20)
+
+
+def shown(queue: Queue, principal: Principal) -> dict[str, Any]:
+    """A queue as the caller may read it: alert recipients are addresses only admins see."""
+    return row(queue, exclude=None if principal.role is Role.ADMIN else {"alert_emails"})
 
 
 @routes.get("/api/v1/queues")
@@ -58,7 +87,7 @@ async def list_queues(request: web.Request) -> web.Response:
         for queue in await uow.queues.list():
             if not policy.sees_queue(principal, queue.team):
                 continue
-            doc = row(queue)
+            doc = shown(queue, principal)
             live = figures.get(queue.id or 0)
             doc["waiting"] = live.waiting if live else 0
             doc["longest_wait_s"] = live.longest_wait_s if live else 0.0
@@ -85,6 +114,8 @@ async def create_queue(request: web.Request) -> web.Response:
             team=body.team,
             allow_picking=body.allow_picking,
             holidays=tuple(body.holidays),
+            alert_thresholds=tuple(_limits(body.alert_thresholds).items()),
+            alert_emails=tuple(body.alert_emails),
             actor=principal.actor,
         )
     )
@@ -106,6 +137,8 @@ class QueueUpdate(Body):
     team: Team | None = None
     allow_picking: bool | None = None
     holidays: list[Holiday] | None = Field(default=None, max_length=366)
+    alert_thresholds: AlertThresholds | None = None
+    alert_emails: list[AlertEmail] | None = Field(default=None, max_length=20)
 
 
 @routes.patch("/api/v1/queues/{id}")
@@ -113,7 +146,9 @@ async def update_queue(request: web.Request) -> web.Response:
     principal = principal_of(request)
     body = await parse_body(request, QueueUpdate)
     changes = body.model_dump(exclude_unset=True)
-    nullable = {"team"}
+    if "alert_thresholds" in changes:
+        changes["alert_thresholds"] = _limits(body.alert_thresholds)  # null clears every limit
+    nullable = {"team", "alert_thresholds"}
     refused = sorted(field for field, value in changes.items() if value is None and field not in nullable)
     if refused:
         raise InvalidInputError(
@@ -128,9 +163,10 @@ async def update_queue(request: web.Request) -> web.Response:
 @routes.get("/api/v1/queues/{id}")
 async def get_queue(request: web.Request) -> web.Response:
     queue_id = path_id(request)
+    principal = principal_of(request)
     async with request.app[UOW]() as uow:
-        await queue_in_view(uow, principal_of(request), queue_id)
-        return web.json_response(row(await uow.queues.get(queue_id)))
+        await queue_in_view(uow, principal, queue_id)
+        return web.json_response(shown(await uow.queues.get(queue_id), principal))
 
 
 @routes.get("/api/v1/dashboard")

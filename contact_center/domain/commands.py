@@ -162,6 +162,9 @@ class CreateQueue(Command):
     allow_picking: bool = False
     #: Days (ISO dates, in the queue's time zone) the queue is closed whatever its hours say.
     holidays: tuple[str, ...] = ()
+    #: The wallboard's amber and red limits (`domain.wallboard.LIMITS`) and who is mailed on an alert.
+    alert_thresholds: tuple[tuple[str, float], ...] = ()
+    alert_emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,4 +29,9 @@ class Queue(SQLModel, table=True):
     team: str | None = Field(default=None, max_length=100, index=True)
     #: May agents take waiting work from this queue without an offer (queued -> active)?
     allow_picking: bool = False
+    #: The wallboard's amber and red limits (`domain/wallboard.py`, docs/supervisor.md); a limit
+    #: left out colours nothing.
+    alert_thresholds: dict[str, float] = json_field(dict)
+    #: Who is mailed once when the queue's alert fires (docs/supervisor.md); empty: nobody.
+    alert_emails: list[str] = json_field(list)
     created_at: datetime = utc_field()

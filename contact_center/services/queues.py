@@ -11,7 +11,9 @@ from contact_center.domain.commands import CreateQueue, UpdateQueue
 from contact_center.domain.enums import Channel
 from contact_center.domain.errors import ConflictError, InvalidInputError
 from contact_center.domain.events import QueueCreated, QueueUpdated
+from contact_center.domain.identity import normalise_email
 from contact_center.domain.queues import Queue
+from contact_center.domain.wallboard import check_thresholds
 from contact_center.services.agents import check_skills, team_name
 from contact_center.storage.uow import UnitOfWork
 
@@ -31,8 +33,12 @@ UPDATABLE = frozenset(
         "team",
         "allow_picking",
         "holidays",
+        "alert_thresholds",
+        "alert_emails",
     }
 )
+#: At most this many addresses are mailed when a queue's alert fires.
+MAX_ALERT_EMAILS = 20
 
 
 def _checked(field: str, value: Any) -> Any:
@@ -60,7 +66,17 @@ def _checked(field: str, value: Any) -> Any:
         return _holidays(list(value))
     if field == "team":
         return team_name(value)
+    if field == "alert_thresholds":
+        return check_thresholds(dict(value))
+    if field == "alert_emails":
+        return _alert_emails(list(value))
     return value
+
+
+def _alert_emails(value: list[Any]) -> list[str]:
+    if len(value) > MAX_ALERT_EMAILS:
+        raise InvalidInputError("at most 20 alert e-mail addresses", field="alert_emails")
+    return sorted({normalise_email(str(address)) for address in value})
 
 
 def _hours(value: dict[str, Any]) -> dict[str, list[list[str]]]:
@@ -116,6 +132,8 @@ async def create_queue(cmd: CreateQueue, uow: UnitOfWork) -> int:
             team=_checked("team", cmd.team),
             allow_picking=cmd.allow_picking,
             holidays=_checked("holidays", cmd.holidays),
+            alert_thresholds=_checked("alert_thresholds", dict(cmd.alert_thresholds)),
+            alert_emails=_checked("alert_emails", cmd.alert_emails),
             created_at=uow.now(),
         )
         await uow.queues.added(queue)

@@ -11,6 +11,7 @@ from contact_center.domain.desk import CannedResponse, QueueWrapUpCode
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.planning import AgentContractTerms, ForecastOverride, Schedule, ScheduleShift
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
+from contact_center.domain.queue_alerts import QueueAlert
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
 from contact_center.domain.webchat_sites import WebchatSiteRecord
@@ -44,6 +45,7 @@ __all__ = [
     "OutboxEvent",
     "PeriodicRun",
     "Queue",
+    "QueueAlert",
     "QueueWrapUpCode",
     "RouterLease",
     "RoutingDecision",

@@ -10,6 +10,7 @@ from contact_center.domain.audit import AuditEntry
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
+from contact_center.domain.queue_alerts import QueueAlert
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RoutingDecision
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest
@@ -33,6 +34,7 @@ AUDIT = _table(AuditEntry)
 OUTBOX = _table(OutboxEvent)
 AGENT = _table(Agent)
 QUEUE = _table(Queue)
+QUEUE_ALERT = _table(QueueAlert)
 OFFER = _table(Offer)
 DECISION = _table(RoutingDecision)
 CUSTOMER_KEY = _table(CustomerKey)

@@ -29,8 +29,8 @@ async def test_supervisor_sees_a_new_contact_appear_without_reloading(
         await page.fill("input[name=password]", "pw-123456")
         await page.click("button[type=submit]")
         await expect(page).to_have_url(base + "/")
-        row = page.locator(f"#queues tr[data-queue='{queue}']")
-        await expect(row.locator(".waiting")).to_have_text("0")
+        row = page.locator(f"#tiles .tile[data-queue='{queue}']")
+        await expect(row.locator(".waiting dd")).to_have_text("0")
         await expect(page.locator("#live.on")).to_have_count(1)
 
         subject = "<b>not bold</b> 王小明的问题"
@@ -39,7 +39,7 @@ async def test_supervisor_sees_a_new_contact_appear_without_reloading(
                 channel=Channel.CHAT, sender=unique("visitor"), body="hi", subject=subject, queue=queue
             )
         )
-        await expect(row.locator(".waiting")).to_have_text("1")
+        await expect(row.locator(".waiting dd")).to_have_text("1")
         recent = page.locator(f"#recent tr[data-interaction='{received.interaction_id}']")
         await expect(recent).to_contain_text(subject)  # shown as text, never as markup
         await expect(page.locator("#recent b")).to_have_count(0)

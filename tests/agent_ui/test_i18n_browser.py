@@ -169,8 +169,8 @@ async def test_signed_out_pages_and_users_without_a_language_follow_the_browser(
 
         await sign_in(page, base, supervisor)
         await expect(page.locator("h1")).to_contain_text("队列")
-        await expect(page.locator("#queues thead")).to_contain_text("最长等待")
-        await expect(page.locator("#queues tbody")).to_contain_text("电话、在线聊天")  # listed in Chinese
+        await expect(page.locator("#tiles")).to_contain_text("当前最长等待")
+        await expect(page.locator("#tiles")).to_contain_text("电话、在线聊天")  # listed in Chinese
         await shots(page, "dashboard-zh")
 
         await page.context.clear_cookies()

@@ -10,6 +10,7 @@ import pytest
 from contact_center.periodic import Periodic, periodic_jobs
 from contact_center.privacy.retention import PURGE_JOB
 from contact_center.services.follow_up_deadlines import OVERDUE_JOB
+from contact_center.services.queue_alerts import ALERTS_JOB
 from contact_center.settings import Settings
 
 
@@ -45,7 +46,7 @@ def test_a_periodic_job_has_exactly_one_rhythm() -> None:
 
 
 def test_the_retention_purge_is_periodic_only_when_a_retention_is_set() -> None:
-    assert [p.job for p in periodic_jobs(Settings())] == [OVERDUE_JOB]
+    assert [p.job for p in periodic_jobs(Settings())] == [OVERDUE_JOB, ALERTS_JOB]
     kept = Settings.model_validate({"privacy": {"message_retention_days": 30, "retention_interval_s": 600}})
     retention = next(p for p in periodic_jobs(kept) if p.job == PURGE_JOB)
     assert retention.every == timedelta(minutes=10)
@@ -55,7 +56,11 @@ def test_settings_choose_a_rhythm_or_switch_a_periodic_job_off() -> None:
     settings = Settings.model_validate(
         {
             "privacy": {"message_retention_days": 30},
-            "scheduler": {"retention": {"at": "02:15"}, "overdue_follow_ups": {"enabled": False}},
+            "scheduler": {
+                "retention": {"at": "02:15"},
+                "overdue_follow_ups": {"enabled": False},
+                "wallboard_alerts": {"enabled": False},
+            },
         }
     )
     assert [(p.name, p.at, p.every) for p in periodic_jobs(settings)] == [("retention", time(2, 15), None)]
