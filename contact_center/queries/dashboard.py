@@ -7,7 +7,7 @@ show the same numbers.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,7 @@ from contact_center.domain.customers import Customer
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.queues import Queue
 from contact_center.domain.states import WAITING
+from contact_center.queries.floor import Floor, floor
 from contact_center.services.policy import DashboardView, Scope
 from contact_center.storage.access_facts import interaction_where
 from contact_center.storage.uow import UnitOfWork
@@ -64,8 +65,11 @@ class FlaggedInteraction:
     flagged_at: str
 
 
-async def queue_figures(uow: UnitOfWork, now: datetime, *, team: str | None = None) -> list[QueueFigures]:
-    """Waiting now and longest wait now (max of now − entered) for every queue (of `team`)."""
+async def queue_figures(
+    uow: UnitOfWork, now: datetime, *, team: str | None = None, queues: Sequence[Queue] | None = None
+) -> list[QueueFigures]:
+    """Waiting now and longest wait now (max of now − entered) for every queue (of `team`);
+    `queues`: the queues, when the caller has read them already."""
     stmt = (
         select(Interaction.queue_id, func.count(), func.min(Interaction.queued_at))
         .where(col(Interaction.state).in_([s.value for s in WAITING]))
@@ -73,7 +77,7 @@ async def queue_figures(uow: UnitOfWork, now: datetime, *, team: str | None = No
     )
     waiting = {row[0]: (row[1], row[2]) for row in (await uow.session.exec(stmt)).all()}
     out = []
-    for queue in await uow.queues.list():
+    for queue in queues if queues is not None else await uow.queues.list():
         if team is not None and queue.team != team:
             continue
         count, oldest = waiting.get(queue.id, (0, None))
@@ -88,14 +92,7 @@ async def queue_figures(uow: UnitOfWork, now: datetime, *, team: str | None = No
 
 async def agents_by_state(uow: UnitOfWork, *, team: str | None = None) -> dict[str, int]:
     """Per docs/metrics.md: an available agent handling at least one interaction counts as busy."""
-    handling = {agent_id for agent_id, _channel in await uow.interactions.handling()}
-    counts: Counter[str] = Counter()
-    for agent in await uow.agents.list():
-        if not agent.is_active or (team is not None and agent.team != team):
-            continue
-        state = str(agent.presence)
-        counts["busy" if state == "available" and agent.id in handling else state] += 1
-    return {state: counts.get(state, 0) for state in ("available", "busy", "wrap_up", "away", "offline")}
+    return (await floor(uow)).by_state(team)
 
 
 async def recent_interactions(
@@ -155,16 +152,26 @@ async def flagged_interactions(uow: UnitOfWork, *, team: str | None = None) -> l
 
 
 async def dashboard(uow: UnitOfWork, view: DashboardView = EVERYONE) -> dict[str, Any]:
-    """Everything the supervisor page shows, as JSON-ready values, read in one unit of work, for
-    one view (`policy.dashboard_view`): a team's figures, with or without the latest contacts."""
+    """Everything the supervisor page's lists show, as JSON-ready values, read in one unit of
+    work, for one view (`policy.dashboard_view`): a team's figures, with or without the latest
+    contacts."""
     async with uow:
         now = uow.now()
-        recent = await recent_interactions(uow, team=view.team) if view.with_contacts else []
-        flagged = await flagged_interactions(uow, team=view.team) if view.with_contacts else []
-        return {
-            "at": now.isoformat(),
-            "queues": [asdict(q) for q in await queue_figures(uow, now, team=view.team)],
-            "agents": await agents_by_state(uow, team=view.team),
-            "recent": [asdict(r) for r in recent],
-            "flagged": [asdict(f) for f in flagged],
-        }
+        live = await queue_figures(uow, now, team=view.team)
+        return await dashboard_from(uow, view, now, live, await floor(uow))
+
+
+async def dashboard_from(
+    uow: UnitOfWork, view: DashboardView, now: datetime, live: Sequence[QueueFigures], agents: Floor
+) -> dict[str, Any]:
+    """`dashboard` from live figures and agents already read (the console reads them once for
+    this and its tiles); reads the latest and flagged contacts (inside an open unit of work)."""
+    recent = await recent_interactions(uow, team=view.team) if view.with_contacts else []
+    flagged = await flagged_interactions(uow, team=view.team) if view.with_contacts else []
+    return {
+        "at": now.isoformat(),
+        "queues": [asdict(q) for q in live],
+        "agents": agents.by_state(view.team),
+        "recent": [asdict(r) for r in recent],
+        "flagged": [asdict(f) for f in flagged],
+    }

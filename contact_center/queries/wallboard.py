@@ -5,54 +5,32 @@ Entry points (one query each, timed by the benchmark): `queries.wallboard_today.
 each queue's clock), `agents_by_queue` (agents by state among those who can take each queue's
 work), `queries.dashboard.queue_figures` (waiting and longest wait now) and `wallboard`, all of
 them for one view with each tile's colour and reasons (`domain.wallboard.judge`).
+`console_figures` is what the console's hub pushes: the wallboard and the dashboard's lists from
+one read of what they share, today's counts kept for a moment (`TodayCache`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import col
-
-from contact_center.domain.agents import Agent
-from contact_center.domain.enums import Role
 from contact_center.domain.queues import Queue
 from contact_center.domain.wallboard import judge
-from contact_center.queries.dashboard import EVERYONE, agents_by_state, queue_figures
+from contact_center.queries.dashboard import EVERYONE, QueueFigures, dashboard_from, queue_figures
+from contact_center.queries.floor import Floor, floor
 from contact_center.queries.wallboard_today import COUNTS, SUMS, TodayFigures, today_figures
 from contact_center.services.policy import DashboardView
 from contact_center.storage.uow import UnitOfWork
 
-__all__ = ["agents_by_queue", "today_figures", "wallboard"]
-STATES = ("available", "busy", "wrap_up", "away", "offline")
-TAKES_WORK = frozenset({Role.AGENT.value, Role.SUPERVISOR.value})
-
-
-def _text(value: Any) -> str:
-    """An enum column's value, whether the driver hands back the member or its string."""
-    return str(getattr(value, "value", value))
+__all__ = ["TodayCache", "agents_by_queue", "console_figures", "today_figures", "wallboard"]
 
 
 async def agents_by_queue(uow: UnitOfWork, queues: Sequence[Queue]) -> dict[int, dict[str, int]]:
     """Agents by state (docs/metrics.md) among the active agents and supervisors who hold every
     skill a queue requires at its level; one agent may count in several queues."""
-    handling = {agent_id for agent_id, _channel in await uow.interactions.handling()}
-    stmt = select(col(Agent.id), col(Agent.presence), col(Agent.skills), col(Agent.role)).where(
-        col(Agent.is_active).is_(True)
-    )
-    agents = [
-        row for row in (await (await uow.connection()).execute(stmt)).all() if _text(row[3]) in TAKES_WORK
-    ]
-    out: dict[int, dict[str, int]] = {}
-    for queue in queues:
-        counts = dict.fromkeys(STATES, 0)
-        for agent_id, presence, skills, _role in agents:
-            if all((skills or {}).get(skill, -1) >= level for skill, level in queue.required_skills.items()):
-                state = _text(presence)
-                counts["busy" if state == "available" and agent_id in handling else state] += 1
-        out[queue.id or 0] = counts
-    return out
+    return (await floor(uow)).by_queue(queues)
 
 
 def _overall(today: Iterable[TodayFigures]) -> dict[str, Any]:
@@ -73,16 +51,78 @@ def _alert(tile: dict[str, Any]) -> dict[str, Any]:
     return {"queue_id": tile["queue_id"], "name": tile["name"], "breaches": red}
 
 
-async def wallboard(uow: UnitOfWork, view: DashboardView = EVERYONE) -> dict[str, Any]:
+class TodayCache:
+    """Today's figures per view, kept for a moment. The live figures (waiting, longest wait, agents)
+    are cheap and read for every push; today's counts read every transition since midnight, and
+    at 200 events a second re-reading them for each push was most of the hub's time (bench/
+    console_fanout.py), so a push within `max_age_s` of the last read reuses it."""
+
+    def __init__(self, max_age_s: float = 1.0) -> None:
+        self.max_age_s = max_age_s
+        self._kept: dict[DashboardView, tuple[float, str, dict[int, TodayFigures]]] = {}
+        #: Views last pushed with kept figures: events since their read may be missing from them,
+        #: so the hub pushes again once those expire (`owes_refresh`).
+        self._reused: set[DashboardView] = set()
+
+    @property
+    def owes_refresh(self) -> bool:
+        return bool(self._reused)
+
+    def get(
+        self, view: DashboardView, queues: Sequence[Queue], now: datetime
+    ) -> dict[int, TodayFigures] | None:
+        kept = self._kept.get(view)
+        if kept is None:
+            return None
+        at, day, figures = kept
+        fresh = time.monotonic() - at < self.max_age_s and day == now.date().isoformat()
+        if fresh and all((q.id or 0) in figures for q in queues):
+            self._reused.add(view)
+            return figures
+        return None
+
+    def put(self, view: DashboardView, figures: Mapping[int, TodayFigures], now: datetime) -> None:
+        self._kept[view] = (time.monotonic(), now.date().isoformat(), dict(figures))
+        self._reused.discard(view)
+
+    def forget(self) -> None:
+        """After a queue changed (its limits, its team, a new queue): read again at the next push."""
+        self._kept.clear()
+        self._reused.clear()
+
+
+async def wallboard(
+    uow: UnitOfWork, view: DashboardView = EVERYONE, *, today_cache: TodayCache | None = None
+) -> dict[str, Any]:
     """Every tile of the wallboard for one view, JSON-ready, read in one unit of work: per queue and
-    overall, live and today's figures, agents by state, and each tile's colour with its reasons."""
+    overall, live and today's figures, agents by state, and each tile's colour with its reasons.
+    With `today_cache`, today's figures may be up to its `max_age_s` old; the rest is read now."""
     async with uow:
         now = uow.now()
         queues = [q for q in await uow.queues.list() if view.team is None or q.team == view.team]
-        live = {f.queue_id: f for f in await queue_figures(uow, now, team=view.team)}
+        live = await queue_figures(uow, now, team=view.team, queues=queues)
+        return await wallboard_from(uow, view, now, queues, live, await floor(uow), today_cache)
+
+
+async def wallboard_from(
+    uow: UnitOfWork,
+    view: DashboardView,
+    now: datetime,
+    queues: Sequence[Queue],
+    live_figures: Sequence[QueueFigures],
+    agents: Floor,
+    today_cache: TodayCache | None = None,
+) -> dict[str, Any]:
+    """`wallboard` from the view's queues, live figures and agents already read (the console
+    reads them once for this and its lists); reads today's figures unless kept (inside an open
+    unit of work)."""
+    live = {f.queue_id: f for f in live_figures}
+    today = today_cache.get(view, queues, now) if today_cache is not None else None
+    if today is None:
         today = await today_figures(uow, queues, now)
-        agents = await agents_by_queue(uow, queues)
-        overall_agents = await agents_by_state(uow, team=view.team)
+        if today_cache is not None:
+            today_cache.put(view, today, now)
+    per_queue = agents.by_queue(queues)
     tiles: list[dict[str, Any]] = []
     for queue in queues:
         qid = queue.id or 0
@@ -103,7 +143,7 @@ async def wallboard(uow: UnitOfWork, view: DashboardView = EVERYONE) -> dict[str
                 "waiting": waiting,
                 "longest_wait_s": longest,
                 "today": figures.as_json(),
-                "agents": agents[qid],
+                "agents": per_queue[qid],
                 "level": verdict.level.word,
                 "breaches": [
                     {"figure": b.figure, "level": b.level.word, "value": b.value, "limit": b.limit}
@@ -118,7 +158,22 @@ async def wallboard(uow: UnitOfWork, view: DashboardView = EVERYONE) -> dict[str
             "waiting": sum(t["waiting"] for t in tiles),
             "longest_wait_s": max((t["longest_wait_s"] for t in tiles), default=0.0),
             "today": _overall(today.values()),
-            "agents": overall_agents,
+            "agents": agents.by_state(view.team),
         },
         "alerts": [_alert(t) for t in tiles if t["level"] == "red"],
     }
+
+
+async def console_figures(
+    uow: UnitOfWork, view: DashboardView = EVERYONE, *, today_cache: TodayCache | None = None
+) -> dict[str, Any]:
+    """What one push of the supervisor's console carries: `dashboard`'s lists with the wallboard
+    under "wallboard", from one read of the queues, their live figures and the agents."""
+    async with uow:
+        now = uow.now()
+        queues = [q for q in await uow.queues.list() if view.team is None or q.team == view.team]
+        live = await queue_figures(uow, now, team=view.team, queues=queues)
+        agents = await floor(uow)
+        data = await dashboard_from(uow, view, now, live, agents)
+        data["wallboard"] = await wallboard_from(uow, view, now, queues, live, agents, today_cache)
+        return data

@@ -61,7 +61,7 @@ from contact_center.services.policy.desk import (
     shown_customer_name,
     transfer_refusal,
 )
-from contact_center.services.policy.events import EventFacts, sees_event
+from contact_center.services.policy.events import EventFacts, only_events_of_agent, sees_event
 from contact_center.services.policy.interactions import (
     InteractionFacts,
     interaction_scope,
@@ -113,6 +113,7 @@ __all__ = [
     "mask_email",
     "mask_phone",
     "may_pick",
+    "only_events_of_agent",
     "open_refusal",
     "plans",
     "reaches_team",

@@ -29,3 +29,10 @@ def sees_event(principal: Principal, facts: EventFacts) -> bool:
     if principal.role is Role.AGENT:
         return facts.agent_id == principal.agent_id
     return False
+
+
+def only_events_of_agent(principal: Principal) -> int | None:
+    """The agent whose events alone `principal` may see (an agent: themself), or None when they
+    may see others'. Lets the stream look at one agent's readers per event instead of all of them;
+    `sees_event` still decides, and a test holds the two together."""
+    return principal.agent_id if principal.role is Role.AGENT else None
