@@ -1,0 +1,196 @@
+"""The supervisor's search over every interaction in view: filters, pages newest first, and every
+row of a result in batches (the CSV export streams them, never holding the result in memory).
+
+Each filter is one indexed predicate (migration 0020), so a search with any single filter stays
+fast at a million interactions (bench/console_queries.py). The customer filter matches a name by
+its beginning, case folded (an index can answer that; "contains" would read every customer), or a
+phone number or email address exactly as stored (E.164, lower case), the way customers are found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, union
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from contact_center.domain.agents import Agent
+from contact_center.domain.customers import Customer, CustomerIdentity
+from contact_center.domain.enums import Channel, InteractionState
+from contact_center.domain.errors import InvalidInputError
+from contact_center.domain.identity import normalise_email, normalise_phone
+from contact_center.domain.interactions import Interaction
+from contact_center.domain.queues import Queue
+from contact_center.services.policy import Scope
+from contact_center.storage.access_facts import interaction_where
+
+#: Rows read per statement while a whole result is streamed.
+EXPORT_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """What a search narrows by; None (or empty text) leaves a filter out."""
+
+    channel: Channel | None = None
+    queue_id: int | None = None
+    state: InteractionState | None = None
+    #: A customer's name (its beginning), phone number or email address.
+    customer: str = ""
+    customer_id: int | None = None
+    agent_id: int | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    wrap_up_code: str | None = None
+    #: The region national phone numbers are read in (settings: `default_region`).
+    region: str = "US"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    id: int
+    created_at: datetime
+    channel: str
+    state: str
+    queue_id: int | None
+    queue: str | None
+    customer_id: int
+    customer: str
+    agent_id: int | None
+    agent: str | None
+    wrap_up_code: str | None
+    subject: str
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _addresses(text: str, region: str) -> list[str]:
+    """The stored forms the text could be: an email address, a phone number (both tried)."""
+    found: list[str] = []
+    for normalise in (normalise_email, lambda raw: normalise_phone(raw, region)):
+        try:
+            found.append(normalise(text))
+        except InvalidInputError:
+            continue
+    return found
+
+
+def name_begins(text: str, dialect: str) -> ColumnElement[bool]:
+    """Customers whose name begins with `text`, case folded by the database's own lower(), read
+    from the lower(name) index of migration 0020: PostgreSQL by `LIKE 'x%'` (the index keeps
+    `text_pattern_ops`), SQLite by a range (its LIKE uses no expression index; U+10FFFF sorts
+    after every character in its byte order)."""
+    folded = func.lower(col(Customer.name))
+    if dialect == "postgresql":
+        return folded.like(func.lower(_like_prefix(text)), escape="\\")
+    low = func.lower(text)
+    return and_(folded >= low, folded < low + "\U0010ffff")
+
+
+def customer_match(text: str, region: str, dialect: str) -> ColumnElement[bool]:
+    """Interactions of customers whose name begins with `text`, or who own it as a phone number
+    or email address."""
+    matches: Any = select(col(Customer.id)).where(name_begins(text, dialect))
+    addresses = _addresses(text, region)
+    if addresses:
+        owners = select(col(CustomerIdentity.customer_id)).where(col(CustomerIdentity.address).in_(addresses))
+        return col(Interaction.customer_id).in_(union(matches, owners))
+    return col(Interaction.customer_id).in_(matches)
+
+
+def _where(filters: SearchFilters, scope: Scope, dialect: str) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [interaction_where(scope)]
+    equal = {
+        col(Interaction.channel): filters.channel.value if filters.channel else None,
+        col(Interaction.queue_id): filters.queue_id,
+        col(Interaction.state): filters.state.value if filters.state else None,
+        col(Interaction.agent_id): filters.agent_id,
+        col(Interaction.customer_id): filters.customer_id,
+        col(Interaction.wrap_up_code): filters.wrap_up_code,
+    }
+    where += [column == value for column, value in equal.items() if value is not None]
+    if filters.customer:
+        where.append(customer_match(filters.customer, filters.region, dialect))
+    if filters.created_after is not None:
+        where.append(col(Interaction.created_at) >= filters.created_after)
+    if filters.created_before is not None:
+        where.append(col(Interaction.created_at) < filters.created_before)
+    return where
+
+
+def _statement(filters: SearchFilters, scope: Scope, dialect: str, before_id: int | None) -> Any:
+    i = Interaction
+    stmt: Any = (
+        select(
+            col(i.id),
+            col(i.created_at),
+            col(i.channel),
+            col(i.state),
+            col(i.queue_id),
+            col(Queue.name).label("queue"),
+            col(i.customer_id),
+            col(Customer.name).label("customer"),
+            col(i.agent_id),
+            func.coalesce(func.nullif(col(Agent.display_name), ""), col(Agent.username)).label("agent"),
+            col(i.wrap_up_code),
+            col(i.subject),
+        )
+        .join(Customer, col(Customer.id) == col(i.customer_id))
+        .outerjoin(Queue, col(Queue.id) == col(i.queue_id))
+        .outerjoin(Agent, col(Agent.id) == col(i.agent_id))
+        .where(*_where(filters, scope, dialect))
+    )
+    if before_id is not None:
+        stmt = stmt.where(col(i.id) < before_id)
+    return stmt.order_by(col(i.id).desc())
+
+
+def _row(found: Any) -> SearchRow:
+    return SearchRow(
+        id=found.id,
+        created_at=found.created_at,
+        channel=str(found.channel),
+        state=str(found.state),
+        queue_id=found.queue_id,
+        queue=found.queue,
+        customer_id=found.customer_id,
+        customer=found.customer or "",
+        agent_id=found.agent_id,
+        agent=found.agent,
+        wrap_up_code=found.wrap_up_code,
+        subject=found.subject or "",
+    )
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+async def search(
+    session: AsyncSession, filters: SearchFilters, scope: Scope, *, limit: int, before_id: int | None = None
+) -> list[SearchRow]:
+    """One page, newest first; `before_id` (the last id of the page before) is the cursor."""
+    stmt = _statement(filters, scope, _dialect(session), before_id).limit(limit)
+    result = await (await session.connection()).execute(stmt)
+    return [_row(r) for r in result.all()]
+
+
+async def every_row(
+    session: AsyncSession, filters: SearchFilters, scope: Scope, *, batch: int = EXPORT_BATCH
+) -> AsyncIterator[SearchRow]:
+    """The whole result, newest first, read a batch at a time (each a fast keyset page)."""
+    before: int | None = None
+    while True:
+        rows = await search(session, filters, scope, limit=batch, before_id=before)
+        for found in rows:
+            yield found
+        if len(rows) < batch:
+            return
+        before = rows[-1].id
