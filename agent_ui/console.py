@@ -176,7 +176,9 @@ async def search_page(request: web.Request) -> web.StreamResponse:
             next_link = "?" + urlencode(asked | {"cursor": encode_cursor(rows[-1].id)})
     except InvalidInputError as exc:
         error = i18n.translate(exc.message, i18n.current())
-    response = render(
+    # A filter the form could not have sent (a hand-typed URL) is said on the page, which answers
+    # as a form does: the API's 400 is for programs.
+    return render(
         "console_search.html",
         user=principal,
         asked=asked,
@@ -187,9 +189,6 @@ async def search_page(request: web.Request) -> web.StreamResponse:
         **(await _choices(request, principal)),
         **_words(),
     )
-    if error is not None:
-        response.set_status(400)
-    return response
 
 
 def setup_console(app: web.Application) -> None:
