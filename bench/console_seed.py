@@ -69,17 +69,23 @@ def _value(value: Any, sqlite: bool) -> Any:
 
 
 class Table:
-    """A table's columns and its defaults, taken from one model instance."""
+    """A table's columns and its defaults, taken from one model instance; a row is those
+    defaults (converted once) with the given columns put in."""
 
     def __init__(self, model: SQLModel) -> None:
         table = type(model).__table__  # type: ignore[attr-defined]
         self.name: str = table.name
         self.columns: list[str] = [c.name for c in table.columns]
-        self.defaults: dict[str, Any] = {c: getattr(model, c) for c in self.columns}
+        self.position = {c: i for i, c in enumerate(self.columns)}
+        self.base = {
+            sqlite: [_value(getattr(model, c), sqlite) for c in self.columns] for sqlite in (True, False)
+        }
 
     def row(self, sqlite: bool, **values: Any) -> tuple[Any, ...]:
-        merged = self.defaults | values
-        return tuple(_value(merged[c], sqlite) for c in self.columns)
+        out = self.base[sqlite].copy()
+        for column, value in values.items():
+            out[self.position[column]] = _value(value, sqlite)
+        return tuple(out)
 
 
 NOW = T0
