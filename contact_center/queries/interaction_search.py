@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, union
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_, union
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,6 +30,9 @@ from contact_center.storage.access_facts import interaction_where
 
 #: Rows read per statement while a whole result is streamed.
 EXPORT_BATCH = 1000
+#: Up to this many customers matching a name, their interactions are found by the customer index
+#: and sorted (a few thousand rows at most); beyond it, walked newest first (`customer_match`).
+FEW_CUSTOMERS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +97,46 @@ def name_begins(text: str, dialect: str) -> ColumnElement[bool]:
     return and_(folded >= low, folded < low + "\U0010ffff")
 
 
-def customer_match(text: str, region: str, dialect: str) -> ColumnElement[bool]:
+def customer_match(text: str, region: str, dialect: str, *, walk: bool = False) -> ColumnElement[bool]:
     """Interactions of customers whose name begins with `text`, or who own it as a phone number
-    or email address."""
+    or email address. `walk`: many customers match, so the interactions are walked newest first
+    and each checked against them (`+ 0` keeps the customer index out), not gathered through
+    the index and sorted."""
     matches: Any = select(col(Customer.id)).where(name_begins(text, dialect))
     addresses = _addresses(text, region)
     if addresses:
         owners = select(col(CustomerIdentity.customer_id)).where(col(CustomerIdentity.address).in_(addresses))
-        return col(Interaction.customer_id).in_(union(matches, owners))
-    return col(Interaction.customer_id).in_(matches)
+        matches = union(matches, owners)
+    customer = col(Interaction.customer_id) + 0 if walk else col(Interaction.customer_id)
+    return customer.in_(matches)
 
 
-def _where(filters: SearchFilters, scope: Scope, dialect: str) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [interaction_where(scope)]
+async def _many_customers(session: AsyncSession, filters: SearchFilters, dialect: str) -> bool:
+    """Do more than `FEW_CUSTOMERS` customers' names begin with the text? (SQLite only: it has no
+    statistics to choose by; PostgreSQL's planner weighs it itself.)"""
+    if not filters.customer or dialect != "sqlite":
+        return False
+    first = select(col(Customer.id)).where(name_begins(filters.customer, dialect)).limit(FEW_CUSTOMERS + 1)
+    found = await (await session.connection()).execute(select(func.count()).select_from(first.subquery()))
+    return int(found.scalar_one()) > FEW_CUSTOMERS
+
+
+def _scope(scope: Scope, dialect: str) -> ColumnElement[bool]:
+    """The policy's scope; on SQLite a team's reads its queues and agents as plain filters (`+ 0`
+    keeps their indexes out): without statistics SQLite would otherwise gather every row of the
+    team's queues and agents by index and sort them all for the first 50, where walking the ids
+    newest first stops at the 50th of the team's (a team's share of the floor is not small)."""
+    if dialect != "sqlite" or scope.team is None:
+        return interaction_where(scope)
+    queues = select(col(Queue.id)).where(col(Queue.team) == scope.team)
+    agents = select(col(Agent.id)).where(col(Agent.team) == scope.team)
+    return or_((col(Interaction.queue_id) + 0).in_(queues), (col(Interaction.agent_id) + 0).in_(agents))
+
+
+def _where(
+    filters: SearchFilters, scope: Scope, dialect: str, many_customers: bool
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [_scope(scope, dialect)]
     equal = {
         col(Interaction.channel): filters.channel.value if filters.channel else None,
         col(Interaction.queue_id): filters.queue_id,
@@ -117,7 +147,7 @@ def _where(filters: SearchFilters, scope: Scope, dialect: str) -> list[ColumnEle
     }
     where += [column == value for column, value in equal.items() if value is not None]
     if filters.customer:
-        where.append(customer_match(filters.customer, filters.region, dialect))
+        where.append(customer_match(filters.customer, filters.region, dialect, walk=many_customers))
     if filters.created_after is not None:
         where.append(col(Interaction.created_at) >= filters.created_after)
     if filters.created_before is not None:
@@ -125,7 +155,9 @@ def _where(filters: SearchFilters, scope: Scope, dialect: str) -> list[ColumnEle
     return where
 
 
-def _statement(filters: SearchFilters, scope: Scope, dialect: str, before_id: int | None) -> Any:
+def _statement(
+    filters: SearchFilters, scope: Scope, dialect: str, before_id: int | None, many_customers: bool = False
+) -> Any:
     i = Interaction
     stmt: Any = (
         select(
@@ -145,11 +177,19 @@ def _statement(filters: SearchFilters, scope: Scope, dialect: str, before_id: in
         .join(Customer, col(Customer.id) == col(i.customer_id))
         .outerjoin(Queue, col(Queue.id) == col(i.queue_id))
         .outerjoin(Agent, col(Agent.id) == col(i.agent_id))
-        .where(*_where(filters, scope, dialect))
+        .where(*_where(filters, scope, dialect, many_customers))
     )
+    if filters.created_after is None and filters.created_before is None:
+        if before_id is not None:
+            stmt = stmt.where(col(i.id) < before_id)
+        return stmt.order_by(col(i.id).desc())
+    # A date range walks the created_at index newest first (ids follow creation, so the order is
+    # the same): by id, SQLite would sort a whole wide range, or walk every newer id to reach an
+    # old one. The cursor stays an id: the page goes on below that interaction's (time, id).
     if before_id is not None:
-        stmt = stmt.where(col(i.id) < before_id)
-    return stmt.order_by(col(i.id).desc())
+        cursor_at = select(col(i.created_at)).where(col(i.id) == before_id).scalar_subquery()
+        stmt = stmt.where(tuple_(col(i.created_at), col(i.id)) < tuple_(cursor_at, before_id))
+    return stmt.order_by(col(i.created_at).desc(), col(i.id).desc())
 
 
 def _row(found: Any) -> SearchRow:
@@ -177,7 +217,9 @@ async def search(
     session: AsyncSession, filters: SearchFilters, scope: Scope, *, limit: int, before_id: int | None = None
 ) -> list[SearchRow]:
     """One page, newest first; `before_id` (the last id of the page before) is the cursor."""
-    stmt = _statement(filters, scope, _dialect(session), before_id).limit(limit)
+    dialect = _dialect(session)
+    many = await _many_customers(session, filters, dialect)
+    stmt = _statement(filters, scope, dialect, before_id, many).limit(limit)
     result = await (await session.connection()).execute(stmt)
     return [_row(r) for r in result.all()]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
@@ -19,6 +20,7 @@ from contact_center.domain.desk_commands import AddNote, TransferInteraction
 from contact_center.domain.enums import Channel, InteractionState, Role
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.principal import Principal
+from contact_center.queries import interaction_search
 from contact_center.queries.console_records import customer_record, interaction_header
 from contact_center.queries.interaction_search import SearchFilters, every_row, search
 from contact_center.queries.interaction_timeline import timeline
@@ -179,6 +181,12 @@ async def test_a_search_is_scoped_then_paged_newest_first(container: Container) 
         ]
     assert [r.id for r in first + rest] == [floor.waiting, floor.email_id, floor.sms, floor.chat]
     assert streamed == [r.id for r in first + rest]
+    # with a date range the pages walk by creation time; the cursor is still the last id
+    dated = SearchFilters(queue_id=floor.queue_id, created_after=first[-1].created_at - timedelta(days=1))
+    async with container.read_uow() as uow:
+        page_one = await search(uow.session, dated, floor.scope, limit=3)
+        page_two = await search(uow.session, dated, floor.scope, limit=3, before_id=page_one[-1].id)
+    assert [r.id for r in page_one + page_two] == [floor.waiting, floor.email_id, floor.sms, floor.chat]
     assert first[0].queue == floor.queue and rest[0].agent == "王伟"
 
 
@@ -209,3 +217,16 @@ async def test_accepting_closes_the_offer_with_its_time(container: Container) ->
         entries = await timeline(uow.session, floor.waiting)
     closed = [e for e in entries if e.kind == "offer_closed"]
     assert [e.outcome for e in closed] == ["accepted"]
+
+
+async def test_a_name_many_customers_share_finds_the_same_walking_newest_first(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    floor = await build_floor(container)
+    monkeypatch.setattr(interaction_search, "FEW_CUSTOMERS", 0)  # every name counts as common
+    assert await ids(container, floor, customer=floor.prefix.upper()) == [
+        floor.waiting,
+        floor.sms,
+        floor.chat,
+    ]
+    assert await ids(container, floor, customer=floor.phone[2:], region="US") == [floor.sms]
