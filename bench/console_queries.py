@@ -47,7 +47,7 @@ from console_seed import (
 from contact_center.domain.enums import Channel, InteractionState, Role
 from contact_center.domain.principal import Principal
 from contact_center.queries.console_records import customer_record, interaction_header
-from contact_center.queries.interaction_search import SearchFilters, search
+from contact_center.queries.interaction_search import EXPORT_BATCH, SearchFilters, search
 from contact_center.queries.interaction_timeline import timeline
 from contact_center.queries.queue_live import served_in, waiting_in
 from contact_center.services import policy
@@ -127,6 +127,12 @@ QUERIES: list[Query] = [
         ),
     ),
     Query("search: created before a year ago", _search(created_before=lambda w, n: T0 + timedelta(days=30))),
+    Query(
+        "CSV export: one batch of 1,000 rows",
+        lambda s, w, n: search(
+            s, SearchFilters(), ADMIN, limit=EXPORT_BATCH, before_id=w.rows - n * EXPORT_BATCH
+        ),
+    ),
 ]
 
 
