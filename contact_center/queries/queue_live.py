@@ -7,6 +7,7 @@ closed interactions the queue holds (bench/console_queries.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -64,29 +65,36 @@ def _agent_name(agent: Any) -> Any:
     return func.coalesce(func.nullif(agent.display_name, ""), agent.username)
 
 
-async def waiting_in(session: AsyncSession, queue_id: int) -> list[WaitingRow]:
-    """Longest waiting first, as the router takes them (priority aside)."""
-    offered = aliased(Agent)
+def _open_in(queue_id: int, states: Iterable[InteractionState], *columns: Any) -> Any:
+    """The queue's interactions in `states`, with what both lists show and `columns` besides."""
     i = Interaction
-    stmt = (
+    return (
         select(
             col(i.id),
             col(i.channel),
             col(i.state),
             col(i.customer_id),
             col(Customer.name).label("customer"),
-            col(i.priority),
-            col(i.queued_at),
-            _agent_name(offered).label("offered_to"),
+            *columns,
         )
         .join(Customer, col(Customer.id) == col(i.customer_id))
-        .outerjoin(
-            Offer, and_(col(Offer.interaction_id) == col(i.id), col(Offer.state) == OfferState.OPEN.value)
-        )
-        .outerjoin(offered, col(offered.id) == col(Offer.agent_id))
-        .where(col(i.queue_id) == queue_id, col(i.state).in_([s.value for s in WAITING]))
-        .order_by(col(i.queued_at), col(i.id))
+        .where(col(i.queue_id) == queue_id, col(i.state).in_([s.value for s in states]))
         .limit(LISTED)
+    )
+
+
+async def waiting_in(session: AsyncSession, queue_id: int) -> list[WaitingRow]:
+    """Longest waiting first, as the router takes them (priority aside)."""
+    offered = aliased(Agent)
+    i = Interaction
+    open_offer = and_(col(Offer.interaction_id) == col(i.id), col(Offer.state) == OfferState.OPEN.value)
+    stmt = (
+        _open_in(
+            queue_id, WAITING, col(i.priority), col(i.queued_at), _agent_name(offered).label("offered_to")
+        )
+        .outerjoin(Offer, open_offer)
+        .outerjoin(offered, col(offered.id) == col(Offer.agent_id))
+        .order_by(col(i.queued_at), col(i.id))
     )
     result = await (await session.connection()).execute(stmt)
     return [
@@ -107,21 +115,11 @@ async def waiting_in(session: AsyncSession, queue_id: int) -> list[WaitingRow]:
 async def served_in(session: AsyncSession, queue_id: int) -> list[ServedRow]:
     i = Interaction
     stmt = (
-        select(
-            col(i.id),
-            col(i.channel),
-            col(i.state),
-            col(i.customer_id),
-            col(Customer.name).label("customer"),
-            col(i.agent_id),
-            _agent_name(Agent).label("agent"),
-            col(i.state_changed_at),
+        _open_in(
+            queue_id, SERVED, col(i.agent_id), _agent_name(Agent).label("agent"), col(i.state_changed_at)
         )
-        .join(Customer, col(Customer.id) == col(i.customer_id))
         .outerjoin(Agent, col(Agent.id) == col(i.agent_id))
-        .where(col(i.queue_id) == queue_id, col(i.state).in_([s.value for s in SERVED]))
         .order_by(col(i.state_changed_at), col(i.id))
-        .limit(LISTED)
     )
     result = await (await session.connection()).execute(stmt)
     return [
