@@ -58,13 +58,17 @@ class Seeded:
 
 
 def _value(value: Any, sqlite: bool) -> Any:
+    """A Python value as the driver takes it (times are UTC here: naive UTC is what is stored)."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if kind is datetime:
+        naive = value.replace(tzinfo=None)
+        return naive.isoformat(" ", "microseconds") if sqlite else naive
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict | list):
         return json.dumps(value)
-    if isinstance(value, datetime):
-        naive = value.astimezone(UTC).replace(tzinfo=None)
-        return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else naive
     return value
 
 
