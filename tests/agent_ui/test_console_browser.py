@@ -86,7 +86,7 @@ async def test_a_supervisor_goes_from_queue_to_why_this_agent_to_the_customer(
         await shots(page, "console-interaction-zh")
 
         await page.click("#customer-link")
-        await expect(page.locator("#customer-name")).to_have_text(name)
+        await expect(page.locator("#customer-name")).to_have_text(f"客户：{name}")
         await expect(page.locator("#history")).to_contain_text(str(interaction_id))
         await shots(page, "console-customer-zh")
         assert watched.errors == []
