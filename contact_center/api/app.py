@@ -21,6 +21,7 @@ from contact_center.api import (
     desk,
     health,
     inbound,
+    interaction_search,
     interactions,
     jobs,
     keys,
@@ -56,6 +57,7 @@ ROUTE_TABLES = (
     desk.routes,
     privacy.routes,
     inbound.routes,
+    interaction_search.routes,  # before /interactions/{id}, which would take "search"
     interactions.routes,
     messages.routes,
     offers.routes,

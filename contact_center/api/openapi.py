@@ -22,6 +22,17 @@ from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCr
 from contact_center.api.queues import QueueCreate, QueueUpdate
 
 routes = web.RouteTableDef()
+SEARCH_QUERY = (
+    "channel",
+    "queue_id",
+    "state",
+    "customer",
+    "customer_id",
+    "agent_id",
+    "wrap_up_code",
+    "created_after",
+    "created_before",
+)
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -97,6 +108,19 @@ OPERATIONS: tuple[Operation, ...] = (
         "Open an interaction (outbound, or on a customer's behalf)",
         InteractionCreate,
         201,
+    ),
+    Operation(
+        "get",
+        "/api/v1/interactions/search",
+        "Search interactions in view, newest first (supervisors, admins); 400 on a bad filter",
+        query=(*SEARCH_QUERY, "limit", "cursor"),
+    ),
+    Operation(
+        "get",
+        "/api/v1/interactions/search.csv",
+        "The whole result of a search as CSV, streamed (UTF-8 with BOM; formula cells guarded)",
+        query=SEARCH_QUERY,
+        content_type="text/csv",
     ),
     Operation("get", "/api/v1/interactions/{id}", "An interaction with its messages and transitions"),
     Operation(

@@ -18,6 +18,7 @@ STAFF = (A, S, P, ADM)
 EVERY_ROLE = (A, S, P, ADM, INT)
 QUEUE = "a queue in view: a supervisor's team's (else 404)"
 SCHEDULE_QUEUE = "the schedule's queue in view (else 404)"
+CONSOLE = "supervisors and admins (others a 403 page)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/interactions"): only(
         A, S, ADM, owns="a customer in view; an agent opens for themselves"
     ),
+    ("GET", "/api/v1/interactions/search"): only(S, ADM, owns="interactions in view, scoped before paging"),
+    ("GET", "/api/v1/interactions/search.csv"): only(
+        S, ADM, owns="interactions in view, scoped before streaming"
+    ),
     ("GET", "/api/v1/interactions/{id}"): only(A, S, ADM, owns="an interaction in view (else 404)"),
     ("POST", "/api/v1/interactions/{id}/transitions"): only(
         A, S, ADM, owns="the assigned agent or a supervisor; picking; never to offered"
@@ -179,6 +184,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/planner"): only(*STAFF, owns="planners; others a 403 page", page=True),
     ("GET", "/my-schedule"): only(*STAFF, owns="oneself", page=True),
     ("GET", "/admin"): only(*STAFF, owns="admins; others a 403 page", page=True),
+    # The supervisor's drill-down (agent_ui/console.py): others signed in get a 403 page.
+    ("GET", "/console/queues/{id}"): only(*STAFF, owns=CONSOLE + "; " + QUEUE, page=True),
+    ("GET", "/console/interactions/{id}"): only(
+        *STAFF, owns=CONSOLE + "; an interaction in view (else 404)", page=True
+    ),
+    ("GET", "/console/customers/{id}"): only(
+        *STAFF, owns=CONSOLE + "; customers are not team-scoped", page=True
+    ),
+    ("GET", "/console/search"): only(*STAFF, owns=CONSOLE + "; interactions in view", page=True),
     ("GET", "/ws/dashboard"): only(S, P, ADM, owns="a supervisor's team; planners get figures only"),
     ("GET", "/ws/events"): only(A, S, ADM, owns="events of one's own work, or of one's team"),
     # The web chat's visitors (channels/webchat): public doors, guarded inside.

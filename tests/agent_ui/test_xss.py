@@ -38,6 +38,8 @@ SHOWN_ON_HOME: dict[Role, set[str]] = {
     Role.PLANNER: {"xq"},
     Role.AGENT: {"xs"},
 }
+#: Roles that open the console's pages (agent_ui/console.py), on what `seed` made.
+CONSOLE_ROLES = (Role.ADMIN, Role.SUPERVISOR)
 AGENT_PASSWORD = "kettle-drum-49"
 INJECTED = """() => document.querySelectorAll(
   'img[src="x"], svg[onload], [onerror], [onload], script:not([src]):not([type="application/json"])'
@@ -54,9 +56,10 @@ def payload(tag: str, *, short: bool = False) -> str:
     )[:100]
 
 
-async def seed(base: str, headers: dict[str, str]) -> tuple[dict[str, str], str]:
-    """Every field the pages could show, filled with a payload; returns tag -> payload, and the
-    username of the agent the payload-laden interaction was assigned to."""
+async def seed(base: str, headers: dict[str, str]) -> tuple[dict[str, str], str, dict[str, str]]:
+    """Every field the pages could show, filled with a payload; returns tag -> payload, the
+    username of the agent the payload-laden interaction was assigned to, and the console's pages
+    of what was seeded, with the tags each must show as text."""
     values: dict[str, str] = {}
 
     def value(tag: str, *, short: bool = False) -> str:
@@ -82,7 +85,7 @@ async def seed(base: str, headers: dict[str, str]) -> tuple[dict[str, str], str]
                 "body": value("xb"),
             },
         )
-        await post(
+        inbound = await post(
             "/api/v1/inbound",
             {
                 "channel": "chat",
@@ -108,6 +111,10 @@ async def seed(base: str, headers: dict[str, str]) -> tuple[dict[str, str], str]
             {"to": "wrap_up", "wrap_up_code": value("xw", short=True)},
         ):
             await post(url, step, 200)
+        await post(
+            f"/api/v1/customers/{customer['id']}/notes",
+            {"body": value("xo"), "interaction_id": interaction["id"]},
+        )
         week = "2026-01-05"
         await post(
             f"/api/v1/planning/queues/{queue['id']}/overrides",
@@ -118,7 +125,15 @@ async def seed(base: str, headers: dict[str, str]) -> tuple[dict[str, str], str]
                 "reason": value("xr"),
             },
         )
-    return values, agent["username"]
+    console = {
+        f"/console/queues/{queue['id']}": "xc",
+        f"/console/interactions/{interaction['id']}": "xc xs xb xw xo xd",
+        f"/console/interactions/{inbound['interaction_id']}": "xn xib",
+        f"/console/customers/{customer['id']}": "xc xco xs",
+        f"/console/customers/{inbound['customer_id']}": "xn xis",
+        "/console/search": "xc xs xw xn xis",
+    }
+    return values, agent["username"], console
 
 
 async def admin_headers(base: str, container: Container) -> dict[str, str]:
@@ -163,8 +178,10 @@ async def test_payloads_in_every_field_render_as_text_on_every_page_for_every_ro
     browser: Browser, served: tuple[str, Container]
 ) -> None:
     base, container = served
-    values, assigned_agent = await seed(base, await admin_headers(base, container))
+    values, assigned_agent, console = await seed(base, await admin_headers(base, container))
     for role, paths in PAGES.items():
+        if role in CONSOLE_ROLES:
+            paths = (*paths, *console)
         if role is Role.AGENT:
             username, password = assigned_agent, AGENT_PASSWORD
         else:
@@ -177,8 +194,11 @@ async def test_payloads_in_every_field_render_as_text_on_every_page_for_every_ro
             for path in paths:
                 await page.goto(base + path)
                 await watch.check(page, f"{role.value} {path}")
+                text = await page.locator("body").inner_text()
+                for tag in console.get(path, "").split():
+                    shown = next(v for t, v in values.items() if t.startswith(tag))
+                    assert shown[:40] in text, (tag, role, path)  # there, as the characters typed
                 if path == "/":
-                    text = await page.locator("body").inner_text()
                     for tag in SHOWN_ON_HOME[role]:
                         shown = next(v for t, v in values.items() if t.startswith(tag))
                         assert shown[:60] in text, (tag, role)  # there, as the characters typed

@@ -16,10 +16,11 @@ The rules (docs/security.md, "Who may do what"):
 
 The rules live in one module per resource: `verdicts.py` (what a decision answers, the role
 groups and team reach they share), `interactions.py`, `customers.py`, `addresses.py` (masking),
-`agents_and_queues.py`, `dashboard_and_planning.py`, `events.py` and `desk.py` (canned responses,
-follow-ups, transfers). This package re-exports all of their public names on purpose: some forty
-call sites read `policy.check(...)`, `policy.sees_interaction(...)` and so on, and one name to
-ask (`from contact_center.services import policy`) keeps those calls reading as "the policy says".
+`agents_and_queues.py`, `dashboard_and_planning.py`, `console.py`, `events.py` and `desk.py`
+(canned responses, follow-ups, transfers). This package re-exports all of their public names on
+purpose: some forty call sites read `policy.check(...)`, `policy.sees_interaction(...)` and so
+on, and one name to ask (`from contact_center.services import policy`) keeps those calls reading
+as "the policy says".
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from contact_center.services.policy.agents_and_queues import (
     sees_queue,
     sets_presence_of,
 )
+from contact_center.services.policy.console import opens_console
 from contact_center.services.policy.customers import (
     AGENT_EDITABLE_CUSTOMER_FIELDS,
     CustomerFacts,
@@ -115,6 +117,7 @@ __all__ = [
     "may_pick",
     "only_events_of_agent",
     "open_refusal",
+    "opens_console",
     "plans",
     "reaches_team",
     "reply_refusal",

@@ -126,6 +126,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/customers/{id}/access-log"): MANAGERS,
     ("GET", "/api/v1/interactions"): CUSTOMER_DESKS,
     ("POST", "/api/v1/interactions"): OWN_CUSTOMER,
+    ("GET", "/api/v1/interactions/search"): MANAGERS,
+    ("GET", "/api/v1/interactions/search.csv"): MANAGERS,
     ("GET", "/api/v1/interactions/{id}"): OWN_INTERACTION,
     ("POST", "/api/v1/interactions/{id}/transitions"): OWN_INTERACTION,
     ("POST", "/api/v1/interactions/{id}/accept"): OWN_INTERACTION,
@@ -156,6 +158,12 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/planner"): expect("login 403 403 403 403 ok ok 403"),
     ("GET", "/my-schedule"): expect("login ok ok ok ok ok ok 403"),
     ("GET", "/admin"): expect("login 403 403 403 403 403 ok 403"),
+    # The console: agents and planners get its 403 page; team B's supervisor a 404 page for team
+    # A's queue and interaction, but every customer (customers are not scoped by team).
+    ("GET", "/console/queues/{id}"): expect("login 403 403 ok 404 403 ok 403"),
+    ("GET", "/console/interactions/{id}"): expect("login 403 403 ok 404 403 ok 403"),
+    ("GET", "/console/customers/{id}"): expect("login 403 403 ok ok 403 ok 403"),
+    ("GET", "/console/search"): expect("login 403 403 ok ok 403 ok 403"),
     ("GET", "/ws/dashboard"): expect("401 403 403 ok ok ok ok 403"),
     ("GET", "/ws/events"): expect("401 ok ok ok ok 403 ok 403"),
     # A plain GET without the upgrade is refused by the socket itself (400) for everyone alike;
@@ -302,8 +310,12 @@ async def path_for(world: World, route: str) -> str:
         return route.replace("{id}", "nosuchupload0123456789") + "?site=demo"
     if "{id}" not in route:
         return route
-    if route.startswith("/api/v1/interactions/"):
+    if route.startswith(("/api/v1/interactions/", "/console/interactions/")):
         value = ids["interaction"]
+    elif route == "/console/customers/{id}":
+        value = ids["customer"]
+    elif route == "/console/queues/{id}":
+        value = world.queue_id
     elif route == "/api/v1/customers/{id}/erase":
         value = ids["erasable"]  # erased by the admin's call: not the customer the others read
     elif route.startswith("/api/v1/customers/"):
