@@ -47,11 +47,16 @@ from console_seed import (
 from contact_center.domain.enums import Channel, InteractionState, Role
 from contact_center.domain.principal import Principal
 from contact_center.queries.console_records import customer_record, interaction_header
+from contact_center.queries.dashboard import EVERYONE, queue_figures
+from contact_center.queries.floor import floor
 from contact_center.queries.interaction_search import EXPORT_BATCH, SearchFilters, search
 from contact_center.queries.interaction_timeline import timeline
 from contact_center.queries.queue_live import served_in, waiting_in
+from contact_center.queries.wallboard import console_figures
+from contact_center.queries.wallboard_today import today_figures
 from contact_center.services import policy
 from contact_center.storage.engine import open_database
+from contact_center.storage.uow import UnitOfWork
 
 CEILING_MS = 200.0
 PAGE = 50
@@ -88,6 +93,33 @@ def _search(**filters: object) -> Callable[[AsyncSession, Seeded, int], Awaitabl
     return run
 
 
+#: The wallboard's "now": the evening of the seeded year's last day, a whole day of contacts.
+WALLBOARD_NOW = T0 + timedelta(days=364, hours=22)
+
+
+def _on_the_wallboard(
+    read: Callable[[UnitOfWork, Seeded, int], Awaitable[object]],
+) -> Callable[[AsyncSession, Seeded, int], Awaitable[object]]:
+    """A wallboard query, which reads through a unit of work, on the run's session."""
+
+    async def run(session: AsyncSession, world: Seeded, n: int) -> object:
+        uow = UnitOfWork(lambda: session, clock=lambda: WALLBOARD_NOW)  # type: ignore[arg-type, return-value]
+        async with uow:
+            return await read(uow, world, n)
+
+    return run
+
+
+async def _today(uow: UnitOfWork, _world: Seeded, _n: int) -> object:
+    return await today_figures(uow, await uow.queues.list(), uow.now())
+
+
+async def _push(uow: UnitOfWork, world: Seeded, n: int) -> object:
+    """One console push, read afresh (no kept figures): for all queues, or a team's, in turn."""
+    view = EVERYONE if n % 2 else policy.DashboardView(team=world.teams[n % len(world.teams)])
+    return await console_figures(uow, view)
+
+
 def _day_range(world: Seeded, n: int) -> tuple[object, object]:
     day = (n * 37) % 360
     start = T0 + timedelta(days=day)
@@ -95,6 +127,13 @@ def _day_range(world: Seeded, n: int) -> tuple[object, object]:
 
 
 QUERIES: list[Query] = [
+    Query("wallboard: today, every queue", _on_the_wallboard(_today)),
+    Query(
+        "wallboard: waiting, longest wait",
+        _on_the_wallboard(lambda u, w, n: queue_figures(u, u.now())),
+    ),
+    Query("wallboard: agents by state", _on_the_wallboard(lambda u, w, n: floor(u))),
+    Query("console push, read afresh", _on_the_wallboard(_push)),
     Query("queue: waiting", lambda s, w, n: waiting_in(s, w.queue_ids[n % len(w.queue_ids)])),
     Query("queue: being served", lambda s, w, n: served_in(s, w.queue_ids[n % len(w.queue_ids)])),
     Query("interaction: header", lambda s, w, n: interaction_header(s, _interaction(w, n))),

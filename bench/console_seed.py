@@ -12,6 +12,7 @@ random), so two runs read the same world.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import random
 import sqlite3
@@ -44,6 +45,16 @@ YEAR_S = 365 * 24 * 3600
 OPEN_TAIL = 2_000
 BATCH = 20_000
 MARKER = "bench_console_seed"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "contact_center" / "storage" / "migrations" / "versions"
+
+
+def schema_key() -> str:
+    """What the seeded schema was made from: a store seeded before a migration was added or
+    changed (its indexes, its order) is seeded again rather than measured without them."""
+    digest = hashlib.sha256()
+    for path in sorted(MIGRATIONS.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -318,7 +329,7 @@ def seed_sqlite(path: str, rows: int) -> Seeded:
     conn = sqlite3.connect(path)
     try:
         found = conn.execute(f"SELECT name FROM sqlite_master WHERE name = '{MARKER}'").fetchone()
-        if found and conn.execute(f"SELECT rows FROM {MARKER}").fetchone() == (rows,):
+        if found and conn.execute(f"SELECT rows, schema FROM {MARKER}").fetchone() == (rows, schema_key()):
             return seeded_world(rows)
     finally:
         conn.close()
@@ -345,8 +356,8 @@ def seed_sqlite(path: str, rows: int) -> Seeded:
                 conn.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', values)
         for _, sql in indexes:
             conn.execute(sql)
-        conn.execute(f"CREATE TABLE {MARKER} (rows INTEGER)")
-        conn.execute(f"INSERT INTO {MARKER} VALUES (?)", (rows,))
+        conn.execute(f"CREATE TABLE {MARKER} (rows INTEGER, schema TEXT)")
+        conn.execute(f"INSERT INTO {MARKER} VALUES (?, ?)", (rows, schema_key()))
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = WAL")
     finally:
@@ -358,9 +369,12 @@ async def seed_postgres(url: str, rows: int) -> Seeded:
     """Seed the database at `url` unless it holds this size already (it must exist)."""
     conn = await asyncpg.connect(url)
     try:
-        seeded = await conn.fetchval("SELECT to_regclass($1)", MARKER) is not None
-        if seeded and await conn.fetchval(f"SELECT rows FROM {MARKER}") == rows:
-            return seeded_world(rows)
+        if await conn.fetchval("SELECT to_regclass($1)", MARKER) is not None:
+            found = await conn.fetchrow(f"SELECT rows, schema FROM {MARKER}")
+            if found is not None and tuple(found) == (rows, schema_key()):
+                return seeded_world(rows)
+        # Another size or schema, or a seed cut short: start afresh from an empty schema.
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
         await conn.close()
     await asyncio.to_thread(upgrade, url)
@@ -386,8 +400,8 @@ async def seed_postgres(url: str, rows: int) -> Seeded:
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                     f'(SELECT coalesce(max(id), 1) FROM "{table}"))'
                 )
-            await conn.execute(f"CREATE TABLE {MARKER} (rows integer)")
-            await conn.execute(f"INSERT INTO {MARKER} VALUES ($1)", rows)
+            await conn.execute(f"CREATE TABLE {MARKER} (rows integer, schema text)")
+            await conn.execute(f"INSERT INTO {MARKER} VALUES ($1, $2)", rows, schema_key())
         await conn.execute("ANALYZE")  # what autovacuum does after a load this size
     finally:
         await conn.close()
