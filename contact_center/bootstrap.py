@@ -306,6 +306,7 @@ def build_api_app(container: Container, *, explain: Explain = no_explanation) ->
 def build_web_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:
     """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
     from agent_ui.admin import setup_admin
+    from agent_ui.console_agents import setup_console_agents
     from agent_ui.desk_presence import DeskWatch
     from agent_ui.desk_registry import DeskRegistry, LocalDesks, RedisDesks
     from agent_ui.planner import setup_planner
@@ -330,6 +331,7 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     )
     setup_planner(app)
     setup_admin(app)
+    setup_console_agents(app)
     setup_webchat(
         app,
         settings=container.settings,

@@ -13,6 +13,7 @@ from contact_center.domain.planning import AgentContractTerms, ForecastOverride,
 from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
+from contact_center.domain.stepping_in import Whisper
 from contact_center.domain.webchat_sites import WebchatSiteRecord
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest, WrapUpCode
 from contact_center.storage.idempotency import IdempotencyRecord
@@ -52,6 +53,7 @@ __all__ = [
     "ScheduleShift",
     "TranscriptRequest",
     "WebchatSiteRecord",
+    "Whisper",
     "WrapUpCode",
     "metadata",
 ]

@@ -1,0 +1,51 @@
+"""supervisor stepping in: whispers to the agent, and one agent's transitions by time
+
+Revision ID: 0019
+Revises: 0017
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
+
+import contact_center.domain.columns
+
+revision: str = "0019"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+UTC = contact_center.domain.columns.UTCDateTime
+
+
+def upgrade() -> None:
+    op.create_table(
+        "whisper",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("interaction_id", sa.Integer(), nullable=False),
+        sa.Column("author_agent_id", sa.Integer(), nullable=False),
+        sa.Column("to_agent_id", sa.Integer(), nullable=True),
+        sa.Column("body", AutoString(length=2000), nullable=False),
+        sa.Column("created_at", UTC(), nullable=False),
+        sa.ForeignKeyConstraint(["interaction_id"], ["interaction.id"]),
+        sa.ForeignKeyConstraint(["author_agent_id"], ["agent.id"]),
+        sa.ForeignKeyConstraint(["to_agent_id"], ["agent.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("whisper") as batch:
+        batch.create_index(batch.f("ix_whisper_interaction_id"), ["interaction_id"], unique=False)
+    with op.batch_alter_table("interaction_transition") as batch:
+        batch.create_index("ix_interaction_transition_agent_at", ["agent_id", "at"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("interaction_transition") as batch:
+        batch.drop_index("ix_interaction_transition_agent_at")
+    with op.batch_alter_table("whisper") as batch:
+        batch.drop_index(batch.f("ix_whisper_interaction_id"))
+    op.drop_table("whisper")
