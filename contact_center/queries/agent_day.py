@@ -10,7 +10,8 @@ wrap-up. Handling while away or offline is outside those spans and not counted; 
 several chats at once counts each agent-second once (the handlings are merged first).
 
 The reads are bounded by the day: transitions by (agent_id, at) since midnight (the index
-`ix_interaction_transition_agent_at`), then the transitions of those interactions only.
+`ix_interaction_transition_agent_at`), then the transitions of those interactions only, and the
+presence changes by (entity_id, at) (`ix_audit_entry_entity_id_at`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from contact_center.domain.enums import InteractionState
-from contact_center.domain.interactions import Interaction, InteractionTransition
-from contact_center.planning.adherence import presence_records
+from contact_center.domain.interactions import InteractionTransition
 from contact_center.storage.uow import UnitOfWork
 from workforce.scheduling import PresenceRecord, PresenceState
 
@@ -117,8 +117,12 @@ def agent_day(
     )
 
 
-async def agent_days(uow: UnitOfWork, agent_ids: list[int], day: Span) -> dict[int, AgentDay]:
-    """Every agent's day so far, with three reads whatever the number of interactions stored."""
+async def agent_days(
+    uow: UnitOfWork, agent_ids: list[int], day: Span, live: set[int], presence: Sequence[PresenceRecord]
+) -> dict[int, AgentDay]:
+    """Every agent's day so far, with two reads whatever the number of interactions stored;
+    `live`: the interactions they handle now (begun before midnight, they have no move today);
+    `presence`: their presence records of the day (`planning.adherence.presence_records`)."""
     if not agent_ids:
         return {}
     start, now = day
@@ -127,11 +131,7 @@ async def agent_days(uow: UnitOfWork, agent_ids: list[int], day: Span) -> dict[i
         col(InteractionTransition.at) >= start,
         col(InteractionTransition.at) <= now,
     )
-    live = select(Interaction.id).where(
-        col(Interaction.state).in_(sorted(HANDLING)), col(Interaction.agent_id).in_(agent_ids)
-    )
-    ids = {int(i) for i in (await uow.session.exec(touched)).all()}
-    ids |= {int(i or 0) for i in (await uow.session.exec(live)).all()}
+    ids = {int(i) for i in (await uow.session.exec(touched)).all()} | live
     rows: list[tuple[int, str, datetime, int | None]] = []
     if ids:
         stmt = (
@@ -153,7 +153,7 @@ async def agent_days(uow: UnitOfWork, agent_ids: list[int], day: Span) -> dict[i
     by_agent: dict[int, list[Handling]] = defaultdict(list)
     for found in handlings(rows, now):
         by_agent[found.agent_id].append(found)
-    presence: dict[int, list[PresenceRecord]] = defaultdict(list)
-    for record in await presence_records(uow, agent_ids, start, now):
-        presence[int(record.agent_id)].append(record)
-    return {a: agent_day(a, by_agent[a], presence[a], day) for a in agent_ids}
+    states: dict[int, list[PresenceRecord]] = defaultdict(list)
+    for record in presence:
+        states[int(record.agent_id)].append(record)
+    return {a: agent_day(a, by_agent[a], states[a], day) for a in agent_ids}

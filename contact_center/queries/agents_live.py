@@ -22,6 +22,7 @@ from contact_center.domain.enums import Presence, Role
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.queues import Queue
 from contact_center.i18n.formatting import zone
+from contact_center.planning.adherence import presence_records
 from contact_center.queries.agent_adherence import adherence_today
 from contact_center.queries.agent_day import HANDLING, agent_days
 from contact_center.services.policy import Scope
@@ -82,8 +83,10 @@ async def agents_live(uow: UnitOfWork, scope: Scope, *, timezone: str | None = N
         agents = await _agents(uow, scope)
         ids = [a.id or 0 for a in agents]
         current = await _current(uow, ids)
-        days = await agent_days(uow, ids, (start, now))
-        adherence = await adherence_today(uow, ids, (start, now))
+        live = {i.id for work in current.values() for i in work}
+        presence = await presence_records(uow, ids, start, now)
+        days = await agent_days(uow, ids, (start, now), live, presence)
+        adherence = await adherence_today(uow, ids, (start, now), presence)
         out = []
         for agent in agents:
             agent_id = agent.id or 0
@@ -123,19 +126,23 @@ async def _agents(uow: UnitOfWork, scope: Scope) -> list[Agent]:
 
 
 async def _current(uow: UnitOfWork, agent_ids: list[int]) -> dict[int, list[LiveInteraction]]:
-    """What each agent handles now: few rows, found by state (indexed) among the agents'."""
+    """What each agent handles now. Read by state alone (its index holds only the live few):
+    asked by agent too, a planner with statistics would walk each agent's whole history."""
     found: dict[int, list[LiveInteraction]] = defaultdict(list)
-    if not agent_ids:
+    wanted = set(agent_ids)
+    if not wanted:
         return found
     stmt = (
         select(Interaction, Queue.name)
         .outerjoin(Queue, col(Queue.id) == col(Interaction.queue_id))
-        .where(col(Interaction.state).in_(sorted(HANDLING)), col(Interaction.agent_id).in_(agent_ids))
+        .where(col(Interaction.state).in_(sorted(HANDLING)))
         .order_by(col(Interaction.id))
     )
     for interaction, queue in (await uow.session.exec(stmt)).all():
+        if interaction.agent_id not in wanted:
+            continue
         since = interaction.answered_at or interaction.state_changed_at
-        found[interaction.agent_id or 0].append(
+        found[interaction.agent_id].append(
             LiveInteraction(
                 interaction.id or 0,
                 str(interaction.channel),

@@ -1,4 +1,4 @@
-"""supervisor stepping in: whispers to the agent, and one agent's transitions by time
+"""supervisor stepping in: whispers to the agent; one agent's transitions and audit entries by time
 
 Revision ID: 0019
 Revises: 0017
@@ -41,9 +41,14 @@ def upgrade() -> None:
         batch.create_index(batch.f("ix_whisper_interaction_id"), ["interaction_id"], unique=False)
     with op.batch_alter_table("interaction_transition") as batch:
         batch.create_index("ix_interaction_transition_agent_at", ["agent_id", "at"], unique=False)
+    # Not in batch mode: the audit log's append-only triggers must not see its table copied.
+    op.create_index("ix_audit_entry_entity_id_at", "audit_entry", ["entity_id", "at"], unique=False)
+    op.drop_index("ix_audit_entry_entity_id", table_name="audit_entry")
 
 
 def downgrade() -> None:
+    op.create_index("ix_audit_entry_entity_id", "audit_entry", ["entity_id"], unique=False)
+    op.drop_index("ix_audit_entry_entity_id_at", table_name="audit_entry")
     with op.batch_alter_table("interaction_transition") as batch:
         batch.drop_index("ix_interaction_transition_agent_at")
     with op.batch_alter_table("whisper") as batch:
