@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from contact_center.domain.commands import CreateAgent, CreateQueue, SetPresence
-from contact_center.domain.enums import Channel, InteractionState, Presence, Role
+from contact_center.domain.enums import Channel, InteractionState, Presence
 from contact_center.domain.planning import Schedule, ScheduleShift
 from contact_center.queries.agent_day import Handling, handlings, merged, overlap_s
 from contact_center.queries.agents_live import agents_live, day_start
