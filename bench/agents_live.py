@@ -218,6 +218,7 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--sqlite", help="measure an SQLite database seeded before (its URL)")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
     args = parser.parse_args()
     random.seed(1)
     now = datetime.now(UTC)
@@ -235,9 +236,13 @@ async def main() -> None:
             await seed(url, args.interactions, now)
             took = time.perf_counter() - started
             print(f"seeded {args.interactions:,} interactions in {took:.0f} s ({url.split(':')[0]}: {url})")
+            if args.postgres:  # a live database has its statistics (autovacuum); a fresh one not yet
+                bench_db = await asyncpg.connect(url)
+                await bench_db.execute("ANALYZE")
+                await bench_db.close()
         await measure(url)
     finally:
-        if args.postgres:
+        if args.postgres and not args.keep:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
 

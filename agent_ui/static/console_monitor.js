@@ -17,6 +17,7 @@ const shown = new Map(); // "m<id>" / "w<id>" -> element
 let messageCursor = 0;
 let whisperCursor = 0;
 let doc = null;
+const names = { agent: new Map(), customer: "" };
 
 function authorOf(m) {
   if (m.author_kind === "customer") return _("Customer");
@@ -59,10 +60,24 @@ function addWhisper(w) {
   );
 }
 
+/** Names for the header: the customer's, and whoever handles it (read once each). */
+async function learnNames() {
+  if (!names.customer) {
+    const customer = await api("GET", "/api/v1/customers/" + doc.customer_id);
+    if (customer.ok) names.customer = customer.data.name || "";
+  }
+  if (doc.agent_id && !names.agent.has(doc.agent_id)) {
+    const agent = await api("GET", "/api/v1/agents/" + doc.agent_id);
+    if (agent.ok) names.agent.set(doc.agent_id, agent.data.display_name || agent.data.username);
+  }
+  showFacts();
+}
+
 function showFacts() {
   document.getElementById("title").textContent = "#" + id;
   const facts = [channelName(doc.channel), stateName(doc.state)];
-  if (doc.agent_id) facts.push(format(_("agent #{id}"), { id: doc.agent_id }));
+  if (names.customer) facts.push(names.customer);
+  if (doc.agent_id) facts.push(format(_("handled by {name}"), { name: names.agent.get(doc.agent_id) || "#" + doc.agent_id }));
   document.getElementById("facts").textContent = facts.join(" · ");
   const handled = doc.state === "active" || doc.state === "wrap_up";
   document.getElementById("whisper-send").disabled = !handled;
@@ -74,6 +89,7 @@ async function loadDoc() {
   if (!answer.ok) return notify(format(_("Could not read the conversation: {error}"), { error: answer.message }), true);
   doc = answer.data;
   showFacts();
+  await learnNames();
 }
 
 async function pullMessages() {
@@ -125,7 +141,7 @@ function onFrame(frame) {
   else if (frame.type === "interaction.whispered") pullWhispers();
   else if ("to_state" in event && doc) {
     doc = Object.assign({}, doc, { state: event.to_state, agent_id: event.agent_id });
-    showFacts();
+    learnNames();
   }
 }
 

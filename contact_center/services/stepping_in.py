@@ -21,7 +21,7 @@ from contact_center.storage.uow import UnitOfWork
 async def whisper(cmd: WhisperToAgent, uow: UnitOfWork) -> Whisper:
     body = cmd.body.strip()
     if not body or len(body) > WHISPER_MAX_CHARS:
-        raise InvalidInputError(f"a whisper has 1 to {WHISPER_MAX_CHARS} characters", field="body")
+        raise InvalidInputError("a whisper has 1 to 2000 characters", field="body")
     async with uow:
         interaction = await uow.interactions.get(cmd.interaction_id, for_update=True)
         facts = await access_facts.interaction_facts(uow.session, cmd.interaction_id)
