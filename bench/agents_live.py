@@ -242,8 +242,9 @@ async def main() -> None:
                 await bench_db.close()
         await measure(url)
     finally:
-        if args.postgres and not args.keep:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.postgres:
+            if not args.keep:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
 
 

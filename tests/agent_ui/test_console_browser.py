@@ -8,13 +8,14 @@ Screenshots: test-artifacts/console/ and test-artifacts/i18n/.
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from contact_center.domain.commands import CreateAgent
 from contact_center.domain.enums import Role
 from tests.agent_ui.conftest import PASSWORD, browser, sign_in
 from tests.agent_ui.desk_world import DeskWorld, Watched, go_available
 from tests.agent_ui.test_chat_end_to_end import shop_world
+from tests.agent_ui.test_desk_closed_browser import accept_first_offer, visitor_writes
 from tests.agent_ui.test_i18n_browser import chinese_browser, shots
 from tests.conftest import unique
 
@@ -24,24 +25,10 @@ __all__ = ["browser", "shop_world"]  # the fixtures, used here by name
 WHISPER = "Offer free shipping, she is a regular"
 
 
-async def open_chat(visitor: Page, world: DeskWorld, first_line: str) -> None:
-    await visitor.goto(world.base + "/demo/shop")
-    await visitor.get_by_role("button", name="Chat with us").click()
-    await visitor.get_by_label("Your name").fill("Mei Lin")
-    await visitor.get_by_role("button", name="Start chat").click()
-    box = visitor.get_by_label("Message", exact=True)
-    await box.fill(first_line)
-    await box.press("Enter")
-
-
-async def accept(desk: Page) -> tuple[int, object]:
-    card = desk.locator(".offer-card").first
-    await expect(card).to_be_visible(timeout=5_000)
-    interaction_id = int(await card.get_attribute("data-interaction") or 0)
-    await desk.keyboard.press("a")
-    panel = desk.locator(f".conversation[data-interaction='{interaction_id}']")
-    await expect(panel).to_have_attribute("data-state", "active")
-    return interaction_id, panel
+async def accept(desk: Page) -> tuple[int, Locator]:
+    """The first offer accepted on `desk`: its interaction and conversation panel."""
+    interaction_id = await accept_first_offer(desk)
+    return interaction_id, desk.locator(f".conversation[data-interaction='{interaction_id}']")
 
 
 async def supervisor(world: DeskWorld, language: str | None = None) -> str:
@@ -68,9 +55,9 @@ async def test_a_supervisor_monitors_a_chat_and_whispers_to_its_agent(
     }
     try:
         await go_available(desk, world, agent)
-        await open_chat(visitor, world, "Where is my parcel?")
+        await visitor_writes(visitor, world, "Where is my parcel?")
         interaction_id, panel = await accept(desk)
-        reply = panel.locator("textarea.reply")  # type: ignore[attr-defined]
+        reply = panel.locator("textarea.reply")
         await reply.fill("Checking now")
         await reply.press("Enter")
         log = visitor.get_by_role("log")
@@ -101,7 +88,7 @@ async def test_a_supervisor_monitors_a_chat_and_whispers_to_its_agent(
         await console.locator("#whisper-body").fill(WHISPER)
         await console.locator("#whisper-send").click()
         await expect(thread.locator(".msg.whisper .body")).to_have_text([WHISPER])
-        whisper = panel.locator(".msg.whisper")  # type: ignore[attr-defined]
+        whisper = panel.locator(".msg.whisper")
         await expect(whisper.locator(".body")).to_have_text(WHISPER, timeout=5_000)
         await expect(whisper.locator(".author")).to_contain_text("only you see this")
         await seen["desk"].shot("whisper-on-desk")
@@ -142,7 +129,7 @@ async def test_a_supervisor_reassigns_a_chat_to_another_agent(
     seen = [Watched(p, f"console/reassign-{n}") for n, p in enumerate((visitor, desk, colleague, console))]
     try:
         await go_available(desk, world, first)
-        await open_chat(visitor, world, "Can I change my address?")
+        await visitor_writes(visitor, world, "Can I change my address?")
         interaction_id, panel = await accept(desk)
         await go_available(colleague, world, second)
 
@@ -160,7 +147,7 @@ async def test_a_supervisor_reassigns_a_chat_to_another_agent(
         await expect(dialog).to_be_hidden()
         await expect(console.locator("#notice")).to_contain_text(f"#{interaction_id}")
 
-        await expect(panel).to_have_count(0, timeout=5_000)  # type: ignore[attr-defined]
+        await expect(panel).to_have_count(0, timeout=5_000)
         offered = colleague.locator(f".offer-card[data-interaction='{interaction_id}']")
         await expect(offered).to_be_visible(timeout=5_000)
         await colleague.keyboard.press("a")
@@ -194,7 +181,7 @@ async def test_the_agents_page_and_the_monitor_in_chinese_at_phone_width(
     ]
     try:
         await go_available(desk, world, agent)
-        await open_chat(visitor, world, "你好，我的包裹在哪里？")
+        await visitor_writes(visitor, world, "你好，我的包裹在哪里？")
         interaction_id, _panel = await accept(desk)
         await sign_in(console, world.base, boss)
         await console.goto(world.base + "/console/agents")
