@@ -16,12 +16,20 @@ let data = config.initial;
 let queues = null;
 let timer = null;
 let fetching = false;
+// What the supervisor has typed or chosen in each card's state form: a refresh redraws the cards
+// (any agent or interaction event of the team), and must not wipe a half-written reason.
+const drafts = new Map(); // agent id -> { presence, reason }
 
 const percent = (value) => (value === null ? "–" : number(value, { style: "percent", maximumFractionDigits: 0 }));
 
 function render() {
+  // Keep the supervisor's place: a reason being typed keeps its focus across the redraw.
+  const focused = document.activeElement;
+  const field = focused && focused.matches(".agent-card .reason, .agent-card .presence-choice") ? focused : null;
+  const place = field ? [field.closest(".agent-card").dataset.agent, field.classList.contains("reason") ? ".reason" : ".presence-choice"] : null;
   document.getElementById("empty").hidden = data.agents.length > 0;
   cards.replaceChildren(...data.agents.map(card));
+  if (place) cards.querySelector(".agent-card[data-agent='" + place[0] + "'] " + place[1])?.focus();
 }
 
 function card(agent) {
@@ -46,12 +54,16 @@ function card(agent) {
       ),
     ),
   );
-  const reason = el("input", { class: "reason", maxlength: "100", placeholder: _("Reason"), "aria-label": _("Reason") });
+  const draft = drafts.get(agent.agent_id) || { presence: "available", reason: "" };
+  const remember = () => drafts.set(agent.agent_id, { presence: choice.value, reason: reason.value });
+  const reason = el("input", { class: "reason", maxlength: "100", placeholder: _("Reason"), "aria-label": _("Reason"), oninput: () => remember() });
+  reason.value = draft.reason;
   const choice = el(
     "select",
-    { class: "presence-choice", "aria-label": _("New state") },
+    { class: "presence-choice", "aria-label": _("New state"), onchange: () => remember() },
     ["available", "away", "offline"].map((p) => el("option", { value: p, text: presenceName(p) })),
   );
+  choice.value = draft.presence;
   const form = el(
     "form",
     {
@@ -127,6 +139,7 @@ async function setPresence(agent, presence, reason) {
     return;
   }
   const answer = await api("PUT", "/api/v1/agents/" + agent.agent_id + "/presence", { presence, reason: reason.trim() });
+  if (answer.ok) drafts.delete(agent.agent_id);
   if (answer.ok) notify(format(_("{name} is now {state}."), { name: agent.name, state: presenceName(presence) }));
   else notify(format(_("The state did not change: {error}"), { error: answer.message }), true);
   schedule();

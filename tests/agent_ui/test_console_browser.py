@@ -157,6 +157,19 @@ async def test_a_supervisor_reassigns_a_chat_to_another_agent(
         card = console.locator(f".agent-card[data-agent='{second_id}']")
         await expect(card.locator(f".work[data-interaction='{interaction_id}']")).to_be_visible(timeout=5_000)
         await seen[3].shot("reassigned")
+
+        # The supervisor sends the first agent away, with a reason: their desk says so at once.
+        first_card = console.locator(".agent-card").filter(has=console.get_by_text(first, exact=True))
+        await first_card.locator(".presence-choice").select_option("away")
+        await first_card.locator(".reason").fill("Coaching at 3")
+        await first_card.get_by_role("button", name="Change state").click()
+        await expect(desk.locator("#presence-state")).to_have_text("Away", timeout=5_000)
+        await expect(desk.locator("#away-reason")).to_have_value("Coaching at 3")
+        await expect(console.locator("#notice")).to_contain_text("Away")
+        await expect(first_card.locator(".presence")).to_have_text("Away", timeout=5_000)
+        await expect(first_card.locator(".why")).to_contain_text("Coaching at 3")
+        await seen[1].shot("sent-away")
+        await seen[3].shot("sent-away")
     finally:
         for page in (visitor, desk, colleague, console):
             await page.close()
