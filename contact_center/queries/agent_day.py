@@ -21,11 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import union
 from sqlmodel import col, select
 
 from contact_center.domain.enums import InteractionState
-from contact_center.domain.interactions import InteractionTransition
+from contact_center.domain.interactions import Interaction, InteractionTransition
 from contact_center.storage.uow import UnitOfWork
 from workforce.scheduling import PresenceRecord, PresenceState
 
@@ -133,10 +133,14 @@ async def agent_days(
         col(InteractionTransition.at) <= now,
     )
     # The interactions are chosen inside the database: a floor's day is thousands of them, and
-    # sending their ids back as parameters cost more than the read itself.
-    chosen: ColumnElement[bool] = col(InteractionTransition.interaction_id).in_(touched.scalar_subquery())
-    if live:
-        chosen = or_(chosen, col(InteractionTransition.interaction_id).in_(sorted(live)))
+    # sending their ids back as parameters cost more than the read itself. A union, not an OR:
+    # PostgreSQL turns `IN (subquery) OR IN (list)` into a filter over the whole table.
+    interaction = col(InteractionTransition.interaction_id)
+    chosen = (
+        interaction.in_(union(touched, select(Interaction.id).where(col(Interaction.id).in_(sorted(live)))))
+        if live
+        else interaction.in_(touched)
+    )
     stmt = (
         select(
             InteractionTransition.interaction_id,
