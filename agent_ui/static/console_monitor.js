@@ -29,7 +29,8 @@ function authorOf(m) {
 function place(key, at, item) {
   if (shown.has(key)) return;
   item.dataset.at = at;
-  const later = [...thread.children].find((node) => node.dataset.at > at);
+  const when = Date.parse(at);
+  const later = [...thread.children].find((node) => Date.parse(node.dataset.at) > when);
   thread.insertBefore(item, later || null);
   shown.set(key, item);
 }

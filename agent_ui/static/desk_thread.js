@@ -41,9 +41,12 @@ export function createThread({ interactionId, agentId, features, isFront, onCust
       (m.attachments || []).map((a) => el("div", { class: "attachment", text: t("chat.attachment", { name: a.name || a.url || "" }) })),
       el("span", { class: "seen muted", hidden: true, text: t("chat.seen") }),
     );
-    const later = [...shown.keys()].filter((id) => id > m.id).sort((a, b) => a - b)[0];
-    if (later !== undefined) list.insertBefore(item, shown.get(later));
-    else list.append(item);
+    // Before the first later line: a message with a higher id, or a whisper written after it.
+    const at = Date.parse(m.created_at);
+    const later = [...list.children].find((node) =>
+      node.dataset.whisper ? Date.parse(node.dataset.at) > at : Number(node.dataset.id) > m.id,
+    );
+    list.insertBefore(item, later || null);
     shown.set(m.id, item);
     if (m.direction === "inbound") lastInbound = Math.max(lastInbound, m.id);
     return true;
@@ -59,7 +62,8 @@ export function createThread({ interactionId, agentId, features, isFront, onCust
       el("div", { class: "msg-head" }, el("span", { class: "author", text: t("chat.whisper", { name: w.author }) }), " ", el("time", { text: timeOf(w.created_at) })),
       el("div", { class: "body", text: w.body }),
     );
-    const later = [...list.children].find((node) => node.dataset.at > w.created_at);
+    const at = Date.parse(w.created_at);
+    const later = [...list.children].find((node) => Date.parse(node.dataset.at) > at);
     list.insertBefore(item, later || null);
   }
 

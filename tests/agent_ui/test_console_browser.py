@@ -108,6 +108,24 @@ async def test_a_supervisor_monitors_a_chat_and_whispers_to_its_agent(
         await visitor.wait_for_timeout(1_000)
         assert WHISPER not in await visitor.content()
         await seen["visitor"].shot("reloaded")
+
+        # The supervisor takes the chat over: it leaves the agent's desk and opens on theirs.
+        console.once("dialog", lambda dialog: dialog.accept())
+        await console.locator("#take-over").click()
+        await expect(console).to_have_url(world.base + "/desk", timeout=5_000)
+        mine = console.locator(f".conversation[data-interaction='{interaction_id}']")
+        await expect(mine.locator(".msg.whisper .body")).to_have_text(WHISPER, timeout=5_000)
+        await expect(mine.locator(".msg .body")).to_have_text(  # the whisper in its place in time
+            [
+                "Where is my parcel?",
+                "Checking now",
+                "It was due yesterday",
+                WHISPER,
+                "Free shipping on your next order!",
+            ]
+        )
+        await expect(panel).to_have_count(0, timeout=5_000)
+        await seen["console"].shot("taken-over")
     finally:
         for page in (visitor, desk, console):
             await page.close()
