@@ -28,6 +28,7 @@ FEATURES: dict[str, tuple[str, str]] = {
     "notes": ("GET", "/api/v1/customers/{id}/notes"),
     "follow_ups": ("GET", "/api/v1/customers/{id}/follow-ups"),
     "transfer": ("POST", "/api/v1/interactions/{id}/transfer"),
+    "whispers": ("GET", "/api/v1/interactions/{id}/whispers"),
     "wrap_up_codes": ("GET", "/api/v1/queues/{id}/wrap-up-codes"),
 }
 #: The channels whose replies can leave (an outbound adapter is plugged in), set by `setup_ui`.

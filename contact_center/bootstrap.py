@@ -308,6 +308,7 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     """The REST API with the agent UI's pages plugged in (imported here: bootstrap is the root)."""
     from agent_ui.admin import setup_admin
     from agent_ui.console import setup_console
+    from agent_ui.console_agents import setup_console_agents
     from agent_ui.desk_presence import DeskWatch
     from agent_ui.desk_registry import DeskRegistry, LocalDesks, RedisDesks
     from agent_ui.planner import setup_planner
@@ -333,6 +334,7 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     setup_planner(app)
     setup_admin(app)
     setup_console(app)
+    setup_console_agents(app)
     setup_webchat(
         app,
         settings=container.settings,

@@ -15,6 +15,7 @@ from contact_center.bus import CommandHandler
 from contact_center.domain import commands as c
 from contact_center.domain import desk_commands as dc
 from contact_center.domain import planning_commands as pc
+from contact_center.domain import stepping_in as si
 from contact_center.domain import webchat_sites as ws
 from contact_center.domain.errors import InvalidInputError
 from contact_center.domain.privacy import AccessKind
@@ -34,6 +35,7 @@ from contact_center.services import (
     queues,
     routing_pass,
     satisfaction,
+    stepping_in,
     tokens,
     transfers,
     webchat_sites,
@@ -108,6 +110,8 @@ def command_handlers(
         dc.AddNote: customer_work.add_note,
         dc.CreateFollowUp: customer_work.create_follow_up,
         dc.CompleteFollowUp: customer_work.complete_follow_up,
+        si.WhisperToAgent: stepping_in.whisper,
+        si.TakeOverInteraction: stepping_in.take_over,
         dc.TransferInteraction: functools.partial(
             transfers.transfer_interaction, reserve_s=settings.desk.transfer_reserve_s
         ),

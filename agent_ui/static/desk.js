@@ -99,7 +99,7 @@ async function reload() {
   for (const id of [...conversations.keys()]) if (!handling.has(id)) leave(id);
   for (const i of mine.filter((i) => HANDLING.has(i.state))) {
     open(i, false);
-    conversations.get(i.id).pull();
+    conversations.get(i.id).pull().then(() => conversations.get(i.id)?.pullWhispers());
   }
 }
 
@@ -119,6 +119,7 @@ function onInteraction(event) {
 function onFrame(frame) {
   const event = frame.event;
   if (frame.type === "interaction.flagged") conversations.get(event.interaction_id)?.flag(event.reason);
+  else if (frame.type === "interaction.whispered") conversations.get(event.interaction_id)?.pullWhispers();
   else if (frame.type.startsWith("interaction.") && "to_state" in event) onInteraction(event);
   else if (frame.type === "offer.declined") offers.remove(event.interaction_id);
   else if (frame.type === "message.added") conversations.get(event.interaction_id)?.pull();

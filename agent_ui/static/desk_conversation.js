@@ -79,13 +79,14 @@ export function createConversation({ doc, config, alerts, showError, isFront, on
   }
 
   update(doc);
-  thread.pull();
+  thread.pull().then(() => thread.pullWhispers());
   return {
     id,
     tab,
     panel,
     update,
     pull: () => thread.pull(),
+    pullWhispers: () => thread.pullWhispers(),
     onSignal: (signal) => thread.onSignal(signal),
     /** A supervisor was alerted about this conversation (its state unchanged): say so and why. */
     flag(reason) {

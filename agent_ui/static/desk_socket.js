@@ -1,14 +1,14 @@
 // The desk's one websocket: /ws/events?desk=1 (the `desk` mark tells the server this is an
-// agent's desk, so a closed desk can be noticed). Reconnects with backoff and jitter; after
-// every (re)connect `onOpen` reloads the state from the REST API, since events sent while the
-// socket was down are not replayed.
-export function connectEvents({ onFrame, onOpen, onDown }) {
+// agent's desk, so a closed desk can be noticed; the supervisor console's pages pass desk: false).
+// Reconnects with backoff and jitter; after every (re)connect `onOpen` reloads the state from the
+// REST API, since events sent while the socket was down are not replayed.
+export function connectEvents({ onFrame, onOpen, onDown, desk = true }) {
   let delay = 500;
   let socket = null;
 
   function open() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/events?desk=1");
+    socket = new WebSocket(scheme + location.host + (desk ? "/ws/events?desk=1" : "/ws/events"));
     socket.addEventListener("open", () => {
       delay = 500;
       onOpen();

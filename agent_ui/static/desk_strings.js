@@ -67,6 +67,7 @@ const STRINGS = {
   "chat.sending": N_("Sending…"),
   "chat.send_failed": N_("Not sent: {error}. Press Send to try again."),
   "chat.attachment": N_("Attachment: {name}"),
+  "chat.whisper": N_("Whisper from {name} (only you see this)"),
   "composer.placeholder": N_("Reply… (/ for canned responses, Enter to send)"),
   "composer.send": N_("Send"),
   "composer.cannot_send": N_("This channel cannot send yet: no outbound connection is set up for {channel}. Your reply was not sent."),

@@ -1,7 +1,9 @@
 // One conversation's thread: its messages in order (by id, each shown once), the customer's
 // typing and read state, and the agent's own read state sent back. New messages are pulled
 // after a message.added frame with GET .../messages?after=<last id>; on a server without that
-// endpoint yet, from the interaction's document. Text only: a body is set with textContent.
+// endpoint yet, from the interaction's document. A supervisor's whispers (for this agent only,
+// never the customer) are pulled after an interaction.whispered frame and placed among the
+// messages by time. Text only: a body is set with textContent.
 import { api } from "./desk_api.js";
 import { el, timeOf } from "./desk_dom.js";
 import { t } from "./desk_strings.js";
@@ -13,7 +15,9 @@ export function createThread({ interactionId, agentId, features, isFront, onCust
   const typing = el("p", { class: "typing muted", hidden: true, text: t("chat.typing") });
   const node = el("div", { class: "thread" }, list, typing);
   const shown = new Map(); // message id -> element
+  const whispers = new Set(); // whisper ids shown
   let cursor = 0;
+  let whisperCursor = 0;
   let pulling = false;
   let again = false;
   let loaded = false;
@@ -31,18 +35,45 @@ export function createThread({ interactionId, agentId, features, isFront, onCust
     if (shown.has(m.id)) return false;
     const item = el(
       "li",
-      { class: "msg " + m.direction + " author-" + m.author_kind, dataset: { id: String(m.id) } },
+      { class: "msg " + m.direction + " author-" + m.author_kind, dataset: { id: String(m.id), at: m.created_at } },
       el("div", { class: "msg-head" }, el("span", { class: "author", text: authorOf(m) }), " ", el("time", { text: timeOf(m.created_at) })),
       el("div", { class: "body", text: m.body }),
       (m.attachments || []).map((a) => el("div", { class: "attachment", text: t("chat.attachment", { name: a.name || a.url || "" }) })),
       el("span", { class: "seen muted", hidden: true, text: t("chat.seen") }),
     );
-    const later = [...shown.keys()].filter((id) => id > m.id).sort((a, b) => a - b)[0];
-    if (later !== undefined) list.insertBefore(item, shown.get(later));
-    else list.append(item);
+    // Before the first later line: a message with a higher id, or a whisper written after it.
+    const at = Date.parse(m.created_at);
+    const later = [...list.children].find((node) =>
+      node.dataset.whisper ? Date.parse(node.dataset.at) > at : Number(node.dataset.id) > m.id,
+    );
+    list.insertBefore(item, later || null);
     shown.set(m.id, item);
     if (m.direction === "inbound") lastInbound = Math.max(lastInbound, m.id);
     return true;
+  }
+
+  function addWhisper(w) {
+    if (whispers.has(w.id)) return;
+    whispers.add(w.id);
+    whisperCursor = Math.max(whisperCursor, w.id);
+    const item = el(
+      "li",
+      { class: "msg whisper", dataset: { whisper: String(w.id), at: w.created_at } },
+      el("div", { class: "msg-head" }, el("span", { class: "author", text: t("chat.whisper", { name: w.author }) }), " ", el("time", { text: timeOf(w.created_at) })),
+      el("div", { class: "body", text: w.body }),
+    );
+    const at = Date.parse(w.created_at);
+    const later = [...list.children].find((node) => Date.parse(node.dataset.at) > at);
+    list.insertBefore(item, later || null);
+  }
+
+  async function pullWhispers() {
+    if (!features.whispers) return;
+    const after = whisperCursor > 0 ? "?after=" + whisperCursor : "";
+    const answer = await api("GET", "/api/v1/interactions/" + interactionId + "/whispers" + after);
+    if (!answer.ok) return;
+    for (const w of answer.data.whispers) addWhisper(w);
+    if (isFront()) list.lastElementChild?.scrollIntoView({ block: "end" });
   }
 
   async function fetchAfter() {
@@ -101,6 +132,7 @@ export function createThread({ interactionId, agentId, features, isFront, onCust
   return {
     node,
     pull,
+    pullWhispers,
     add,
     onSignal(signal) {
       if (signal.by !== "customer") return;

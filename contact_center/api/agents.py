@@ -14,7 +14,7 @@ from contact_center.api.validation import Body, length, omitted, parse_body, pat
 from contact_center.domain.agents import MIN_PASSWORD_CHARS
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
-from contact_center.domain.errors import ConflictError, ForbiddenError
+from contact_center.domain.errors import ConflictError, ForbiddenError, UnprocessableError
 from contact_center.services import policy
 from contact_center.services.agents import temporary_password
 
@@ -175,9 +175,25 @@ async def reset_password(request: web.Request) -> web.Response:
     return web.json_response({"agent_id": agent_id, "password": None if chosen else password})
 
 
+#: What a supervisor may set another agent to: busy and wrap-up follow the agent's work.
+SET_BY_SUPERVISOR = frozenset({Presence.AVAILABLE, Presence.AWAY, Presence.OFFLINE})
+
+
+def _check_stepping_in(body: PresenceRequest) -> None:
+    """Someone else's presence changes to available, away or offline, always with a reason (the
+    audit entry keeps it, and the agent's desk shows it)."""
+    if body.presence not in SET_BY_SUPERVISOR:
+        raise UnprocessableError(
+            "another agent's presence can be set to available, away or offline", code="presence_not_settable"
+        )
+    if not body.reason.strip():
+        raise UnprocessableError("say why you change another agent's presence", code="reason_required")
+
+
 @routes.put("/api/v1/agents/{id}/presence")
 async def set_presence(request: web.Request) -> web.Response:
-    """An agent sets their own presence; a supervisor their team's; an admin anyone's."""
+    """An agent sets their own presence; a supervisor their team's; an admin anyone's. Setting
+    someone else's takes a reason and one of available, away, offline (docs/supervisor-agents.md)."""
     principal = principal_of(request)
     agent_id = path_id(request)
     async with request.app[UOW]() as uow:
@@ -185,6 +201,8 @@ async def set_presence(request: web.Request) -> web.Response:
     if not policy.sets_presence_of(principal, agent_id, team):
         raise ForbiddenError("only a supervisor can set another agent's presence")
     body = await parse_body(request, PresenceRequest)
+    if agent_id != principal.agent_id:
+        _check_stepping_in(body)
     agent = await request.app[BUS].handle(
         SetPresence(agent_id=agent_id, presence=body.presence, reason=body.reason, actor=principal.actor)
     )

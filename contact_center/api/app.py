@@ -16,6 +16,7 @@ from contact_center.api import (
     agents,
     audit_log,
     canned_responses,
+    console,
     customer_work,
     customers,
     desk,
@@ -55,6 +56,7 @@ ROUTE_TABLES = (
     customer_work.routes,
     canned_responses.routes,
     desk.routes,
+    console.routes,
     privacy.routes,
     inbound.routes,
     interaction_search.routes,  # before /interactions/{id}, which would take "search"

@@ -16,6 +16,7 @@ from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
 from contact_center.api.messages import ReplyRequest, SignalRequest
 from contact_center.api.openapi_admin import ADMIN_OPERATIONS
+from contact_center.api.openapi_console import CONSOLE_OPERATIONS
 from contact_center.api.openapi_desk import DESK_OPERATIONS
 from contact_center.api.operation import Operation
 from contact_center.api.planning import WHAT_IF_QUERY, ContractTerms, OverrideCreate, ScheduleBuild
@@ -166,7 +167,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("post", "/api/v1/agents", "Create an agent (admin)", AgentCreate, 201),
     Operation("get", "/api/v1/agents/{id}", "An agent"),
     Operation("patch", "/api/v1/agents/{id}", "Update an agent (admin)", AgentPatch),
-    Operation("put", "/api/v1/agents/{id}/presence", "Set an agent's presence", PresenceRequest),
+    Operation(
+        "put",
+        "/api/v1/agents/{id}/presence",
+        "Set an agent's presence (another's: with a reason)",
+        PresenceRequest,
+    ),
     Operation("get", "/api/v1/queues", "List queues with waiting count and longest wait"),
     Operation("post", "/api/v1/queues", "Create a queue (admin)", QueueCreate, 201),
     Operation("get", "/api/v1/queues/{id}", "A queue"),
@@ -234,6 +240,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/api/v1/openapi.json", "This document", auth=False),
     *DESK_OPERATIONS,
     *ADMIN_OPERATIONS,
+    *CONSOLE_OPERATIONS,
 )
 
 #: Creating POSTs honour it (docs/api.md): a retry with the same key gets the first answer.

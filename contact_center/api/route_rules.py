@@ -178,6 +178,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/planning/agents/{id}/contract"): only(P, S, ADM, owns="an agent in view"),
     ("PUT", "/api/v1/planning/agents/{id}/contract"): only(P, ADM),
     ("GET", "/api/v1/jobs/{id}"): only(*STAFF, owns="a job one started (admins: any)"),
+    # The supervisor console: agents live, stepping into live work (docs/supervisor-agents.md).
+    ("GET", "/api/v1/console/agents"): only(S, ADM, owns="a supervisor's team's agents (no team: all)"),
+    ("GET", "/api/v1/interactions/{id}/whispers"): only(
+        A, S, ADM, owns="the agent handling it, or a manager seeing it (else 404)"
+    ),
+    ("POST", "/api/v1/interactions/{id}/whispers"): only(
+        S, ADM, owns="a manager seeing it, while an agent handles it (else 404/403)"
+    ),
+    ("POST", "/api/v1/interactions/{id}/take-over"): only(
+        S, ADM, owns="a manager seeing it, while another agent handles it (else 404/403)"
+    ),
     # Pages and websockets.
     ("GET", "/"): only(*STAFF, owns="supervisors the dashboard; agents their desk", page=True),
     ("GET", "/desk"): only(A, S, ADM, owns="one's own offers and work (an agent's `/` too)", page=True),
@@ -193,6 +204,10 @@ RULES: dict[tuple[str, str], Rule] = {
         *STAFF, owns=CONSOLE + "; customers are not team-scoped", page=True
     ),
     ("GET", "/console/search"): only(*STAFF, owns=CONSOLE + "; interactions in view", page=True),
+    ("GET", "/console/agents"): only(*STAFF, owns="supervisors: their team; others a 403 page", page=True),
+    ("GET", "/console/interactions/{id}/monitor"): only(
+        *STAFF, owns="a manager seeing it (else 404); others a 403 page", page=True
+    ),
     ("GET", "/ws/dashboard"): only(S, P, ADM, owns="a supervisor's team; planners get figures only"),
     ("GET", "/ws/events"): only(A, S, ADM, owns="events of one's own work, or of one's team"),
     # The web chat's visitors (channels/webchat): public doors, guarded inside.

@@ -213,6 +213,21 @@ class MessageAdded(Event):
     queue_id: int | None = None
 
 
+@event_type("interaction.whispered")
+@dataclasses.dataclass(frozen=True, slots=True)
+class Whispered(Event):
+    """A supervisor whispered to the agent of an interaction. Not an `InteractionChanged` (nothing
+    moved) and not a `message.added` (nothing leaves for the customer); the body stays in the
+    database, for the agent's desk and the supervisors who see the interaction to read."""
+
+    whisper_id: int
+    interaction_id: int
+    agent_id: int | None
+    queue_id: int | None
+    author_agent_id: int
+    at: datetime
+
+
 @event_type("agent.created")
 @dataclasses.dataclass(frozen=True, slots=True)
 class AgentCreated(Event):

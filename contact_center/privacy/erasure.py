@@ -2,8 +2,8 @@
 
 Rows stay (an interaction is still counted by channel, queue, state and times; a score still
 counts), the personal values in them go: the customer's name and other free-text fields, its
-identities, subjects, message bodies and attachments, notes, follow-up titles, survey comments,
-transcript addresses and the mail server's answers about them. The audit log is append-only: its
+identities, subjects, message bodies and attachments, notes, whispers, follow-up titles, survey
+comments, transcript addresses and the mail server's answers about them. The audit log is append-only: its
 personal values were sealed under the customer's key, which is deleted here. Copies elsewhere are
 blanked: the outbox's `customer.created` payloads, stored API answers (Idempotency-Key) and job
 results that mention the customer. Each step is one statement over the whole group of customers,
@@ -35,6 +35,7 @@ from contact_center.storage.tables import (
     OUTBOX,
     SCORE,
     TRANSCRIPT,
+    WHISPER,
 )
 
 #: What a replayed request gets once the answer it stored was about an erased customer.
@@ -117,6 +118,14 @@ async def erase_personal_data(conn: AsyncConnection, customer_ids: Collection[in
                 update(NOTE)
                 .where(or_(NOTE.c.customer_id.in_(ids), NOTE.c.interaction_id.in_(interactions)))
                 .values(body="")
+            )
+        ).rowcount,
+    )
+    done.add(  # a supervisor's whisper may quote the customer
+        "whisper",
+        (
+            await conn.execute(
+                update(WHISPER).where(WHISPER.c.interaction_id.in_(interactions)).values(body="")
             )
         ).rowcount,
     )

@@ -15,6 +15,7 @@ from contact_center.domain.queue_alerts import QueueAlert
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
 from contact_center.domain.search_indexes import QUEUE_STATE_INDEX
+from contact_center.domain.stepping_in import Whisper
 from contact_center.domain.webchat_sites import WebchatSiteRecord
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest, WrapUpCode
 from contact_center.storage.idempotency import IdempotencyRecord
@@ -56,6 +57,7 @@ __all__ = [
     "ScheduleShift",
     "TranscriptRequest",
     "WebchatSiteRecord",
+    "Whisper",
     "WrapUpCode",
     "metadata",
 ]

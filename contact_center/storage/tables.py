@@ -13,6 +13,7 @@ from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.queue_alerts import QueueAlert
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RoutingDecision
+from contact_center.domain.stepping_in import Whisper
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest
 from contact_center.storage.idempotency import IdempotencyRecord
 from contact_center.storage.job_store import JobRecord
@@ -45,3 +46,4 @@ SCORE = _table(SatisfactionScore)
 TRANSCRIPT = _table(TranscriptRequest)
 IDEMPOTENCY = _table(IdempotencyRecord)
 JOB = _table(JobRecord)
+WHISPER = _table(Whisper)

@@ -16,11 +16,12 @@ The rules (docs/security.md, "Who may do what"):
 
 The rules live in one module per resource: `verdicts.py` (what a decision answers, the role
 groups and team reach they share), `interactions.py`, `customers.py`, `addresses.py` (masking),
-`agents_and_queues.py`, `dashboard_and_planning.py`, `console.py`, `events.py` and `desk.py`
-(canned responses, follow-ups, transfers). This package re-exports all of their public names on
-purpose: some forty call sites read `policy.check(...)`, `policy.sees_interaction(...)` and so
-on, and one name to ask (`from contact_center.services import policy`) keeps those calls reading
-as "the policy says".
+`agents_and_queues.py`, `dashboard_and_planning.py`, `console.py`, `events.py`, `desk.py`
+(canned responses, follow-ups, transfers) and `stepping_in.py` (a supervisor monitoring,
+whispering, taking over). This package re-exports all of their public names on purpose: some
+forty call sites read `policy.check(...)`, `policy.sees_interaction(...)` and so on, and one
+name to ask (`from contact_center.services import policy`) keeps those calls reading as "the
+policy says".
 """
 
 from __future__ import annotations
@@ -74,6 +75,13 @@ from contact_center.services.policy.interactions import (
     sees_message_bodies,
     transition_refusal,
 )
+from contact_center.services.policy.stepping_in import (
+    monitor_refusal,
+    reads_whispers,
+    sees_agents_console,
+    take_over_refusal,
+    whisper_refusal,
+)
 from contact_center.services.policy.verdicts import (
     EVERYTHING,
     MANAGERS,
@@ -115,13 +123,16 @@ __all__ = [
     "mask_email",
     "mask_phone",
     "may_pick",
+    "monitor_refusal",
     "only_events_of_agent",
     "open_refusal",
     "opens_console",
     "plans",
     "reaches_team",
+    "reads_whispers",
     "reply_refusal",
     "sees_agent",
+    "sees_agents_console",
     "sees_canned_response",
     "sees_customer",
     "sees_dashboard",
@@ -133,6 +144,8 @@ __all__ = [
     "sets_presence_of",
     "shown_address",
     "shown_customer_name",
+    "take_over_refusal",
     "transfer_refusal",
     "transition_refusal",
+    "whisper_refusal",
 ]

@@ -66,6 +66,8 @@ PLANNING_WRITE = expect("401 403 403 403 403 ok ok 403")
 MANAGERS = expect("401 403 403 ok ok 403 ok 403")
 #: The web chat's visitor doors: a visitor token opens them, a staff sign-in does not.
 VISITOR_TOKEN = expect("401 401 401 401 401 401 401 401")
+#: Stepping into agent A's live chat: team A's supervisor and admins; B's supervisor does not see it.
+STEPPING_IN = expect("401 403 403 ok 404 403 ok 403")
 #: A personal canned response of the agent of team A: theirs alone (and the admin's, who sees all).
 OWN_CANNED = expect("401 ok 404 404 404 403 ok 403")
 
@@ -153,6 +155,13 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/planning/agents/{id}/contract"): PLANNING_READ,
     ("PUT", "/api/v1/planning/agents/{id}/contract"): PLANNING_WRITE,
     ("GET", "/api/v1/jobs/{id}"): expect("401 404 404 404 404 404 ok 403"),  # the admin's job
+    # The supervisor console (docs/supervisor-agents.md): team A's supervisor steps into agent A's chat.
+    ("GET", "/api/v1/console/agents"): MANAGERS,
+    ("GET", "/api/v1/interactions/{id}/whispers"): OWN_INTERACTION,
+    ("POST", "/api/v1/interactions/{id}/whispers"): STEPPING_IN,
+    ("POST", "/api/v1/interactions/{id}/take-over"): STEPPING_IN,
+    ("GET", "/console/agents"): expect("login 403 403 ok ok 403 ok 403"),
+    ("GET", "/console/interactions/{id}/monitor"): expect("login 403 403 ok 404 403 ok 403"),
     ("GET", "/"): expect("login ok ok ok ok ok ok 403"),
     ("GET", "/desk"): expect("login ok ok ok ok 403 ok 403"),
     ("GET", "/planner"): expect("login 403 403 403 403 ok ok 403"),
@@ -210,6 +219,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/planning/queues/{id}/overrides"): {},
     ("POST", "/api/v1/planning/queues/{id}/schedules"): {"days": 0},
     ("PUT", "/api/v1/planning/agents/{id}/contract"): {"min_weekly_minutes": -1},
+    ("POST", "/api/v1/interactions/{id}/whispers"): {},
+    ("POST", "/api/v1/interactions/{id}/take-over"): {"reason": 5},
 }
 
 

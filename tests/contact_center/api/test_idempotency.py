@@ -218,6 +218,7 @@ NOT_CREATING = {
     "/api/v1/planning/schedules/{id}/publish": "publishing twice publishes one schedule",
     "/api/v1/canned-responses/{id}/render": "a read: it stores nothing",
     "/api/v1/interactions/{id}/transfer": "a transfer is checked against the state it leaves (active)",
+    "/api/v1/interactions/{id}/take-over": "a second try finds the caller handling it already (403)",
 }
 #: Idempotent by the provider's message id, or by the key turned into one (api/inbound.py).
 OWN_DEDUPE = {"/api/v1/inbound"}

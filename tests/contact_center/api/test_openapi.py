@@ -17,6 +17,7 @@ from contact_center.domain.commands import CreateAgent, ReceiveInbound
 from contact_center.domain.enums import Channel
 from tests.conftest import unique
 from tests.contact_center.api.conftest import PASSWORD, Staff, error_of, ok, phone_number
+from tests.contact_center.conftest import offer_and_accept
 
 Client = TestClient[Any, Any]
 METHODS = {"get", "put", "post", "patch", "delete"}
@@ -292,7 +293,7 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         "put",
         "/api/v1/agents/{id}/presence",
         f"/api/v1/agents/{aid}/presence",
-        {"presence": "available", "reason": ""},
+        {"presence": "available", "reason": "back from training"},  # another's: with a reason
     )
     qid = queue["id"]
     await call(
@@ -448,6 +449,23 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         f"/api/v1/interactions/{iid}/messages",
         {"body": "Hello"},
         409,
+    )
+    # The admin whispers to the agent handling a chat, then takes it over.
+    handled = await container.bus.handle(ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi"))
+    await offer_and_accept(container, handled.interaction_id, staff.agent.agent_id)
+    hid = handled.interaction_id
+    await call(
+        "post",
+        "/api/v1/interactions/{id}/whispers",
+        f"/api/v1/interactions/{hid}/whispers",
+        {"body": "Offer the refund"},
+        201,
+    )
+    await call(
+        "post",
+        "/api/v1/interactions/{id}/take-over",
+        f"/api/v1/interactions/{hid}/take-over",
+        {"reason": "escalated"},
     )
     assert seen == set(schemas)
 

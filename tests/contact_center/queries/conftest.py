@@ -1,3 +1,7 @@
-"""The planning tests' container with a movable clock, and their builders of queues and contacts."""
+"""The queries' tests stand on the planning tests' container with a movable clock."""
 
-from tests.contact_center.planning.conftest import planning  # noqa: F401  (the fixture)
+from __future__ import annotations
+
+from tests.contact_center.planning.conftest import planning
+
+__all__ = ["planning"]
