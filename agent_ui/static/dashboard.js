@@ -18,6 +18,16 @@
     row.appendChild(td);
   }
 
+  // The interaction's number opens its timeline in the console (the lists are a manager's only).
+  function idCell(row, id) {
+    const td = document.createElement("td");
+    const a = document.createElement("a");
+    a.href = "/console/interactions/" + id;
+    a.textContent = String(id);
+    td.appendChild(a);
+    row.appendChild(td);
+  }
+
   function render(data) {
     received.at = Date.now();
     window.wallboard.render(data.wallboard);
@@ -26,7 +36,7 @@
     for (const i of data.recent) {
       const tr = document.createElement("tr");
       tr.dataset.interaction = String(i.id);
-      cell(tr, String(i.id));
+      idCell(tr, i.id);
       cell(tr, word(CHANNELS, i.channel));
       cell(tr, word(STATES, i.state), "state state-" + i.state);
       cell(tr, i.queue || "–");
@@ -50,7 +60,7 @@
     for (const item of items) {
       const tr = document.createElement("tr");
       tr.dataset.interaction = String(item.id);
-      cell(tr, String(item.id));
+      idCell(tr, item.id);
       cell(tr, word(CHANNELS, item.channel));
       cell(tr, word(STATES, item.state), "state state-" + item.state);
       cell(tr, item.queue || "–");

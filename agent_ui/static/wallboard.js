@@ -20,6 +20,11 @@
   const list = new Intl.ListFormat(window.i18n.language, { style: "narrow", type: "conjunction" });
   const word = (table, value) => (table[value] ? _(table[value]) : value);
 
+  /** Supervisors and admins drill down from the tiles; a planner's page has figures only. */
+  function opensConsole() {
+    return document.querySelector("main[data-console]") !== null;
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) {
@@ -172,6 +177,10 @@
       const channels = list.format(q.channels.map((c) => word(CHANNELS, c)));
       const node = tile(q.name, channels, q, q.today, q.agents, q.level, q.breaches, target, forecastBlock(q));
       node.dataset.queue = q.name;
+      if (opensConsole()) {  // the queue's drill-down: who waits, who is served
+        const title = node.querySelector("h2");
+        title.replaceChildren(el("a", { href: "/console/queues/" + q.queue_id, text: q.name }));
+      }
       tiles.append(node);
     }
     const banner = document.getElementById("alert-banner");

@@ -4,6 +4,8 @@ Chinese at desktop and phone width (screenshots in test-artifacts/i18n/), with n
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -53,6 +55,10 @@ async def test_a_tile_turns_red_with_a_waiting_chat_and_clears_when_an_agent_ans
         await expect(banner).to_contain_text(f"Queue {world.queue}: Waiting now: 1, red from 1")
         await expect(page.locator("#tiles .tile.overall .status")).to_have_text("Red: queues in red: 1")
         await watched.shot("red")
+        # The supervisor drills down from the tile and from the latest contacts.
+        await expect(tile.locator("h2 a")).to_have_attribute("href", re.compile(r"^/console/queues/\d+$"))
+        newest = page.locator("#recent tbody tr").first.locator("td a")
+        await expect(newest).to_have_attribute("href", re.compile(r"^/console/interactions/\d+$"))
 
         await go_available(desk, world, agent)
         await expect(desk.locator(".offer-card")).to_be_visible()
