@@ -32,7 +32,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -43,7 +42,8 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ceilings import free_port, wait_answering
 from desk_push import Desks, paced, staff
-from inbound import PASSWORD, cli, cpu_seconds, pct, token
+from inbound import cpu_seconds, pct, token
+from one_server import one_server
 
 from contact_center.bootstrap import build_container
 from contact_center.domain.commands import CreateAgent
@@ -261,34 +261,16 @@ def main() -> None:
         f"console fan-out: {args.consoles} consoles and {args.desks} desks, contacts at {args.rate:.0f}/s"
         f" for {args.seconds:.0f} s; {os.cpu_count()} cores shared by client, server and peer"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CC_")}
-        env.update(
-            {
-                "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
-                "CC_HTTP__PORT": str(port),
-                "CC_LOG_LEVEL": "WARNING",
-            }
+    tokens: dict[str, Any] = {}
+
+    def prepare(env: dict[str, str]) -> None:
+        tokens["desks"] = asyncio.run(staff(env, args.desks))
+        tokens["consoles"] = asyncio.run(supervisors(env, args.consoles))
+
+    with one_server(prepare) as served:
+        consoles, acked, base_waiting, desks, cpu_ms = asyncio.run(
+            ours(served.base, tokens["desks"], tokens["consoles"], args.rate, args.seconds, served.pid)
         )
-        env.pop("REDIS_URL", None)
-        cli(env, "migrate")
-        for name, role in (("bench_admin", "admin"), ("bench_integration", "integration")):
-            cli(env, "users", "add", name, "--role", role, "--password", PASSWORD)
-        desk_tokens = asyncio.run(staff(env, args.desks))
-        console_tokens = asyncio.run(supervisors(env, args.consoles))
-        server = subprocess.Popen(
-            [sys.executable, "-m", "contact_center.cli", "serve"], env=env, stdout=subprocess.DEVNULL
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            asyncio.run(wait_answering(base + "/readyz"))
-            consoles, acked, base_waiting, desks, cpu_ms = asyncio.run(
-                ours(base, desk_tokens, console_tokens, args.rate, args.seconds, server.pid)
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     peer_port = free_port()
     bare = subprocess.Popen([sys.executable, "-c", PEER_SERVER, str(peer_port)])
     try:

@@ -28,7 +28,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -39,7 +38,8 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ceilings import free_port, wait_answering
-from inbound import PASSWORD, cli, cpu_seconds, pct, token
+from inbound import cpu_seconds, pct, token
+from one_server import one_server
 
 from contact_center.bootstrap import build_container
 from contact_center.domain.commands import CreateAgent
@@ -229,31 +229,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"desk push: {args.desks} desks, offers at {args.rate:.0f}/s for {args.seconds:.0f} s;", end=" ")
     print(f"{os.cpu_count()} cores shared by client, server and peer")
-    with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CC_")}
-        env.update(
-            {
-                "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
-                "CC_HTTP__PORT": str(port),
-                "CC_LOG_LEVEL": "WARNING",
-            }
-        )
-        env.pop("REDIS_URL", None)
-        cli(env, "migrate")
-        for name, role in (("bench_admin", "admin"), ("bench_integration", "integration")):
-            cli(env, "users", "add", name, "--role", role, "--password", PASSWORD)
-        tokens = asyncio.run(staff(env, args.desks))
-        server = subprocess.Popen(
-            [sys.executable, "-m", "contact_center.cli", "serve"], env=env, stdout=subprocess.DEVNULL
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            asyncio.run(wait_answering(base + "/readyz"))
-            desks, cpu_ms, missing = asyncio.run(ours(base, tokens, args.rate, args.seconds, server.pid))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    tokens: dict[int, str] = {}
+
+    def prepare(env: dict[str, str]) -> None:
+        tokens.update(asyncio.run(staff(env, args.desks)))
+
+    with one_server(prepare) as served:
+        desks, cpu_ms, missing = asyncio.run(ours(served.base, tokens, args.rate, args.seconds, served.pid))
     peer_port = free_port()
     bare = subprocess.Popen([sys.executable, "-c", PEER_SERVER, str(peer_port)])
     try:
