@@ -329,8 +329,11 @@ def seed_sqlite(path: str, rows: int) -> Seeded:
     conn = sqlite3.connect(path)
     try:
         found = conn.execute(f"SELECT name FROM sqlite_master WHERE name = '{MARKER}'").fetchone()
-        if found and conn.execute(f"SELECT rows, schema FROM {MARKER}").fetchone() == (rows, schema_key()):
-            return seeded_world(rows)
+        if found:
+            cursor = conn.execute(f"SELECT * FROM {MARKER}")  # an older marker has no schema
+            kept = dict(zip([c[0] for c in cursor.description], cursor.fetchone() or (), strict=False))
+            if (kept.get("rows"), kept.get("schema")) == (rows, schema_key()):
+                return seeded_world(rows)
     finally:
         conn.close()
     for suffix in ("", "-wal", "-shm"):  # another size, or a seed cut short: start afresh
@@ -370,8 +373,8 @@ async def seed_postgres(url: str, rows: int) -> Seeded:
     conn = await asyncpg.connect(url)
     try:
         if await conn.fetchval("SELECT to_regclass($1)", MARKER) is not None:
-            found = await conn.fetchrow(f"SELECT rows, schema FROM {MARKER}")
-            if found is not None and tuple(found) == (rows, schema_key()):
+            found = await conn.fetchrow(f"SELECT * FROM {MARKER}")  # an older marker has no schema
+            if found is not None and (found["rows"], dict(found).get("schema")) == (rows, schema_key()):
                 return seeded_world(rows)
         # Another size or schema, or a seed cut short: start afresh from an empty schema.
         await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

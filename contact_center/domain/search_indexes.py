@@ -6,6 +6,8 @@ At a million interactions every query of those pages must answer in under 200 ms
 without a sort) and finds customers by the beginning of their name, case folded: an index on
 lower(name), which PostgreSQL keeps with `text_pattern_ops` so `LIKE 'x%'` uses it whatever the
 database's collation, and SQLite reads as a range (its LIKE uses no expression index).
+The console's every push lists the flagged interactions, oldest flag first: a partial index of
+the few flagged ones (migration 0022) spares a scan of them all (a second at a million on SQLite).
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ _interactions = Interaction.__table__  # type: ignore[attr-defined]
 
 QUEUE_STATE_INDEX = Index("ix_interaction_queue_state", _interactions.c.queue_id, _interactions.c.state)
 WRAP_UP_CODE_INDEX = Index("ix_interaction_wrap_up_code_id", _interactions.c.wrap_up_code, _interactions.c.id)
+FLAGGED_INDEX = Index(
+    "ix_interaction_flagged",
+    _interactions.c.flagged_at,
+    _interactions.c.id,
+    sqlite_where=_interactions.c.flagged_at.is_not(None),
+    postgresql_where=_interactions.c.flagged_at.is_not(None),
+)
 NAME_PREFIX_INDEX = Index(
     "ix_customer_name_lower",
     func.lower(Customer.__table__.c.name).label("name_lower"),  # type: ignore[attr-defined]

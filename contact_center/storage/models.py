@@ -14,7 +14,7 @@ from contact_center.domain.privacy import CustomerAccess, CustomerKey
 from contact_center.domain.queue_alerts import QueueAlert
 from contact_center.domain.queues import Queue
 from contact_center.domain.routing import Offer, RouterLease, RoutingDecision
-from contact_center.domain.search_indexes import QUEUE_STATE_INDEX
+from contact_center.domain.search_indexes import FLAGGED_INDEX, QUEUE_STATE_INDEX
 from contact_center.domain.stepping_in import Whisper
 from contact_center.domain.webchat_sites import WebchatSiteRecord
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore, TranscriptRequest, WrapUpCode
@@ -26,6 +26,7 @@ from contact_center.storage.periodic_runs import PeriodicRun
 metadata = SQLModel.metadata
 
 __all__ = [
+    "FLAGGED_INDEX",
     "QUEUE_STATE_INDEX",
     "Agent",
     "AgentContractTerms",
