@@ -22,7 +22,7 @@ from contact_center.domain.queues import Queue
 from contact_center.domain.states import WAITING
 from contact_center.queries.floor import Floor, floor
 from contact_center.services.policy import DashboardView, Scope
-from contact_center.storage.access_facts import interaction_where
+from contact_center.storage.access_facts import interaction_walk_where
 from contact_center.storage.uow import UnitOfWork
 
 EVERYONE = DashboardView()
@@ -95,6 +95,10 @@ async def agents_by_state(uow: UnitOfWork, *, team: str | None = None) -> dict[s
     return (await floor(uow)).by_state(team)
 
 
+def _dialect(uow: UnitOfWork) -> str:
+    return uow.session.get_bind().dialect.name
+
+
 async def recent_interactions(
     uow: UnitOfWork, limit: int = 15, *, team: str | None = None
 ) -> list[RecentInteraction]:
@@ -103,7 +107,7 @@ async def recent_interactions(
         select(Interaction, Customer.name, Queue.name)
         .join(Customer, col(Customer.id) == col(Interaction.customer_id))
         .outerjoin(Queue, col(Queue.id) == col(Interaction.queue_id))
-        .where(interaction_where(scope))
+        .where(interaction_walk_where(scope, _dialect(uow)))
         .order_by(col(Interaction.id).desc())
         .limit(limit)
     )
@@ -132,7 +136,7 @@ async def flagged_interactions(uow: UnitOfWork, *, team: str | None = None) -> l
         .join(Customer, col(Customer.id) == col(Interaction.customer_id))
         .outerjoin(Queue, col(Queue.id) == col(Interaction.queue_id))
         .outerjoin(Agent, col(Agent.id) == col(Interaction.agent_id))
-        .where(col(Interaction.flagged_at).is_not(None), interaction_where(scope))
+        .where(col(Interaction.flagged_at).is_not(None), interaction_walk_where(scope, _dialect(uow)))
         .order_by(col(Interaction.flagged_at), col(Interaction.id))
         .limit(FLAGGED_LISTED)
     )

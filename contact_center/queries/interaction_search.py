@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, tuple_, union
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, tuple_, union
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,7 +26,7 @@ from contact_center.domain.identity import normalise_email, normalise_phone
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.queues import Queue
 from contact_center.services.policy import Scope
-from contact_center.storage.access_facts import interaction_where
+from contact_center.storage.access_facts import interaction_walk_where
 
 #: Rows read per statement while a whole result is streamed.
 EXPORT_BATCH = 1000
@@ -133,22 +133,10 @@ async def matching_customers(session: AsyncSession, filters: SearchFilters, dial
     return sorted(set(found))
 
 
-def _scope(scope: Scope, dialect: str) -> ColumnElement[bool]:
-    """The policy's scope; on SQLite a team's reads its queues and agents as plain filters (`+ 0`
-    keeps their indexes out): without statistics SQLite would otherwise gather every row of the
-    team's queues and agents by index and sort them all for the first 50, where walking the ids
-    newest first stops at the 50th of the team's (a team's share of the floor is not small)."""
-    if dialect != "sqlite" or scope.team is None:
-        return interaction_where(scope)
-    queues = select(col(Queue.id)).where(col(Queue.team) == scope.team)
-    agents = select(col(Agent.id)).where(col(Agent.team) == scope.team)
-    return or_((col(Interaction.queue_id) + 0).in_(queues), (col(Interaction.agent_id) + 0).in_(agents))
-
-
 def _where(
     filters: SearchFilters, scope: Scope, dialect: str, customers: Sequence[int] | None
 ) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [_scope(scope, dialect)]
+    where: list[ColumnElement[bool]] = [interaction_walk_where(scope, dialect)]
     equal = {
         col(Interaction.channel): filters.channel.value if filters.channel else None,
         col(Interaction.queue_id): filters.queue_id,
