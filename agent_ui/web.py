@@ -1,10 +1,10 @@
 """The supervisor's first page: the wallboard (a tile per queue and one for all of them, with
 today's figures, colours, alerts and the forecast against actual) and the latest contacts.
 
-Server-rendered with jinja2, then kept live over a websocket: every committed event marks the
-figures stale, and within a twentieth of a second the hub reads them again once per view (a
-team's figures, with or without the latest contacts: `policy.dashboard_view`; today's counts at
-most once a second) and pushes them to every open page of that view (docs/supervisor.md). An
+Server-rendered with jinja2, then kept live over a websocket: within a few hundredths of a
+second of each committed event the hub (`agent_ui/console_hub.py`) pushes every open page its
+view's figures (a team's, with or without the latest contacts: `policy.dashboard_view`), the
+live ones moved on by the events, the rest read at most once a second (docs/supervisor.md). An
 agent signing in gets their desk instead (`agent_ui/desk.py`). Sign-in trades a password for the
 same bearer token the API uses, kept in a cookie. Who may open what: the rules of
 `contact_center/api/route_rules.py`, checked at the door.
@@ -12,17 +12,15 @@ same bearer token the API uses, kept in a cookie. Who may open what: the rules o
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from agent_ui.console_hub import DashboardHub
 from agent_ui.desk import SENDING_KEY, desk_config, wrap_up_limit
 from agent_ui.desk_presence import DeskWatch
 from agent_ui.event_stream import EVENTS_KEY, EventStream
@@ -36,12 +34,7 @@ from contact_center.bus import EventBroker
 from contact_center.domain.commands import IssueToken
 from contact_center.domain.enums import Channel
 from contact_center.domain.errors import ContactCenterError
-from contact_center.domain.events import Event, QueueCreated, QueueUpdated
-from contact_center.outage import Outage, is_outage
-from contact_center.queries.wallboard import TodayCache, console_figures
-from contact_center.queries.wallboard_forecast import ForecastCache
 from contact_center.services import policy
-from contact_center.services.policy import DashboardView
 from contact_center.signals import Signals
 from contact_center.storage.uow import UnitOfWork
 
@@ -50,89 +43,6 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 TEMPLATES = page_environment(HERE / "templates")
 HUB_KEY: web.AppKey[DashboardHub] = web.AppKey("dashboard_hub")
-
-
-class DashboardHub:
-    """Pushes fresh dashboard figures to open pages after events, coalescing bursts.
-
-    A push follows an event within `min_interval_s` (plus the reads): the live figures are read
-    for each push, today's counts at most every `today_max_age_s` (`TodayCache`), so a contact
-    shows on every console well within a tenth of a second at 200 events a second
-    (bench/console_fanout.py). Without events, waits still grow: a push every `tick_s`."""
-
-    def __init__(
-        self,
-        uow: Callable[[], UnitOfWork],
-        *,
-        min_interval_s: float = 0.05,
-        tick_s: float = 5.0,
-        today_max_age_s: float = 1.0,
-    ) -> None:
-        self._uow = uow
-        self._sockets: weakref.WeakKeyDictionary[web.WebSocketResponse, DashboardView] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._dirty = asyncio.Event()
-        self._min_interval = min_interval_s
-        self._tick = tick_s
-        self._task: asyncio.Task[None] | None = None
-        self.forecasts = ForecastCache(uow, self._dirty.set)
-        self.today = TodayCache(today_max_age_s)
-
-    async def on_event(self, event: Event) -> None:
-        if isinstance(event, QueueCreated | QueueUpdated):
-            self.today.forget()
-        self._dirty.set()
-
-    def add(self, ws: web.WebSocketResponse, view: DashboardView) -> None:
-        self._sockets[ws] = view
-
-    def discard(self, ws: web.WebSocketResponse) -> None:
-        self._sockets.pop(ws, None)
-
-    async def figures(self, view: DashboardView) -> dict[str, Any]:
-        """The dashboard's figures with the wallboard's tiles and the forecasts made so far."""
-        data = await console_figures(self._uow(), view, today_cache=self.today)
-        data["wallboard"] = self.forecasts.attach(data["wallboard"])
-        return data
-
-    async def start(self, _app: web.Application) -> None:
-        self._task = asyncio.create_task(self._run(), name="dashboard-hub")
-
-    async def stop(self, _app: web.Application) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self.forecasts.close()
-        for ws in list(self._sockets):
-            await ws.close()
-
-    async def _run(self) -> None:
-        outage = Outage(log, "dashboard")
-        while True:
-            # Events mark the figures stale; without any, waits still grow: refresh every few seconds.
-            # A push that reused today's counts owes one with them read afresh once they expire.
-            wait = self.today.max_age_s if self.today.owes_refresh else self._tick
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._dirty.wait(), timeout=wait)
-            self._dirty.clear()
-            payloads: dict[DashboardView, str] = {}
-            try:
-                for ws, view in list(self._sockets.items()):
-                    if view not in payloads:
-                        payloads[view] = json.dumps(await self.figures(view), ensure_ascii=False)
-                    with contextlib.suppress(ConnectionError, RuntimeError):
-                        await ws.send_str(payloads[view])
-            except Exception as exc:  # the database away: refresh again once it answers
-                if not is_outage(exc):
-                    log.exception("dashboard.refresh_failed")
-                outage.failed(exc)
-                await outage.pause()
-                self._dirty.set()
-                continue
-            outage.recovered()
-            await asyncio.sleep(self._min_interval)
 
 
 def render(

@@ -15,8 +15,8 @@ is the offer event's own time to its desk's socket, as in `bench/desk_push.py`.
 
 In the same run, the peer: a bare aiohttp websocket server (its own process) with the same 520
 clients, which on each push sends one small JSON frame to all 20 consoles and to one desk. Its
-figure is the floor for the socket part alone; ours adds the commit, outbox, broker, the figures'
-queries and per-reader policy.
+figure is the floor for the socket part alone; ours adds the commit, outbox, broker, the hub's
+board of live figures with its reads about once a second, and per-reader policy.
 
     .venv/bin/python bench/console_fanout.py [--consoles 20] [--desks 500] [--rate 200] [--seconds 5]
 

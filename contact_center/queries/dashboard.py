@@ -172,6 +172,19 @@ async def dashboard_from(
     this and its tiles); reads the latest and flagged contacts (inside an open unit of work)."""
     recent = await recent_interactions(uow, team=view.team) if view.with_contacts else []
     flagged = await flagged_interactions(uow, team=view.team) if view.with_contacts else []
+    return dashboard_payload(view, now, live, agents, recent, flagged)
+
+
+def dashboard_payload(
+    view: DashboardView,
+    now: datetime,
+    live: Sequence[QueueFigures],
+    agents: Floor,
+    recent: Sequence[RecentInteraction],
+    flagged: Sequence[FlaggedInteraction],
+) -> dict[str, Any]:
+    """The dashboard's JSON from figures and lists in hand (the console's hub keeps the lists
+    between its reads)."""
     return {
         "at": now.isoformat(),
         "queues": [asdict(q) for q in live],

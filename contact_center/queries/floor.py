@@ -64,15 +64,23 @@ class Floor:
         return out
 
 
-async def floor(uow: UnitOfWork) -> Floor:
-    """The active agents with their state now (call inside an open unit of work)."""
-    handling = {agent_id for agent_id, _channel in await uow.interactions.handling()}
+async def active_agents(uow: UnitOfWork) -> list[tuple[int, str, str, str | None, dict[str, int]]]:
+    """(id, presence, role, team, skills) of every active agent: the few columns the floor needs."""
     stmt = select(
         col(Agent.id), col(Agent.presence), col(Agent.role), col(Agent.team), col(Agent.skills)
     ).where(col(Agent.is_active).is_(True))
+    rows = (await (await uow.connection()).execute(stmt)).all()
+    return [
+        (aid or 0, _text(presence), _text(role), team, skills or {})
+        for aid, presence, role, team, skills in rows
+    ]
+
+
+async def floor(uow: UnitOfWork) -> Floor:
+    """The active agents with their state now (call inside an open unit of work)."""
+    handling = {agent_id for agent_id, _channel in await uow.interactions.handling()}
     agents = []
-    for agent_id, presence, role, team, skills in (await (await uow.connection()).execute(stmt)).all():
-        state = _text(presence)
+    for agent_id, state, role, team, skills in await active_agents(uow):
         busy = state == "available" and agent_id in handling
-        agents.append(FloorAgent(agent_id or 0, "busy" if busy else state, _text(role), team, skills or {}))
+        agents.append(FloorAgent(agent_id, "busy" if busy else state, role, team, skills))
     return Floor(tuple(agents))

@@ -116,12 +116,25 @@ async def wallboard_from(
     """`wallboard` from the view's queues, live figures and agents already read (the console
     reads them once for this and its lists); reads today's figures unless kept (inside an open
     unit of work)."""
-    live = {f.queue_id: f for f in live_figures}
     today = today_cache.get(view, queues, now) if today_cache is not None else None
     if today is None:
         today = await today_figures(uow, queues, now)
         if today_cache is not None:
             today_cache.put(view, today, now)
+    return board_payload(view, now, queues, live_figures, agents, today)
+
+
+def board_payload(
+    view: DashboardView,
+    now: datetime,
+    queues: Sequence[Queue],
+    live_figures: Sequence[QueueFigures],
+    agents: Floor,
+    today: Mapping[int, TodayFigures],
+) -> dict[str, Any]:
+    """The wallboard's JSON from figures in hand: tiles with their colours, the overall tile and
+    the alerts (the console's hub keeps today's figures between its reads)."""
+    live = {f.queue_id: f for f in live_figures}
     per_queue = agents.by_queue(queues)
     tiles: list[dict[str, Any]] = []
     for queue in queues:
