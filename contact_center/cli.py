@@ -17,6 +17,7 @@ from contact_center.cli_privacy import add_privacy_commands
 from contact_center.cli_users import add_users_commands
 from contact_center.domain.errors import ConfigError, ContactCenterError
 from contact_center.i18n import _
+from contact_center.i18n.formatting import pad
 from contact_center.logs import configure_logging
 from contact_center.settings import Settings, load_settings
 
@@ -140,6 +141,10 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+#: Columns of `queues list`: id, name, channels, SL target, waiting (then longest wait).
+WIDTHS = (4, 16, 26, 10, 7)
+
+
 def cmd_queues_list(settings: Settings, args: argparse.Namespace) -> int:
     from contact_center.bootstrap import build_container
     from contact_center.queries.dashboard import queue_figures
@@ -152,14 +157,14 @@ def cmd_queues_list(settings: Settings, args: argparse.Namespace) -> int:
                 queues = {q.id: q for q in await uow.queues.list()}
         finally:
             await container.close()
-        print(f"{'id':>3}  {'name':<16} {'channels':<26} {'SL target':<10} {'waiting':>7} {'longest':>8}")
+        heads = (_("id"), _("name"), _("channels"), _("SL target"), _("waiting"), _("longest"))
+        print(" ".join(pad(h, w) for h, w in zip(heads, (*WIDTHS, 0), strict=True)).rstrip())
         for f in figures:
             q = queues[f.queue_id]
             target = f"{q.sl_target:.0%}/{q.sl_threshold_s}s"
-            print(
-                f"{f.queue_id:>3}  {f.name:<16} {','.join(f.channels):<26} {target:<10} {f.waiting:>7} "
-                f"{f.longest_wait_s:>7.0f}s"
-            )
+            cells = (str(f.queue_id), f.name, ",".join(f.channels), target, str(f.waiting))
+            row = " ".join(pad(c, w) for c, w in zip(cells, WIDTHS, strict=False))
+            print(f"{row} {f.longest_wait_s:.0f}s")
         return 0
 
     return asyncio.run(run())
@@ -181,9 +186,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"{name:<10} ok    {where[name]}")
             else:  # the check reports every failure as a line, not a trace
                 print(f"{name:<10} FAIL  {where[name]}: {type(exc).__name__}: {exc}")
-        distributed = "distributed (web, router, scheduler, worker processes)"
-        mode = distributed if settings.is_distributed else "single process"
-        print(f"config     ok    mode: {mode}")
+        distributed = _("distributed (web, router, scheduler, worker processes)")
+        mode = distributed if settings.is_distributed else _("single process")
+        print("config     ok    " + _("mode: %(mode)s") % {"mode": mode})
         return 0 if all(exc is None for exc in failures.values()) else 1
 
     return asyncio.run(run())

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from contact_center.i18n import _
 from contact_center.settings import Settings
 
 #: Builds the application's container for a command (`cli._container`).
@@ -98,7 +99,8 @@ def _export(settings: Settings, args: argparse.Namespace, containers: Containers
         print(text)
     else:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
-        print(f"exported customer {document['customer']['id']} to {args.out}", file=sys.stderr)
+        said = {"id": document["customer"]["id"], "path": args.out}
+        print(_("exported customer %(id)s to %(path)s") % said, file=sys.stderr)
     return 0
 
 
@@ -106,7 +108,7 @@ def _erase(settings: Settings, args: argparse.Namespace, containers: Containers)
     from contact_center.domain.commands import EraseCustomer
 
     if not args.yes:
-        print("erasure cannot be undone: repeat with --yes to erase", file=sys.stderr)
+        print(_("erasure cannot be undone: repeat with --yes to erase"), file=sys.stderr)
         return 2
 
     async def run() -> int:
@@ -116,32 +118,39 @@ def _erase(settings: Settings, args: argparse.Namespace, containers: Containers)
             await container.dispatcher.drain()  # customer.erased leaves before the process ends
         finally:
             await container.close()
-        again = " (already erased; anything new was blanked)" if result["already_erased"] else ""
         ids = ", ".join(str(i) for i in result["customer_ids"])
-        print(f"erased customer {ids}{again}")
+        if result["already_erased"]:
+            print(_("erased customer %(ids)s (already erased; anything new was blanked)") % {"ids": ids})
+        else:
+            print(_("erased customer %(ids)s") % {"ids": ids})
         return 0
 
     return asyncio.run(run())
 
 
 def _purge(settings: Settings, args: argparse.Namespace, containers: Containers) -> int:
-    from contact_center.privacy.retention import purge_message_bodies
+    from contact_center.privacy.retention import purge_message_bodies, purge_whisper_bodies
 
     days = args.days if args.days is not None else settings.privacy.message_retention_days
     if days is not None and days < 1:
-        print("--days must be 1 or more", file=sys.stderr)
+        print(_("--days must be 1 or more"), file=sys.stderr)
         return 2
     if days is None:
-        print("no retention set: pass --days or set privacy.message_retention_days", file=sys.stderr)
+        print(_("no retention set: pass --days or set privacy.message_retention_days"), file=sys.stderr)
         return 2
 
     async def run() -> int:
         container = containers(settings)
         try:
             purged = await purge_message_bodies(container.uow, container.clock(), days)
+            whispers = await purge_whisper_bodies(container.uow, container.clock(), days)
         finally:
             await container.close()
-        print(f"purged the bodies of {purged} messages older than {days} days")
+        said = {"messages": purged, "whispers": whispers, "days": days}
+        purged_text = _(
+            "purged the bodies of %(messages)s messages and %(whispers)s whispers older than %(days)s days"
+        )
+        print(purged_text % said)
         return 0
 
     return asyncio.run(run())

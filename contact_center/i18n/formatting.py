@@ -7,6 +7,7 @@ Shanghai and one in London read the same instant each at their own clock.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -63,3 +64,10 @@ def format_money(value: float, currency: str, language: str) -> str:
 
 def format_percent(value: float, language: str) -> str:
     return numbers.format_percent(value, "#,##0.0%", locale=_locale(language))
+
+
+def pad(text: str, width: int) -> str:
+    """`text` left-aligned to `width` columns of a terminal, where a Chinese character takes two
+    (str.ljust would count it as one, and a table of Chinese names would not line up)."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - shown)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from contact_center.cli import main
+from contact_center.i18n.formatting import pad
 from tests.conftest import unique
 
 COMMANDS = [
@@ -111,3 +112,22 @@ def test_serve_refuses_an_unmigrated_or_unreachable_database_in_one_line(tmp_pat
     down = run(["serve"], env={"DATABASE_URL": "postgresql://127.0.0.1:1/nothing"}, cwd=tmp_path)
     assert down.returncode == 2 and "cannot reach the database" in down.stderr
     assert "Traceback" not in stale.stderr + down.stderr
+
+
+def test_the_human_output_speaks_chinese_when_asked(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "CC_LANGUAGE": "zh-CN"}
+    assert run(["migrate"], env=env).returncode == 0
+    listed = run(["queues", "list"], env=env)
+    assert listed.returncode == 0 and listed.stdout.splitlines()[0].split() == [
+        "编号", "名称", "渠道", "服务水平目标", "排队中", "最长等待",
+    ]  # fmt: skip
+    checked = run(["check"], env=env)
+    assert "模式：单进程" in checked.stdout
+    refused = run(["customers", "erase", "1"], env=env)
+    assert refused.returncode == 2 and "擦除无法撤销" in refused.stderr
+    purged = run(["privacy", "purge-messages", "--days", "30"], env=env)
+    assert purged.returncode == 0 and "30 天前的 0 条消息和 0 条悄悄话" in purged.stdout, purged.stderr
+
+
+def test_columns_line_up_under_chinese_names() -> None:
+    assert pad("客服", 6) == "客服  " and pad("vip", 6) == "vip   " and pad("很长的名字", 4) == "很长的名字"

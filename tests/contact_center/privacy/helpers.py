@@ -21,6 +21,7 @@ from sqlalchemy.sql import sqltypes
 from contact_center.bootstrap import Container
 from contact_center.domain.commands import ReceiveInbound
 from contact_center.domain.enums import Channel, Role
+from contact_center.domain.stepping_in import Whisper
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore
 from tests.conftest import unique
 from tests.contact_center.api.conftest import Staff, new_agent, ok, phone_number
@@ -60,6 +61,7 @@ async def make_person(container: Container, client: Client, staff: Staff) -> Per
         "note": f"Prefers calls after six {tag}",
         "task": f"Call back about refund {tag}",
         "comment": f"Slow but friendly {tag}",
+        "whisper": f"Offer Wang Fang the refund for {tag} now",
     }
     admin = staff.admin.headers
     created = await ok(
@@ -115,6 +117,14 @@ async def make_person(container: Container, client: Client, staff: Staff) -> Per
         )
         uow.session.add(
             FollowUpTask(customer_id=cid, title=v["task"], due_at=now + timedelta(days=1), created_at=now)
+        )
+        uow.session.add(  # a supervisor's whisper on the conversation
+            Whisper(
+                interaction_id=sms["interaction_id"],
+                author_agent_id=staff.supervisor.agent_id,
+                body=v["whisper"],
+                created_at=now,
+            )
         )
         uow.session.add(
             SatisfactionScore(

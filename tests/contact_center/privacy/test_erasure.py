@@ -22,6 +22,7 @@ HELD_BEFORE = {
     "note",
     "follow_up_task",
     "satisfaction_score",
+    "whisper",
     "outbox_event",  # the legacy row below: `customer.created` no longer carries the name
     "idempotency_key",
     "job",

@@ -6,11 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from contact_center.bootstrap import Container
-from contact_center.domain.commands import ReceiveInbound
-from contact_center.domain.enums import Channel
+from contact_center.domain.commands import CreateAgent, ReceiveInbound
+from contact_center.domain.enums import Channel, Role
 from contact_center.domain.interactions import Message
+from contact_center.domain.stepping_in import Whisper
 from contact_center.jobs import JobContext, run_job
-from contact_center.privacy.retention import PURGE_JOB, purge_message_bodies
+from contact_center.privacy.retention import PURGE_JOB, purge_message_bodies, purge_whisper_bodies
 from contact_center.settings import PrivacySettings
 from contact_center.storage.job_store import JobStore
 from tests.conftest import unique
@@ -70,5 +71,37 @@ async def test_the_purge_job_takes_its_limit_from_settings_and_does_nothing_when
     )
     context = JobContext(container.uow, container.bus, settings, container.clock)
     on = await run_job(store, context, await store.create(PURGE_JOB, "test"), PURGE_JOB, {})
-    assert on["retention_days"] == LIMIT_DAYS and on["purged"] >= 1
+    assert on["retention_days"] == LIMIT_DAYS and on["purged"] >= 1 and "whispers_purged" in on
     assert (await rows(container, [old]))[old]["body"] == ""
+
+
+async def whisper(container: Container, age_days: int, body: str) -> int:
+    """A supervisor's whisper on a conversation, written `age_days` ago."""
+    interaction_id = (await rows(container, [await message(container, age_days, "hello")])).popitem()[1][
+        "interaction_id"
+    ]
+    supervisor = await container.bus.handle(CreateAgent(username=unique("sup"), role=Role.SUPERVISOR))
+    async with container.uow() as uow:
+        row = Whisper(
+            interaction_id=interaction_id,
+            author_agent_id=supervisor,
+            body=body,
+            created_at=container.clock() - timedelta(days=age_days),
+        )
+        uow.session.add(row)
+        await uow.commit()
+        return row.id or 0
+
+
+async def test_whispers_are_kept_no_longer_than_the_messages(container: Container) -> None:
+    old = await whisper(container, OLD_DAYS, unique("quote of the customer "))
+    recent_body = unique("recent whisper ")
+    recent = await whisper(container, LIMIT_DAYS - 1, recent_body)
+
+    assert await purge_whisper_bodies(container.uow, container.clock(), LIMIT_DAYS, batch=1) >= 1
+
+    async with container.read_uow() as uow:
+        kept = {w: await uow.session.get_one(Whisper, w) for w in (old, recent)}
+    assert kept[old].body == "" and kept[old].interaction_id  # the row and its facts stay
+    assert kept[recent].body == recent_body
+    assert await purge_whisper_bodies(container.uow, container.clock(), LIMIT_DAYS) == 0
