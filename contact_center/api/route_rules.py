@@ -63,6 +63,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # One's own account.
     ("DELETE", "/api/v1/auth/token"): only(*EVERY_ROLE, owns="the token of this request"),
     ("GET", "/api/v1/me"): only(*EVERY_ROLE, owns="oneself"),
+    ("PATCH", "/api/v1/me"): only(*EVERY_ROLE, owns="oneself"),
     # Users and settings.
     ("POST", "/api/v1/agents"): only(ADM),
     ("PATCH", "/api/v1/agents/{id}"): only(ADM),

@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/static"): EVERYONE_OK,
     ("DELETE", "/api/v1/auth/token"): SIGNED_IN,
     ("GET", "/api/v1/me"): SIGNED_IN,
+    ("PATCH", "/api/v1/me"): SIGNED_IN,  # sent `{}`: a 422 past the door, nothing changed
     ("POST", "/api/v1/agents"): ADMIN_ONLY,
     ("PATCH", "/api/v1/agents/{id}"): ADMIN_ONLY,
     ("POST", "/api/v1/agents/{id}/revoke-tokens"): ADMIN_ONLY,
@@ -194,6 +195,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/token"): {},
     ("POST", "/api/v1/agents"): {},
     ("PATCH", "/api/v1/agents/{id}"): {},
+    ("PATCH", "/api/v1/me"): {},
     ("POST", "/api/v1/agents/{id}/reset-password"): {"password": "short"},
     ("POST", "/api/v1/wrap-up-codes"): {},
     ("POST", "/api/v1/webchat-sites"): {},
