@@ -195,6 +195,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/desk"): only(A, S, ADM, owns="one's own offers and work (an agent's `/` too)", page=True),
     ("GET", "/planner"): only(*STAFF, owns="planners; others a 403 page", page=True),
     ("GET", "/my-schedule"): only(*STAFF, owns="oneself", page=True),
+    ("GET", "/my-settings"): only(*STAFF, owns="oneself", page=True),
     ("GET", "/admin"): only(*STAFF, owns="admins; others a 403 page", page=True),
     # The supervisor's drill-down (agent_ui/console.py): others signed in get a 403 page.
     ("GET", "/console/queues/{id}"): only(*STAFF, owns=CONSOLE + "; " + QUEUE, page=True),

@@ -167,6 +167,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/desk"): expect("login ok ok ok ok 403 ok 403"),
     ("GET", "/planner"): expect("login 403 403 403 403 ok ok 403"),
     ("GET", "/my-schedule"): expect("login ok ok ok ok ok ok 403"),
+    ("GET", "/my-settings"): expect("login ok ok ok ok ok ok 403"),
     ("GET", "/admin"): expect("login 403 403 403 403 403 ok 403"),
     # The console: agents and planners get its 403 page; team B's supervisor a 404 page for team
     # A's queue and interaction, but every customer (customers are not scoped by team).
