@@ -311,6 +311,7 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
     from agent_ui.console_agents import setup_console_agents
     from agent_ui.desk_presence import DeskWatch
     from agent_ui.desk_registry import DeskRegistry, LocalDesks, RedisDesks
+    from agent_ui.my_settings import setup_my_settings
     from agent_ui.planner import setup_planner
     from agent_ui.web import setup_ui
     from channels.webchat import setup_webchat
@@ -332,6 +333,7 @@ def build_web_app(container: Container, *, explain: Explain = no_explanation) ->
         sending=container.outbound.sending(),
     )
     setup_planner(app)
+    setup_my_settings(app)
     setup_admin(app)
     setup_console(app)
     setup_console_agents(app)

@@ -1,5 +1,6 @@
-// Users: list, add, edit (role, team, skills and levels, capacity per channel), disable or enable,
-// and reset a password (the server makes a temporary one, shown here once).
+// Users: list, add, edit (role, team, language and time zone, skills and levels, capacity per
+// channel), disable or enable, and reset a password (the server makes a temporary one, shown here
+// once). An empty language or time zone is sent as null: the user's browser decides.
 import { api, newKey } from "/static/desk_api.js";
 import { t } from "/static/admin_strings.js";
 import { $, el, status, showError, openForm, setPairs, readPairs, wirePairs, numberOf, editButton } from "/static/admin_forms.js";
@@ -12,6 +13,12 @@ let createKey = newKey();
 function roleLabel(role) {
   const option = $("user-form").querySelector(`select[name=role] option[value="${CSS.escape(role)}"]`);
   return option ? option.textContent : role;
+}
+
+/** A user's language as the form's language list names it (null: the browser's). */
+function languageLabel(language) {
+  const option = $("user-form").querySelector(`select[name=language] option[value="${CSS.escape(language || "")}"]`);
+  return option ? option.textContent : language;
 }
 
 function skillsText(skills) {
@@ -33,6 +40,7 @@ export async function loadUsers() {
       el("td", { text: agent.team || "" }),
       el("td", { text: skillsText(agent.skills) }),
       el("td", { class: agent.is_active ? "active" : "disabled", text: agent.is_active ? t("users.active") : t("users.disabled") }),
+      el("td", { class: "language", text: languageLabel(agent.language) }),
     );
     row.append(el("td", {}, editButton(() => edit(agent), agent.username)));
     body.append(row);
@@ -45,6 +53,8 @@ function fill(agent) {
   form.elements.display_name.value = agent ? agent.display_name : "";
   form.elements.role.value = agent ? agent.role : "agent";
   form.elements.team.value = agent && agent.team ? agent.team : "";
+  form.elements.language.value = agent && agent.language ? agent.language : "";
+  form.elements.timezone.value = agent && agent.timezone ? agent.timezone : "";
   form.elements.password.value = "";
   setPairs(form.querySelector('[data-pairs="skills"]'), agent ? agent.skills : {});
   for (const channel of CHANNELS) {
@@ -79,6 +89,8 @@ function read(form) {
     display_name: form.elements.display_name.value.trim(),
     role: form.elements.role.value,
     team: form.elements.team.value.trim() || null,
+    language: form.elements.language.value || null,
+    timezone: form.elements.timezone.value.trim() || null,
     skills: readPairs(form.querySelector('[data-pairs="skills"]')),
     capacity,
   };

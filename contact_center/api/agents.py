@@ -15,6 +15,7 @@ from contact_center.domain.agents import MIN_PASSWORD_CHARS
 from contact_center.domain.commands import CreateAgent, IssueToken, SetPresence, UpdateAgent
 from contact_center.domain.enums import Presence, Role
 from contact_center.domain.errors import ConflictError, ForbiddenError, UnprocessableError
+from contact_center.i18n.formatting import is_zone
 from contact_center.services import policy
 from contact_center.services.agents import temporary_password
 
@@ -65,6 +66,15 @@ class AgentPatch(Body):
     timezone: TimeZone | None = None
 
 
+class MySettings(Body):
+    """What every user sets for themselves (`PATCH /api/v1/me`): their language and time zone, and
+    nothing else of their account, which stays the admin's. Left out: unchanged; null: the
+    browser's again."""
+
+    language: Language | None = None
+    timezone: TimeZone | None = None
+
+
 class PasswordReset(Body):
     """A password the admin chose; left out (`{}`): the server makes a temporary one, shown once."""
 
@@ -97,6 +107,31 @@ async def me(request: web.Request) -> web.Response:
     principal = principal_of(request)
     async with request.app[UOW]() as uow:
         return web.json_response(agent_doc(await uow.agents.get(principal.agent_id)))
+
+
+@routes.patch("/api/v1/me")
+async def update_me(request: web.Request) -> web.Response:
+    """A user's own language and time zone, through the same command (and audit entry) as an
+    admin's change. The zone is checked here so a bad one is a 422 naming its field, like every
+    other refusal of this body; the cached principal is dropped before answering, so the page
+    the user reloads next already speaks the new language."""
+    principal = principal_of(request)
+    body = await parse_body(request, MySettings)
+    changes = body.model_dump(exclude_unset=True, mode="json")
+    if not changes:
+        raise UnprocessableError("send language, timezone or both", code="invalid_field")
+    zone = changes.get("timezone")
+    if zone is not None and not is_zone(zone):
+        raise UnprocessableError(
+            "timezone must be an IANA time zone name, e.g. Asia/Shanghai",
+            code="invalid_field",
+            field="timezone",
+        )
+    agent = await request.app[BUS].handle(
+        UpdateAgent(agent_id=principal.agent_id, changes=tuple(changes.items()), actor=principal.actor)
+    )
+    await request.app[TOKENS].revoked(principal.agent_id)
+    return web.json_response(agent_doc(agent))
 
 
 @routes.get("/api/v1/agents")

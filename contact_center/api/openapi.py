@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from contact_center.api.agents import AgentCreate, AgentPatch, PresenceRequest, TokenRequest
+from contact_center.api.agents import AgentCreate, AgentPatch, MySettings, PresenceRequest, TokenRequest
 from contact_center.api.customers import CustomerCreate, CustomerMerge, CustomerPatch
 from contact_center.api.inbound import InboundRequest
 from contact_center.api.interactions import InteractionCreate, TransitionRequest
@@ -48,6 +48,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("delete", "/api/v1/auth/token", "Sign out: revoke the token of this request"),
     Operation("post", "/api/v1/agents/{id}/revoke-tokens", "Revoke every token of an agent (admin)"),
     Operation("get", "/api/v1/me", "The signed-in agent"),
+    Operation(
+        "patch",
+        "/api/v1/me",
+        "Set one's own language and time zone (null: the browser's); nothing else of the account",
+        MySettings,
+    ),
     Operation(
         "get",
         "/api/v1/customers",

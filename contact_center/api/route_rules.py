@@ -63,6 +63,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # One's own account.
     ("DELETE", "/api/v1/auth/token"): only(*EVERY_ROLE, owns="the token of this request"),
     ("GET", "/api/v1/me"): only(*EVERY_ROLE, owns="oneself"),
+    ("PATCH", "/api/v1/me"): only(*EVERY_ROLE, owns="oneself"),
     # Users and settings.
     ("POST", "/api/v1/agents"): only(ADM),
     ("PATCH", "/api/v1/agents/{id}"): only(ADM),
@@ -194,6 +195,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/desk"): only(A, S, ADM, owns="one's own offers and work (an agent's `/` too)", page=True),
     ("GET", "/planner"): only(*STAFF, owns="planners; others a 403 page", page=True),
     ("GET", "/my-schedule"): only(*STAFF, owns="oneself", page=True),
+    ("GET", "/my-settings"): only(*STAFF, owns="oneself", page=True),
     ("GET", "/admin"): only(*STAFF, owns="admins; others a 403 page", page=True),
     # The supervisor's drill-down (agent_ui/console.py): others signed in get a 403 page.
     ("GET", "/console/queues/{id}"): only(*STAFF, owns=CONSOLE + "; " + QUEUE, page=True),

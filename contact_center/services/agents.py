@@ -110,7 +110,7 @@ def check_language(raw: object) -> str | None:
     if raw is None:
         return None
     if raw not in LANGUAGES:
-        raise InvalidInputError("language must be en or zh-CN (or null: the browser's)")
+        raise InvalidInputError("language must be en or zh-CN (or null: the browser's)", field="language")
     return str(raw)
 
 
@@ -118,7 +118,9 @@ def check_timezone(raw: object) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str) or not raw or len(raw) > 64 or not is_zone(raw):
-        raise InvalidInputError("timezone must be an IANA time zone name, e.g. Asia/Shanghai")
+        raise InvalidInputError(
+            "timezone must be an IANA time zone name, e.g. Asia/Shanghai", field="timezone"
+        )
     return raw
 
 

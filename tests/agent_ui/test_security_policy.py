@@ -40,7 +40,7 @@ async def test_every_page_works_under_the_policy_and_inline_script_is_refused(
         await expect(page.locator("#live.on")).to_have_count(1)  # its script ran, its socket is open
         nav = page.locator("header.top .links")
         assert await nav.evaluate("n => getComputedStyle(n).display") == "flex"  # styled from style.css
-        for path in ("/planner", "/my-schedule", "/"):
+        for path in ("/planner", "/my-schedule", "/my-settings", "/"):
             await page.goto(base + path)
             assert await page.evaluate(VIOLATIONS) == [], path
         smuggled = await page.evaluate(

@@ -27,10 +27,10 @@ pytestmark = pytest.mark.browser
 #: planners get the dashboard's figures without the latest contacts; an agent's `/` is their own
 #: work, and the agent here is the one the seeded interaction was assigned to.
 PAGES: dict[Role, tuple[str, ...]] = {
-    Role.ADMIN: ("/", "/planner", "/my-schedule"),
-    Role.SUPERVISOR: ("/", "/planner", "/my-schedule"),
-    Role.PLANNER: ("/", "/planner", "/my-schedule"),
-    Role.AGENT: ("/", "/my-schedule"),
+    Role.ADMIN: ("/", "/planner", "/my-schedule", "/my-settings"),
+    Role.SUPERVISOR: ("/", "/planner", "/my-schedule", "/my-settings"),
+    Role.PLANNER: ("/", "/planner", "/my-schedule", "/my-settings"),
+    Role.AGENT: ("/", "/my-schedule", "/my-settings"),
 }
 SHOWN_ON_HOME: dict[Role, set[str]] = {
     Role.ADMIN: {"xc", "xs", "xq"},

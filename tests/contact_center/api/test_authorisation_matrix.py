@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/static"): EVERYONE_OK,
     ("DELETE", "/api/v1/auth/token"): SIGNED_IN,
     ("GET", "/api/v1/me"): SIGNED_IN,
+    ("PATCH", "/api/v1/me"): SIGNED_IN,  # sent `{}`: a 422 past the door, nothing changed
     ("POST", "/api/v1/agents"): ADMIN_ONLY,
     ("PATCH", "/api/v1/agents/{id}"): ADMIN_ONLY,
     ("POST", "/api/v1/agents/{id}/revoke-tokens"): ADMIN_ONLY,
@@ -166,6 +167,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/desk"): expect("login ok ok ok ok 403 ok 403"),
     ("GET", "/planner"): expect("login 403 403 403 403 ok ok 403"),
     ("GET", "/my-schedule"): expect("login ok ok ok ok ok ok 403"),
+    ("GET", "/my-settings"): expect("login ok ok ok ok ok ok 403"),
     ("GET", "/admin"): expect("login 403 403 403 403 403 ok 403"),
     # The console: agents and planners get its 403 page; team B's supervisor a 404 page for team
     # A's queue and interaction, but every customer (customers are not scoped by team).
@@ -194,6 +196,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/token"): {},
     ("POST", "/api/v1/agents"): {},
     ("PATCH", "/api/v1/agents/{id}"): {},
+    ("PATCH", "/api/v1/me"): {},
     ("POST", "/api/v1/agents/{id}/reset-password"): {"password": "short"},
     ("POST", "/api/v1/wrap-up-codes"): {},
     ("POST", "/api/v1/webchat-sites"): {},

@@ -60,9 +60,12 @@ def test_parsing_arbitrary_bytes_gives_the_model_or_a_4xx(model: type[BaseModel]
     _parses_or_refuses(model, raw)
 
 
-async def _targets(container: Container, client: Client, staff: Staff) -> dict[str, str]:
-    """A URL per body operation, with ids of records made for this test (so a fuzzed PATCH or
-    merge changes nothing another test relies on)."""
+async def _targets(
+    container: Container, client: Client, staff: Staff
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """A URL and the caller's headers per body operation, with ids of records made for this test
+    (so a fuzzed PATCH or merge changes nothing another test relies on). `PATCH /api/v1/me` is
+    fuzzed as the agent made here, not the shared admin, whose language other tests rely on."""
     agent = await new_agent(container, Role.AGENT)
     made = []
     for _ in range(2):
@@ -88,7 +91,8 @@ async def _targets(container: Container, client: Client, staff: Staff) -> dict[s
         resource = op.path.split("/")[3]
         if resource == "planning" and "/agents/" in op.path:
             resource = "agents"
-        urls[f"{op.method} {op.path}"] = op.path.replace("{id}", str(ids.get(resource, 1)))
+        caller = agent.headers if op.path == "/api/v1/me" else staff.admin.headers
+        urls[f"{op.method} {op.path}"] = (op.path.replace("{id}", str(ids.get(resource, 1))), caller)
     return urls
 
 
@@ -105,12 +109,12 @@ async def test_no_body_makes_the_app_answer_5xx(
     operation = data.draw(st.sampled_from(BODY_OPERATIONS), label="operation")
     assert operation.body is not None
     document = data.draw(st.one_of(shaped_like(operation.body), JSON), label="body")
-    url = urls[f"{operation.method} {operation.path}"]
+    url, caller = urls[f"{operation.method} {operation.path}"]
     resp = await client.request(
         operation.method.upper(),
         url,
         data=encoded(document),
-        headers={**staff.admin.headers, "Content-Type": "application/json"},
+        headers={**caller, "Content-Type": "application/json"},
     )
     text = await resp.text()
     assert resp.status < 500, (operation.method, url, document, text)
@@ -118,10 +122,12 @@ async def test_no_body_makes_the_app_answer_5xx(
         assert set(json.loads(text)) == {"error"}, text
 
 
-_URLS: dict[int, dict[str, str]] = {}
+_URLS: dict[int, dict[str, tuple[str, dict[str, str]]]] = {}
 
 
-async def _urls_once(container: Container, client: Client, staff: Staff) -> dict[str, str]:
+async def _urls_once(
+    container: Container, client: Client, staff: Staff
+) -> dict[str, tuple[str, dict[str, str]]]:
     """The targets, made on the first example of a run and reused by the rest."""
     key = id(client)
     if key not in _URLS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from contact_center.bootstrap import Container
@@ -78,3 +79,84 @@ async def test_a_user_created_with_a_language_gets_it(client: Client, staff: Sta
     body = {"username": unique("lang_"), "role": Role.AGENT.value, "language": "zh-CN"}
     created = await ok(await client.post("/api/v1/agents", json=body, headers=staff.admin.headers), 201)
     assert created["language"] == "zh-CN" and created["timezone"] is None
+
+
+async def test_a_user_sets_their_own_language_and_zone_and_nothing_else(
+    client: Client, staff: Staff, container: Container
+) -> None:
+    """`PATCH /api/v1/me`: the caller's own language and time zone, audited like an admin's
+    change; anything else of the account, or a bad value, is a 422 that changes nothing."""
+    user, other = await new_agent(container), await new_agent(container)
+    me = await ok(await client.get("/api/v1/me", headers=user.headers))
+    other_path = f"/api/v1/agents/{other.agent_id}"
+    other_before = await ok(await client.get(other_path, headers=staff.admin.headers))
+    for bad, field in (
+        ({"language": "fr"}, "language"),
+        ({"language": "zh"}, "language"),
+        ({"language": 7}, "language"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"timezone": "../../etc/passwd"}, "timezone"),
+        ({"timezone": ""}, "timezone"),
+        ({"timezone": "Asia/" + "x" * 60}, "timezone"),
+        ({"language": "zh-CN", "timezone": "Mars/Olympus"}, "timezone"),  # one bad value refuses all
+        ({"language": "zh-CN", "role": "admin"}, "role"),
+        ({"display_name": "The boss"}, "display_name"),
+        ({"team": "A"}, "team"),
+        ({"is_active": False}, "is_active"),
+        ({"password": "a long new passphrase"}, "password"),
+        ({"skills": {"billing": 10}}, "skills"),
+        ({"agent_id": other.agent_id, "language": "zh-CN"}, "agent_id"),
+        ({}, None),
+    ):
+        refused = await error_of(await client.patch("/api/v1/me", json=bad, headers=user.headers), 422)
+        assert refused.get("field") == field, (bad, refused)
+        assert refused["message"], bad
+    assert await ok(await client.get("/api/v1/me", headers=user.headers)) == me  # nothing changed
+    bad_zone = await client.patch("/api/v1/me", json={"timezone": "Mars/Olympus"}, headers=user.headers)
+    assert (await error_of(bad_zone, 422))["message"] == (
+        "timezone must be an IANA time zone name, e.g. Asia/Shanghai"
+    )
+
+    chosen = {"language": "zh-CN", "timezone": "Asia/Shanghai"}
+    changed = await ok(await client.patch("/api/v1/me", json=chosen, headers=user.headers))
+    assert changed == {**me, **chosen}  # those two, and nothing else of the account
+    assert await ok(await client.get("/api/v1/me", headers=user.headers)) == changed
+    # The same token speaks the new language at once: its cached principal was dropped.
+    shared = {"title": "Hi", "body": "Hello", "shared": True}
+    refused = await error_of(
+        await client.post("/api/v1/canned-responses", json=shared, headers=user.headers), 403
+    )
+    assert refused["message"] == "共享快捷回复由主管维护"
+    assert await ok(await client.get(other_path, headers=staff.admin.headers)) == other_before
+
+    # A field left out stays; null follows the browser again.
+    zone_only = await ok(
+        await client.patch("/api/v1/me", json={"timezone": "Europe/London"}, headers=user.headers)
+    )
+    assert (zone_only["language"], zone_only["timezone"]) == ("zh-CN", "Europe/London")
+    cleared = await ok(
+        await client.patch("/api/v1/me", json={"language": None, "timezone": None}, headers=user.headers)
+    )
+    assert cleared == me
+
+    audit = await ok(
+        await client.get(
+            "/api/v1/audit",
+            params={"entity": "agent", "entity_id": str(user.agent_id), "action": "update"},
+            headers=staff.admin.headers,
+        )
+    )
+    assert [(e["actor"], e["changes"]) for e in audit["items"]] == [
+        (f"agent:{user.username}", {"language": None, "timezone": None}),
+        (f"agent:{user.username}", {"timezone": "Europe/London"}),
+        (f"agent:{user.username}", chosen),
+    ]  # the refusals left no entry
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN, Role.INTEGRATION])
+async def test_every_role_sets_its_own_language(client: Client, container: Container, role: Role) -> None:
+    user = await new_agent(container, role)
+    changed = await ok(await client.patch("/api/v1/me", json={"language": "zh-CN"}, headers=user.headers))
+    assert (changed["id"], changed["role"], changed["language"]) == (user.agent_id, role.value, "zh-CN")
+    signed_out = await client.patch("/api/v1/me", json={"language": "en"})
+    await error_of(signed_out, 401, "unauthenticated")

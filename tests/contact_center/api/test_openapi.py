@@ -467,6 +467,10 @@ async def test_documented_example_bodies_are_accepted_and_extra_fields_refused(
         f"/api/v1/interactions/{hid}/take-over",
         {"reason": "escalated"},
     )
+    # The admin's own settings, as the shared account had them: its browser's (other tests read
+    # its messages in the language they ask for).
+    mine = await call("patch", "/api/v1/me", "/api/v1/me", {"language": None, "timezone": None})
+    assert (mine["id"], mine["language"], mine["timezone"]) == (staff.admin.agent_id, None, None)
     assert seen == set(schemas)
 
 
