@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import random
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -23,6 +24,9 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import insert
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ceilings import collector_as_served
 
 from contact_center.bootstrap import build_container
 from contact_center.domain.agents import Agent
@@ -193,6 +197,8 @@ def _audit(
 
 async def measure(url: str, runs: int = 20) -> None:
     container = build_container(settings(url))
+    await agents_live(container.read_uow(), EVERYTHING)  # connections and statements warm
+    collector_as_served()
     try:
         for label, scope in (
             ("one team (20 agents)", Scope(team="t3")),

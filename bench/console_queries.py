@@ -33,6 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ceilings import collector_as_served
 from console_seed import (
     CODES,
     T0,
@@ -51,6 +52,7 @@ from contact_center.queries.dashboard import EVERYONE, queue_figures
 from contact_center.queries.floor import floor
 from contact_center.queries.interaction_search import EXPORT_BATCH, SearchFilters, search
 from contact_center.queries.interaction_timeline import timeline
+from contact_center.queries.live_floor import read_live
 from contact_center.queries.queue_live import served_in, waiting_in
 from contact_center.queries.wallboard import console_figures
 from contact_center.queries.wallboard_today import today_figures
@@ -115,7 +117,8 @@ async def _today(uow: UnitOfWork, _world: Seeded, _n: int) -> object:
 
 
 async def _push(uow: UnitOfWork, world: Seeded, n: int) -> object:
-    """One console push, read afresh (no kept figures): for all queues, or a team's, in turn."""
+    """A console page's first figures, read afresh (no kept figures; the pushes after it come
+    from the hub's board): for all queues, or a team's, in turn."""
     view = EVERYONE if n % 2 else policy.DashboardView(team=world.teams[n % len(world.teams)])
     return await console_figures(uow, view)
 
@@ -133,7 +136,8 @@ QUERIES: list[Query] = [
         _on_the_wallboard(lambda u, w, n: queue_figures(u, u.now())),
     ),
     Query("wallboard: agents by state", _on_the_wallboard(lambda u, w, n: floor(u))),
-    Query("console push, read afresh", _on_the_wallboard(_push)),
+    Query("console page's first figures", _on_the_wallboard(_push)),
+    Query("console hub: the board's read", _on_the_wallboard(lambda u, w, n: read_live(u))),
     Query("queue: waiting", lambda s, w, n: waiting_in(s, w.queue_ids[n % len(w.queue_ids)])),
     Query("queue: being served", lambda s, w, n: served_in(s, w.queue_ids[n % len(w.queue_ids)])),
     Query("interaction: header", lambda s, w, n: interaction_header(s, _interaction(w, n))),
@@ -196,6 +200,7 @@ async def time_queries(url: str, label: str, world: Seeded, runs: int) -> list[T
     database = open_database(url)
     sessions = async_sessionmaker(database.reader, class_=AsyncSession, expire_on_commit=False)
     out = []
+    collector_as_served()
     try:
         for query in QUERIES:
             samples = []

@@ -155,7 +155,7 @@ async def agent_days(
             col(InteractionTransition.id),
         )
     )
-    rows = [(int(i), str(st), at, a) for i, st, at, a in (await uow.session.exec(stmt)).all()]
+    rows = [(int(i), str(st), at, a) for i, st, at, a in (await (await uow.connection()).execute(stmt)).all()]
     by_agent: dict[int, list[Handling]] = defaultdict(list)
     for found in handlings(rows, now):
         by_agent[found.agent_id].append(found)
