@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -34,13 +33,9 @@ from contact_center.dispatcher import OutboxDispatcher
 from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
 from contact_center.mail import MailSender
 from contact_center.outbound import OutboundChannel, OutboundPorts
-from contact_center.periodic import periodic_jobs
 from contact_center.privacy.access import store_accesses
 from contact_center.readiness import Readiness
 from contact_center.router.explain_rpc import Explain
-from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
-from contact_center.router.service import RouterService
-from contact_center.scheduler import Scheduler
 from contact_center.services.inbound import InboundWriter
 from contact_center.services.messages import OutboundDelivery
 from contact_center.services.queue_directory import QueueDirectory
@@ -53,7 +48,6 @@ from contact_center.storage.group_commit import GroupCommitter
 from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.inbound_batch import store_inbound
 from contact_center.storage.job_store import JobStore
-from contact_center.storage.periodic_runs import PeriodicRuns
 from contact_center.storage.uow import Clock, UnitOfWork, system_clock
 from contact_center.transcripts.sending import TranscriptJobs
 
@@ -232,54 +226,6 @@ def build_container(
     )
     log.debug("container.built", extra={"role": role, "distributed": settings.is_distributed})
     return container
-
-
-def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callable[[], Awaitable[None]]]:
-    """What an rq worker needs to run one job: the job store, the jobs' context, and a closer."""
-    container = build_container(settings, role="worker")
-    context = JobContext(container.uow, container.bus, settings, container.clock, container.mail)
-    return JobStore(container.sessions, container.clock), context, container.close
-
-
-def build_scheduler(container: Container) -> Scheduler:
-    """The periodic jobs' loop and the lost jobs' reaper, handing jobs to this process's runner."""
-    settings = container.settings
-    return Scheduler(
-        periodic_jobs(settings),
-        PeriodicRuns(container.sessions),
-        container.jobs,
-        JobStore(container.sessions, container.clock),
-        container.clock,
-        reap_every_s=settings.scheduler.reap_every_s,
-        max_attempts=settings.jobs.max_attempts,
-    )
-
-
-def build_router(
-    container: Container, *, freeze_collector: bool = False, inbox_size: int = 10_000
-) -> RouterService:
-    """The router of this process: the sole one (in process), or a candidate for the Redis lease.
-
-    `inbox_size` bounds the events waiting for a pass (tests make it tiny to see an overflow)."""
-    leadership: Leadership
-    if container.redis is None:
-        leadership = SoleLeadership(container.uow)
-        events, owns_events = container.broker, False
-    else:
-        namespace = container.settings.redis.stream
-        leadership = RedisLeadership(container.redis, container.uow, prefix=f"{namespace}:router")
-        events, owns_events = RedisStreamBroker(container.redis, stream=namespace), True
-    return RouterService(
-        container.uow,
-        container.bus,
-        events,
-        leadership,
-        clock=container.clock,
-        owns_events=owns_events,
-        freeze_collector=freeze_collector,
-        read_uow=container.read_uow,
-        inbox_size=inbox_size,
-    )
 
 
 def build_api_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:

@@ -21,11 +21,12 @@ from playwright.async_api import ConsoleMessage, Page, expect
 from sqlmodel import col, delete
 
 from contact_center.api.protocol_errors import ApiRunner
-from contact_center.bootstrap import Container, build_container, build_router, build_web_app
+from contact_center.bootstrap import Container, build_container, build_web_app
 from contact_center.domain.commands import CreateAgent, CreateQueue
 from contact_center.domain.enums import Channel, DeliveryStatus, Role
 from contact_center.domain.webchat_sites import WebchatSiteRecord
 from contact_center.outbound import OutboundMessage
+from contact_center.roles import build_router
 from contact_center.router.service import RouterService
 from contact_center.services.agents import create_token_for
 from tests.agent_ui.conftest import PASSWORD, _free_port, sign_in

@@ -16,12 +16,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import col, select
 
-from contact_center.bootstrap import Container, build_container, build_router, build_web_app
+from contact_center.bootstrap import Container, build_container, build_web_app
 from contact_center.domain.commands import AcceptOffer, CreateAgent, CreateQueue, ReceiveInbound, SetPresence
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.events import Event
 from contact_center.domain.interactions import InteractionTransition
 from contact_center.domain.routing import Offer
+from contact_center.roles import build_router
 from contact_center.services.agents import create_token_for
 from contact_center.settings import DeskSettings, Settings
 from tests.conftest import REDIS_TEST_URL, make_settings, unique

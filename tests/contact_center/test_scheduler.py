@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from contact_center.bootstrap import Container, build_container, build_scheduler
+from contact_center.bootstrap import Container, build_container
 from contact_center.domain.commands import CreateAgent, CreateCustomer
 from contact_center.domain.work import FollowUpTask
 from contact_center.jobs import JobContext, job
 from contact_center.periodic import Periodic
+from contact_center.roles import build_scheduler
 from contact_center.scheduler import Scheduler
 from contact_center.settings import Settings
 from contact_center.storage.job_store import FINISHED, JobRecord, JobStore

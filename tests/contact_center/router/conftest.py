@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
-from contact_center.bootstrap import Container, build_container, build_router
+from contact_center.bootstrap import Container, build_container
 from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound, SetPresence
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.interactions import Interaction
 from contact_center.domain.routing import Offer, OfferState
+from contact_center.roles import build_router
 from contact_center.router.service import RouterService
 from contact_center.storage.outbox import OutboxEvent
 from tests.conftest import make_settings, unique

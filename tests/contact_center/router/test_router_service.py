@@ -7,7 +7,6 @@ import gc
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from contact_center.bootstrap import build_router
 from contact_center.domain.commands import (
     AcceptOffer,
     OfferInteraction,
@@ -19,6 +18,7 @@ from contact_center.domain.commands import (
 from contact_center.domain.enums import InteractionState, Presence
 from contact_center.domain.errors import ConflictError, FencedError
 from contact_center.domain.routing import Offer, OfferState, RoutingDecision
+from contact_center.roles import build_router
 from tests.contact_center.router.conftest import Routed, polled
 
 
