@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from contact_center.domain.errors import ConflictError, ContactCenterError, MailDeferredError
@@ -29,6 +29,7 @@ from contact_center.jobs import RQ_JOB_TIMEOUT_S, JobContext, job
 from contact_center.mail import MailSender
 from contact_center.queries.wallboard import wallboard
 from contact_center.services.queue_alert_mail import alert_mail
+from contact_center.storage.mail_claims import MailClaims
 from contact_center.storage.tables import QUEUE, QUEUE_ALERT
 from contact_center.storage.uow import UnitOfWork
 
@@ -36,6 +37,15 @@ log = logging.getLogger(__name__)
 
 ALERTS_JOB = "wallboard.alerts"
 STALE_CLAIM = timedelta(seconds=RQ_JOB_TIMEOUT_S)
+CLAIMS = MailClaims(
+    QUEUE_ALERT,
+    QUEUE_ALERT.c.mail_status,
+    QUEUE_ALERT.c.mail_claimed_at,
+    QUEUE_ALERT.c.mail_attempts,
+    AlertMail.PENDING.value,
+    AlertMail.SENDING.value,
+    STALE_CLAIM,
+)
 #: Deferred tries (one per run of the job) before an episode's mail is given up.
 MAX_ATTEMPTS = 5
 ERROR_CHARS = 500
@@ -102,17 +112,7 @@ async def claim(uow: UnitOfWork, alert_id: int, now: datetime) -> Claim | None:
     a = QUEUE_ALERT.c
     async with uow:
         conn = await uow.connection()
-        claimable = or_(
-            a.mail_status == AlertMail.PENDING.value,
-            and_(a.mail_status == AlertMail.SENDING.value, a.mail_claimed_at < now - STALE_CLAIM),
-        )
-        taken = await conn.execute(
-            update(QUEUE_ALERT)
-            .where(a.id == alert_id, claimable)
-            .values(
-                mail_status=AlertMail.SENDING.value, mail_claimed_at=now, mail_attempts=a.mail_attempts + 1
-            )
-        )
+        taken = await conn.execute(CLAIMS.claim(alert_id, now))
         if taken.rowcount != 1:
             return None
         row = (
@@ -130,19 +130,7 @@ async def claim(uow: UnitOfWork, alert_id: int, now: datetime) -> Claim | None:
 
 async def _record(uow: UnitOfWork, held: Claim, **values: Any) -> None:
     """Write while this claim still holds the row."""
-    a = QUEUE_ALERT.c
-    async with uow:
-        conn = await uow.connection()
-        await conn.execute(
-            update(QUEUE_ALERT)
-            .where(
-                a.id == held.alert_id,
-                a.mail_status == AlertMail.SENDING.value,
-                a.mail_attempts == held.attempts,
-            )
-            .values(**values)
-        )
-        await uow.commit()
+    await CLAIMS.record(uow, held.alert_id, held.attempts, **values)
 
 
 async def send_alert(
@@ -193,10 +181,7 @@ async def mail_waiting(
     a, now = QUEUE_ALERT.c, clock()
     async with uow() as work:
         conn = await work.connection()
-        waiting = or_(
-            a.mail_status == AlertMail.PENDING.value,
-            and_(a.mail_status == AlertMail.SENDING.value, a.mail_claimed_at < now - STALE_CLAIM),
-        )
+        waiting = CLAIMS.waiting(now)
         ids = [int(i) for i in (await conn.execute(select(a.id).where(waiting).order_by(a.id))).scalars()]
     return {alert_id: await send_alert(uow, sender, alert_id, clock, domain) for alert_id in ids}
 

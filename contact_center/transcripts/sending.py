@@ -26,13 +26,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select
 
 from contact_center.domain.errors import ContactCenterError, MailDeferredError
 from contact_center.domain.events import Event, TranscriptRequested
 from contact_center.domain.work import TranscriptStatus
 from contact_center.jobs import RQ_JOB_TIMEOUT_S, JobContext, JobRunner, job
 from contact_center.mail import MailSender, OutgoingMail, new_message_id
+from contact_center.storage.mail_claims import MailClaims
 from contact_center.storage.tables import TRANSCRIPT
 from contact_center.storage.uow import UnitOfWork
 from contact_center.transcripts.render import load_transcript, render
@@ -42,6 +43,15 @@ log = logging.getLogger(__name__)
 SEND_TRANSCRIPT = "transcripts.send"
 #: A `sending` claim older than this belongs to a job that can no longer be running.
 STALE_CLAIM = timedelta(seconds=RQ_JOB_TIMEOUT_S)
+CLAIMS = MailClaims(
+    TRANSCRIPT,
+    TRANSCRIPT.c.status,
+    TRANSCRIPT.c.claimed_at,
+    TRANSCRIPT.c.attempts,
+    TranscriptStatus.PENDING.value,
+    TranscriptStatus.SENDING.value,
+    STALE_CLAIM,
+)
 ERROR_CHARS = 500
 
 
@@ -68,20 +78,8 @@ async def claim(uow: UnitOfWork, request_id: int, now: datetime, domain: str) ->
     t = TRANSCRIPT.c
     async with uow:
         conn = await uow.connection()
-        claimable = or_(
-            t.status == TranscriptStatus.PENDING.value,
-            and_(t.status == TranscriptStatus.SENDING.value, t.claimed_at < now - STALE_CLAIM),
-        )
-        taken = await conn.execute(
-            update(TRANSCRIPT)
-            .where(t.id == request_id, claimable)
-            .values(
-                status=TranscriptStatus.SENDING.value,
-                claimed_at=now,
-                attempts=t.attempts + 1,
-                message_id=func.coalesce(t.message_id, new_message_id(domain, "transcript")),
-            )
-        )
+        message_id = func.coalesce(t.message_id, new_message_id(domain, "transcript"))
+        taken = await conn.execute(CLAIMS.claim(request_id, now, message_id=message_id))
         if taken.rowcount != 1:
             return None
         row = (
@@ -99,22 +97,10 @@ async def record(
     uow: UnitOfWork, held: Claim, status: TranscriptStatus, now: datetime, error: str = ""
 ) -> None:
     """The attempt's outcome, written only while this claim still holds the row."""
-    t = TRANSCRIPT.c
     values: dict[str, Any] = {"status": status.value, "last_error": error[:ERROR_CHARS]}
     if status is TranscriptStatus.SENT:
         values["sent_at"] = now
-    async with uow:
-        conn = await uow.connection()
-        await conn.execute(
-            update(TRANSCRIPT)
-            .where(
-                t.id == held.request_id,
-                t.status == TranscriptStatus.SENDING.value,
-                t.attempts == held.attempts,
-            )
-            .values(**values)
-        )
-        await uow.commit()
+    await CLAIMS.record(uow, held.request_id, held.attempts, **values)
 
 
 async def send_once(
