@@ -38,6 +38,7 @@ from contact_center.queries.wallboard import TodayCache, board_payload, console_
 from contact_center.queries.wallboard_forecast import ForecastCache
 from contact_center.queries.wallboard_today import TodayFigures, today_figures
 from contact_center.services.policy import DashboardView
+from contact_center.settings import SlFormula
 from contact_center.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,10 @@ class DashboardHub:
         min_interval_s: float = 0.02,
         tick_s: float = 5.0,
         read_every_s: float = 1.0,
+        formula: SlFormula = "offered",
     ) -> None:
         self._uow = uow
+        self._formula = formula
         self._sockets: weakref.WeakKeyDictionary[web.WebSocketResponse, DashboardView] = (
             weakref.WeakKeyDictionary()
         )
@@ -100,7 +103,7 @@ class DashboardHub:
 
     async def figures(self, view: DashboardView) -> dict[str, Any]:
         """A page's first figures, read now (the pushes after it come from the board)."""
-        data = await console_figures(self._uow(), view, today_cache=self._today)
+        data = await console_figures(self._uow(), view, today_cache=self._today, formula=self._formula)
         data["wallboard"] = self.forecasts.attach(data["wallboard"])
         return data
 
@@ -188,7 +191,7 @@ class DashboardHub:
                 for view in views:
                     mine = [q for q in queues if view.team is None or q.team == view.team]
                     if view.team not in today_by_team:
-                        today_by_team[view.team] = await today_figures(uow, mine, now)
+                        today_by_team[view.team] = await today_figures(uow, mine, now, self._formula)
                     contacts = view.with_contacts
                     reads[view] = ViewRead(
                         mine,

@@ -143,7 +143,7 @@ def setup_ui(
     watches the agents' desk sockets (none: a closed desk changes nothing); `sending`: the
     channels with an outbound adapter, which the desk tells its agents before they type."""
     app[SENDING_KEY] = sending
-    hub = DashboardHub(uow)
+    hub = DashboardHub(uow, formula=app[SETTINGS].service_level_formula)
     events.subscribe("ui", hub.on_event, live=True)
     app[HUB_KEY] = hub
     app.on_startup.append(hub.start)

@@ -40,10 +40,14 @@ __all__ = [
     "SessionSettings",
     "Settings",
     "SimulatorSettings",
+    "SlFormula",
     "WebchatSettings",
     "WebchatSite",
     "load_settings",
 ]
+
+#: The two service-level formulas of docs/metrics.md.
+SlFormula = Literal["offered", "answered"]
 
 DEFAULT_CONFIG = Path("config/contact_center.toml")
 
@@ -205,6 +209,9 @@ class Settings(_Section):
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     default_region: str = Field(default="US", min_length=2, max_length=2)
+    #: What service level divides the answered within the threshold by (docs/metrics.md): the
+    #: offered less short abandons (default), or the answered.
+    service_level_formula: SlFormula = "offered"
     database: DatabaseSettings = DatabaseSettings()
     redis: RedisSettings = RedisSettings()
     http: HttpSettings = HttpSettings()

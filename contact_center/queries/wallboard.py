@@ -22,6 +22,7 @@ from contact_center.queries.dashboard import EVERYONE, QueueFigures, dashboard_f
 from contact_center.queries.floor import Floor, floor
 from contact_center.queries.wallboard_today import COUNTS, SUMS, TodayFigures, today_figures
 from contact_center.services.policy import DashboardView
+from contact_center.settings import SlFormula
 from contact_center.storage.uow import UnitOfWork
 
 __all__ = ["TodayCache", "agents_by_queue", "console_figures", "today_figures", "wallboard"]
@@ -33,17 +34,22 @@ async def agents_by_queue(uow: UnitOfWork, queues: Sequence[Queue]) -> dict[int,
     return (await floor(uow)).by_queue(queues)
 
 
-def _overall(today: Iterable[TodayFigures]) -> dict[str, Any]:
+def _overall(today: Iterable[TodayFigures], formula: SlFormula) -> dict[str, Any]:
     """The view's queues together: sums of counts, rates recomputed from the sums."""
     sums: dict[str, Any] = dict.fromkeys(COUNTS, 0) | dict.fromkeys(SUMS, 0.0)
     for figures in today:
         for key in sums:
             sums[key] += getattr(figures, key)
-    total = TodayFigures(0, "", "", 0, **sums)
+    total = TodayFigures(0, "", "", 0, **sums, formula=formula)
     doc = total.as_json()
-    for key in ("queue_id", "day", "timezone", "interval_minutes", "offered_by_interval"):
+    for key in ("queue_id", "day", "timezone", "interval_minutes", "offered_by_interval", "formula"):
         doc.pop(key)
     return doc
+
+
+def today_formula(today: Iterable[TodayFigures]) -> SlFormula:
+    """The formula the queues' figures were read with (all alike; the default when none)."""
+    return next((f.formula for f in today), "offered")
 
 
 def _alert(tile: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +98,11 @@ class TodayCache:
 
 
 async def wallboard(
-    uow: UnitOfWork, view: DashboardView = EVERYONE, *, today_cache: TodayCache | None = None
+    uow: UnitOfWork,
+    view: DashboardView = EVERYONE,
+    *,
+    today_cache: TodayCache | None = None,
+    formula: SlFormula = "offered",
 ) -> dict[str, Any]:
     """Every tile of the wallboard for one view, JSON-ready, read in one unit of work: per queue and
     overall, live and today's figures, agents by state, and each tile's colour with its reasons.
@@ -101,7 +111,7 @@ async def wallboard(
         now = uow.now()
         queues = [q for q in await uow.queues.list() if view.team is None or q.team == view.team]
         live = await queue_figures(uow, now, team=view.team, queues=queues)
-        return await wallboard_from(uow, view, now, queues, live, await floor(uow), today_cache)
+        return await wallboard_from(uow, view, now, queues, live, await floor(uow), today_cache, formula)
 
 
 async def wallboard_from(
@@ -112,13 +122,14 @@ async def wallboard_from(
     live_figures: Sequence[QueueFigures],
     agents: Floor,
     today_cache: TodayCache | None = None,
+    formula: SlFormula = "offered",
 ) -> dict[str, Any]:
     """`wallboard` from the view's queues, live figures and agents already read (the console
     reads them once for this and its lists); reads today's figures unless kept (inside an open
     unit of work)."""
     today = today_cache.get(view, queues, now) if today_cache is not None else None
     if today is None:
-        today = await today_figures(uow, queues, now)
+        today = await today_figures(uow, queues, now, formula)
         if today_cache is not None:
             today_cache.put(view, today, now)
     return board_payload(view, now, queues, live_figures, agents, today)
@@ -170,7 +181,7 @@ def board_payload(
         "overall": {
             "waiting": sum(t["waiting"] for t in tiles),
             "longest_wait_s": max((t["longest_wait_s"] for t in tiles), default=0.0),
-            "today": _overall(today.values()),
+            "today": _overall(today.values(), today_formula(today.values())),
             "agents": agents.by_state(view.team),
         },
         "alerts": [_alert(t) for t in tiles if t["level"] == "red"],
@@ -178,7 +189,11 @@ def board_payload(
 
 
 async def console_figures(
-    uow: UnitOfWork, view: DashboardView = EVERYONE, *, today_cache: TodayCache | None = None
+    uow: UnitOfWork,
+    view: DashboardView = EVERYONE,
+    *,
+    today_cache: TodayCache | None = None,
+    formula: SlFormula = "offered",
 ) -> dict[str, Any]:
     """What one push of the supervisor's console carries: `dashboard`'s lists with the wallboard
     under "wallboard", from one read of the queues, their live figures and the agents."""
@@ -188,5 +203,5 @@ async def console_figures(
         live = await queue_figures(uow, now, team=view.team, queues=queues)
         agents = await floor(uow)
         data = await dashboard_from(uow, view, now, live, agents)
-        data["wallboard"] = await wallboard_from(uow, view, now, queues, live, agents, today_cache)
+        data["wallboard"] = await wallboard_from(uow, view, now, queues, live, agents, today_cache, formula)
         return data

@@ -28,6 +28,7 @@ from sqlalchemy.sql import ColumnElement
 from contact_center.domain.enums import InteractionState
 from contact_center.domain.queues import Queue
 from contact_center.planning.weeks import local_midnight, zone
+from contact_center.settings import SlFormula
 from contact_center.storage.tables import QUEUE, TRANSITION
 from contact_center.storage.uow import UnitOfWork
 
@@ -57,10 +58,13 @@ class TodayFigures:
     wait_s: float = 0.0  # total wait of the answered
     handle_s: float = 0.0
     offered_by_interval: list[int] = field(default_factory=list)
+    #: What the service level divides by (`Settings.service_level_formula`, docs/metrics.md):
+    #: "offered" (offered less short abandons) or "answered".
+    formula: SlFormula = "offered"
 
     @property
     def service_level(self) -> float | None:
-        counted = self.offered - self.short_abandoned
+        counted = self.answered if self.formula == "answered" else self.offered - self.short_abandoned
         return self.answered_in_threshold / counted if counted > 0 else None
 
     @property
@@ -165,9 +169,11 @@ def _statement(dialect: str, queue_ids: list[int], since: datetime, until: datet
     )
 
 
-async def today_figures(uow: UnitOfWork, queues: Sequence[Queue], now: datetime) -> dict[int, TodayFigures]:
-    """Offered, answered, abandoned, service level, ASA, AHT and offers per interval today, for
-    each of `queues` on its own clock (call inside an open unit of work)."""
+async def today_figures(
+    uow: UnitOfWork, queues: Sequence[Queue], now: datetime, formula: SlFormula = "offered"
+) -> dict[int, TodayFigures]:
+    """Offered, answered, abandoned, service level (by `formula`), ASA, AHT and offers per
+    interval today, for each of `queues` on its own clock (call inside an open unit of work)."""
     if not queues:
         return {}
     days = {q.id or 0: queue_midnight(q, now) for q in queues}
@@ -188,10 +194,12 @@ async def today_figures(uow: UnitOfWork, queues: Sequence[Queue], now: datetime)
         index = (local.hour * 60 + local.minute) // queue.interval_minutes
         per_day = intervals[queue_id]
         per_day[min(index, len(per_day) - 1)] += int(values[0])
-    return {qid: _figures(by_id[qid], days[qid][0], totals[qid], intervals[qid]) for qid in days}
+    return {qid: _figures(by_id[qid], days[qid][0], totals[qid], intervals[qid], formula) for qid in days}
 
 
-def _figures(queue: Queue, day: date, totals: dict[str, Any], intervals: list[int]) -> TodayFigures:
+def _figures(
+    queue: Queue, day: date, totals: dict[str, Any], intervals: list[int], formula: SlFormula
+) -> TodayFigures:
     return TodayFigures(
         queue.id or 0,
         day.isoformat(),
@@ -206,4 +214,5 @@ def _figures(queue: Queue, day: date, totals: dict[str, Any], intervals: list[in
         wait_s=float(totals["wait_s"]),
         handle_s=float(totals["handle_s"]),
         offered_by_interval=intervals,
+        formula=formula,
     )

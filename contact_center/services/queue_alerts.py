@@ -29,6 +29,7 @@ from contact_center.jobs import RQ_JOB_TIMEOUT_S, JobContext, job
 from contact_center.mail import MailSender
 from contact_center.queries.wallboard import wallboard
 from contact_center.services.queue_alert_mail import alert_mail
+from contact_center.settings import SlFormula
 from contact_center.storage.mail_claims import MailClaims
 from contact_center.storage.tables import QUEUE, QUEUE_ALERT
 from contact_center.storage.uow import UnitOfWork
@@ -57,9 +58,11 @@ class Evaluated:
     cleared: tuple[int, ...]
 
 
-async def evaluate_alerts(uow: Callable[[], UnitOfWork], now: datetime) -> Evaluated:
-    """Open and clear episodes after today's figures (all queues)."""
-    board = await wallboard(uow())
+async def evaluate_alerts(
+    uow: Callable[[], UnitOfWork], now: datetime, formula: SlFormula = "offered"
+) -> Evaluated:
+    """Open and clear episodes after today's figures (all queues), service level by `formula`."""
+    board = await wallboard(uow(), formula=formula)
     red = {int(a["queue_id"]): a["breaches"] for a in board["alerts"]}
     a = QUEUE_ALERT.c
     async with uow() as work:
@@ -188,7 +191,7 @@ async def mail_waiting(
 
 @job(ALERTS_JOB)
 async def alerts_job(ctx: JobContext) -> dict[str, Any]:
-    evaluated = await evaluate_alerts(ctx.uow, ctx.clock())
+    evaluated = await evaluate_alerts(ctx.uow, ctx.clock(), ctx.settings.service_level_formula)
     mailed: dict[int, str] = {}
     if ctx.mail is not None:  # without a mail server the episodes' mail waits, pending
         mailed = await mail_waiting(ctx.uow, ctx.mail, ctx.clock, ctx.settings.mail.domain)

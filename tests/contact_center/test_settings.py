@@ -193,3 +193,9 @@ def test_production_refuses_to_send_the_mail_password_unencrypted() -> None:
         "CC_MAIL__PASSWORD": "secret",
     }
     assert "mail.security: 'none' would send the password unencrypted" in config_error(environ)
+
+
+def test_the_service_level_formula_is_offered_unless_set_to_answered() -> None:
+    assert load_settings({}).service_level_formula == "offered"
+    assert load_settings({"CC_SERVICE_LEVEL_FORMULA": "answered"}).service_level_formula == "answered"
+    assert "service_level_formula" in config_error({"CC_SERVICE_LEVEL_FORMULA": "handled"})

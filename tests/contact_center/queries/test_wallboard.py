@@ -135,3 +135,27 @@ async def test_today_is_read_through_the_covering_index_never_the_history(
         in plan
     )
     assert "SCAN interaction_transition" not in plan
+
+
+async def test_the_answered_formula_divides_by_the_answered(planning: Planning) -> None:
+    queue_id, queue = await planning.queue()
+    agent = await planning.agent()
+    quick = await planning.offer(queue, utc(18, 9, 0))
+    await planning.handle(quick, utc(18, 9, 0, 5), agent, talk_s=60, wrap_s=0)  # within 20 s
+    slow = await planning.offer(queue, utc(18, 9, 10))
+    await planning.handle(slow, utc(18, 9, 11, 0), agent, talk_s=60, wrap_s=0)  # waits 60 s
+    gone = await planning.offer(queue, utc(18, 9, 20))
+    await planning.move(gone, InteractionState.ABANDONED, utc(18, 9, 21, 0))  # a real abandon
+    planning.clock.at = NOW
+    async with planning.container.read_uow() as uow:
+        q = [await uow.queues.get(queue_id)]
+        by_offered = (await today_figures(uow, q, NOW))[queue_id]
+        by_answered = (await today_figures(uow, q, NOW, "answered"))[queue_id]
+    assert by_offered.service_level == 1 / 3 and by_answered.service_level == 1 / 2
+    board = await wallboard(planning.container.read_uow(), formula="answered")
+    [tile] = [t for t in board["queues"] if t["queue_id"] == queue_id]
+    assert tile["today"]["service_level"] == 1 / 2 and tile["today"]["formula"] == "answered"
+    assert (
+        board["overall"]["today"]["service_level"]
+        == board["overall"]["today"]["answered_in_threshold"] / (board["overall"]["today"]["answered"])
+    )
