@@ -192,7 +192,14 @@ async def ours(
                     acked.append(time.time())
 
         await paced(rate, 1.0, contact)  # warm-up
-        await asyncio.sleep(2.0)
+        # Recording starts once every warm-up contact has reached its desk: 500 agents just made
+        # available and a burst of contacts can keep the router busy past a fixed pause, and
+        # warm-up offers arriving late would be counted as the measured ones.
+        warm, settled = int(rate), time.perf_counter()
+        await desks.offered(warm, timeout_s=30)
+        took = time.perf_counter() - settled
+        print(f"  warm-up: {len(desks.arrived)} of {warm} contacts offered {took:.1f} s after the last")
+        await asyncio.sleep(1.0)
         base_waiting = max((c.frames[-1][1] for c in consoles if c.frames), default=0)
         counting, desks.recording = True, True
         cpu = cpu_seconds(pid)

@@ -100,6 +100,9 @@ class Desks:
         self.ready = 0
         self.all_ready = asyncio.Event()
         self.expected = 0
+        #: Set once `awaited` distinct interactions have been offered (see `offered`).
+        self.awaited = 0
+        self.enough_offered = asyncio.Event()
 
     async def hold(self, http: aiohttp.ClientSession, url: str, headers: dict[str, str]) -> None:
         async with http.ws_connect(url, headers=headers, max_msg_size=0, heartbeat=None) as ws:
@@ -117,9 +120,22 @@ class Desks:
                     self.latencies.append(now - sent)
                 if "interaction_id" in frame["event"]:
                     self.arrived[frame["event"]["interaction_id"]] = now
+                    if self.awaited and len(self.arrived) >= self.awaited:
+                        self.enough_offered.set()
 
     async def wait_ready(self) -> None:
         await self.all_ready.wait()
+
+    async def offered(self, count: int, timeout_s: float) -> bool:
+        """Wait until `count` distinct interactions have reached the desks; False on timeout."""
+        self.awaited = count
+        if len(self.arrived) >= count:
+            return True
+        try:
+            await asyncio.wait_for(self.enough_offered.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
 
 
 async def paced(rate: float, seconds: float, send: Callable[[int], Awaitable[None]]) -> None:

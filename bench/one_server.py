@@ -37,7 +37,7 @@ def one_server(prepare: Callable[[dict[str, str]], None] = lambda env: None) -> 
             {
                 "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
                 "CC_HTTP__PORT": str(port),
-                "CC_LOG_LEVEL": "WARNING",
+                "CC_LOG_LEVEL": os.environ.get("CC_BENCH_LOG_LEVEL", "WARNING"),
             }
         )
         env.pop("REDIS_URL", None)

@@ -9,9 +9,9 @@ fact: an old `offered` event for a call that is active by now must not free its 
 from __future__ import annotations
 
 from contact_center.domain import events as ev
+from contact_center.domain.agents import Agent
 from contact_center.domain.customers import Customer
 from contact_center.domain.enums import InteractionState
-from contact_center.domain.errors import NotFoundError
 from contact_center.domain.interactions import Interaction
 from contact_center.router.mapping import agent_state, excluded_agents, loads, waiting_from
 from contact_center.storage.routing import RoutingRepository
@@ -62,6 +62,7 @@ async def translate_all(
     out: list[RoutingEvent] = []
     async with uow:
         facts = await _Facts.read(uow, [e for e in events if isinstance(e, ev.InteractionChanged)])
+        people = await _People.read(uow, events)
         for event in events:
             if isinstance(event, ev.InteractionChanged):
                 assert engine is not None
@@ -69,8 +70,46 @@ async def translate_all(
             elif isinstance(event, ev.OfferDeclined) and event.outcome == "rejected":
                 out.append(OfferRejected(InteractionId(event.interaction_id), AgentId(event.agent_id), now))
             elif isinstance(event, ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated):
-                out += await _agent_events(uow, event, now)
+                out += people.agent_events(event, now)
     return out
+
+
+class _People:
+    """The agents a pass's presence and account events name, and the loads of the new ones, read
+    together: a shift's start is hundreds of presence changes at once, and a read per event kept
+    the router seconds behind the contacts arriving meanwhile (bench/console_fanout.py)."""
+
+    def __init__(self, agents: dict[int, Agent], new_loads: dict[int, dict[str, int]]) -> None:
+        self.agents = agents
+        self.new_loads = new_loads
+
+    @classmethod
+    async def read(cls, uow: UnitOfWork, events: list[ev.Event]) -> _People:
+        named = [e for e in events if isinstance(e, ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated)]
+        if not named:
+            return cls({}, {})
+        new = {e.agent_id for e in named if isinstance(e, ev.AgentCreated)}
+        return cls(
+            await uow.agents.by_ids({e.agent_id for e in named}),
+            await loads(uow, agents=new) if new else {},
+        )
+
+    def agent_events(
+        self, event: ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated, now: float
+    ) -> list[RoutingEvent]:
+        agent = self.agents.get(event.agent_id)
+        if agent is None:
+            return []
+        aid = AgentId(event.agent_id)
+        if isinstance(event, ev.AgentCreated):  # with its real load, should the event come late
+            return [AgentLoggedIn(agent_state(agent, self.new_loads.get(event.agent_id, {})), now)]
+        presence = RoutingPresence(agent.presence) if agent.is_active else RoutingPresence.OFFLINE
+        out: list[RoutingEvent] = []
+        if isinstance(event, ev.AgentUpdated):
+            capacity = {Channel(c): n for c, n in agent.capacity.items() if n > 0}
+            out.append(AgentSkillsChanged(aid, now, dict(agent.skills), capacity))
+        out.append(AgentPresenceChanged(aid, presence, now))
+        return out
 
 
 class _Facts:
@@ -140,23 +179,3 @@ class _Facts:
             load = self.loads.get(agent_id, {})
             out.append(AgentLoadChanged(AgentId(agent_id), {Channel(c): n for c, n in load.items()}, now))
         return out
-
-
-async def _agent_events(
-    uow: UnitOfWork, event: ev.PresenceChanged | ev.AgentUpdated | ev.AgentCreated, now: float
-) -> list[RoutingEvent]:
-    try:
-        agent = await uow.agents.get(event.agent_id)
-    except NotFoundError:
-        return []
-    aid = AgentId(event.agent_id)
-    if isinstance(event, ev.AgentCreated):  # with its real load, should the event come late
-        load = (await loads(uow, event.agent_id)).get(event.agent_id, {})
-        return [AgentLoggedIn(agent_state(agent, load), now)]
-    presence = RoutingPresence(agent.presence) if agent.is_active else RoutingPresence.OFFLINE
-    out: list[RoutingEvent] = []
-    if isinstance(event, ev.AgentUpdated):
-        capacity = {Channel(c): n for c, n in agent.capacity.items() if n > 0}
-        out.append(AgentSkillsChanged(aid, now, dict(agent.skills), capacity))
-    out.append(AgentPresenceChanged(aid, presence, now))
-    return out

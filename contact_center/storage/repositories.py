@@ -257,6 +257,13 @@ class AgentRepository(_Repository):
         result: Agent = await self._one(select(Agent).where(Agent.id == agent_id), f"agent {agent_id}")
         return result
 
+    async def by_ids(self, agent_ids: Collection[int]) -> dict[int, Agent]:
+        """The agents of `agent_ids` that exist, by id, in one read."""
+        if not agent_ids:
+            return {}
+        stmt = select(Agent).where(col(Agent.id).in_(sorted(agent_ids)))
+        return {a.id or 0: a for a in (await self.session.exec(stmt)).all()}
+
     async def by_username(self, username: str) -> Agent | None:
         return (await self.session.exec(select(Agent).where(Agent.username == username))).first()
 
