@@ -63,7 +63,9 @@ async def index(request: web.Request) -> web.StreamResponse:
     if not policy.sees_dashboard(principal):
         return desk_page(request)
     data = await request.app[HUB_KEY].figures(policy.dashboard_view(principal))
-    return render("dashboard.html", user=principal, initial=data)  # `tojson` escapes it for <script>
+    formula = request.app[SETTINGS].service_level_formula
+    # `tojson` escapes the data for <script>.
+    return render("dashboard.html", user=principal, initial=data, sl_formula=formula)
 
 
 async def desk(request: web.Request) -> web.Response:

@@ -25,6 +25,7 @@ function idCell(row, id) {
 function render(data) {
   renderWallboard(data.wallboard);
   const recent = document.querySelector("#recent tbody");
+  if (!recent) return;  // a planner's page: figures only, no contacts
   recent.replaceChildren();
   for (const i of data.recent) {
     const tr = document.createElement("tr");

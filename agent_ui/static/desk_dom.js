@@ -26,7 +26,9 @@ export function duration(seconds) {
   if (s < 60) return format(_("{s} s"), { s });
   const m = Math.floor(s / 60);
   if (m < 60) return format(_("{m} min {s} s"), { m, s: String(s % 60).padStart(2, "0") });
-  return format(_("{h} h {m} min"), { h: Math.floor(m / 60), m: String(m % 60).padStart(2, "0") });
+  const h = Math.floor(m / 60);
+  if (h < 24) return format(_("{h} h {m} min"), { h, m: String(m % 60).padStart(2, "0") });
+  return format(_("{d} d {h} h"), { d: Math.floor(h / 24), h: h % 24 });  // offline since last month
 }
 
 export function secondsSince(iso) {

@@ -94,3 +94,29 @@ async def test_markup_in_the_first_page_data_is_shown_as_text_and_never_runs(
         assert await page.evaluate("window.pwned") is None
     finally:
         await page.close()
+
+
+async def test_a_planner_sees_the_figures_live_and_no_contacts(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    username, queue = unique("plan"), unique("queue")
+    await container.bus.handle(CreateAgent(username=username, role=Role.PLANNER, password=PASSWORD))
+    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    page = await browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        await sign_in(page, base, username)
+        row = page.locator(f"#tiles .tile[data-queue='{queue}']")
+        await expect(row.locator(".waiting dd")).to_have_text("0")
+        await expect(page.locator("#live.on")).to_have_count(1)
+        await container.bus.handle(
+            ReceiveInbound(channel=Channel.CHAT, sender=unique("v"), body="hi", queue=queue)
+        )
+        await expect(row.locator(".waiting dd")).to_have_text("1")  # pushes keep coming
+        await expect(page.locator("#recent-section")).to_have_count(0)  # customers' names are not theirs
+        assert errors == []
+    finally:
+        await page.close()
