@@ -1,8 +1,10 @@
 """Everything held about one person, as one JSON document (the right of access and portability).
 
 The customer rows (the one standing and any merged into it), identities, interactions with their
-messages, transitions and supervisors' whispers, notes, follow-ups, satisfaction scores, audit
-entries with their sealed values opened, and the access log. A handful of queries over the whole
+messages and transitions, notes, follow-ups, satisfaction scores, audit entries with their
+sealed values opened, and the access log. Not supervisors' whispers: a whisper is coaching only
+its agent sees (`domain/stepping_in.py`); it is erased with the person and purged with the
+messages. A handful of queries over the whole
 group, whatever its size.
 """
 
@@ -16,7 +18,6 @@ from sqlmodel import SQLModel, col, select
 
 from contact_center.domain.customers import Customer, CustomerIdentity
 from contact_center.domain.interactions import Interaction, InteractionTransition, Message
-from contact_center.domain.stepping_in import Whisper
 from contact_center.domain.work import FollowUpTask, Note, SatisfactionScore
 from contact_center.privacy.records import access_log, audit_entries, customer_group
 from contact_center.storage.uow import UnitOfWork
@@ -46,10 +47,6 @@ async def export_customer(uow: UnitOfWork, customer_id: int) -> dict[str, Any]:
         InteractionTransition, col(InteractionTransition.interaction_id).in_(interaction_ids)
     ):
         transitions[t.interaction_id].append(_doc(t))
-    # A supervisor's whisper about the conversation may quote or judge the person: theirs to see.
-    whispers: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for w in await rows(Whisper, col(Whisper.interaction_id).in_(interaction_ids)):
-        whispers[w.interaction_id].append(_doc(w))
     notes = await rows(
         Note, or_(col(Note.customer_id).in_(ids), col(Note.interaction_id).in_(interaction_ids))
     )
@@ -62,12 +59,7 @@ async def export_customer(uow: UnitOfWork, customer_id: int) -> dict[str, Any]:
             _doc(i) for i in await rows(CustomerIdentity, col(CustomerIdentity.customer_id).in_(ids))
         ],
         "interactions": [
-            {
-                **_doc(i),
-                "messages": messages[i.id or 0],
-                "transitions": transitions[i.id or 0],
-                "whispers": whispers[i.id or 0],
-            }
+            {**_doc(i), "messages": messages[i.id or 0], "transitions": transitions[i.id or 0]}
             for i in interactions
         ],
         "notes": [_doc(n) for n in notes],
