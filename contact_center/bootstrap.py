@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from aiohttp import web
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 import contact_center.planning.jobs
 import contact_center.privacy.retention
@@ -29,6 +26,7 @@ from contact_center.api.keys import no_explanation
 from contact_center.api.principals import LocalGeneration, RedisGeneration, SessionLimits, TokenCache
 from contact_center.bus import EventBroker, InProcessBroker, MessageBus, RedisStreamBroker
 from contact_center.command_handlers import command_handlers
+from contact_center.container import Container as Container
 from contact_center.dispatcher import OutboxDispatcher
 from contact_center.jobs import InProcessJobRunner, JobContext, JobRunner, RqJobRunner
 from contact_center.mail import MailSender
@@ -43,7 +41,7 @@ from contact_center.services.sign_in_limits import LocalFailureCounts, RedisFail
 from contact_center.settings import Settings
 from contact_center.signals import LocalSignals, RedisSignals, Signals
 from contact_center.storage.accept_batch import store_accepts
-from contact_center.storage.engine import Database, open_database, session_factory
+from contact_center.storage.engine import open_database, session_factory
 from contact_center.storage.group_commit import GroupCommitter
 from contact_center.storage.idempotency import IdempotencyStore
 from contact_center.storage.inbound_batch import store_inbound
@@ -52,63 +50,6 @@ from contact_center.storage.uow import Clock, UnitOfWork, system_clock
 from contact_center.transcripts.sending import TranscriptJobs
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Container:
-    settings: Settings
-    database: Database
-    sessions: async_sessionmaker[AsyncSession]
-    read_sessions: async_sessionmaker[AsyncSession]
-    broker: EventBroker
-    dispatcher: OutboxDispatcher
-    jobs: JobRunner
-    bus: MessageBus
-    clock: Clock
-    tokens: TokenCache
-    #: Typing and read marks between processes (`signals.py`).
-    signals: Signals
-    #: The channel adapters that send replies; a channel missing here cannot send.
-    outbound: OutboundPorts
-    redis: Redis | None = None
-    started: list[Any] = field(default_factory=list)
-    #: The inbound group commit (its counters tell the mean batch size).
-    inbound_commits: GroupCommitter[Any, Any] | None = None
-    #: Outgoing mail; None when `[mail]` names no server.
-    mail: MailSender | None = None
-
-    @property
-    def engine(self) -> AsyncEngine:
-        """The engine that writes (on SQLite the one writer; on PostgreSQL the only engine)."""
-        return self.database.writer
-
-    def uow(self) -> UnitOfWork:
-        """A unit of work that may write (on SQLite it waits for the one writer)."""
-        return UnitOfWork(self.sessions, clock=self.clock, after_commit=self.dispatcher.committed)
-
-    def read_uow(self) -> UnitOfWork:
-        """A unit of work for reads only: on SQLite it never takes, nor waits for, the write lock."""
-        return UnitOfWork(self.read_sessions, clock=self.clock)
-
-    async def start(self, *, dispatch: bool = True) -> None:
-        """Start consuming events, running jobs and dispatching the outbox (in that order)."""
-        await self.broker.start()
-        await self.signals.start()
-        await self.jobs.start()
-        if dispatch:
-            self.dispatcher.start()
-            self.started.append(self.dispatcher)
-
-    async def close(self) -> None:
-        if self.started:
-            await self.dispatcher.stop()
-            self.started.clear()
-        await self.jobs.stop()
-        await self.signals.stop()
-        await self.broker.stop()
-        if self.redis is not None:
-            await self.redis.aclose()
-        await self.database.dispose()
 
 
 def outbound_adapters(settings: Settings) -> list[OutboundChannel]:
@@ -226,6 +167,13 @@ def build_container(
     )
     log.debug("container.built", extra={"role": role, "distributed": settings.is_distributed})
     return container
+
+
+def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callable[[], Awaitable[None]]]:
+    """What an rq worker needs to run one job: the job store, the jobs' context, and a closer."""
+    container = build_container(settings, role="worker")
+    context = JobContext(container.uow, container.bus, settings, container.clock, container.mail)
+    return JobStore(container.sessions, container.clock), context, container.close
 
 
 def build_api_app(container: Container, *, explain: Explain = no_explanation) -> web.Application:

@@ -1,29 +1,18 @@
-"""What each process role runs beside its container: the router, the scheduler, an rq worker's job
-runtime. `bootstrap.build_container` builds what every role shares; `server.py` picks from here
-by role (docs/deployment.md).
+"""What each process role runs beside its container: the router and the scheduler.
+`bootstrap.build_container` builds what every role shares; `server.py` picks from here by role
+(docs/deployment.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from contact_center.bootstrap import Container, build_container
 from contact_center.bus import RedisStreamBroker
-from contact_center.jobs import JobContext
+from contact_center.container import Container
 from contact_center.periodic import periodic_jobs
 from contact_center.router.leadership import Leadership, RedisLeadership, SoleLeadership
 from contact_center.router.service import RouterService
 from contact_center.scheduler import Scheduler
-from contact_center.settings import Settings
 from contact_center.storage.job_store import JobStore
 from contact_center.storage.periodic_runs import PeriodicRuns
-
-
-def build_job_runtime(settings: Settings) -> tuple[JobStore, JobContext, Callable[[], Awaitable[None]]]:
-    """What an rq worker needs to run one job: the job store, the jobs' context, and a closer."""
-    container = build_container(settings, role="worker")
-    context = JobContext(container.uow, container.bus, settings, container.clock, container.mail)
-    return JobStore(container.sessions, container.clock), context, container.close
 
 
 def build_scheduler(container: Container) -> Scheduler:

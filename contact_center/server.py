@@ -16,10 +16,10 @@ from aiohttp import web
 
 from contact_center.api.keys import no_explanation
 from contact_center.api.protocol_errors import ApiRunner
-from contact_center.bootstrap import Container, build_container, build_web_app
+from contact_center.bootstrap import Container, build_container, build_job_runtime, build_web_app
 from contact_center.i18n import _
 from contact_center.jobs import job_named, run_job
-from contact_center.roles import build_job_runtime, build_router, build_scheduler
+from contact_center.roles import build_router, build_scheduler
 from contact_center.router.explain_rpc import Explain, remote_explainer, serve_explanations
 from contact_center.services.wrap_up import sweep_periodically
 from contact_center.settings import Settings, load_settings

@@ -39,7 +39,6 @@ BOOTSTRAP = "contact_center.bootstrap"
 #: Entry point -> the functions whose own imports are not counted (None: all of them).
 ENTRY_POINTS: dict[str, frozenset[str] | None] = {
     BOOTSTRAP: None,
-    "contact_center.roles": None,
     "contact_center.server": None,
     "contact_center.cli": None,
 }
