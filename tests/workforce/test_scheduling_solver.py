@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -83,6 +83,20 @@ def test_lunches_are_covered_by_a_third_agent() -> None:
     assert len(result.shifts) == 3
     lunches = sorted(b.start for s in result.shifts for b in s.breaks)
     assert len(set(lunches)) == 3  # staggered, never two at once
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lunches_short_of_staff_are_spread_rather_than_leaving_nobody_at_noon(seed: int) -> None:
+    """Three agents needed all day and three lunches to place in 11:00-12:30: someone is short for
+    three half hours however they fall, but all three at noon leaves nobody on the phones."""
+    lunch = BreakRule(Activity.LUNCH, 30, 3 * H, 4 * H, is_paid=False)
+    problem = SchedulingProblem(
+        horizon(), (Requirement(need(1, (3, 8, 16))),), (template("day", (8,), 8, lunch),), agents(3)
+    )
+    result = solve_schedule(problem, SolverSettings(time_limit_s=5.0, num_workers=2, random_seed=seed))
+    assert result.shortfall_agent_hours == 1.5
+    lunchtime = [c.scheduled for c in result.coverage if time(11) <= c.start.time() < time(12, 30)]
+    assert lunchtime == [2, 2, 2]
 
 
 def test_too_few_agents_report_the_minimal_shortfall() -> None:

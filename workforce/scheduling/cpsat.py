@@ -32,7 +32,11 @@ class Choice:
 
 @dataclass(slots=True)
 class CoverageRow:
-    """sum(coeff * var) + under - over == required, for one skill group and interval."""
+    """sum(coeff * var) + under - over == required, for one skill group and interval.
+
+    `deep` holds the shortfall past each of the row's thresholds (see `_DEEP_SHORTFALL`): the
+    variable, the threshold in units, and the extra weight stage one gives it.
+    """
 
     skill: str
     interval: int
@@ -40,6 +44,7 @@ class CoverageRow:
     required: int
     under: Var
     over: Var
+    deep: list[tuple[Var, int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -57,6 +62,7 @@ class ScheduleModel:
     max_weekend: Var | None = None
     weekend_days: tuple[int, ...] = ()
     under_total: Any = 0
+    shortfall_cost: Any = 0
     over_total: Any = 0
     paid_total: Any = 0
     second_stage: Any = 0
@@ -66,6 +72,7 @@ class ScheduleModel:
         found += list(self.worked.values()) + list(self.counts.values())
         found += [v for bs in self.breaks.values() if len(bs) > 1 for _, v in bs]
         found += [v for r in self.rows for v in (r.under, r.over)]
+        found += [v for r in self.rows for v, _, _ in r.deep]
         if self.max_weekend is not None:
             found.append(self.max_weekend)
         return found
@@ -171,7 +178,7 @@ def _add_coverage(problem: SchedulingProblem, sm: ScheduleModel) -> None:
             for i, minutes in choice.impact:
                 terms[skill, i].append((var, -(minutes // sm.unit)))
     per_interval = problem.horizon.interval_minutes // sm.unit
-    unders, overs = [], []
+    unders, overs, costs = [], [], []
     for req in problem.requirements:
         for i, agents in enumerate(req.agents):
             row_terms = terms.get((req.skill, i), [])
@@ -180,11 +187,36 @@ def _add_coverage(problem: SchedulingProblem, sm: ScheduleModel) -> None:
             over = sm.model.new_int_var(0, capacity[req.skill, i], f"over_{req.skill}_{i}")
             expr = _weighted([v for v, _ in row_terms], [c for _, c in row_terms])
             sm.model.add(expr + under - over == required)
-            sm.rows.append(CoverageRow(req.skill, i, row_terms, required, under, over))
+            row = CoverageRow(req.skill, i, row_terms, required, under, over)
+            _add_deep_shortfall(sm, row, agents, per_interval)
+            sm.rows.append(row)
             unders.append(under)
             overs.append(over)
+            costs += [under] + [weight * var for var, _, weight in row.deep]
     sm.under_total = cp_model.LinearExpr.sum(unders)
+    sm.shortfall_cost = cp_model.LinearExpr.sum(costs)
     sm.over_total = cp_model.LinearExpr.sum(overs)
+
+
+#: (share of the agents required that may be missing before the extra weight applies, extra weight)
+#: The service level falls faster the more agents are missing (the Erlang curve is convex), so a
+#: shortfall priced by agent-intervals alone lets the solver put every lunch in the same half hour:
+#: three agents short at noon would cost what one short at 11:00, 11:30 and 12:00 costs. Past half
+#: the requirement a missing agent counts double, and the last one (nobody left) four times.
+_DEEP_SHORTFALL = ((0.5, 1), (1.0, 2))
+
+
+def _add_deep_shortfall(sm: ScheduleModel, row: CoverageRow, agents: int, per_interval: int) -> None:
+    """deep >= under - threshold, for the agents' thresholds of `_DEEP_SHORTFALL`."""
+    if agents == 0:
+        return
+    for share, weight in _DEEP_SHORTFALL:
+        # Share 1.0 is "the last one": its threshold is every agent missing but one.
+        missing = agents - 1 if share == 1.0 else int(agents * share)
+        threshold = missing * per_interval
+        deep = sm.model.new_int_var(0, row.required - threshold, f"deep_{row.skill}_{row.interval}_{share}")
+        sm.model.add(deep >= row.under - threshold)
+        row.deep.append((deep, threshold, weight))
 
 
 def _add_fairness(problem: SchedulingProblem, sm: ScheduleModel) -> int:

@@ -1,12 +1,12 @@
 """Solve a scheduling problem in two lexicographic stages and read the schedule back.
 
-Stage one minimises under-staffing alone. Stage two keeps under-staffing at most what stage one
-found and minimises over-staffing, then paid hours, then the weekend-fairness bound, with weights
-large enough that each level dominates the next (cpsat.build_model). Two stages keep the weights of
-the second one small, and stage one often proves its optimum (zero shortfall) at once, leaving the
-time to stage two. The search starts from the best of a few greedy schedules (greedy.py), and stage two from
-stage one's solution. Solve time is
-CP-SAT's reported wall time, summed: no clock is read here.
+Stage one minimises under-staffing alone, priced deeper the more of an interval's agents are
+missing (cpsat._DEEP_SHORTFALL). Stage two keeps that price at most what stage one found and
+minimises over-staffing, then paid hours, then the weekend-fairness bound, with weights large enough
+that each level dominates the next (cpsat.build_model). Two stages keep the weights of the second one
+small, and stage one often proves its optimum (zero shortfall) at once, leaving the time to stage
+two. The search starts from the best of a few greedy schedules (greedy.py), and stage two from stage
+one's solution. Solve time is CP-SAT's reported wall time, summed: no clock is read here.
 
 A caller that shows progress passes `progress(fraction, stage)`: it is called, from the thread that
 solves, when a stage starts and on each better solution, with the share of the time limit used
@@ -96,7 +96,7 @@ def _lexicographic(
         # No shortfall already: stage one has nothing to prove, so stage two gets all the time.
         status, values = cp_model.OPTIMAL, start
     else:
-        sm.model.minimize(sm.under_total)
+        sm.model.minimize(sm.shortfall_cost)
         first = _solver(settings, budget * settings.first_stage_share)
         stage = "reducing the shortfall"
         report(_SEARCH_STARTS, stage)
@@ -109,7 +109,7 @@ def _lexicographic(
     remaining = budget - seconds
     if remaining < _MIN_STAGE_SECONDS:
         return _Outcome("FEASIBLE", values, seconds)
-    sm.model.add(sm.under_total <= sum(values[r.under.index] for r in sm.rows))
+    sm.model.add(sm.shortfall_cost <= _shortfall_cost(sm, values))
     sm.model.minimize(sm.second_stage)
     second = _solver(settings, remaining)
     stage = "reducing surplus and paid hours"
@@ -136,6 +136,13 @@ def _hint(sm: ScheduleModel, values: dict[int, int]) -> None:
     for var in sm.all_vars():
         if var.index in values:
             sm.model.add_hint(var, values[var.index])
+
+
+def _shortfall_cost(sm: ScheduleModel, values: dict[int, int]) -> int:
+    """Stage one's objective for a solution."""
+    return sum(
+        values[r.under.index] + sum(weight * values[v.index] for v, _, weight in r.deep) for r in sm.rows
+    )
 
 
 def _score(sm: ScheduleModel, values: dict[int, int]) -> tuple[int, int, int]:
@@ -225,6 +232,8 @@ def _values_from_picks(sm: ScheduleModel, picks: dict[AgentId, list[Pick]]) -> d
         covered = sum(coeff * values[v.index] for v, coeff in row.terms)
         values[row.under.index] = max(0, row.required - covered)
         values[row.over.index] = max(0, covered - row.required)
+        for var, threshold, _ in row.deep:
+            values[var.index] = max(0, values[row.under.index] - threshold)
     if sm.max_weekend is not None:
         weekend = set(sm.weekend_days)
         values[sm.max_weekend.index] = max((len(set(d) & weekend) for d in days.values()), default=0)
