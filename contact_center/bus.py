@@ -51,6 +51,10 @@ class EventBroker(Protocol):
 
     async def publish(self, event_type: str, payload: str, outbox_id: int) -> None: ...
 
+    async def reachable(self) -> None:
+        """Return when the broker answers; raise what an unreachable one raises."""
+        ...
+
     def subscribe(self, group: str, handler: Subscriber, *, live: bool = False) -> None: ...
 
     async def start(self) -> None: ...
@@ -107,6 +111,9 @@ class InProcessBroker:
         event = _decoded(event_type, payload)
         if event is not None:
             await self.deliver(event)
+
+    async def reachable(self) -> None:
+        return None
 
     async def deliver(self, event: Event) -> None:
         """Run the subscribers on an event this process holds already (no JSON round trip)."""
@@ -166,6 +173,9 @@ class RedisStreamBroker:
     async def publish(self, event_type: str, payload: str, outbox_id: int) -> None:
         fields = {"type": event_type, "payload": payload, "outbox_id": str(outbox_id)}
         await self._redis.xadd(self._stream, fields, maxlen=self._maxlen, approximate=True)  # type: ignore[arg-type]
+
+    async def reachable(self) -> None:
+        await self._redis.ping()
 
     async def start(self) -> None:
         for group, handler in self._groups:

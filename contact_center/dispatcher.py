@@ -164,6 +164,9 @@ class OutboxDispatcher:
                 if self._unmarked and time.monotonic() - self._marked_at >= self._mark_interval:
                     async with self._one_at_a_time:
                         await self.mark()
+                if outage.ongoing and not published:
+                    # Nothing went through the broker: an idle round is no sign that it is back.
+                    await self._broker.reachable()
                 outage.recovered()
             except asyncio.CancelledError:
                 raise

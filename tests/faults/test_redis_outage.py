@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import signal
 import subprocess
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 from sqlmodel import col, select
 
 from contact_center.bootstrap import Container, build_container
+from contact_center.bus import RedisStreamBroker
+from contact_center.dispatcher import OutboxDispatcher
 from contact_center.domain.commands import CreateAgent, CreateQueue, ReceiveInbound, SetPresence
 from contact_center.domain.enums import Channel, Presence, Role
 from contact_center.domain.routing import Offer, OfferState
+from contact_center.outage import DEGRADED
+from contact_center.storage.migrate import upgrade
+from contact_center.storage.outbox import mark_published, unpublished
 from tests.conftest import make_settings, unique
 from tests.contact_center.router.conftest import forget_other_tests_work, polled
 from tests.contact_center.server_process import clean_env, cli
@@ -127,3 +134,44 @@ async def test_routing_survives_a_redis_outage_and_a_redis_that_comes_back_empty
     unavailable = Counter(event for event in events if event.endswith(".unavailable"))
     assert unavailable and max(unavailable.values()) == 1, unavailable
     assert text.count(".recovered") >= 1, text[-3000:]
+
+
+async def test_the_outbox_says_redis_is_back_only_once_redis_answers(
+    private_redis: PrivateRedis, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process may publish the rows this one failed on (rows are shared, locked as they
+    go): a round that then finds nothing to publish has not reached Redis, and must not say the
+    outage is over while it is not (it once did, and logged the outage a second time a second later)."""
+    url = f"sqlite:///{tmp_path / 'cc.db'}"
+    upgrade(url)
+    container = build_container(make_settings(url), outbound=[])  # not started: its rows stay unpublished
+    redis = Redis.from_url(private_redis.url)
+    dispatcher = OutboxDispatcher(container.sessions, RedisStreamBroker(redis), poll_interval_s=0.05)
+    caplog.set_level(logging.WARNING, logger="contact_center.dispatcher")
+
+    def logged(name: str) -> int:
+        return sum(r.getMessage() == name for r in caplog.records)
+
+    async def logged_once(name: str) -> bool:
+        return logged(name) == 1
+
+    private_redis.kill()
+    await container.bus.handle(CreateQueue(name=unique("q"), channels=(Channel.CHAT,)))
+    dispatcher.start()
+    try:
+        await polled(lambda: logged_once("outbox.unavailable"))
+        async with container.sessions() as session:  # another dispatcher published them meanwhile
+            ids = [row.id or 0 for row in await unpublished(session, 100)]
+            assert ids
+            await mark_published(session, ids, datetime.now(UTC))
+            await session.commit()
+        await asyncio.sleep(1.0)  # idle rounds, Redis still away
+        assert logged("outbox.recovered") == 0
+        assert "outbox" in DEGRADED.now()
+        private_redis.start()
+        await polled(lambda: logged_once("outbox.recovered"))
+        assert logged("outbox.unavailable") == 1 and "outbox" not in DEGRADED.now()
+    finally:
+        await dispatcher.stop()
+        await redis.aclose()
+        await container.close()
