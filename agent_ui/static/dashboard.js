@@ -22,18 +22,24 @@ function idCell(row, id) {
   row.appendChild(td);
 }
 
+// A row of either list starts alike: the number (a link), channel, state and queue.
+function interactionRow(item) {
+  const tr = document.createElement("tr");
+  tr.dataset.interaction = String(item.id);
+  idCell(tr, item.id);
+  cell(tr, channelName(item.channel));
+  cell(tr, stateName(item.state), "state state-" + item.state);
+  cell(tr, item.queue || "–");
+  return tr;
+}
+
 function render(data) {
   renderWallboard(data.wallboard);
   const recent = document.querySelector("#recent tbody");
   if (!recent) return;  // a planner's page: figures only, no contacts
   recent.replaceChildren();
   for (const i of data.recent) {
-    const tr = document.createElement("tr");
-    tr.dataset.interaction = String(i.id);
-    idCell(tr, i.id);
-    cell(tr, channelName(i.channel));
-    cell(tr, stateName(i.state), "state state-" + i.state);
-    cell(tr, i.queue || "–");
+    const tr = interactionRow(i);
     cell(tr, i.customer);
     cell(tr, i.subject);
     if (i.flag_reason) {
@@ -52,12 +58,7 @@ function renderFlagged(items) {
   const body = document.querySelector("#flagged tbody");
   body.replaceChildren();
   for (const item of items) {
-    const tr = document.createElement("tr");
-    tr.dataset.interaction = String(item.id);
-    idCell(tr, item.id);
-    cell(tr, channelName(item.channel));
-    cell(tr, stateName(item.state), "state state-" + item.state);
-    cell(tr, item.queue || "–");
+    const tr = interactionRow(item);
     cell(tr, item.agent || "–");
     cell(tr, item.customer);
     cell(tr, item.reason, "reason");
