@@ -34,7 +34,7 @@ class Choice:
 class CoverageRow:
     """sum(coeff * var) + under - over == required, for one skill group and interval.
 
-    `deep` holds the shortfall past each of the row's thresholds (see `_DEEP_SHORTFALL`): the
+    `deep` holds the shortfall past each of the row's thresholds (`_add_deep_shortfall`): the
     variable, the threshold in units, and the extra weight stage one gives it.
     """
 
@@ -61,7 +61,6 @@ class ScheduleModel:
     rows: list[CoverageRow] = field(default_factory=list)
     max_weekend: Var | None = None
     weekend_days: tuple[int, ...] = ()
-    under_total: Any = 0
     shortfall_cost: Any = 0
     over_total: Any = 0
     paid_total: Any = 0
@@ -178,7 +177,7 @@ def _add_coverage(problem: SchedulingProblem, sm: ScheduleModel) -> None:
             for i, minutes in choice.impact:
                 terms[skill, i].append((var, -(minutes // sm.unit)))
     per_interval = problem.horizon.interval_minutes // sm.unit
-    unders, overs, costs = [], [], []
+    overs, costs = [], []
     for req in problem.requirements:
         for i, agents in enumerate(req.agents):
             row_terms = terms.get((req.skill, i), [])
@@ -190,31 +189,25 @@ def _add_coverage(problem: SchedulingProblem, sm: ScheduleModel) -> None:
             row = CoverageRow(req.skill, i, row_terms, required, under, over)
             _add_deep_shortfall(sm, row, agents, per_interval)
             sm.rows.append(row)
-            unders.append(under)
             overs.append(over)
             costs += [under] + [weight * var for var, _, weight in row.deep]
-    sm.under_total = cp_model.LinearExpr.sum(unders)
     sm.shortfall_cost = cp_model.LinearExpr.sum(costs)
     sm.over_total = cp_model.LinearExpr.sum(overs)
 
 
-#: (share of the agents required that may be missing before the extra weight applies, extra weight)
-#: The service level falls faster the more agents are missing (the Erlang curve is convex), so a
-#: shortfall priced by agent-intervals alone lets the solver put every lunch in the same half hour:
-#: three agents short at noon would cost what one short at 11:00, 11:30 and 12:00 costs. Past half
-#: the requirement a missing agent counts double, and the last one (nobody left) four times.
-_DEEP_SHORTFALL = ((0.5, 1), (1.0, 2))
-
-
 def _add_deep_shortfall(sm: ScheduleModel, row: CoverageRow, agents: int, per_interval: int) -> None:
-    """deep >= under - threshold, for the agents' thresholds of `_DEEP_SHORTFALL`."""
+    """Price a shortfall by its depth: past half the agents required a missing agent counts double,
+    and the last one (nobody left) four times.
+
+    The service level falls faster the more agents are missing (the Erlang curve is convex), so a
+    shortfall priced by agent-intervals alone lets the solver put every lunch in the same half hour:
+    three agents short at noon would cost what one short at 11:00, 11:30 and 12:00 costs."""
     if agents == 0:
         return
-    for share, weight in _DEEP_SHORTFALL:
-        # Share 1.0 is "the last one": its threshold is every agent missing but one.
-        missing = agents - 1 if share == 1.0 else int(agents * share)
+    # (agents that may be missing before the extra weight applies, the extra weight)
+    for missing, weight in ((agents // 2, 1), (agents - 1, 2)):
         threshold = missing * per_interval
-        deep = sm.model.new_int_var(0, row.required - threshold, f"deep_{row.skill}_{row.interval}_{share}")
+        deep = sm.model.new_int_var(0, row.required - threshold, f"deep_{row.skill}_{row.interval}_{missing}")
         sm.model.add(deep >= row.under - threshold)
         row.deep.append((deep, threshold, weight))
 

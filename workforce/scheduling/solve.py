@@ -1,7 +1,7 @@
 """Solve a scheduling problem in two lexicographic stages and read the schedule back.
 
 Stage one minimises under-staffing alone, priced deeper the more of an interval's agents are
-missing (cpsat._DEEP_SHORTFALL). Stage two keeps that price at most what stage one found and
+missing (cpsat._add_deep_shortfall). Stage two keeps that price at most what stage one found and
 minimises over-staffing, then paid hours, then the weekend-fairness bound, with weights large enough
 that each level dominates the next (cpsat.build_model). Two stages keep the weights of the second one
 small, and stage one often proves its optimum (zero shortfall) at once, leaving the time to stage
