@@ -14,13 +14,19 @@ from tests.conftest import unique
 pytestmark = pytest.mark.browser
 
 
+async def _user_and_queue(container: Container, role: Role, password: str = PASSWORD) -> tuple[str, str]:
+    """A fresh user of `role` and a fresh chat queue for one test: (username, queue name)."""
+    username, queue = unique(role.value), unique("queue")
+    await container.bus.handle(CreateAgent(username=username, role=role, password=password))
+    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    return username, queue
+
+
 async def test_supervisor_sees_a_new_contact_appear_without_reloading(
     browser: Browser, served: tuple[str, Container]
 ) -> None:
     base, container = served
-    username, queue = unique("sup"), unique("queue")
-    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password="pw-123456"))
-    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    username, queue = await _user_and_queue(container, Role.SUPERVISOR, "pw-123456")
     page = await browser.new_page()
     try:
         await page.goto(base + "/")
@@ -70,9 +76,7 @@ async def test_markup_in_the_first_page_data_is_shown_as_text_and_never_runs(
     browser: Browser, served: tuple[str, Container]
 ) -> None:
     base, container = served
-    username, queue = unique("sup"), unique("queue")
-    await container.bus.handle(CreateAgent(username=username, role=Role.SUPERVISOR, password=PASSWORD))
-    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    username, queue = await _user_and_queue(container, Role.SUPERVISOR)
     subject = "</script><script>window.pwned = 1</script>"
     name = '<img src=x onerror="window.pwned = 2">'
     await container.bus.handle(
@@ -100,9 +104,7 @@ async def test_a_planner_sees_the_figures_live_and_no_contacts(
     browser: Browser, served: tuple[str, Container]
 ) -> None:
     base, container = served
-    username, queue = unique("plan"), unique("queue")
-    await container.bus.handle(CreateAgent(username=username, role=Role.PLANNER, password=PASSWORD))
-    await container.bus.handle(CreateQueue(name=queue, channels=(Channel.CHAT,)))
+    username, queue = await _user_and_queue(container, Role.PLANNER)
     page = await browser.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
