@@ -4,8 +4,7 @@ The customer rows (the one standing and any merged into it), identities, interac
 messages and transitions, notes, follow-ups, satisfaction scores, audit entries with their
 sealed values opened, and the access log. Not supervisors' whispers: a whisper is coaching only
 its agent sees (`domain/stepping_in.py`); it is erased with the person and purged with the
-messages. A handful of queries over the whole
-group, whatever its size.
+messages. A handful of queries over the whole group, whatever its size.
 """
 
 from __future__ import annotations
