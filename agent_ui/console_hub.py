@@ -128,8 +128,11 @@ class DashboardHub:
     async def _run(self) -> None:
         outage = Outage(log, "dashboard")
         while True:
+            # Not `wait_for`: on Python 3.11 it drops a cancel that lands as the wait ends (an
+            # event just before the server stops), and `stop` would wait for this loop forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._dirty.wait(), timeout=self._next_wake())
+                async with asyncio.timeout(self._next_wake()):
+                    await self._dirty.wait()
             self._dirty.clear()
             try:
                 await self._push()
