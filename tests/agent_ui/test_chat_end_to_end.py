@@ -8,7 +8,6 @@ page logs a console error.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -73,15 +72,13 @@ async def test_a_visitor_and_two_agents_hold_one_conversation_end_to_end(
         await visitor.get_by_role("button", name="Start chat").click()
         box = visitor.get_by_label("Message", exact=True)
         await box.fill("Does the blue teapot ship to Shanghai?")
-        started = time.monotonic()
         await box.press("Enter")
         log = visitor.get_by_role("log")
         await expect(log.locator(".ccw-state")).to_have_text([""])  # acknowledged: stored
         await seen_visitor.shot("wrote")
 
         card = desk.locator(".offer-card").first
-        await expect(card).to_be_visible(timeout=5_000)
-        assert time.monotonic() - started < 1.5  # offered within about a second of writing
+        await expect(card).to_be_visible(timeout=5_000)  # how fast: bench/chat.py
         interaction_id = int(await card.get_attribute("data-interaction") or 0)
         await seen_desk.shot("offer")
         await desk.keyboard.press("a")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -112,10 +111,10 @@ async def test_readyz_answers_at_once_while_another_process_holds_the_sqlite_wri
     holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # what a long write elsewhere looks like
-        started = time.monotonic()
         body = await ok(await client.get("/readyz"))
+        # The lock is held all along: a probe that waited for it would give up at its own timeout
+        # and report the database unavailable. A reader never waits.
         assert body["checks"] == {"database": "ok"}
-        assert time.monotonic() - started < 2.0  # a reader: it never waits for the lock
     finally:
         holder.execute("ROLLBACK")
         holder.close()

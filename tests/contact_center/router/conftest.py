@@ -88,7 +88,10 @@ async def _set_offer_timeout(container: Container, queue: str, seconds: float) -
 
 @pytest.fixture
 async def routed(database_url: str) -> AsyncIterator[Routed]:
-    """A fresh queue needing its own skill at level 3, a 1 s offer timeout, and a router leading.
+    """A fresh queue needing its own skill at level 3, a 60 s offer timeout, and a router leading.
+
+    Offers stay open while a test looks, however loaded the machine; a test of expiry sets its
+    own short timeout (`Routed.offer_timeout`).
 
     Tests share the database, so every agent made here has only this queue's skill.
     """
@@ -108,7 +111,7 @@ async def running_router(database_url: str, *, inbox_size: int = 10_000) -> Asyn
             name=queue, channels=(Channel.CHAT, Channel.VOICE, Channel.EMAIL), required_skills=((skill, 3),)
         )
     )
-    await _set_offer_timeout(container, queue, 1.0)
+    await _set_offer_timeout(container, queue, 60.0)
     await forget_other_tests_work(container)
     await container.start()
     task = asyncio.create_task(router.run())

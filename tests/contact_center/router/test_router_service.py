@@ -89,6 +89,7 @@ async def test_a_rejected_offer_goes_to_another_agent(routed: Routed) -> None:
 
 
 async def test_an_unanswered_offer_expires_and_three_misses_set_the_agent_away(routed: Routed) -> None:
+    await routed.offer_timeout(1)
     agent = await routed.agent()
     iids = [await routed.inbound() for _ in range(3)]  # a missed interaction is not offered again
 
@@ -148,7 +149,6 @@ async def test_capacity_is_respected_and_freed_capacity_is_used(routed: Routed) 
 
 
 async def test_an_abandoned_interaction_withdraws_its_offer(routed: Routed) -> None:
-    await routed.offer_timeout(600)  # so only the withdrawal, never an expiry, can free the agent
     agent = await routed.agent(capacity={"chat": 1})
     abandoned = await routed.inbound()
     await polled(lambda: _offers(routed, abandoned))
