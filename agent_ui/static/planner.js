@@ -157,9 +157,32 @@
     }
   }
 
+  // The queue last planned opens again (a planner looks after a few of them); the address names it,
+  // so a view can be bookmarked or sent to a colleague.
+  const QUEUE_KEY = "planner.queue";
+
+  function rememberedQueue() {
+    try {
+      return localStorage.getItem(QUEUE_KEY);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function choose(id) {
+    state.queue = id;
+    $("queue").value = id;
+    try {
+      localStorage.setItem(QUEUE_KEY, id);
+    } catch (error) {
+      // private browsing: the address still names it
+    }
+    history.replaceState(null, "", "?queue=" + encodeURIComponent(id));
+  }
+
   async function start() {
     const queues = (await api("/api/v1/queues")).items;
-    const wanted = new URLSearchParams(location.search).get("queue");
+    const wanted = new URLSearchParams(location.search).get("queue") || rememberedQueue();
     for (const q of queues) {
       const option = document.createElement("option");
       option.value = String(q.id);
@@ -167,9 +190,8 @@
       $("queue").appendChild(option);
     }
     if (!queues.length) { say(_("no queues")); return; }
-    state.queue = wanted && queues.some((q) => String(q.id) === wanted) ? wanted : String(queues[0].id);
-    $("queue").value = state.queue;
-    $("queue").addEventListener("change", () => { state.queue = $("queue").value; loadAll(); });
+    choose(wanted && queues.some((q) => String(q.id) === wanted) ? wanted : String(queues[0].id));
+    $("queue").addEventListener("change", () => { choose($("queue").value); loadAll(); });
     for (const id of ["whatif-aht", "whatif-sl", "whatif-threshold"]) $(id).addEventListener("input", onWhatIf);
     $("whatif-reset").addEventListener("click", () => {
       for (const id of ["whatif-aht", "whatif-sl", "whatif-threshold"]) $(id).value = $(id).dataset.base;

@@ -156,3 +156,27 @@ async def test_a_build_started_from_the_page_shows_its_progress_then_the_schedul
         await expect(page.locator("#coverage-chart rect.bar")).to_have_count(7 * 48)
     finally:
         await page.close()
+
+
+async def test_the_planner_opens_on_the_queue_last_planned_and_the_address_names_it(
+    browser: Browser, served: tuple[str, Container]
+) -> None:
+    base, container = served
+    first, second = [
+        int(await container.bus.handle(CreateQueue(name=unique("plan_q"), channels=(Channel.CHAT,))))
+        for _ in range(2)
+    ]
+    planner = unique("pla")
+    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
+    page = await browser.new_page()
+    try:
+        await sign_in(page, base, planner)
+        await page.goto(f"{base}/planner?queue={second}")
+        await expect(page.locator("#queue")).to_have_value(str(second))
+        await page.select_option("#queue", str(first))
+        await expect(page).to_have_url(f"{base}/planner?queue={first}")
+        await page.goto(f"{base}/planner")  # no queue named: the one last planned
+        await expect(page.locator("#queue")).to_have_value(str(first))
+        await expect(page).to_have_url(f"{base}/planner?queue={first}")
+    finally:
+        await page.close()
