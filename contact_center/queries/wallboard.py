@@ -12,7 +12,7 @@ one read of what they share, today's counts kept for a moment (`TodayCache`).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -63,8 +63,9 @@ class TodayCache:
     at 200 events a second re-reading them for each push was most of the hub's time (bench/
     console_fanout.py), so a push within `max_age_s` of the last read reuses it."""
 
-    def __init__(self, max_age_s: float = 1.0) -> None:
+    def __init__(self, max_age_s: float = 1.0, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.max_age_s = max_age_s
+        self._monotonic = monotonic
         self._kept: dict[DashboardView, tuple[float, str, dict[int, TodayFigures]]] = {}
         #: Views last pushed with kept figures: events since their read may be missing from them,
         #: so the hub pushes again once those expire (`owes_refresh`).
@@ -81,14 +82,14 @@ class TodayCache:
         if kept is None:
             return None
         at, day, figures = kept
-        fresh = time.monotonic() - at < self.max_age_s and day == now.date().isoformat()
+        fresh = self._monotonic() - at < self.max_age_s and day == now.date().isoformat()
         if fresh and all((q.id or 0) in figures for q in queues):
             self._reused.add(view)
             return figures
         return None
 
     def put(self, view: DashboardView, figures: Mapping[int, TodayFigures], now: datetime) -> None:
-        self._kept[view] = (time.monotonic(), now.date().isoformat(), dict(figures))
+        self._kept[view] = (self._monotonic(), now.date().isoformat(), dict(figures))
         self._reused.discard(view)
 
     def forget(self) -> None:

@@ -3,7 +3,6 @@ fresh, for the same day and the same queues, and a reuse owes a fresh read after
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from contact_center.domain.queues import Queue
@@ -20,7 +19,8 @@ def figures(*queue_ids: int) -> dict[int, TodayFigures]:
 
 
 def test_kept_figures_are_reused_while_fresh_and_then_owe_a_fresh_read() -> None:
-    cache = TodayCache(max_age_s=0.2)
+    seconds = [100.0]
+    cache = TodayCache(max_age_s=0.2, monotonic=lambda: seconds[0])
     queues = [Queue(id=1, name="a"), Queue(id=2, name="b")]
     assert cache.get(NORTH, queues, NOW) is None
     cache.put(NORTH, figures(1, 2), NOW)
@@ -28,7 +28,9 @@ def test_kept_figures_are_reused_while_fresh_and_then_owe_a_fresh_read() -> None
     assert cache.get(NORTH, queues, NOW) == figures(1, 2)
     assert cache.owes_refresh  # pushed with kept figures: events since may be missing
     assert cache.get(DashboardView(team="south"), queues, NOW) is None
-    time.sleep(0.25)
+    seconds[0] += 0.19
+    assert cache.get(NORTH, queues, NOW) == figures(1, 2)
+    seconds[0] += 0.02
     assert cache.get(NORTH, queues, NOW) is None
     cache.put(NORTH, figures(1, 2), NOW)
     assert not cache.owes_refresh
