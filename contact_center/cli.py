@@ -57,6 +57,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
         mark_simulated,
         seed_demo,
     )
+    from contact_center.demo_schedule import DEMO_SCHEDULE_QUEUE, publish_demo_schedule
 
     async def run() -> int:
         clock = MovableClock(datetime.now(UTC))
@@ -82,6 +83,13 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
                 progress=_progress("seeding customers"),
                 history_weeks=args.history_weeks,
             )
+            if args.history_weeks > 0:
+                print(
+                    _("planning and publishing this week's schedule for the %(queue)s queue")
+                    % {"queue": DEMO_SCHEDULE_QUEUE}
+                )
+                await publish_demo_schedule(container.bus, container.uow)
+                counts["schedules"] = 1
         finally:
             await container.close()
         names = {
@@ -89,6 +97,8 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             "agents": _("agents"),
             "customers": _("customers"),
             "interactions": _("interactions"),
+            "history_interactions": _("past contacts to forecast from"),
+            "schedules": _("published schedule"),
         }
         print(
             _("seeded %(counts)s")

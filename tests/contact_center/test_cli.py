@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -101,6 +102,14 @@ def test_seed_demo_creates_customers_with_history_and_refuses_twice(tmp_path: Pa
     seeded = run(["seed-demo", "--customers", "12"], env=env)
     assert seeded.returncode == 0, seeded.stderr
     assert "12 customers" in seeded.stdout and "password" in seeded.stdout
+    # This week's schedule for the support queue is published, so adherence and My schedule show it.
+    assert "1 published schedule" in seeded.stdout
+    with sqlite3.connect(tmp_path / "demo.db") as db:
+        published = db.execute(
+            "SELECT count(DISTINCT f.agent_id) FROM schedule s JOIN schedule_shift f ON f.schedule_id = s.id"
+            " JOIN queue q ON q.id = s.queue_id WHERE s.status = 'published' AND q.name = 'support'"
+        ).fetchone()[0]
+    assert published >= 2
     assert run(["seed-demo", "--if-empty"], env=env).stdout.startswith("demo data already present")
     assert run(["seed-demo"], env=env).returncode == 1
 
