@@ -5,6 +5,11 @@ non-seasonal model, and in-sample errors favour whatever overfits. Each candidat
 forecasts each of the last `origins` weeks from the history before it, and the one with the
 lowest pooled WAPE over those weeks is refitted on the whole history. Ties go to the earlier
 candidate, so list simpler models first.
+
+A sparse queue (fewer contacts in its history than intervals) is the exception: most intervals hold
+0 or 1 contacts, and which ones did last week is chance. The seasonal naive repeats that chance, a
+whole agent on each of last week's contacts and none between, and WAPE favours it as often as not
+(it wins about half of such back-tests by luck), so there it is scored but not chosen.
 """
 
 from __future__ import annotations
@@ -79,6 +84,12 @@ def backtest(
     return tuple(scores)
 
 
+def is_sparse(history: FloatArray, layout: SeasonalLayout) -> bool:
+    """Fewer contacts than intervals over the whole history."""
+    y = fill_missing(check_history(history, layout, 1), layout)
+    return float(y.sum()) < y.size
+
+
 def forecast_contacts(
     history: FloatArray,
     layout: SeasonalLayout,
@@ -94,6 +105,9 @@ def forecast_contacts(
         raise ValueError("no candidate models")
     steps = layout.period if horizon is None else horizon
     scores = backtest(history, layout, candidates, origins)
-    best = min(range(len(candidates)), key=lambda i: (scores[i].wape, i))
+    eligible = list(range(len(candidates)))
+    if is_sparse(history, layout):
+        eligible = [i for i in eligible if not isinstance(candidates[i], SeasonalNaive)] or eligible
+    best = min(eligible, key=lambda i: (scores[i].wape, i))
     baseline = candidates[best].forecast(history, steps, layout)
     return Forecast(apply_overrides(baseline, overrides), baseline, candidates[best].name, scores)
