@@ -62,7 +62,7 @@
       }
     }
     $("requirements-week").textContent = f(_("week of {date}"), { date: doc.week_start });
-    $("requirements-summary").textContent = f(_("Peak {peak} agents · {hours} agent-hours · SL {sl} in {threshold} s · AHT {aht} s"), {
+    $("requirements-summary").textContent = f(_("Agents at peak: {peak} · {hours} agent-hours · SL {sl} in {threshold} s · AHT {aht} s"), {
       peak: num(doc.peak_agents), hours: num(doc.agent_hours), sl: Math.round(doc.targets.sl_target * 100) + " %",
       threshold: num(doc.targets.sl_threshold_s), aht: num(Math.round(doc.targets.aht_s || 0)) });
     C.bars($("requirements-chart"), { values: doc.agents, cls: "agents", labels: doc.intervals, perDay: perDay(doc) });
