@@ -71,7 +71,7 @@
   function drawSchedule(doc) {
     state.schedule = doc;
     const s = doc.summary || {};
-    $("schedule-info").textContent = f(_("#{id} {status} · week of {date} · {agents} agents, {shifts} shifts, short {short} of {hours} required agent-hours"), {
+    $("schedule-info").textContent = f(_("#{id} {status} · week of {date} · agents: {agents} · shifts: {shifts} · short {short} of {hours} required agent-hours"), {
       id: doc.id, status: status(doc.status), date: doc.week_start, agents: num(s.scheduled_agents || 0),
       shifts: num(s.shifts || 0), short: num(s.shortfall_pct || 0) + " %", hours: num(s.required_agent_hours || 0) });
     $("publish").disabled = doc.status !== "draft";
