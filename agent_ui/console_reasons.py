@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from contact_center.i18n import _, formatting
+from contact_center.i18n import _, formatting, ngettext
 
 OFFER_REASON = re.compile(
     r"^(?P<trigger>.*?); (?P<rule>.+?) among (?P<considered>\d+) candidate\(s\) \((?P<chosen>.*?)\); "
@@ -65,7 +65,11 @@ def offer_reason(text: str, language: str, zone: str | None) -> list[str]:
         return [readable_times(text, language, zone)] if text else []
     parts = found.groupdict()
     lines = [
-        _("Chosen as %(rule)s among %(count)s candidates.")
+        ngettext(
+            "Chosen as %(rule)s among %(count)s candidate.",
+            "Chosen as %(rule)s among %(count)s candidates.",
+            int(parts["considered"]),
+        )
         % {"rule": _rule(parts["rule"]), "count": parts["considered"]},
     ]
     if parts["chosen"]:

@@ -16,7 +16,7 @@ from contact_center import i18n
 from contact_center.cli_privacy import add_privacy_commands
 from contact_center.cli_users import add_users_commands
 from contact_center.domain.errors import ConfigError, ContactCenterError
-from contact_center.i18n import _
+from contact_center.i18n import _, ngettext
 from contact_center.i18n.formatting import pad
 from contact_center.logs import configure_logging
 from contact_center.settings import Settings, load_settings
@@ -69,7 +69,11 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
                     print(
                         _("demo data already present; nothing to do")
                         if not marked
-                        else _("demo data already present; marked %(count)s agents as simulated")
+                        else ngettext(
+                            "demo data already present; marked %(count)s agent as simulated",
+                            "demo data already present; marked %(count)s agents as simulated",
+                            marked,
+                        )
                         % {"count": marked}
                     )
                     return 0
