@@ -27,6 +27,9 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+#: What a page must come to show, it may take this long to: an expectation is about what it shows,
+#: never how fast (bench/ measures that), and a CI machine under load is slower than Playwright's 5 s.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
