@@ -21,6 +21,8 @@ from contact_center.settings import Settings
 from contact_center.storage.migrate import upgrade
 from tests.channels.smtp_server import SmtpServer
 
+pytest_plugins = ["tests.hang_report"]
+
 PG_ADMIN_DSN = os.environ.get("CC_TEST_PG_ADMIN", "postgresql://127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("CC_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
