@@ -45,6 +45,15 @@ async def planned_queue(container: Container) -> tuple[int, list[str]]:
     return int(queue_id), agents
 
 
+async def signed_in_planner(browser: Browser, base: str, container: Container) -> Page:
+    """A page of its own, signed in as a new planner."""
+    planner = unique("pla")
+    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
+    page = await browser.new_page()
+    await sign_in(page, base, planner)
+    return page
+
+
 async def drawn(page: Page, chart: str) -> list[float]:
     return list(
         await page.eval_on_selector_all(f"{chart} rect.bar", "rs => rs.map(r => Number(r.dataset.value))")
@@ -56,11 +65,8 @@ async def test_planner_sees_forecast_requirements_gantt_and_coverage_and_what_if
 ) -> None:
     base, container = served
     queue_id, _agents = await planned_queue(container)
-    planner = unique("pla")
-    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
-    page = await browser.new_page()
+    page = await signed_in_planner(browser, base, container)
     try:
-        await sign_in(page, base, planner)
         await page.goto(f"{base}/planner?queue={queue_id}")
         week = 7 * 48
         await expect(page.locator("#forecast-chart rect.bar")).to_have_count(week)
@@ -132,11 +138,8 @@ async def test_a_build_started_from_the_page_shows_its_progress_then_the_schedul
 ) -> None:
     base, container = served
     queue_id, _agents = await planned_queue(container)
-    planner = unique("pla")
-    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
-    page = await browser.new_page()
+    page = await signed_in_planner(browser, base, container)
     try:
-        await sign_in(page, base, planner)
         await page.goto(f"{base}/planner?queue={queue_id}")
         await expect(page.locator("#schedule-info")).to_contain_text("published")
         await expect(page.locator("#build-progress")).to_be_hidden()
@@ -166,11 +169,8 @@ async def test_the_planner_opens_on_the_queue_last_planned_and_the_address_names
         int(await container.bus.handle(CreateQueue(name=unique("plan_q"), channels=(Channel.CHAT,))))
         for _ in range(2)
     ]
-    planner = unique("pla")
-    await container.bus.handle(CreateAgent(username=planner, role=Role.PLANNER, password=PASSWORD))
-    page = await browser.new_page()
+    page = await signed_in_planner(browser, base, container)
     try:
-        await sign_in(page, base, planner)
         await page.goto(f"{base}/planner?queue={second}")
         await expect(page.locator("#queue")).to_have_value(str(second))
         await page.select_option("#queue", str(first))
