@@ -2,8 +2,8 @@
 
 Without one, the agents view shows no adherence and each agent's "My schedule" is empty the first
 time someone tries the demo; with one, both show what a planner's published week looks like (the
-simulated agents, available around the clock, are out of adherence outside their shifts, as a
-supervisor would see it).
+simulated agents work through their breaks, so their adherence falls below 100 % as a supervisor
+would see it).
 """
 
 from __future__ import annotations
